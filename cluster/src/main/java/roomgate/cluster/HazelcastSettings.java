@@ -1,0 +1,123 @@
+package roomgate.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import roomgate.startup.Flags;
+
+/**
+ * How a roomgate process joins the Hazelcast cluster: cluster name, where this member listens, whom
+ * it asks to join, and how fast a silent member is declared dead. Game nodes and gateways build
+ * their member {@link Config} from the same settings so that they always find each other.
+ *
+ * <p>Discovery is TCP/IP on loopback by default (multicast is off: it would find strangers'
+ * clusters). Hazelcast's default heartbeat timeout is 60 s, far too slow for games; ours defaults
+ * to 5 s.
+ */
+public record HazelcastSettings(
+        String clusterName,
+        String host,
+        int port,
+        List<String> members,
+        int heartbeatTimeoutSeconds,
+        int heartbeatIntervalSeconds) {
+
+    public static final String DEFAULT_CLUSTER_NAME = "roomgate";
+    public static final int DEFAULT_PORT = 5701;
+    public static final int DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 5;
+
+    /** The flags read by {@link #fromFlags}; each main adds them to its own. */
+    public static final List<String> FLAGS =
+            List.of("cluster-name", "hz-host", "hz-port", "hz-members", "heartbeat-timeout-seconds");
+
+    public HazelcastSettings {
+        Objects.requireNonNull(clusterName, "clusterName");
+        Objects.requireNonNull(host, "host");
+        members = List.copyOf(members);
+        if (clusterName.isBlank()) {
+            throw new IllegalArgumentException("clusterName: blank (expected: a name)");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+        }
+        if (heartbeatIntervalSeconds < 1 || heartbeatTimeoutSeconds <= heartbeatIntervalSeconds) {
+            throw new IllegalArgumentException("heartbeat: timeout " + heartbeatTimeoutSeconds + " s, interval "
+                    + heartbeatIntervalSeconds + " s (expected: interval >= 1 and timeout > interval)");
+        }
+    }
+
+    public static HazelcastSettings fromFlags(Flags flags) {
+        String host = flags.get("hz-host", "127.0.0.1");
+        int port = flags.getInt("hz-port", DEFAULT_PORT, 1, 65535);
+        String members = flags.get("hz-members", host + ":" + DEFAULT_PORT + "-" + (DEFAULT_PORT + 9));
+        return new HazelcastSettings(
+                flags.get("cluster-name", DEFAULT_CLUSTER_NAME),
+                host,
+                port,
+                List.of(members.split(",")),
+                flags.getInt("heartbeat-timeout-seconds", DEFAULT_HEARTBEAT_TIMEOUT_SECONDS, 2, 600),
+                1);
+    }
+
+    /**
+     * A member config: data member for a game node, lite member (no partitions, no room data) for
+     * a gateway. {@code attributes} are published to every other member (see {@link NodeInfo}).
+     */
+    public Config toMemberConfig(String instanceName, boolean liteMember, Map<String, String> attributes) {
+        Config config = new Config();
+        config.setInstanceName(instanceName);
+        config.setClusterName(clusterName);
+        config.setLiteMember(liteMember);
+        config.getMemberAttributeConfig().setAttributes(attributes);
+
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(port).setPortAutoIncrement(true).setPortCount(100);
+        network.setPublicAddress(host);
+        network.getInterfaces().setEnabled(true).addInterface(host);
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(expandPortRanges(members));
+
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(heartbeatTimeoutSeconds));
+        config.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(heartbeatIntervalSeconds));
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        // Processes own their shutdown: the launcher and the tests stop them by pid.
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        // A lone member waits this long for others before it forms a cluster of its own.
+        config.setProperty("hazelcast.wait.seconds.before.join", "1");
+        // After a split, the halves look for each other again within seconds, not minutes.
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+        return config;
+    }
+
+    /** Hazelcast takes one port per member entry; we also accept {@code host:5701-5710}. */
+    static List<String> expandPortRanges(List<String> members) {
+        List<String> expanded = new ArrayList<>();
+        for (String member : members) {
+            String m = member.trim();
+            int colon = m.lastIndexOf(':');
+            int dash = m.indexOf('-', colon + 1);
+            if (colon < 0 || dash < 0) {
+                expanded.add(m);
+                continue;
+            }
+            int from = Integer.parseInt(m.substring(colon + 1, dash));
+            int to = Integer.parseInt(m.substring(dash + 1));
+            if (to < from || to - from > 100) {
+                throw new IllegalArgumentException("member '" + m + "': bad port range (expected: low-high, at most 100 ports)");
+            }
+            for (int port = from; port <= to; port++) {
+                expanded.add(m.substring(0, colon) + ":" + port);
+            }
+        }
+        return expanded;
+    }
+}

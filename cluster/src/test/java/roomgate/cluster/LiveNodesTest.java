@@ -1,0 +1,65 @@
+package roomgate.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Real Hazelcast members on loopback: a lite member (a gateway's view) follows game nodes. */
+class LiveNodesTest {
+    private final String cluster = "livenodes-" + UUID.randomUUID();
+    private HazelcastInstance gateway;
+    private HazelcastInstance node1;
+    private HazelcastInstance node2;
+
+    @AfterEach
+    void stop() {
+        for (HazelcastInstance hz : new HazelcastInstance[] {node2, node1, gateway}) {
+            if (hz != null && hz.getLifecycleService().isRunning()) {
+                hz.getLifecycleService().terminate();
+            }
+        }
+    }
+
+    @Test
+    void liteMemberSeesNodesJoinAndLeaveWithTheirAttributes() throws IOException {
+        int port = freePort();
+        HazelcastSettings settings = new HazelcastSettings(cluster, "127.0.0.1", port,
+                List.of("127.0.0.1:" + port + "-" + (port + 5)), 5, 1);
+        node1 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n1-" + cluster, false,
+                NodeInfo.attributesOf("node-a", "127.0.0.1", 7001, 11)));
+        gateway = Hazelcast.newHazelcastInstance(settings.toMemberConfig("gw-" + cluster, true, Map.of()));
+        LiveNodes live = LiveNodes.follow(gateway);
+
+        assertThat(live.current().nodes()).extracting(NodeInfo::nodeId).containsExactly("node-a");
+        NodeInfo a = live.current().nodes().get(0);
+        assertThat(a.linkPort()).isEqualTo(7001);
+        assertThat(a.pid()).isEqualTo(11);
+
+        node2 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n2-" + cluster, false,
+                NodeInfo.attributesOf("node-b", "127.0.0.1", 7002, 12)));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(live.current().nodes()).extracting(NodeInfo::nodeId).containsExactly("node-a", "node-b"));
+        long version = live.current().version();
+
+        node1.getLifecycleService().terminate();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(live.current().nodes()).extracting(NodeInfo::nodeId).containsExactly("node-b"));
+        assertThat(live.current().version()).isGreaterThan(version);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
