@@ -1,0 +1,90 @@
+package roomgate.node.link;
+
+import com.google.protobuf.ByteString;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import roomgate.node.registry.GatewayLink;
+import roomgate.node.registry.RoomRegistry;
+import roomgate.protocol.link.v1.LinkFrame;
+import roomgate.protocol.link.v1.RoomBroadcast;
+import roomgate.protocol.link.v1.SessionReply;
+import roomgate.protocol.link.v1.Welcome;
+import roomgate.protocol.v1.ServerMessage;
+
+/**
+ * The node's end of one gateway link: passes the gateway's requests to the {@link RoomRegistry}
+ * and carries replies and room events back. Writes come from room threads; Netty queues them on the
+ * link's event loop, so no room thread waits for the network.
+ */
+final class NodeLinkHandler extends SimpleChannelInboundHandler<LinkFrame> implements GatewayLink {
+    private static final Logger log = LoggerFactory.getLogger(NodeLinkHandler.class);
+
+    private final RoomRegistry registry;
+    private volatile Channel channel;
+    private volatile String gatewayId = "unknown";
+
+    NodeLinkHandler(RoomRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, LinkFrame frame) {
+        switch (frame.getBodyCase()) {
+            case HELLO -> {
+                gatewayId = frame.getHello().getGatewayId();
+                log.info("link from gateway {} at {}", gatewayId, ctx.channel().remoteAddress());
+                ctx.writeAndFlush(LinkFrame.newBuilder()
+                        .setWelcome(Welcome.newBuilder().setNodeId(registry.nodeId())).build());
+            }
+            case REQUEST -> registry.submit(this, frame.getRequest());
+            case SESSION_CLOSED -> registry.sessionClosed(this, frame.getSessionClosed().getSessionId(),
+                    frame.getSessionClosed().getRoomIdsList());
+            default -> log.warn("unexpected {} from gateway {}; ignored", frame.getBodyCase(), gatewayId);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        log.info("link from gateway {} closed", gatewayId);
+        registry.linkClosed(this);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.warn("link from gateway {} failed; closing it", gatewayId, cause);
+        ctx.close();
+    }
+
+    @Override
+    public String gatewayId() {
+        return gatewayId;
+    }
+
+    @Override
+    public void reply(long sessionId, ServerMessage message, String joinedRoomId, String leftRoomId) {
+        channel.writeAndFlush(LinkFrame.newBuilder().setReply(SessionReply.newBuilder()
+                .setSessionId(sessionId)
+                .setServerMessage(message.toByteString())
+                .setJoinedRoomId(joinedRoomId)
+                .setLeftRoomId(leftRoomId)).build(), channel.voidPromise());
+    }
+
+    @Override
+    public void broadcast(String roomId, ByteString serverMessage, long originSessionId, String originRequestId) {
+        channel.writeAndFlush(LinkFrame.newBuilder().setBroadcast(RoomBroadcast.newBuilder()
+                .setRoomId(roomId)
+                .setServerMessage(serverMessage)
+                .setOriginSessionId(originSessionId)
+                .setOriginRequestId(originRequestId)).build(), channel.voidPromise());
+    }
+}

@@ -1,0 +1,63 @@
+package roomgate.node.link;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import java.net.InetSocketAddress;
+import roomgate.link.LinkCodec;
+import roomgate.node.registry.RoomRegistry;
+import roomgate.transport.Transport;
+
+/**
+ * The TCP server that gateways open their long-lived links to. Each accepted connection is one
+ * multiplexed link carrying many sessions and rooms.
+ */
+public final class NodeLinkServer implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+
+    private NodeLinkServer(EventLoopGroup group, Channel serverChannel) {
+        this.group = group;
+        this.serverChannel = serverChannel;
+    }
+
+    /** Binds {@code host:port} (port 0 picks a free one) and returns once it listens. */
+    public static NodeLinkServer start(Transport transport, String host, int port, int ioThreads, RoomRegistry registry)
+            throws InterruptedException {
+        EventLoopGroup group = transport.newGroup(ioThreads);
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(transport.serverChannel())
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            // Room threads flush once per event; consolidate those flushes into fewer syscalls.
+                            ch.pipeline().addLast(new FlushConsolidationHandler(64, true));
+                            LinkCodec.install(ch.pipeline());
+                            ch.pipeline().addLast(new NodeLinkHandler(registry));
+                        }
+                    })
+                    .bind(host, port).sync().channel();
+            return new NodeLinkServer(group, channel);
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        group.shutdownGracefully().syncUninterruptibly();
+    }
+}
