@@ -1,0 +1,38 @@
+package roomgate.gateway;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import roomgate.cluster.HazelcastSettings;
+import roomgate.startup.Flags;
+
+/** Everything a gateway is told at start-up; built once in {@link GatewayMain} from flags and environment. */
+public record GatewayConfig(
+        String gatewayId,
+        String host,
+        int port,
+        int ioThreads,
+        int maxFrameBytes,
+        int ratePerSecond,
+        int rateBurst,
+        HazelcastSettings hazelcast) {
+
+    static final List<String> FLAGS = List.of("gateway-id", "host", "port", "io-threads", "max-frame-bytes",
+            "rate-per-second", "rate-burst");
+
+    public static GatewayConfig fromArgs(String[] args, Map<String, String> env) {
+        Set<String> known = new HashSet<>(FLAGS);
+        known.addAll(HazelcastSettings.FLAGS);
+        Flags flags = Flags.parse(args, env, known);
+        return new GatewayConfig(
+                flags.get("gateway-id", "gw-" + ProcessHandle.current().pid()),
+                flags.get("host", "127.0.0.1"),
+                flags.getInt("port", 8080, 0, 65535),
+                flags.getInt("io-threads", Runtime.getRuntime().availableProcessors() * 2, 1, 256),
+                flags.getInt("max-frame-bytes", 16 * 1024, 256, 16 * 1024 * 1024),
+                flags.getInt("rate-per-second", 100, 1, 1_000_000),
+                flags.getInt("rate-burst", 200, 1, 1_000_000),
+                HazelcastSettings.fromFlags(flags));
+    }
+}

@@ -1,0 +1,139 @@
+package roomgate.gateway.routing;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import roomgate.cluster.NodeInfo;
+import roomgate.link.LinkCodec;
+import roomgate.protocol.link.v1.Hello;
+import roomgate.protocol.link.v1.LinkFrame;
+import roomgate.transport.Transport;
+
+/**
+ * A long-lived link from one gateway event loop to one game node. It is opened on the loop of the
+ * sessions it serves (as Netty's proxy example connects its backend), so a node's reply is handed
+ * to a session on the same thread, without locks. Frames sent before the connection is up are held
+ * and sent once it is.
+ */
+final class NodeLink extends SimpleChannelInboundHandler<LinkFrame> {
+    private static final Logger log = LoggerFactory.getLogger(NodeLink.class);
+    private static final int CONNECT_TIMEOUT_MS = 2_000;
+
+    private final Router router;
+    private final NodeInfo node;
+    private List<LinkFrame> pending = new ArrayList<>();
+    private Channel channel;
+    private boolean closed;
+
+    private NodeLink(Router router, NodeInfo node) {
+        this.router = router;
+        this.node = node;
+    }
+
+    static NodeLink open(Router router, EventLoop loop, NodeInfo node, Transport transport, String gatewayId) {
+        NodeLink link = new NodeLink(router, node);
+        ChannelFuture connect = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new FlushConsolidationHandler(64, true));
+                        LinkCodec.install(ch.pipeline());
+                        ch.pipeline().addLast(link);
+                    }
+                })
+                .connect(node.linkHost(), node.linkPort());
+        link.channel = connect.channel();
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                link.onConnected(gatewayId);
+            } else {
+                log.warn("link to node {} at {}:{} failed: {}", node.nodeId(), node.linkHost(), node.linkPort(),
+                        f.cause().toString());
+                link.onClosed();
+            }
+        });
+        return link;
+    }
+
+    NodeInfo node() {
+        return node;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Queues a frame for the node; false if the link is closed and the frame was not taken. */
+    boolean send(LinkFrame frame) {
+        if (closed) {
+            return false;
+        }
+        if (pending != null) {
+            pending.add(frame);
+        } else {
+            channel.writeAndFlush(frame, channel.voidPromise());
+        }
+        return true;
+    }
+
+    private void onConnected(String gatewayId) {
+        channel.write(LinkFrame.newBuilder().setHello(Hello.newBuilder().setGatewayId(gatewayId)).build(),
+                channel.voidPromise());
+        for (LinkFrame frame : pending) {
+            channel.write(frame, channel.voidPromise());
+        }
+        pending = null;
+        channel.flush();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, LinkFrame frame) {
+        switch (frame.getBodyCase()) {
+            case REPLY -> router.onReply(this, frame.getReply());
+            case BROADCAST -> router.onBroadcast(frame.getBroadcast());
+            case WELCOME -> log.info("link to node {} up", frame.getWelcome().getNodeId());
+            default -> log.warn("unexpected {} from node {}; ignored", frame.getBodyCase(), node.nodeId());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        onClosed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.warn("link to node {} failed; closing it", node.nodeId(), cause);
+        ctx.close();
+    }
+
+    private void onClosed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<LinkFrame> unsent = pending == null ? List.of() : pending;
+        pending = null;
+        router.onLinkClosed(this, unsent);
+    }
+
+    void close() {
+        channel.close();
+    }
+}

@@ -1,0 +1,32 @@
+package roomgate.gateway.routing;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import roomgate.cluster.NodeView;
+import roomgate.transport.Transport;
+
+/**
+ * One {@link Router} per event loop of the client-facing group, created at start-up. A session
+ * uses the router of its own loop, so sessions, links and fan-out of a loop never cross threads.
+ */
+public final class RouterGroup {
+    private final Map<EventExecutor, Router> routers = new IdentityHashMap<>();
+
+    public RouterGroup(EventLoopGroup group, String gatewayId, Supplier<NodeView> view, Transport transport) {
+        for (EventExecutor executor : group) {
+            routers.put(executor, new Router((EventLoop) executor, gatewayId, view, transport));
+        }
+    }
+
+    public Router of(EventLoop loop) {
+        Router router = routers.get(loop);
+        if (router == null) {
+            throw new IllegalStateException("no router for event loop " + loop + " (not of the client group?)");
+        }
+        return router;
+    }
+}

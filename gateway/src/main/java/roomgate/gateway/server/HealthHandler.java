@@ -1,0 +1,99 @@
+package roomgate.gateway.server;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import roomgate.cluster.NodeInfo;
+import roomgate.cluster.NodeView;
+import roomgate.protocol.admin.v1.GatewayHealth;
+import roomgate.protocol.admin.v1.NodeStatus;
+
+/**
+ * Plain HTTP on the client port, before the WebSocket upgrade: {@code GET /health} answers with the
+ * live nodes as JSON; the WebSocket path is passed on to the upgrade; anything else is a 404. Removed
+ * from the pipeline once a connection becomes a WebSocket.
+ */
+public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final JsonFormat.Printer JSON = JsonFormat.printer();
+
+    private final String websocketPath;
+    private final String gatewayId;
+    private final Supplier<NodeView> view;
+
+    public HealthHandler(String websocketPath, String gatewayId, Supplier<NodeView> view) {
+        super(false);
+        this.websocketPath = websocketPath;
+        this.gatewayId = gatewayId;
+        this.view = view;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws Exception {
+        String path = request.uri();
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        if (path.equals(websocketPath)) {
+            ctx.fireChannelRead(request);
+            return;
+        }
+        try {
+            if (path.equals("/health") && request.method().equals(HttpMethod.GET)) {
+                respond(ctx, request, HttpResponseStatus.OK, health());
+            } else {
+                respond(ctx, request, HttpResponseStatus.NOT_FOUND,
+                        "{\"error\":\"no such path: " + path.replace("\"", "") + " (expected: /health or "
+                                + websocketPath + ")\"}");
+            }
+        } finally {
+            request.release();
+        }
+    }
+
+    private String health() throws InvalidProtocolBufferException {
+        NodeView current = view.get();
+        GatewayHealth.Builder health = GatewayHealth.newBuilder()
+                .setStatus(current.isEmpty() ? "no-nodes" : "ok")
+                .setGatewayId(gatewayId)
+                .setPid(ProcessHandle.current().pid())
+                .setViewVersion(current.version());
+        for (NodeInfo node : current.nodes()) {
+            health.addNodes(NodeStatus.newBuilder()
+                    .setNodeId(node.nodeId())
+                    .setLinkAddress(node.linkHost() + ":" + node.linkPort())
+                    .setPid(node.pid()));
+        }
+        return JSON.print(health);
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+            String json) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(json + "\n", StandardCharsets.UTF_8));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package roomgate.gateway.session;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import roomgate.gateway.codec.Delivery;
+import roomgate.protocol.v1.Error;
+import roomgate.protocol.v1.ErrorCode;
+import roomgate.protocol.v1.ServerMessage;
+
+/**
+ * One connected WebSocket client: its gateway-wide id, the rooms it is seated in, and the way to
+ * write to it. Confined to its channel's event loop; the router of that loop is the only other
+ * code that touches it.
+ */
+public final class ClientSession {
+    /** Past this many queued bytes a client that does not read is cut off rather than buffered for. */
+    static final int MAX_PENDING_BYTES = 4 * 1024 * 1024;
+
+    private final long id;
+    private final Channel channel;
+    private final Set<String> rooms = new LinkedHashSet<>();
+
+    public ClientSession(long id, Channel channel) {
+        this.id = id;
+        this.channel = channel;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    /** The rooms this session is seated in, in the order it joined them. */
+    public Set<String> rooms() {
+        return rooms;
+    }
+
+    public void deliver(Delivery delivery) {
+        if (!channel.isWritable() && channel.bytesBeforeWritable() > MAX_PENDING_BYTES) {
+            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
+                    "client reads too slowly: more than " + MAX_PENDING_BYTES + " bytes queued"))
+                    .addListener(f -> channel.close());
+            return;
+        }
+        channel.writeAndFlush(delivery, channel.voidPromise());
+    }
+
+    public void error(String requestId, ErrorCode code, String roomId, String message) {
+        deliver(Delivery.of(ServerMessage.newBuilder()
+                .setRequestId(requestId)
+                .setError(Error.newBuilder().setCode(code).setMessage(message).setRoomId(roomId))
+                .build()));
+    }
+
+    @Override
+    public String toString() {
+        return "session-" + id;
+    }
+}

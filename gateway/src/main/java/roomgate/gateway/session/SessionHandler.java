@@ -1,0 +1,146 @@
+package roomgate.gateway.session;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.atomic.AtomicLong;
+import roomgate.gateway.codec.DecodeFailure;
+import roomgate.gateway.codec.Delivery;
+import roomgate.gateway.routing.Router;
+import roomgate.gateway.routing.RouterGroup;
+import roomgate.link.RoomRequests;
+import roomgate.protocol.v1.ClientMessage;
+import roomgate.protocol.v1.ErrorCode;
+import roomgate.protocol.v1.Pong;
+import roomgate.protocol.v1.ServerMessage;
+
+/**
+ * The last handler of a client connection: once the WebSocket handshake is done it opens a
+ * {@link ClientSession}, answers pings itself, refuses floods and requests it can judge without a
+ * node, and hands room requests to the router of its event loop.
+ */
+public final class SessionHandler extends ChannelInboundHandlerAdapter {
+    /** Names of the HTTP-only handlers that the session removes once the connection is a WebSocket. */
+    public static final String HEALTH_HANDLER = "health";
+
+    static final int MAX_ROOM_ID_CHARS = 128;
+
+    private final RouterGroup routers;
+    private final AtomicLong sessionIds;
+    private final int ratePerSecond;
+    private final int burst;
+    private ClientSession session;
+    private Router router;
+    private RateLimiter limiter;
+    private long lastRateErrorNanos;
+
+    public SessionHandler(RouterGroup routers, AtomicLong sessionIds, int ratePerSecond, int burst) {
+        this.routers = routers;
+        this.sessionIds = sessionIds;
+        this.ratePerSecond = ratePerSecond;
+        this.burst = burst;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            if (ctx.pipeline().get(HEALTH_HANDLER) != null) {
+                ctx.pipeline().remove(HEALTH_HANDLER);
+            }
+            session = new ClientSession(sessionIds.incrementAndGet(), ctx.channel());
+            router = routers.of(ctx.channel().eventLoop());
+            router.register(session);
+            limiter = new RateLimiter(ratePerSecond, burst, System.nanoTime());
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (session == null) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof DecodeFailure failure) {
+            session.error("", failure.code(), "", failure.message());
+        } else if (msg instanceof ClientMessage message) {
+            onMessage(message);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onMessage(ClientMessage message) {
+        long now = System.nanoTime();
+        if (!limiter.tryAcquire(now)) {
+            // One refusal a second at most: answering every message of a flood would be a flood.
+            if (now - lastRateErrorNanos > 1_000_000_000L) {
+                lastRateErrorNanos = now;
+                session.error(message.getRequestId(), ErrorCode.RATE_LIMITED, "",
+                        "more than " + ratePerSecond + " messages/s (burst " + burst + "); messages are being dropped");
+            }
+            return;
+        }
+        if (message.getBodyCase() == ClientMessage.BodyCase.PING) {
+            session.deliver(Delivery.of(ServerMessage.newBuilder()
+                    .setRequestId(message.getRequestId())
+                    .setPong(Pong.newBuilder()
+                            .setClientTimeMs(message.getPing().getClientTimeMs())
+                            .setServerTimeMs(System.currentTimeMillis()))
+                    .build()));
+            return;
+        }
+        String roomId = RoomRequests.roomIdOf(message);
+        String problem = checkRoomId(roomId);
+        if (problem != null) {
+            session.error(message.getRequestId(), ErrorCode.INVALID_ARGUMENT, "", problem);
+            return;
+        }
+        router.forward(session, message, roomId);
+    }
+
+    /** Room IDs go into logs, metrics and recordings: keep them short and plain. */
+    static String checkRoomId(String roomId) {
+        if (roomId.isEmpty()) {
+            return "room_id: empty (expected: 1.." + MAX_ROOM_ID_CHARS + " chars of A-Z a-z 0-9 . _ : -)";
+        }
+        if (roomId.length() > MAX_ROOM_ID_CHARS) {
+            return "room_id: " + roomId.length() + " chars (expected: at most " + MAX_ROOM_ID_CHARS + ")";
+        }
+        for (int i = 0; i < roomId.length(); i++) {
+            char c = roomId.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '-';
+            if (!ok) {
+                return "room_id: character '" + c + "' at " + i + " (expected: A-Z a-z 0-9 . _ : -)";
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (session != null) {
+            router.sessionClosed(session);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            // A fragmented message grew past the limit: the stream can no longer be trusted.
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, cause.getMessage()))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        // Single oversized frames and other protocol violations were answered with a close frame
+        // by the WebSocket decoder already; whatever else went wrong, this connection is done.
+        ctx.close();
+    }
+}
