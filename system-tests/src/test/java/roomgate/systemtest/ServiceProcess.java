@@ -1,0 +1,121 @@
+package roomgate.systemtest;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import roomgate.startup.ReadyLine;
+
+/**
+ * A gateway or game node running in its own JVM, started by a test with the test's classpath. It is
+ * ready when it prints its {@link ReadyLine}; its output goes to files under target/ so a failed
+ * test can be read afterwards. Stopped by its own process handle, never by name.
+ */
+final class ServiceProcess implements AutoCloseable {
+    private final String name;
+    private final Process process;
+    private final CompletableFuture<Map<String, String>> ready = new CompletableFuture<>();
+    private final Path stdout;
+    private final Path stderr;
+
+    private ServiceProcess(String name, Process process, Path stdout, Path stderr) {
+        this.name = name;
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    static ServiceProcess start(String name, String mainClass, List<String> args, Path logDir) throws IOException {
+        Files.createDirectories(logDir);
+        Path out = logDir.resolve(name + ".out");
+        Path err = logDir.resolve(name + ".log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(args);
+        Process process = new ProcessBuilder(command)
+                .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        ServiceProcess service = new ServiceProcess(name, process, out, err);
+        Thread reader = new Thread(service::pumpStdout, name + "-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        return service;
+    }
+
+    private void pumpStdout() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                PrintWriter log = new PrintWriter(Files.newBufferedWriter(stdout), true)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                log.println(line);
+                Map<String, String> fields = ReadyLine.parse(line);
+                if (fields != null) {
+                    ready.complete(fields);
+                }
+            }
+        } catch (IOException e) {
+            ready.completeExceptionally(e);
+        }
+        ready.completeExceptionally(new IllegalStateException(name + " exited before it was ready; see " + stderr));
+    }
+
+    /** Waits for the ready line and returns its fields. */
+    Map<String, String> awaitReady(Duration timeout) throws InterruptedException, TimeoutException {
+        try {
+            return ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new TimeoutException(name + " not ready after " + timeout + "; see " + stderr);
+        }
+    }
+
+    Map<String, String> readyFields() {
+        return ready.getNow(Map.of());
+    }
+
+    String name() {
+        return name;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
