@@ -30,6 +30,7 @@ import roomgate.cluster.NodeInfo;
 import roomgate.cluster.NodeView;
 import roomgate.protocol.admin.v1.GatewayHealth;
 import roomgate.protocol.admin.v1.NodeStatus;
+import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
@@ -41,6 +42,7 @@ import roomgate.protocol.v1.Ping;
 import roomgate.protocol.v1.Role;
 import roomgate.protocol.v1.RoomEvent;
 import roomgate.protocol.v1.Seat;
+import roomgate.protocol.v1.SendChat;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.protocol.v1.Side;
 
@@ -293,6 +295,26 @@ class StickyRoutingSystemTest {
             ServerMessage seen = c.await(m -> m.hasEvent() && m.getEvent().getSequence() == sequence, TIMEOUT);
             assertThat(seen.getEvent().getMoveMade().getUci()).isEqualTo("e2e4");
         }
+    }
+
+    @Test
+    void aLateJoinerReceivesTheLastTenChatMessages() throws Exception {
+        String room = "chat-" + run;
+        RoomgateClient talker = connect(0, Encoding.JSON);
+        joined(talker, join(room, Role.PLAYER, Side.WHITE));
+        for (int i = 1; i <= 12; i++) {
+            ServerMessage echo = talker.request(ClientMessage.newBuilder()
+                    .setChat(SendChat.newBuilder().setRoomId(room).setText("message " + i)).build(), TIMEOUT);
+            assertThat(echo.getEvent().getChat().getText()).isEqualTo("message " + i);
+        }
+        assertThat(errorOf(talker, ClientMessage.newBuilder()
+                .setChat(SendChat.newBuilder().setRoomId(room).setText(" ")).build())).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+
+        RoomgateClient late = connect(1, Encoding.BINARY);
+        Joined joined = joined(late, join(room, Role.SPECTATOR, Side.SIDE_UNSPECIFIED));
+        assertThat(joined.getChatHistoryList()).extracting(ChatMessage::getText)
+                .containsExactly("message 3", "message 4", "message 5", "message 6", "message 7", "message 8",
+                        "message 9", "message 10", "message 11", "message 12");
     }
 
     @Test
