@@ -1,13 +1,16 @@
 package roomgate.chess;
 
 /**
- * Decides a game's status from the current position and how often it has occurred. Checkmate is
- * tested first so that a mate delivered on the move that also completes fifty moves, or repeats a
- * position, still wins (FIDE 9.3 / 9.6 give mate precedence).
+ * Applies the FIDE rules that end a game on the board without anyone asking: checkmate,
+ * stalemate, dead position by material, fivefold repetition (9.6.1) and the 75-move rule (9.6.2).
+ * Checkmate is tested first because 9.6.2 lets a mate on the 75th move stand. Also holds the
+ * thresholds of the claimable draws (9.2 threefold, 9.3 fifty moves), which only a claim applies.
  */
 final class Adjudicator {
-    static final int FIFTY_MOVE_PLIES = 100;
-    static final int REPETITIONS_FOR_DRAW = 3;
+    static final int REPETITIONS_TO_CLAIM = 3;
+    static final int PLIES_TO_CLAIM = 100;
+    static final int REPETITIONS_AUTOMATIC = 5;
+    static final int PLIES_AUTOMATIC = 150;
 
     private Adjudicator() {
     }
@@ -22,12 +25,23 @@ final class Adjudicator {
         if (position.hasInsufficientMaterial()) {
             return GameStatus.DRAW_INSUFFICIENT_MATERIAL;
         }
-        if (occurrences >= REPETITIONS_FOR_DRAW) {
-            return GameStatus.DRAW_THREEFOLD_REPETITION;
+        if (occurrences >= REPETITIONS_AUTOMATIC) {
+            return GameStatus.DRAW_FIVEFOLD_REPETITION;
         }
-        if (position.halfmoveClock() >= FIFTY_MOVE_PLIES) {
-            return GameStatus.DRAW_FIFTY_MOVE;
+        if (position.halfmoveClock() >= PLIES_AUTOMATIC) {
+            return GameStatus.DRAW_SEVENTY_FIVE_MOVE;
         }
         return GameStatus.ONGOING;
+    }
+
+    /** The draw a player may claim in this position (repetition first), or null if none. */
+    static GameStatus claimable(Position position, int occurrences) {
+        if (occurrences >= REPETITIONS_TO_CLAIM) {
+            return GameStatus.DRAW_THREEFOLD_REPETITION;
+        }
+        if (position.halfmoveClock() >= PLIES_TO_CLAIM) {
+            return GameStatus.DRAW_FIFTY_MOVE;
+        }
+        return null;
     }
 }

@@ -10,6 +10,7 @@ import roomgate.node.room.Room;
 import roomgate.node.room.RoomException;
 import roomgate.protocol.v1.ChessState;
 import roomgate.protocol.v1.ClientMessage;
+import roomgate.protocol.v1.DrawClaimed;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameStatus;
 import roomgate.protocol.v1.GameType;
@@ -73,18 +74,22 @@ public final class ChessRoom implements Room {
 
     @Override
     public RoomEvent.Builder apply(Participant from, ClientMessage message) {
-        if (message.getBodyCase() != ClientMessage.BodyCase.MOVE) {
+        if (message.getBodyCase() != ClientMessage.BodyCase.MOVE
+                && message.getBodyCase() != ClientMessage.BodyCase.CLAIM_DRAW) {
             throw new RoomException(ErrorCode.INVALID_ARGUMENT,
-                    message.getBodyCase() + " is not a chess room message (expected: move)");
+                    message.getBodyCase() + " is not a chess room message (expected: move or claim_draw)");
         }
-        String uci = message.getMove().getUci();
         if (from.seat() == Seat.SEAT_SPECTATOR) {
-            throw new RoomException(ErrorCode.SPECTATOR_CANNOT_MOVE, "spectators cannot move (join as a player)");
+            throw new RoomException(ErrorCode.SPECTATOR_CANNOT_MOVE, "spectators cannot move or claim (join as a player)");
         }
         if (game.status().isOver()) {
             throw new RoomException(ErrorCode.GAME_OVER, "the game is over: " + game.status());
         }
         Color side = from.seat() == Seat.SEAT_WHITE ? Color.WHITE : Color.BLACK;
+        if (message.getBodyCase() == ClientMessage.BodyCase.CLAIM_DRAW) {
+            return claimDraw(from, side);
+        }
+        String uci = message.getMove().getUci();
         if (game.sideToMove() != side) {
             throw new RoomException(ErrorCode.NOT_YOUR_TURN,
                     "move " + uci + ": it is " + game.sideToMove() + "'s turn, you play " + side);
@@ -106,6 +111,19 @@ public final class ChessRoom implements Room {
             made.setWinner(side(played.mover()));
         }
         return RoomEvent.newBuilder().setMoveMade(made);
+    }
+
+    private RoomEvent.Builder claimDraw(Participant from, Color side) {
+        GameStatus status;
+        try {
+            status = status(game.claimDraw());
+        } catch (IllegalMoveException e) {
+            throw new RoomException(ErrorCode.NO_DRAW_TO_CLAIM, e.getMessage());
+        }
+        return RoomEvent.newBuilder().setDrawClaimed(DrawClaimed.newBuilder()
+                .setParticipantId(from.participantId())
+                .setSide(side(side))
+                .setStatus(status));
     }
 
     @Override
@@ -135,6 +153,8 @@ public final class ChessRoom implements Room {
             case DRAW_FIFTY_MOVE -> GameStatus.DRAW_FIFTY_MOVE;
             case DRAW_THREEFOLD_REPETITION -> GameStatus.DRAW_THREEFOLD_REPETITION;
             case DRAW_INSUFFICIENT_MATERIAL -> GameStatus.DRAW_INSUFFICIENT_MATERIAL;
+            case DRAW_FIVEFOLD_REPETITION -> GameStatus.DRAW_FIVEFOLD_REPETITION;
+            case DRAW_SEVENTY_FIVE_MOVE -> GameStatus.DRAW_SEVENTY_FIVE_MOVE;
         };
     }
 }

@@ -82,6 +82,22 @@ class ChessRoomTest {
     }
 
     @Test
+    void aDrawIsClaimedOnlyWhenThreefoldRepetitionHolds() {
+        Participant white = join("w", Role.PLAYER, Side.WHITE);
+        Participant black = join("b", Role.PLAYER, Side.BLACK);
+        ClientMessage claim = ClientMessage.newBuilder()
+                .setClaimDraw(roomgate.protocol.v1.ClaimDraw.newBuilder().setRoomId("r")).build();
+        assertThat(refusal(() -> room.apply(white, claim))).isEqualTo(ErrorCode.NO_DRAW_TO_CLAIM);
+        // Knights out and back twice: the start position occurs for the third time.
+        List<String> shuffle = List.of("g1f3", "g8f6", "f3g1", "f6g8", "g1f3", "g8f6", "f3g1", "f6g8");
+        for (int ply = 0; ply < shuffle.size(); ply++) {
+            room.apply(ply % 2 == 0 ? white : black, move(shuffle.get(ply)));
+        }
+        assertThat(room.apply(black, claim).getDrawClaimed().getStatus()).isEqualTo(GameStatus.DRAW_THREEFOLD_REPETITION);
+        assertThat(refusal(() -> room.apply(white, move("e2e4")))).isEqualTo(ErrorCode.GAME_OVER);
+    }
+
+    @Test
     void foolsMateEndsTheGameForBothSeats() {
         Participant white = join("w", Role.PLAYER, Side.WHITE);
         Participant black = join("b", Role.PLAYER, Side.BLACK);
