@@ -2,6 +2,9 @@ package roomgate.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import com.hazelcast.config.NetworkConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +19,8 @@ import roomgate.startup.Flags;
  *
  * <p>Discovery is TCP/IP on loopback by default (multicast is off: it would find strangers'
  * clusters). Hazelcast's default heartbeat timeout is 60 s, far too slow for games; ours defaults
- * to 5 s.
+ * to 5 s. {@code quorumSize} is the smallest cluster (members, gateways included) that may touch
+ * room records.
  */
 public record HazelcastSettings(
         String clusterName,
@@ -24,7 +28,8 @@ public record HazelcastSettings(
         int port,
         List<String> members,
         int heartbeatTimeoutSeconds,
-        int heartbeatIntervalSeconds) {
+        int heartbeatIntervalSeconds,
+        int quorumSize) {
 
     public static final String DEFAULT_CLUSTER_NAME = "roomgate";
     public static final int DEFAULT_PORT = 5701;
@@ -32,7 +37,7 @@ public record HazelcastSettings(
 
     /** The flags read by {@link #fromFlags}; each main adds them to its own. */
     public static final List<String> FLAGS =
-            List.of("cluster-name", "hz-host", "hz-port", "hz-members", "heartbeat-timeout-seconds");
+            List.of("cluster-name", "hz-host", "hz-port", "hz-members", "heartbeat-timeout-seconds", "quorum-size");
 
     public HazelcastSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -43,6 +48,9 @@ public record HazelcastSettings(
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+        }
+        if (quorumSize < 1) {
+            throw new IllegalArgumentException("quorumSize: " + quorumSize + " (expected: >= 1)");
         }
         if (heartbeatIntervalSeconds < 1 || heartbeatTimeoutSeconds <= heartbeatIntervalSeconds) {
             throw new IllegalArgumentException("heartbeat: timeout " + heartbeatTimeoutSeconds + " s, interval "
@@ -60,7 +68,8 @@ public record HazelcastSettings(
                 port,
                 List.of(members.split(",")),
                 flags.getInt("heartbeat-timeout-seconds", DEFAULT_HEARTBEAT_TIMEOUT_SECONDS, 2, 600),
-                1);
+                1,
+                flags.getInt("quorum-size", 2, 1, 1000));
     }
 
     /**
@@ -82,6 +91,17 @@ public record HazelcastSettings(
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(expandPortRanges(members));
+
+        // Room records: one synchronous backup, so an acknowledged event survives the loss of its
+        // owner; a cluster side smaller than the quorum may neither read nor write them, so a node
+        // cut off from the others (paused, partitioned) cannot accept moves on its own.
+        config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(ClusterNames.ROOMS_QUORUM, true, quorumSize)
+                .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
+        config.addMapConfig(new MapConfig(ClusterNames.ROOMS_MAP)
+                .setBackupCount(1)
+                .setAsyncBackupCount(0)
+                .setSplitBrainProtectionName(ClusterNames.ROOMS_QUORUM));
+        config.addMapConfig(new MapConfig(ClusterNames.NODE_STATUS_MAP).setBackupCount(1));
 
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(heartbeatTimeoutSeconds));

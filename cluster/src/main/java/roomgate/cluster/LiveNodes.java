@@ -1,39 +1,63 @@
 package roomgate.cluster;
 
-import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.core.HazelcastInstance;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import roomgate.protocol.admin.v1.NodeState;
+import roomgate.protocol.admin.v1.NodeStatus;
 
 /**
- * Follows Hazelcast membership and keeps the current {@link NodeView}. It starts from the member
- * list Hazelcast hands to {@link #init} and then applies events in order, so the view is never
- * missing a node that joined before the listener was added. Readers call {@link #current()} from any
- * thread, including Netty event loops: it is one volatile read.
+ * Follows Hazelcast membership and the nodes' published status, and keeps the current
+ * {@link NodeView}. It starts from the member list Hazelcast hands to {@link #init} and then
+ * applies events in order, so the view is never missing a node that joined before the listener was
+ * added. A node enters the view when it is a member and has published its status (so it is ready
+ * to serve); one that publishes DRAINING stays in the view (it still serves its rooms) but gets no
+ * new rooms. Readers call {@link #current()} from any thread, including Netty event loops: it is one
+ * volatile read.
  */
 public final class LiveNodes implements InitialMembershipListener {
     private static final Logger log = LoggerFactory.getLogger(LiveNodes.class);
 
     private final List<Consumer<NodeView>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, NodeStatus> statuses = new ConcurrentHashMap<>();
+    private Set<Member> members = Set.of();
     private volatile NodeView current = NodeView.empty();
 
-    /** Starts following the cluster of {@code hazelcast}. */
+    /** Starts following the cluster of {@code hazelcast}: membership and node status. */
     public static LiveNodes follow(HazelcastInstance hazelcast) {
         LiveNodes live = new LiveNodes();
+        IMap<String, byte[]> status = hazelcast.getMap(ClusterNames.NODE_STATUS_MAP);
+        status.addEntryListener(live.new StatusListener(), true);
+        status.forEach((id, bytes) -> live.statuses.put(id, parse(bytes)));
         hazelcast.getCluster().addMembershipListener(live);
         return live;
     }
 
     public NodeView current() {
         return current;
+    }
+
+    /** The latest status each node published (state and stats); may lag the view by a second. */
+    public Map<String, NodeStatus> statuses() {
+        return Map.copyOf(statuses);
     }
 
     /**
@@ -59,16 +83,61 @@ public final class LiveNodes implements InitialMembershipListener {
         update(event.getMembers());
     }
 
-    private synchronized void update(Set<Member> members) {
+    private synchronized void update(Set<Member> latest) {
+        members = latest;
         List<NodeInfo> nodes = new ArrayList<>();
-        for (Member member : members) {
-            NodeInfo.of(member).ifPresent(nodes::add);
+        for (Member member : latest) {
+            // A node is routed to once it has published its status: by then it serves.
+            NodeInfo.of(member).filter(n -> statuses.containsKey(n.nodeId())).ifPresent(nodes::add);
         }
-        NodeView next = NodeView.of(current.version() + 1, nodes);
+        Set<String> draining = new HashSet<>();
+        statuses.forEach((id, s) -> {
+            if (s.getState() == NodeState.DRAINING) {
+                draining.add(id);
+            }
+        });
+        NodeView next = NodeView.of(current.version() + 1, nodes, draining);
         current = next;
         log.info("live nodes: {}", next);
         for (Consumer<NodeView> listener : listeners) {
             listener.accept(next);
+        }
+    }
+
+    private void onStatus(String nodeId, NodeStatus status) {
+        NodeStatus before = status == null ? statuses.remove(nodeId) : statuses.put(nodeId, status);
+        NodeState was = before == null ? null : before.getState();
+        NodeState now = status == null ? null : status.getState();
+        if (was != now) {
+            synchronized (this) {
+                update(members);
+            }
+        }
+    }
+
+    private static NodeStatus parse(byte[] bytes) {
+        try {
+            return NodeStatus.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("bad NodeStatus in " + ClusterNames.NODE_STATUS_MAP, e);
+        }
+    }
+
+    private final class StatusListener implements EntryAddedListener<String, byte[]>,
+            EntryUpdatedListener<String, byte[]>, EntryRemovedListener<String, byte[]> {
+        @Override
+        public void entryAdded(EntryEvent<String, byte[]> event) {
+            onStatus(event.getKey(), parse(event.getValue()));
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, byte[]> event) {
+            onStatus(event.getKey(), parse(event.getValue()));
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, byte[]> event) {
+            onStatus(event.getKey(), null);
         }
     }
 }

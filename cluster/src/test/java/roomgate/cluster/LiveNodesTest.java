@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import roomgate.protocol.admin.v1.NodeState;
+import roomgate.protocol.admin.v1.NodeStatus;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -34,11 +37,15 @@ class LiveNodesTest {
     void liteMemberSeesNodesJoinAndLeaveWithTheirAttributes() throws IOException {
         int port = freePort();
         HazelcastSettings settings = new HazelcastSettings(cluster, "127.0.0.1", port,
-                List.of("127.0.0.1:" + port + "-" + (port + 5)), 5, 1);
+                List.of("127.0.0.1:" + port + "-" + (port + 5)), 5, 1, 1);
         node1 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n1-" + cluster, false,
                 NodeInfo.attributesOf("node-a", "127.0.0.1", 7001, 11)));
         gateway = Hazelcast.newHazelcastInstance(settings.toMemberConfig("gw-" + cluster, true, Map.of()));
         LiveNodes live = LiveNodes.follow(gateway);
+        // Members count as nodes once they publish a status.
+        assertThat(live.current().nodes()).isEmpty();
+        publish(gateway, "node-a", NodeState.ACTIVE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !live.current().nodes().isEmpty());
 
         assertThat(live.current().nodes()).extracting(NodeInfo::nodeId).containsExactly("node-a");
         NodeInfo a = live.current().nodes().get(0);
@@ -47,14 +54,30 @@ class LiveNodesTest {
 
         node2 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n2-" + cluster, false,
                 NodeInfo.attributesOf("node-b", "127.0.0.1", 7002, 12)));
+        publish(gateway, "node-b", NodeState.ACTIVE);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(live.current().nodes()).extracting(NodeInfo::nodeId).containsExactly("node-a", "node-b"));
+        assertThat(live.current().ownerOf("any-room")).isNotNull();
+
+        // A draining node stays (it serves its rooms) but takes no new ones.
+        publish(gateway, "node-b", NodeState.DRAINING);
+        await().atMost(Duration.ofSeconds(20)).until(() -> live.current().isDraining("node-b"));
+        for (int i = 0; i < 50; i++) {
+            assertThat(live.current().ownerOf("room-" + i).nodeId()).isEqualTo("node-a");
+        }
+        publish(gateway, "node-b", NodeState.ACTIVE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !live.current().isDraining("node-b"));
         long version = live.current().version();
 
         node1.getLifecycleService().terminate();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(live.current().nodes()).extracting(NodeInfo::nodeId).containsExactly("node-b"));
         assertThat(live.current().version()).isGreaterThan(version);
+    }
+
+    private static void publish(HazelcastInstance hz, String nodeId, NodeState state) {
+        IMap<String, byte[]> status = hz.getMap(ClusterNames.NODE_STATUS_MAP);
+        status.set(nodeId, NodeStatus.newBuilder().setNodeId(nodeId).setState(state).build().toByteArray());
     }
 
     private static int freePort() throws IOException {

@@ -2,20 +2,29 @@ package roomgate.node;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import roomgate.cluster.ClusterNames;
+import roomgate.cluster.LiveNodes;
 import roomgate.cluster.NodeInfo;
 import roomgate.node.link.NodeLinkServer;
+import roomgate.node.operations.DrainCommands;
+import roomgate.node.operations.NodeStatusPublisher;
 import roomgate.node.registry.RoomRegistry;
+import roomgate.node.replication.HazelcastRoomStore;
+import roomgate.node.replication.LocalRoomStore;
+import roomgate.node.replication.RoomStore;
 import roomgate.startup.ReadyLine;
 import roomgate.transport.Transport;
 
 /**
- * Starts a game node: the room registry, the node-link server for gateways, then the Hazelcast
- * member that tells gateways where that server is. Joining the cluster comes last so that a node
- * is never routed to before it can serve.
+ * Starts a game node: the node-link server, the Hazelcast member that says where it is, the room
+ * registry with its store, and last the node's status, which is what makes gateways route to it.
+ * On SIGTERM it drains (hands its rooms to their successors) and then exits.
  */
 public final class NodeMain {
     private static final Logger log = LoggerFactory.getLogger(NodeMain.class);
@@ -33,16 +42,44 @@ public final class NodeMain {
         }
         long pid = ProcessHandle.current().pid();
         RoomRegistry registry = RoomRegistry.instance();
-        registry.start(config.nodeId(), config.roomStripes(), config.idleRoomTtl());
         Transport transport = Transport.best();
+        // Listening before joining, so the member can publish the real port; nobody routes here
+        // before the status is published below, after the registry has started.
         NodeLinkServer links = NodeLinkServer.start(transport, config.linkHost(), config.linkPort(),
                 config.ioThreads(), registry);
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config.hazelcast().toMemberConfig(
                 "roomgate-" + config.nodeId(), false,
                 NodeInfo.attributesOf(config.nodeId(), config.linkHost(), links.port(), pid)));
+        LiveNodes liveNodes = LiveNodes.follow(hazelcast);
+        RoomStore store = config.durability() == NodeConfig.Durability.REPLICATED
+                ? new HazelcastRoomStore(hazelcast)
+                : new LocalRoomStore();
+        registry.start(new RoomRegistry.Settings(config.nodeId(), config.roomStripes(), config.idleRoomTtl(),
+                config.reconnectGrace()), store, liveNodes::current);
+        hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                // We were cut off and the cluster went on without us: our rooms have new owners.
+                log.warn("rejoined the cluster after a split; dropping every room this node held");
+                registry.dropAll();
+            }
+        });
+        NodeStatusPublisher status = new NodeStatusPublisher(hazelcast, registry, config.nodeId(),
+                config.linkHost() + ":" + links.port(), pid);
+        DrainCommands drain = new DrainCommands(registry, status);
+        drain.listen(hazelcast, config.nodeId());
+        status.start();
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("node {} stopping", config.nodeId());
+            if (config.drainOnSigterm()) {
+                log.info("node {} stopping: draining first", config.nodeId());
+                try {
+                    drain.drain().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    log.warn("drain did not finish: {}", e.toString());
+                }
+            }
+            status.close();
+            hazelcast.getMap(ClusterNames.NODE_COMMANDS_MAP).delete(config.nodeId());
             hazelcast.shutdown();
             links.close();
             registry.stop();
@@ -54,6 +91,7 @@ public final class NodeMain {
         ready.put("hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
         ready.put("pid", pid);
         ready.put("transport", transport);
+        ready.put("durability", config.durability().name().toLowerCase(java.util.Locale.ROOT));
         System.out.println(ReadyLine.format("node", ready));
         System.out.flush();
     }

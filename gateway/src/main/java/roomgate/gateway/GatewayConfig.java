@@ -16,10 +16,12 @@ public record GatewayConfig(
         int maxFrameBytes,
         int ratePerSecond,
         int rateBurst,
+        String adminHost,
+        int adminPort,
         HazelcastSettings hazelcast) {
 
     static final List<String> FLAGS = List.of("gateway-id", "host", "port", "io-threads", "max-frame-bytes",
-            "rate-per-second", "rate-burst");
+            "rate-per-second", "rate-burst", "admin-host", "admin-port");
 
     public static GatewayConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -33,6 +35,8 @@ public record GatewayConfig(
                 flags.getInt("max-frame-bytes", 16 * 1024, 256, 16 * 1024 * 1024),
                 flags.getInt("rate-per-second", 100, 1, 1_000_000),
                 flags.getInt("rate-burst", 200, 1, 1_000_000),
+                flags.get("admin-host", "127.0.0.1"),
+                flags.getInt("admin-port", 8081, 0, 65535),
                 HazelcastSettings.fromFlags(flags));
     }
 }

@@ -6,7 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.hazelcast.map.IMap;
+import java.security.SecureRandom;
+import roomgate.cluster.ClusterNames;
 import roomgate.cluster.LiveNodes;
+import roomgate.gateway.admin.AdminServer;
+import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.server.GatewayServer;
 import roomgate.startup.ReadyLine;
 import roomgate.transport.Transport;
@@ -21,6 +26,15 @@ public final class GatewayMain {
 
     private GatewayMain() {}
 
+    /** The key every gateway signs resume tokens with: made by the first gateway, shared through the cluster. */
+    private static byte[] resumeKey(HazelcastInstance hazelcast) {
+        IMap<String, byte[]> config = hazelcast.getMap(ClusterNames.CONFIG_MAP);
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        byte[] existing = config.putIfAbsent("resume-token-key", fresh);
+        return existing != null ? existing : fresh;
+    }
+
     public static void main(String[] args) throws Exception {
         GatewayConfig config;
         try {
@@ -34,10 +48,14 @@ public final class GatewayMain {
                 "roomgate-" + config.gatewayId(), true, Map.of()));
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
         Transport transport = Transport.best();
-        GatewayServer server = GatewayServer.start(config, transport, liveNodes::current);
+        GatewayServer server = GatewayServer.start(config, transport, liveNodes::current,
+                new ResumeTokens(resumeKey(hazelcast)));
+        liveNodes.onChange(server.routers()::viewChanged);
+        AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), hazelcast, liveNodes);
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("gateway {} stopping", config.gatewayId());
+            admin.close();
             server.close();
             hazelcast.shutdown();
         }, "shutdown"));
@@ -45,6 +63,7 @@ public final class GatewayMain {
         Map<String, Object> ready = new LinkedHashMap<>();
         ready.put("gateway-id", config.gatewayId());
         ready.put("port", server.port());
+        ready.put("admin-port", admin.port());
         ready.put("hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
         ready.put("pid", ProcessHandle.current().pid());
         ready.put("transport", transport);

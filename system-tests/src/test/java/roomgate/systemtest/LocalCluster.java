@@ -73,7 +73,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private ServiceProcess startGateway(String gatewayId, int memberIndex) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--gateway-id", gatewayId, "--port", "0", "--io-threads", "2"));
+        List<String> args = new ArrayList<>(List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0", "--io-threads", "2"));
         args.addAll(hazelcastArgs(memberIndex));
         ServiceProcess gateway = ServiceProcess.start(gatewayId, "roomgate.gateway.GatewayMain", args, logDir);
         gateways.add(gateway);

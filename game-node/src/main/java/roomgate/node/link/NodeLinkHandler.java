@@ -8,7 +8,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.node.registry.GatewayLink;
 import roomgate.node.registry.RoomRegistry;
+import roomgate.protocol.link.v1.HandoffDone;
+import roomgate.protocol.link.v1.HandoffStart;
 import roomgate.protocol.link.v1.LinkFrame;
+import roomgate.protocol.link.v1.Redirect;
+import roomgate.protocol.link.v1.RejoinResult;
+import roomgate.protocol.link.v1.RoomLost;
+import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.link.v1.RoomBroadcast;
 import roomgate.protocol.link.v1.SessionReply;
 import roomgate.protocol.link.v1.Welcome;
@@ -48,6 +54,8 @@ final class NodeLinkHandler extends SimpleChannelInboundHandler<LinkFrame> imple
             case REQUEST -> registry.submit(this, frame.getRequest());
             case SESSION_CLOSED -> registry.sessionClosed(this, frame.getSessionClosed().getSessionId(),
                     frame.getSessionClosed().getRoomIdsList());
+            case REJOIN -> registry.rejoin(this, frame.getRejoin());
+            case HANDOFF_READY -> registry.handoffReady(this, frame.getHandoffReady().getRoomId());
             default -> log.warn("unexpected {} from gateway {}; ignored", frame.getBodyCase(), gatewayId);
         }
     }
@@ -65,26 +73,67 @@ final class NodeLinkHandler extends SimpleChannelInboundHandler<LinkFrame> imple
         ctx.close();
     }
 
-    @Override
-    public String gatewayId() {
+    String gatewayId() {
         return gatewayId;
     }
 
     @Override
-    public void reply(long sessionId, ServerMessage message, String joinedRoomId, String leftRoomId) {
-        channel.writeAndFlush(LinkFrame.newBuilder().setReply(SessionReply.newBuilder()
-                .setSessionId(sessionId)
-                .setServerMessage(message.toByteString())
-                .setJoinedRoomId(joinedRoomId)
-                .setLeftRoomId(leftRoomId)).build(), channel.voidPromise());
+    public boolean isOpen() {
+        return channel != null && channel.isActive();
     }
 
     @Override
-    public void broadcast(String roomId, ByteString serverMessage, long originSessionId, String originRequestId) {
-        channel.writeAndFlush(LinkFrame.newBuilder().setBroadcast(RoomBroadcast.newBuilder()
+    public void reply(long sessionId, ServerMessage message, String joinedRoomId, String leftRoomId, long sequence) {
+        send(LinkFrame.newBuilder().setReply(SessionReply.newBuilder()
+                .setSessionId(sessionId)
+                .setServerMessage(message.toByteString())
+                .setJoinedRoomId(joinedRoomId)
+                .setLeftRoomId(leftRoomId)
+                .setSequence(sequence)).build());
+    }
+
+    @Override
+    public void broadcast(String roomId, ByteString serverMessage, long sequence, long originSessionId,
+            String originRequestId) {
+        send(LinkFrame.newBuilder().setBroadcast(RoomBroadcast.newBuilder()
                 .setRoomId(roomId)
                 .setServerMessage(serverMessage)
+                .setSequence(sequence)
                 .setOriginSessionId(originSessionId)
-                .setOriginRequestId(originRequestId)).build(), channel.voidPromise());
+                .setOriginRequestId(originRequestId)).build());
+    }
+
+    @Override
+    public void redirect(String roomId, String ownerNodeId, SessionRequest request) {
+        send(LinkFrame.newBuilder().setRedirect(Redirect.newBuilder()
+                .setRoomId(roomId).setOwnerNodeId(ownerNodeId).setRequest(request)).build());
+    }
+
+    @Override
+    public void rejoinResult(RejoinResult result) {
+        send(LinkFrame.newBuilder().setRejoinResult(result).build());
+    }
+
+    @Override
+    public void handoffStart(String roomId) {
+        send(LinkFrame.newBuilder().setHandoffStart(HandoffStart.newBuilder().setRoomId(roomId)).build());
+    }
+
+    @Override
+    public void handoffDone(String roomId, String newOwnerNodeId) {
+        send(LinkFrame.newBuilder().setHandoffDone(HandoffDone.newBuilder()
+                .setRoomId(roomId).setNewOwnerNodeId(newOwnerNodeId)).build());
+    }
+
+    @Override
+    public void roomLost(String roomId) {
+        send(LinkFrame.newBuilder().setRoomLost(RoomLost.newBuilder().setRoomId(roomId)).build());
+    }
+
+    private void send(LinkFrame frame) {
+        Channel ch = channel;
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(frame, ch.voidPromise());
+        }
     }
 }

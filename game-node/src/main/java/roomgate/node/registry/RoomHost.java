@@ -1,14 +1,25 @@
 package roomgate.node.registry;
 
 import com.google.protobuf.ByteString;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import roomgate.node.room.ChatHistory;
 import roomgate.node.room.Participant;
 import roomgate.node.room.Room;
 import roomgate.node.room.RoomException;
+import roomgate.node.room.RoomTypes;
+import roomgate.protocol.link.v1.RejoinSession;
+import roomgate.protocol.link.v1.RoomRecord;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
@@ -22,104 +33,183 @@ import roomgate.protocol.v1.RoomState;
 import roomgate.protocol.v1.ServerMessage;
 
 /**
- * One live room in the registry: the game ({@link Room}) plus everything every room has —
- * participants, the chat history, the per-room event sequence — and delivery of its events, once
- * per gateway link. Only its stripe's thread calls it.
+ * One live room on this node: the game ({@link Room}) plus everything every room has —
+ * participants and their sessions, the chat history, the per-room event sequence, the replicated
+ * log — and delivery of its events, once per gateway link. Only its stripe's thread calls it.
+ *
+ * <p>An event is applied at once, so the next request is judged against it, but nobody hears of it
+ * until the store has it (the append completes with the synchronous backup done): only then is it
+ * broadcast, in sequence order. If the store refuses an append, another node owns the room now;
+ * this one drops it, and the events it never confirmed were never acknowledged to anyone.
  */
 final class RoomHost {
+    private static final Logger log = LoggerFactory.getLogger(RoomHost.class);
     static final int CHAT_HISTORY = 10;
     static final int MAX_CHAT_CHARS = 500;
 
-    private final String roomId;
-    private final String nodeId;
-    private final Room room;
-    private final ChatHistory chat = new ChatHistory(CHAT_HISTORY);
-    /** Participants grouped by link, so that an event crosses each link once. Insertion-ordered. */
-    private final Map<GatewayLink, Map<Long, Participant>> byLink = new LinkedHashMap<>();
-    private long sequence;
-    private int participantCount;
+    /** A participant and, while connected, the session it is reached through. */
+    private static final class Slot {
+        Participant participant;
+        SessionKey session;
+        ScheduledFuture<?> graceTimer;
+    }
 
-    RoomHost(String roomId, String nodeId, Room room) {
+    /** An applied event waiting for the store; delivered in order once it and all before it are stored. */
+    private static final class Pending {
+        final RoomEvent event;
+        final Set<GatewayLink> targets;
+        final SessionKey origin;
+        final String requestId;
+        final Runnable before;
+        Runnable after;
+        boolean stored;
+
+        Pending(RoomEvent event, Set<GatewayLink> targets, SessionKey origin, String requestId, Runnable before,
+                Runnable after) {
+            this.event = event;
+            this.targets = targets;
+            this.origin = origin;
+            this.requestId = requestId;
+            this.before = before;
+            this.after = after;
+        }
+    }
+
+    private final String roomId;
+    private final RoomContext ctx;
+    private final Room room;
+    private final long epoch;
+    private final ChatHistory chat = new ChatHistory(CHAT_HISTORY);
+    private final List<RoomEvent> stored = new ArrayList<>();
+    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final Map<GatewayLink, Map<Long, Slot>> byLink = new LinkedHashMap<>();
+    private final ArrayDeque<Pending> unstored = new ArrayDeque<>();
+    private final Runnable onLost;
+    private long sequence;
+    private boolean lost;
+
+    private RoomHost(String roomId, RoomContext ctx, Room room, long epoch, Runnable onLost) {
         this.roomId = roomId;
-        this.nodeId = nodeId;
+        this.ctx = ctx;
         this.room = room;
+        this.epoch = epoch;
+        this.onLost = onLost;
+    }
+
+    /**
+     * Rebuilds a room from its record: the game from its events, participants from their seat
+     * changes (all disconnected until their gateways rejoin them), chat from its messages.
+     */
+    static RoomHost rebuild(RoomRecord record, RoomContext ctx, Runnable onLost) {
+        RoomHost host = new RoomHost(record.getRoomId(), ctx, RoomTypes.create(record.getGameType()), record.getEpoch(), onLost);
+        for (RoomEvent event : record.getEventsList()) {
+            host.replay(event);
+        }
+        host.slots.values().forEach(host::startGrace);
+        return host;
+    }
+
+    private void replay(RoomEvent event) {
+        switch (event.getBodyCase()) {
+            case PARTICIPANT_JOINED -> {
+                Slot slot = new Slot();
+                slot.participant = Participant.fromProto(event.getParticipantJoined().getParticipant());
+                slots.put(slot.participant.participantId(), slot);
+            }
+            case PARTICIPANT_LEFT -> slots.remove(event.getParticipantLeft().getParticipant().getParticipantId());
+            case CHAT -> chat.add(event.getChat());
+            default -> room.replay(event);
+        }
+        stored.add(event);
+        sequence = event.getSequence();
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    long lastSequence() {
+        return sequence;
     }
 
     boolean isEmpty() {
-        return participantCount == 0;
+        return slots.isEmpty();
     }
 
-    Room room() {
-        return room;
+    int connectedSessions() {
+        int n = 0;
+        for (Map<Long, Slot> sessions : byLink.values()) {
+            n += sessions.size();
+        }
+        return n;
     }
 
-    void join(SessionKey who, String requestId, JoinRoom request) {
-        if (participant(who) != null) {
+    boolean isFlushed() {
+        return unstored.isEmpty();
+    }
+
+    /** The links that have connected participants now. */
+    Set<GatewayLink> links() {
+        return new LinkedHashSet<>(byLink.keySet());
+    }
+
+    boolean hasLink(GatewayLink link) {
+        return byLink.containsKey(link);
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    void join(SessionKey who, String participantId, String requestId, JoinRoom request) {
+        if (slotOf(who) != null || slots.containsKey(participantId)) {
             throw new RoomException(ErrorCode.ALREADY_IN_ROOM, "already in room '" + roomId + "'");
         }
         if (request.getGameType() != room.type()) {
             throw new RoomException(ErrorCode.GAME_TYPE_MISMATCH,
                     "room '" + roomId + "' is a " + room.type() + " room (asked: " + request.getGameType() + ")");
         }
-        String participantId = who.link().gatewayId() + "-" + who.sessionId();
-        Participant joining = new Participant(participantId, request.getDisplayName(), room.seatFor(request, all()));
-
-        // Broadcast before seating: the joiner learns of itself from Joined, not from this event.
-        publish(RoomEvent.newBuilder().setParticipantJoined(ParticipantJoined.newBuilder().setParticipant(joining.toProto())),
-                null, "");
-        byLink.computeIfAbsent(who.link(), l -> new LinkedHashMap<>()).put(who.sessionId(), joining);
-        participantCount++;
-
-        RoomState.Builder state = RoomState.newBuilder();
-        all().forEach(p -> state.addParticipants(p.toProto()));
-        room.describe(state);
+        List<Participant> present = slots.values().stream().map(s -> s.participant).toList();
+        Participant joining = new Participant(participantId, request.getDisplayName(), room.seatFor(request, present));
+        // The joiner is not among the targets: it learns of itself from Joined, sent after the event.
+        Set<GatewayLink> targets = links();
+        Slot slot = new Slot();
+        slot.participant = joining;
+        slots.put(participantId, slot);
+        attach(slot, who);
+        Pending pending = commit(RoomEvent.newBuilder()
+                .setParticipantJoined(ParticipantJoined.newBuilder().setParticipant(joining.toProto())),
+                targets, null, "", null, null);
+        RoomEvent event = pending.event;
         Joined joined = Joined.newBuilder()
                 .setRoomId(roomId)
                 .setGameType(room.type())
-                .setOwnerNodeId(nodeId)
+                .setOwnerNodeId(ctx.nodeId())
                 .setParticipantId(participantId)
                 .setSeat(joining.seat())
-                .setLastSequence(sequence)
-                .setState(state)
+                .setLastSequence(event.getSequence())
+                .setState(state())
                 .addAllChatHistory(chat.latest())
                 .build();
-        who.link().reply(who.sessionId(),
-                ServerMessage.newBuilder().setRequestId(requestId).setJoined(joined).build(), roomId, "");
+        ServerMessage reply = ServerMessage.newBuilder().setRequestId(requestId).setJoined(joined).build();
+        pending.after = () -> who.link().reply(who.sessionId(), reply, roomId, "", event.getSequence());
     }
 
-    /** Removes a participant; {@code requestId} is null when it left by disconnecting. */
     void leave(SessionKey who, String requestId) {
-        Participant leaving = remove(who);
-        if (leaving == null) {
-            if (requestId != null) {
-                throw notIn();
-            }
-            return;
+        Slot slot = slotOf(who);
+        if (slot == null) {
+            throw notIn();
         }
-        if (requestId != null) {
-            // Unseat at the gateway first, so the leaver does not receive its own departure.
-            who.link().reply(who.sessionId(), ServerMessage.newBuilder()
-                    .setRequestId(requestId).setLeft(Left.newBuilder().setRoomId(roomId)).build(), "", roomId);
-        }
-        publish(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder().setParticipant(leaving.toProto())),
-                null, "");
-    }
-
-    /** Drops every participant of a link that closed. */
-    void linkClosed(GatewayLink link) {
-        Map<Long, Participant> gone = byLink.remove(link);
-        if (gone == null) {
-            return;
-        }
-        participantCount -= gone.size();
-        for (Participant p : gone.values()) {
-            publish(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder().setParticipant(p.toProto())),
-                    null, "");
-        }
+        detach(slot);
+        slots.remove(slot.participant.participantId());
+        // The leaver is told first, so it is unseated before the broadcast reaches its link.
+        commit(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder().setParticipant(slot.participant.toProto())),
+                links(), null, "",
+                () -> who.link().reply(who.sessionId(), ServerMessage.newBuilder().setRequestId(requestId)
+                        .setLeft(Left.newBuilder().setRoomId(roomId)).build(), "", roomId, 0),
+                null);
     }
 
     void chat(SessionKey who, String requestId, String text) {
-        Participant from = participant(who);
+        Slot from = slotOf(who);
         if (from == null) {
             throw notIn();
         }
@@ -128,60 +218,197 @@ final class RoomHost {
                     "chat text: " + text.length() + " chars (expected: 1.." + MAX_CHAT_CHARS + ", not blank)");
         }
         ChatMessage message = ChatMessage.newBuilder()
-                .setParticipantId(from.participantId())
-                .setDisplayName(from.displayName())
+                .setParticipantId(from.participant.participantId())
+                .setDisplayName(from.participant.displayName())
                 .setText(text)
                 .setSentAtMs(System.currentTimeMillis())
                 .build();
         chat.add(message);
-        publish(RoomEvent.newBuilder().setChat(message), who, requestId);
+        commit(RoomEvent.newBuilder().setChat(message), links(), who, requestId, null, null);
     }
 
     void game(SessionKey who, String requestId, ClientMessage message) {
-        Participant from = participant(who);
+        Slot from = slotOf(who);
         if (from == null) {
             throw notIn();
         }
-        publish(room.apply(from, message), who, requestId);
+        commit(room.apply(from.participant, message), links(), who, requestId, null, null);
+    }
+
+    /**
+     * Seats sessions again after the room moved or their connection was lost: each is attached to
+     * its participant and sent the stored events after the last one it saw.
+     *
+     * @return the sessions whose participant this room does not know
+     */
+    List<Long> rejoin(GatewayLink link, List<RejoinSession> sessions) {
+        List<Long> unknown = new ArrayList<>();
+        for (RejoinSession s : sessions) {
+            Slot slot = slots.get(s.getParticipantId());
+            if (slot == null) {
+                unknown.add(s.getSessionId());
+                continue;
+            }
+            detach(slot);
+            attach(slot, new SessionKey(link, s.getSessionId()));
+        }
+        // Events applied but not yet stored will be broadcast later; make sure they reach this link.
+        for (Pending p : unstored) {
+            p.targets.add(link);
+        }
+        return unknown;
+    }
+
+    /** Sends one rejoined session what it missed; call after the gateway has the RejoinResult. */
+    void catchUp(GatewayLink link, RejoinSession s) {
+        for (RoomEvent event : stored) {
+            if (event.getSequence() > s.getLastSequence()) {
+                link.reply(s.getSessionId(), ServerMessage.newBuilder().setEvent(event).build(), roomId, "",
+                        event.getSequence());
+            }
+        }
+    }
+
+    /** The session's connection is gone; its seat is kept for the grace period, for a resume. */
+    void disconnected(SessionKey who) {
+        Slot slot = slotOf(who);
+        if (slot != null) {
+            detach(slot);
+            startGrace(slot);
+        }
+    }
+
+    void linkClosed(GatewayLink link) {
+        Map<Long, Slot> sessions = byLink.remove(link);
+        if (sessions != null) {
+            for (Slot slot : sessions.values()) {
+                slot.session = null;
+                startGrace(slot);
+            }
+        }
+    }
+
+    private void startGrace(Slot slot) {
+        if (slot.graceTimer != null) {
+            slot.graceTimer.cancel(false);
+        }
+        slot.graceTimer = ctx.executor().schedule(() -> {
+            if (!lost && slot.session == null && slots.get(slot.participant.participantId()) == slot) {
+                slots.remove(slot.participant.participantId());
+                commit(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder()
+                        .setParticipant(slot.participant.toProto())), links(), null, "", null, null);
+            }
+        }, ctx.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /** Numbers and applies an event, and stores it; it is delivered when stored, in order. */
+    private Pending commit(RoomEvent.Builder builder, Set<GatewayLink> targets, SessionKey origin, String requestId,
+            Runnable before, Runnable after) {
+        RoomEvent event = builder.setRoomId(roomId).setSequence(++sequence).setServerTimeMs(System.currentTimeMillis()).build();
+        Pending pending = new Pending(event, new LinkedHashSet<>(targets), origin, requestId, before, after);
+        unstored.addLast(pending);
+        ctx.store().append(roomId, epoch, event).whenCompleteAsync((ok, failure) -> onStored(pending, ok, failure),
+                ctx.executor());
+        return pending;
+    }
+
+    private void onStored(Pending pending, Boolean ok, Throwable failure) {
+        if (lost) {
+            return;
+        }
+        if (failure != null || !Boolean.TRUE.equals(ok)) {
+            log.warn("room {}: store refused epoch {} ({}); another node owns it now, dropping it", roomId, epoch,
+                    failure != null ? failure.toString() : "stale epoch");
+            lose();
+            return;
+        }
+        pending.stored = true;
+        while (!unstored.isEmpty() && unstored.peekFirst().stored) {
+            deliver(unstored.pollFirst());
+        }
+    }
+
+    private void deliver(Pending p) {
+        stored.add(p.event);
+        if (p.before != null) {
+            p.before.run();
+        }
+        ByteString bytes = ServerMessage.newBuilder().setEvent(p.event).build().toByteString();
+        for (GatewayLink link : p.targets) {
+            boolean isOrigin = p.origin != null && p.origin.link() == link;
+            link.broadcast(roomId, bytes, p.event.getSequence(), isOrigin ? p.origin.sessionId() : 0,
+                    isOrigin ? p.requestId : "");
+        }
+        if (p.after != null) {
+            p.after.run();
+        }
+    }
+
+    /** Another node took the room: tell the gateways, forget everything, never write again. */
+    void lose() {
+        if (lost) {
+            return;
+        }
+        lost = true;
+        Set<GatewayLink> told = new HashSet<>(byLink.keySet());
+        unstored.forEach(p -> told.addAll(p.targets));
+        told.forEach(link -> link.roomLost(roomId));
+        unstored.clear();
+        slots.values().forEach(s -> {
+            if (s.graceTimer != null) {
+                s.graceTimer.cancel(false);
+            }
+        });
+        onLost.run();
+    }
+
+    /** Stops the room after a handoff: no timers, no deliveries. */
+    void close() {
+        lost = true;
+        slots.values().forEach(s -> {
+            if (s.graceTimer != null) {
+                s.graceTimer.cancel(false);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private RoomState state() {
+        RoomState.Builder state = RoomState.newBuilder();
+        slots.values().forEach(s -> state.addParticipants(s.participant.toProto()));
+        room.describe(state);
+        return state.build();
+    }
+
+    private void attach(Slot slot, SessionKey who) {
+        slot.session = who;
+        if (slot.graceTimer != null) {
+            slot.graceTimer.cancel(false);
+            slot.graceTimer = null;
+        }
+        byLink.computeIfAbsent(who.link(), l -> new LinkedHashMap<>()).put(who.sessionId(), slot);
+    }
+
+    private void detach(Slot slot) {
+        if (slot.session == null) {
+            return;
+        }
+        Map<Long, Slot> sessions = byLink.get(slot.session.link());
+        if (sessions != null && sessions.remove(slot.session.sessionId()) != null && sessions.isEmpty()) {
+            byLink.remove(slot.session.link());
+        }
+        slot.session = null;
+    }
+
+    private Slot slotOf(SessionKey who) {
+        Map<Long, Slot> sessions = byLink.get(who.link());
+        return sessions == null ? null : sessions.get(who.sessionId());
     }
 
     private RoomException notIn() {
         return new RoomException(ErrorCode.NOT_IN_ROOM, "not in room '" + roomId + "' (join it first)");
-    }
-
-    /** Numbers the event and sends it once over every link that has participants in the room. */
-    private void publish(RoomEvent.Builder event, SessionKey origin, String requestId) {
-        event.setRoomId(roomId).setSequence(++sequence).setServerTimeMs(System.currentTimeMillis());
-        ByteString bytes = ServerMessage.newBuilder().setEvent(event).build().toByteString();
-        for (GatewayLink link : byLink.keySet()) {
-            boolean isOrigin = origin != null && origin.link() == link;
-            link.broadcast(roomId, bytes, isOrigin ? origin.sessionId() : 0, isOrigin ? requestId : "");
-        }
-    }
-
-    private Participant participant(SessionKey who) {
-        Map<Long, Participant> sessions = byLink.get(who.link());
-        return sessions == null ? null : sessions.get(who.sessionId());
-    }
-
-    private Participant remove(SessionKey who) {
-        Map<Long, Participant> sessions = byLink.get(who.link());
-        if (sessions == null) {
-            return null;
-        }
-        Participant removed = sessions.remove(who.sessionId());
-        if (removed != null) {
-            participantCount--;
-            if (sessions.isEmpty()) {
-                byLink.remove(who.link());
-            }
-        }
-        return removed;
-    }
-
-    private List<Participant> all() {
-        List<Participant> all = new ArrayList<>(participantCount);
-        byLink.values().forEach(m -> all.addAll(m.values()));
-        return all;
     }
 }

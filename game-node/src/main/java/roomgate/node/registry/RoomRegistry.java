@@ -3,23 +3,28 @@ package roomgate.node.registry;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import roomgate.cluster.NodeView;
 import roomgate.cluster.RendezvousHash;
 import roomgate.link.RoomRequests;
+import roomgate.node.replication.RoomStore;
+import roomgate.protocol.link.v1.Rejoin;
 import roomgate.protocol.link.v1.SessionRequest;
-import roomgate.protocol.v1.ClientMessage;
 
 /**
  * All the rooms of this game-node JVM, and the only holder of room state in it: the lecture's
  * GameManager. There is one per JVM (private constructor, {@link #instance()}); the node's main
- * starts it once with the node's identity. Rooms change only through the requests it receives,
- * each applied under its room's rules on the room's stripe thread.
+ * starts it once with the node's identity and its store. Rooms change only through the requests it
+ * receives, each applied under its room's rules on the room's stripe thread.
  *
- * <p>Callers (node-link handlers on Netty event loops) never wait: every method hands its work to
- * the stripe that owns the room and returns.
+ * <p>Callers (node-link handlers on Netty event loops, the drain) never wait: every method hands its
+ * work to the stripe that owns the room and returns.
  */
 public final class RoomRegistry {
     private static final RoomRegistry INSTANCE = new RoomRegistry();
@@ -27,6 +32,7 @@ public final class RoomRegistry {
     private final AtomicInteger roomCount = new AtomicInteger();
     private volatile RoomStripe[] stripes;
     private volatile String nodeId;
+    private volatile boolean draining;
 
     private RoomRegistry() {}
 
@@ -34,37 +40,47 @@ public final class RoomRegistry {
         return INSTANCE;
     }
 
+    /** How the registry runs: fixed at start. */
+    public record Settings(String nodeId, int stripes, Duration idleRoomTtl, Duration reconnectGrace) {
+        public Settings {
+            Objects.requireNonNull(nodeId, "nodeId");
+            if (stripes < 1) {
+                throw new IllegalArgumentException("stripes: " + stripes + " (expected: > 0)");
+            }
+        }
+    }
+
     /**
-     * Starts the registry with {@code stripeCount} room threads.
+     * Starts the registry.
      *
+     * @param view the live nodes, for claims (whose owner may still be alive) and handoffs (who is next)
      * @throws IllegalStateException if it is already started
      */
-    public synchronized void start(String nodeId, int stripeCount, Duration idleRoomTtl) {
-        Objects.requireNonNull(nodeId, "nodeId");
+    public synchronized void start(Settings settings, RoomStore store, Supplier<NodeView> view) {
         if (stripes != null) {
             throw new IllegalStateException("RoomRegistry already started for node " + this.nodeId);
         }
-        if (stripeCount < 1) {
-            throw new IllegalArgumentException("stripeCount: " + stripeCount + " (expected: > 0)");
-        }
         DefaultThreadFactory threads = new DefaultThreadFactory("room-stripe", false);
-        RoomStripe[] created = new RoomStripe[stripeCount];
-        for (int i = 0; i < stripeCount; i++) {
-            created[i] = new RoomStripe(new DefaultEventExecutor(threads), nodeId, idleRoomTtl, roomCount);
+        RoomStripe[] created = new RoomStripe[settings.stripes()];
+        for (int i = 0; i < created.length; i++) {
+            RoomContext ctx = new RoomContext(settings.nodeId(), store, new DefaultEventExecutor(threads),
+                    settings.reconnectGrace(), settings.idleRoomTtl());
+            created[i] = new RoomStripe(ctx, view, () -> draining, roomCount);
         }
-        this.nodeId = nodeId;
+        this.nodeId = settings.nodeId();
+        this.draining = false;
         this.stripes = created;
     }
 
-    /** Stops the room threads and forgets every room. */
+    /** Stops the room threads and forgets every room (their records stay in the store). */
     public synchronized void stop() {
         RoomStripe[] current = stripes;
         if (current == null) {
             return;
         }
         for (RoomStripe stripe : current) {
-            stripe.executor().execute(stripe::onClear);
-            stripe.executor().shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            stripe.context().executor().execute(stripe::onClear);
+            stripe.context().executor().shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }
         stripes = null;
     }
@@ -77,32 +93,88 @@ public final class RoomRegistry {
         return roomCount.get();
     }
 
-    /** A client's join, leave, move or chat, as forwarded by a gateway. */
-    public void submit(GatewayLink link, SessionRequest request) {
-        ClientMessage message = request.getMessage();
-        String roomId = RoomRequests.roomIdOf(message);
-        if (roomId.isEmpty()) {
-            throw new IllegalArgumentException("not a room request: " + message.getBodyCase());
-        }
-        RoomStripe stripe = stripeOf(roomId);
-        SessionKey who = new SessionKey(link, request.getSessionId());
-        stripe.executor().execute(() -> stripe.onRequest(who, roomId, message));
+    public boolean isDraining() {
+        return draining;
     }
 
-    /** A client session ended at its gateway: it leaves its rooms. */
+    /** A client's join, leave, move or chat, as forwarded by a gateway. */
+    public void submit(GatewayLink link, SessionRequest request) {
+        String roomId = RoomRequests.roomIdOf(request.getMessage());
+        if (roomId.isEmpty()) {
+            throw new IllegalArgumentException("not a room request: " + request.getMessage().getBodyCase());
+        }
+        RoomStripe stripe = stripeOf(roomId);
+        stripe.context().executor().execute(() -> stripe.onRequest(link, request));
+    }
+
+    /** A gateway seats sessions again in a room that moved, or resumes a client. */
+    public void rejoin(GatewayLink link, Rejoin rejoin) {
+        RoomStripe stripe = stripeOf(rejoin.getRoomId());
+        stripe.context().executor().execute(() -> stripe.onRejoin(link, rejoin));
+    }
+
+    /** A gateway holds the room's requests now (answer to HandoffStart). */
+    public void handoffReady(GatewayLink link, String roomId) {
+        RoomStripe stripe = stripeOf(roomId);
+        stripe.context().executor().execute(() -> stripe.onHandoffReady(link, roomId));
+    }
+
+    /** A client session ended at its gateway: its seats are kept for the reconnect grace period. */
     public void sessionClosed(GatewayLink link, long sessionId, List<String> roomIds) {
         SessionKey who = new SessionKey(link, sessionId);
         for (String roomId : roomIds) {
             RoomStripe stripe = stripeOf(roomId);
-            stripe.executor().execute(() -> stripe.onSessionClosed(who, roomId));
+            stripe.context().executor().execute(() -> stripe.onSessionClosed(who, roomId));
         }
     }
 
-    /** A gateway link closed: all the sessions that came over it leave their rooms. */
+    /** A gateway link closed: its sessions are disconnected from their rooms (seats kept for the grace). */
     public void linkClosed(GatewayLink link) {
         for (RoomStripe stripe : started()) {
-            stripe.executor().execute(() -> stripe.onLinkClosed(link));
+            stripe.context().executor().execute(() -> stripe.onLinkClosed(link));
         }
+    }
+
+    /**
+     * Takes no new rooms from now on and hands every live room to its successor. Completes when
+     * every room that could move has moved.
+     */
+    public CompletableFuture<Void> drain() {
+        draining = true;
+        List<CompletableFuture<Void>> rooms = new ArrayList<>();
+        for (RoomStripe stripe : started()) {
+            CompletableFuture<Void> stripeDone = new CompletableFuture<>();
+            rooms.add(stripeDone);
+            stripe.context().executor().execute(() -> {
+                List<CompletableFuture<Void>> handoffs = new ArrayList<>();
+                for (String roomId : stripe.liveRooms()) {
+                    CompletableFuture<Void> moved = new CompletableFuture<>();
+                    handoffs.add(moved);
+                    stripe.onStartHandoff(roomId, () -> moved.complete(null));
+                }
+                CompletableFuture.allOf(handoffs.toArray(CompletableFuture[]::new))
+                        .whenComplete((v, e) -> stripeDone.complete(null));
+            });
+        }
+        return CompletableFuture.allOf(rooms.toArray(CompletableFuture[]::new));
+    }
+
+    /** Drops every room: this node was cut off and the others have taken its rooms over. */
+    public void dropAll() {
+        for (RoomStripe stripe : started()) {
+            stripe.context().executor().execute(stripe::onDropAll);
+        }
+    }
+
+    /** Rooms, connected sessions and epoch range over all stripes. */
+    public CompletableFuture<RegistryStats> stats() {
+        CompletableFuture<RegistryStats> total = CompletableFuture.completedFuture(RegistryStats.NONE);
+        for (RoomStripe stripe : started()) {
+            CompletableFuture<RegistryStats> part = new CompletableFuture<>();
+            stripe.context().executor().execute(() -> part.complete(stripe.onStats()));
+            total = total.thenCombine(part, RegistryStats::plus);
+        }
+        return total;
     }
 
     private RoomStripe stripeOf(String roomId) {

@@ -1,111 +1,416 @@
 package roomgate.node.registry;
 
-import io.netty.util.concurrent.EventExecutor;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import roomgate.cluster.NodeInfo;
+import roomgate.cluster.NodeView;
+import roomgate.node.replication.RoomStore;
 import roomgate.node.room.RoomException;
 import roomgate.node.room.RoomTypes;
+import roomgate.protocol.link.v1.Rejoin;
+import roomgate.protocol.link.v1.RejoinResult;
+import roomgate.protocol.link.v1.RejoinSession;
+import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.Error;
 import roomgate.protocol.v1.ErrorCode;
+import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.ServerMessage;
 
 /**
  * One thread and the rooms it owns. A room ID always hashes to the same stripe, so every change to
  * a room happens on that stripe's single thread, in arrival order, and room code needs no locks.
  * Methods named {@code on...} run on the stripe thread.
+ *
+ * <p>A room is LOADING while its claim is with the store (requests wait in order), LIVE once this
+ * node owns it, HANDING OFF while a drain moves it to its successor (its gateways hold new requests),
+ * and gone after: later requests are redirected to where it went.
  */
 final class RoomStripe {
-    private final EventExecutor executor;
-    private final String nodeId;
-    private final Duration idleRoomTtl;
-    private final AtomicInteger roomCount;
-    private final Map<String, RoomHost> rooms = new HashMap<>();
+    private static final Logger log = LoggerFactory.getLogger(RoomStripe.class);
+    /** Redirects per request before we give up: guards against two nodes pointing at each other. */
+    static final int MAX_HOPS = 4;
+    static final long HANDOFF_READY_TIMEOUT_MS = 5_000;
+    private static final int MOVED_MEMORY = 10_000;
 
-    RoomStripe(EventExecutor executor, String nodeId, Duration idleRoomTtl, AtomicInteger roomCount) {
-        this.executor = executor;
-        this.nodeId = nodeId;
-        this.idleRoomTtl = idleRoomTtl;
+    /** A request or rejoin, as it arrived on a link. */
+    private record Work(GatewayLink link, SessionRequest request, Rejoin rejoin) {
+        String roomId() {
+            return request != null ? roomgate.link.RoomRequests.roomIdOf(request.getMessage()) : rejoin.getRoomId();
+        }
+
+        List<String> unreachable() {
+            return request != null ? request.getUnreachableNodeIdsList() : rejoin.getUnreachableNodeIdsList();
+        }
+
+        int hops() {
+            return request != null ? request.getHops() : rejoin.getHops();
+        }
+    }
+
+    private final class Handoff {
+        final String successor;
+        final Set<GatewayLink> told;
+        final Set<GatewayLink> awaiting;
+        final List<Work> held = new ArrayList<>();
+        final Runnable done;
+        ScheduledFuture<?> timeout;
+        boolean transferring;
+
+        Handoff(String successor, Set<GatewayLink> links, Runnable done) {
+            this.successor = successor;
+            this.told = links;
+            this.awaiting = new HashSet<>(links);
+            this.done = done;
+        }
+    }
+
+    private final RoomContext ctx;
+    private final Supplier<NodeView> view;
+    private final Supplier<Boolean> draining;
+    private final AtomicInteger roomCount;
+    private final Map<String, RoomHost> live = new HashMap<>();
+    private final Map<String, List<Work>> loading = new HashMap<>();
+    private final Map<String, Handoff> handoffs = new HashMap<>();
+    private final Map<String, String> movedTo = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MOVED_MEMORY;
+        }
+    };
+
+    RoomStripe(RoomContext ctx, Supplier<NodeView> view, Supplier<Boolean> draining, AtomicInteger roomCount) {
+        this.ctx = ctx;
+        this.view = view;
+        this.draining = draining;
         this.roomCount = roomCount;
     }
 
-    EventExecutor executor() {
-        return executor;
+    RoomContext context() {
+        return ctx;
     }
 
-    void onRequest(SessionKey who, String roomId, ClientMessage message) {
-        assert executor.inEventLoop();
-        String requestId = message.getRequestId();
-        try {
-            switch (message.getBodyCase()) {
-                case JOIN -> {
-                    RoomHost host = rooms.get(roomId);
-                    if (host == null) {
-                        host = new RoomHost(roomId, nodeId, RoomTypes.create(message.getJoin().getGameType()));
-                        rooms.put(roomId, host);
-                        roomCount.incrementAndGet();
-                    }
-                    host.join(who, requestId, message.getJoin());
-                }
-                case LEAVE -> existing(roomId).leave(who, requestId);
-                case CHAT -> existing(roomId).chat(who, requestId, message.getChat().getText());
-                default -> existing(roomId).game(who, requestId, message);
-            }
-        } catch (RoomException e) {
-            who.link().reply(who.sessionId(), ServerMessage.newBuilder()
-                    .setRequestId(requestId)
-                    .setError(Error.newBuilder().setCode(e.code()).setMessage(e.getMessage()).setRoomId(roomId))
-                    .build(), "", "");
-        }
-        scheduleIdleCheck(roomId);
+    // ------------------------------------------------------------------ entry points
+
+    void onRequest(GatewayLink link, SessionRequest request) {
+        dispatch(new Work(link, request, null));
+    }
+
+    void onRejoin(GatewayLink link, Rejoin rejoin) {
+        dispatch(new Work(link, null, rejoin));
     }
 
     void onSessionClosed(SessionKey who, String roomId) {
-        RoomHost host = rooms.get(roomId);
+        RoomHost host = live.get(roomId);
         if (host != null) {
-            host.leave(who, null);
+            host.disconnected(who);
             scheduleIdleCheck(roomId);
         }
     }
 
     void onLinkClosed(GatewayLink link) {
-        for (Map.Entry<String, RoomHost> e : rooms.entrySet()) {
+        for (Map.Entry<String, RoomHost> e : new ArrayList<>(live.entrySet())) {
             e.getValue().linkClosed(link);
+            Handoff handoff = handoffs.get(e.getKey());
+            if (handoff != null && handoff.awaiting.remove(link)) {
+                maybeTransfer(e.getKey());
+            }
             scheduleIdleCheck(e.getKey());
         }
     }
 
-    /** Disposes rooms nobody has been in for the idle time; the game is over for them. */
-    private void scheduleIdleCheck(String roomId) {
-        RoomHost host = rooms.get(roomId);
-        if (host != null && host.isEmpty()) {
-            executor.schedule(() -> {
-                if (rooms.get(roomId) == host && host.isEmpty()) {
-                    rooms.remove(roomId);
-                    roomCount.decrementAndGet();
-                }
-            }, idleRoomTtl.toMillis(), TimeUnit.MILLISECONDS);
+    void onHandoffReady(GatewayLink link, String roomId) {
+        Handoff handoff = handoffs.get(roomId);
+        if (handoff != null && handoff.awaiting.remove(link)) {
+            maybeTransfer(roomId);
         }
     }
 
-    private RoomHost existing(String roomId) {
-        RoomHost host = rooms.get(roomId);
-        if (host == null) {
-            throw new RoomException(ErrorCode.NOT_IN_ROOM, "not in room '" + roomId + "' (join it first)");
+    List<String> liveRooms() {
+        return new ArrayList<>(live.keySet());
+    }
+
+    /** Moves a live room to its successor (drain); {@code done} runs when it moved or cannot. */
+    void onStartHandoff(String roomId, Runnable done) {
+        RoomHost host = live.get(roomId);
+        NodeInfo successor = view.get().ownerOf(roomId, Set.of(ctx.nodeId()));
+        if (host == null || handoffs.containsKey(roomId) || successor == null) {
+            if (host != null && successor == null) {
+                log.warn("room {}: no other node to hand it to; it stays", roomId);
+            }
+            done.run();
+            return;
         }
-        return host;
+        Handoff handoff = new Handoff(successor.nodeId(), host.links(), done);
+        handoffs.put(roomId, handoff);
+        handoff.told.forEach(link -> link.handoffStart(roomId));
+        handoff.timeout = ctx.executor().schedule(() -> {
+            if (!handoff.awaiting.isEmpty()) {
+                log.warn("room {}: {} gateway link(s) did not confirm the handoff in time; moving on", roomId,
+                        handoff.awaiting.size());
+                handoff.awaiting.clear();
+                maybeTransfer(roomId);
+            }
+        }, HANDOFF_READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        maybeTransfer(roomId);
+    }
+
+    /** Stats for the node's published status: rooms, connected sessions, epoch range. */
+    RegistryStats onStats() {
+        RegistryStats stats = RegistryStats.NONE;
+        for (RoomHost host : live.values()) {
+            stats = stats.plus(new RegistryStats(1, host.connectedSessions(), host.epoch(), host.epoch()));
+        }
+        return stats;
+    }
+
+    /** This node was cut off and the cluster went on without it: whatever it holds is stale. */
+    void onDropAll() {
+        for (RoomHost host : new ArrayList<>(live.values())) {
+            host.lose();
+        }
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    private void dispatch(Work work) {
+        String roomId = work.roomId();
+        RoomHost host = live.get(roomId);
+        if (host != null) {
+            Handoff handoff = handoffs.get(roomId);
+            if (handoff != null && !handoff.told.contains(work.link())) {
+                // A link the handoff did not reach: its request waits for the new owner.
+                handoff.held.add(work);
+                return;
+            }
+            serve(host, work);
+            return;
+        }
+        List<Work> waiting = loading.get(roomId);
+        if (waiting != null) {
+            waiting.add(work);
+            return;
+        }
+        String moved = movedTo.get(roomId);
+        if (moved != null) {
+            redirect(work, moved);
+            return;
+        }
+        if (draining.get()) {
+            NodeInfo other = view.get().ownerOf(roomId, Set.of(ctx.nodeId()));
+            if (other != null) {
+                redirect(work, other.nodeId());
+            } else {
+                refuse(work, ErrorCode.ROOM_UNAVAILABLE, "node " + ctx.nodeId() + " is draining and no other node takes rooms");
+            }
+            return;
+        }
+        GameType createAs = GameType.GAME_TYPE_UNSPECIFIED;
+        if (work.request() != null && work.request().getMessage().getBodyCase() == ClientMessage.BodyCase.JOIN) {
+            createAs = work.request().getMessage().getJoin().getGameType();
+            if (!RoomTypes.supports(createAs)) {
+                refuse(work, ErrorCode.UNKNOWN_GAME_TYPE, "game_type: " + createAs + " (expected: CHESS)");
+                return;
+            }
+        }
+        load(roomId, work, createAs);
+    }
+
+    private void load(String roomId, Work first, GameType createAs) {
+        List<Work> waiting = new ArrayList<>();
+        waiting.add(first);
+        loading.put(roomId, waiting);
+        Set<String> liveIds = new LinkedHashSet<>();
+        view.get().nodes().forEach(n -> liveIds.add(n.nodeId()));
+        liveIds.removeAll(first.unreachable());
+        ctx.store().claim(roomId, ctx.nodeId(), liveIds, createAs).whenCompleteAsync((claim, failure) -> {
+            List<Work> queued = loading.remove(roomId);
+            if (failure != null) {
+                log.warn("room {}: claim failed: {}", roomId, failure.toString());
+                queued.forEach(w -> refuse(w, ErrorCode.ROOM_UNAVAILABLE, "room '" + roomId + "' cannot be loaded now; retry"));
+                return;
+            }
+            switch (claim.outcome()) {
+                case CLAIMED -> {
+                    RoomHost host = RoomHost.rebuild(claim.record(), ctx, () -> forget(roomId));
+                    live.put(roomId, host);
+                    roomCount.incrementAndGet();
+                    if (claim.record().getEpoch() > 1) {
+                        log.info("room {}: taken over at epoch {} with {} events", roomId, claim.record().getEpoch(),
+                                claim.record().getEventsCount());
+                    }
+                    queued.forEach(this::dispatch);
+                    scheduleIdleCheck(roomId);
+                }
+                case OWNED_ELSEWHERE -> queued.forEach(w -> redirect(w, claim.ownerNodeId()));
+                case ABSENT -> queued.forEach(w -> refuse(w, ErrorCode.NOT_IN_ROOM,
+                        "no room '" + roomId + "' (join it with a game_type to create it)"));
+            }
+        }, ctx.executor());
+    }
+
+    private void serve(RoomHost host, Work work) {
+        if (work.rejoin() != null) {
+            Rejoin rejoin = work.rejoin();
+            List<Long> unknown = host.rejoin(work.link(), rejoin.getSessionsList());
+            work.link().rejoinResult(RejoinResult.newBuilder()
+                    .setRoomId(rejoin.getRoomId())
+                    .setOk(true)
+                    .setOwnerNodeId(ctx.nodeId())
+                    .setEpoch(host.epoch())
+                    .addAllUnknownSessionIds(unknown)
+                    .setRejoin(rejoin)
+                    .build());
+            for (RejoinSession s : rejoin.getSessionsList()) {
+                if (!unknown.contains(s.getSessionId())) {
+                    host.catchUp(work.link(), s);
+                }
+            }
+            return;
+        }
+        SessionRequest request = work.request();
+        ClientMessage message = request.getMessage();
+        SessionKey who = new SessionKey(work.link(), request.getSessionId());
+        try {
+            switch (message.getBodyCase()) {
+                case JOIN -> host.join(who, request.getParticipantId(), message.getRequestId(), message.getJoin());
+                case LEAVE -> host.leave(who, message.getRequestId());
+                case CHAT -> host.chat(who, message.getRequestId(), message.getChat().getText());
+                default -> host.game(who, message.getRequestId(), message);
+            }
+        } catch (RoomException e) {
+            refuse(work, e.code(), e.getMessage());
+        }
+        scheduleIdleCheck(work.roomId());
+    }
+
+    private void redirect(Work work, String owner) {
+        if (work.hops() >= MAX_HOPS || owner.equals(ctx.nodeId())) {
+            refuse(work, ErrorCode.ROOM_UNAVAILABLE, "room '" + work.roomId() + "' has no reachable owner now; retry");
+            return;
+        }
+        if (work.request() != null) {
+            work.link().redirect(work.roomId(), owner,
+                    work.request().toBuilder().setHops(work.request().getHops() + 1).build());
+        } else {
+            work.link().rejoinResult(RejoinResult.newBuilder()
+                    .setRoomId(work.roomId())
+                    .setOk(false)
+                    .setOwnerNodeId(owner)
+                    .setRejoin(work.rejoin().toBuilder().setHops(work.rejoin().getHops() + 1))
+                    .build());
+        }
+    }
+
+    private void refuse(Work work, ErrorCode code, String message) {
+        if (work.request() != null) {
+            work.link().reply(work.request().getSessionId(), ServerMessage.newBuilder()
+                    .setRequestId(work.request().getMessage().getRequestId())
+                    .setError(Error.newBuilder().setCode(code).setMessage(message).setRoomId(work.roomId()))
+                    .build(), "", "", 0);
+        } else {
+            work.link().rejoinResult(RejoinResult.newBuilder()
+                    .setRoomId(work.roomId())
+                    .setOk(false)
+                    .setRejoin(work.rejoin())
+                    .setMessage(message)
+                    .build());
+        }
+    }
+
+    // ------------------------------------------------------------------ handoff
+
+    private void maybeTransfer(String roomId) {
+        Handoff handoff = handoffs.get(roomId);
+        RoomHost host = live.get(roomId);
+        if (handoff == null || handoff.transferring || !handoff.awaiting.isEmpty()) {
+            return;
+        }
+        if (host == null) {
+            finishHandoff(roomId, handoff, false);
+            return;
+        }
+        if (!host.isFlushed()) {
+            // Events still on their way to the store: they must be stored (and delivered) before the move.
+            ctx.executor().schedule(() -> maybeTransfer(roomId), 2, TimeUnit.MILLISECONDS);
+            return;
+        }
+        handoff.transferring = true;
+        ctx.store().transfer(roomId, host.epoch(), handoff.successor).whenCompleteAsync((ok, failure) -> {
+            if (failure == null && Boolean.TRUE.equals(ok)) {
+                Set<GatewayLink> links = new LinkedHashSet<>(handoff.told);
+                links.addAll(host.links());
+                host.close();
+                live.remove(roomId);
+                roomCount.decrementAndGet();
+                movedTo.put(roomId, handoff.successor);
+                links.forEach(link -> link.handoffDone(roomId, handoff.successor));
+                finishHandoff(roomId, handoff, true);
+            } else {
+                log.warn("room {}: transfer to {} refused ({}); the room was taken over", roomId, handoff.successor,
+                        failure != null ? failure.toString() : "stale epoch");
+                host.lose();
+                finishHandoff(roomId, handoff, false);
+            }
+        }, ctx.executor());
+    }
+
+    private void finishHandoff(String roomId, Handoff handoff, boolean moved) {
+        handoffs.remove(roomId);
+        if (handoff.timeout != null) {
+            handoff.timeout.cancel(false);
+        }
+        for (Work work : handoff.held) {
+            if (moved) {
+                redirect(work, handoff.successor);
+            } else {
+                dispatch(work);
+            }
+        }
+        handoff.done.run();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    private void forget(String roomId) {
+        if (live.remove(roomId) != null) {
+            roomCount.decrementAndGet();
+        }
+        Handoff handoff = handoffs.remove(roomId);
+        if (handoff != null) {
+            handoff.done.run();
+        }
+    }
+
+    /** Frees rooms nobody has been in for the idle time; their record stays in the store. */
+    private void scheduleIdleCheck(String roomId) {
+        RoomHost host = live.get(roomId);
+        if (host != null && host.isEmpty()) {
+            ctx.executor().schedule(() -> {
+                if (live.get(roomId) == host && host.isEmpty() && host.isFlushed() && !handoffs.containsKey(roomId)) {
+                    host.close();
+                    live.remove(roomId);
+                    roomCount.decrementAndGet();
+                }
+            }, ctx.idleRoomTtl().toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     void onClear() {
-        Iterator<RoomHost> it = rooms.values().iterator();
-        while (it.hasNext()) {
-            it.next();
-            it.remove();
-            roomCount.decrementAndGet();
-        }
+        live.values().forEach(RoomHost::close);
+        roomCount.addAndGet(-live.size());
+        live.clear();
     }
 }

@@ -9,6 +9,10 @@ import roomgate.protocol.v1.Seat;
  */
 public record Participant(String participantId, String displayName, Seat seat) {
 
+    public static Participant fromProto(roomgate.protocol.v1.Participant p) {
+        return new Participant(p.getParticipantId(), p.getDisplayName(), p.getSeat());
+    }
+
     public roomgate.protocol.v1.Participant toProto() {
         return roomgate.protocol.v1.Participant.newBuilder()
                 .setParticipantId(participantId)

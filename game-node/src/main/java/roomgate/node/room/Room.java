@@ -34,4 +34,10 @@ public interface Room {
 
     /** Writes the game's state (not participants or chat: the registry adds those). */
     void describe(RoomState.Builder state);
+
+    /**
+     * Re-applies an event this room type produced earlier (from {@link #apply}), when the room is
+     * rebuilt from its replicated log on another node. Events of other kinds are not passed here.
+     */
+    void replay(RoomEvent event);
 }

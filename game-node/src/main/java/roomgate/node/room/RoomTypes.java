@@ -8,6 +8,11 @@ import roomgate.protocol.v1.GameType;
 public final class RoomTypes {
     private RoomTypes() {}
 
+    /** Whether this node runs rooms of {@code type}. */
+    public static boolean supports(GameType type) {
+        return type == GameType.CHESS;
+    }
+
     /** @throws RoomException UNKNOWN_GAME_TYPE for a type this node does not run */
     public static Room create(GameType type) {
         if (type == GameType.CHESS) {

@@ -106,6 +106,11 @@ final class NodeLink extends SimpleChannelInboundHandler<LinkFrame> {
         switch (frame.getBodyCase()) {
             case REPLY -> router.onReply(this, frame.getReply());
             case BROADCAST -> router.onBroadcast(frame.getBroadcast());
+            case REDIRECT -> router.onRedirect(this, frame.getRedirect());
+            case HANDOFF_START -> router.onHandoffStart(this, frame.getHandoffStart().getRoomId());
+            case HANDOFF_DONE -> router.onHandoffDone(this, frame.getHandoffDone());
+            case REJOIN_RESULT -> router.onRejoinResult(this, frame.getRejoinResult());
+            case ROOM_LOST -> router.onRoomLost(this, frame.getRoomLost().getRoomId());
             case WELCOME -> log.info("link to node {} up", frame.getWelcome().getNodeId());
             default -> log.warn("unexpected {} from node {}; ignored", frame.getBodyCase(), node.nodeId());
         }

@@ -3,34 +3,53 @@ package roomgate.gateway.routing;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import roomgate.cluster.NodeInfo;
 import roomgate.cluster.NodeView;
 import roomgate.gateway.codec.Delivery;
 import roomgate.gateway.session.ClientSession;
 import roomgate.link.RoomRequests;
+import roomgate.protocol.link.v1.HandoffDone;
+import roomgate.protocol.link.v1.HandoffReady;
 import roomgate.protocol.link.v1.LinkFrame;
+import roomgate.protocol.link.v1.Redirect;
+import roomgate.protocol.link.v1.Rejoin;
+import roomgate.protocol.link.v1.RejoinResult;
+import roomgate.protocol.link.v1.RejoinSession;
 import roomgate.protocol.link.v1.RoomBroadcast;
 import roomgate.protocol.link.v1.SessionClosed;
 import roomgate.protocol.link.v1.SessionReply;
 import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
+import roomgate.protocol.v1.Resumed;
+import roomgate.protocol.v1.RoomMoved;
+import roomgate.protocol.v1.ServerMessage;
 import roomgate.transport.Transport;
 
 /**
- * Routing and fan-out for the sessions of one event loop. It sends each room request to the node
- * that owns the room — by rendezvous hashing over the live nodes, or, while sessions of this loop
- * are seated in the room, to the node that seated them — over this loop's link to that node, and
- * fans each room event that arrives on a link out to the loop's sessions in that room. Everything
- * here runs on the one event loop, so it needs no locks.
+ * Routing and fan-out for the sessions of one event loop. A room request goes to the node serving
+ * the room — the one that seated this loop's sessions in it, or else the node rendezvous hashing
+ * picks, which redirects if the ownership directory says otherwise — over this loop's link to that
+ * node. Room events arriving on a link are fanned out to the loop's sessions in the room.
+ *
+ * <p>When a room moves — a drain hands it over, or its node dies (link closed, or gone from the
+ * view) — the room's requests are held, its sessions are rejoined at the new owner, which sends each
+ * what it missed, and then the held requests go out in order: the clients stay connected and only
+ * see a pause and a {@code RoomMoved} notice. Everything here runs on the one event loop.
  */
 public final class Router {
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+
     private final EventLoop loop;
     private final String gatewayId;
     private final Supplier<NodeView> view;
@@ -38,9 +57,26 @@ public final class Router {
     private final Map<Long, ClientSession> sessions = new HashMap<>();
     private final Map<String, LocalRoom> rooms = new HashMap<>();
     private final Map<String, NodeLink> links = new HashMap<>();
+    /** Nodes whose link failed, by id and incarnation: not routed to until the view drops them. */
+    private final Map<String, UUID> unreachable = new HashMap<>();
 
-    /** A room with sessions on this loop: the node serving it and those sessions. */
-    private record LocalRoom(NodeInfo node, Set<ClientSession> sessions) {}
+    /** A room with sessions on this loop. */
+    private static final class LocalRoom {
+        NodeInfo node;
+        final Set<ClientSession> sessions = new LinkedHashSet<>();
+        /** The last event sequence this loop's sessions have all received. */
+        long lastSequence;
+        /** While the room moves: requests wait here, in arrival order. */
+        List<LinkFrame> held;
+
+        LocalRoom(NodeInfo node) {
+            this.node = node;
+        }
+
+        boolean isMoving() {
+            return held != null;
+        }
+    }
 
     Router(EventLoop loop, String gatewayId, Supplier<NodeView> view, Transport transport) {
         this.loop = loop;
@@ -57,19 +93,24 @@ public final class Router {
     /** Sends a join, leave, move or chat to the node of its room. */
     public void forward(ClientSession session, ClientMessage message, String roomId) {
         assert loop.inEventLoop();
+        send(roomId, SessionRequest.newBuilder()
+                .setSessionId(session.id())
+                .setParticipantId(session.participantId())
+                .setMessage(message)
+                .build());
+    }
+
+    /** Takes a resuming client's seat back in a room: the owner sends what it missed after {@code lastSequence}. */
+    public void resume(ClientSession session, String roomId, long lastSequence, String requestId) {
+        assert loop.inEventLoop();
         LocalRoom local = rooms.get(roomId);
-        NodeInfo node = local != null ? local.node() : view.get().ownerOf(roomId);
-        if (node == null) {
-            session.error(message.getRequestId(), ErrorCode.ROOM_UNAVAILABLE, roomId,
-                    "no game node is live; retry later");
-            return;
-        }
-        LinkFrame frame = LinkFrame.newBuilder()
-                .setRequest(SessionRequest.newBuilder().setSessionId(session.id()).setMessage(message))
-                .build();
-        if (!linkTo(node).send(frame)) {
-            session.error(message.getRequestId(), ErrorCode.ROOM_UNAVAILABLE, roomId,
-                    "node " + node.nodeId() + " cannot be reached; retry later");
+        NodeInfo node = local != null ? local.node : placement(roomId);
+        RejoinSession rejoining = RejoinSession.newBuilder().setSessionId(session.id())
+                .setParticipantId(session.participantId()).setLastSequence(lastSequence).setRequestId(requestId).build();
+        Rejoin rejoin = Rejoin.newBuilder().setRoomId(roomId).addSessions(rejoining)
+                .addAllUnreachableNodeIds(unreachable.keySet()).build();
+        if (node == null || !linkTo(node).send(LinkFrame.newBuilder().setRejoin(rejoin).build())) {
+            session.error(requestId, ErrorCode.ROOM_UNAVAILABLE, roomId, "no game node can serve the room now; retry");
         }
     }
 
@@ -80,7 +121,7 @@ public final class Router {
         for (String roomId : session.rooms()) {
             LocalRoom local = rooms.get(roomId);
             if (local != null) {
-                byNode.computeIfAbsent(local.node(), n -> new ArrayList<>()).add(roomId);
+                byNode.computeIfAbsent(local.node, n -> new ArrayList<>()).add(roomId);
                 unseat(session, roomId);
             }
         }
@@ -89,6 +130,8 @@ public final class Router {
                 .build()));
         session.rooms().clear();
     }
+
+    // ------------------------------------------------------------------ from nodes
 
     void onReply(NodeLink link, SessionReply reply) {
         ClientSession session = sessions.get(reply.getSessionId());
@@ -101,7 +144,8 @@ public final class Router {
             return;
         }
         if (!reply.getJoinedRoomId().isEmpty()) {
-            seat(session, reply.getJoinedRoomId(), link.node());
+            LocalRoom local = seat(session, reply.getJoinedRoomId(), link.node());
+            local.lastSequence = Math.max(local.lastSequence, reply.getSequence());
         }
         if (!reply.getLeftRoomId().isEmpty()) {
             unseat(session, reply.getLeftRoomId());
@@ -115,52 +159,256 @@ public final class Router {
         if (local == null) {
             return;
         }
+        local.lastSequence = broadcast.getSequence();
         Delivery delivery = Delivery.ofBytes(broadcast.getServerMessage());
-        for (ClientSession session : local.sessions()) {
+        for (ClientSession session : local.sessions) {
             session.deliver(session.id() == broadcast.getOriginSessionId()
                     ? delivery.withRequestId(broadcast.getOriginRequestId())
                     : delivery);
         }
     }
 
-    /** The node is gone or unreachable: its rooms' sessions are told, and unseated. */
+    void onRedirect(NodeLink link, Redirect redirect) {
+        String roomId = redirect.getRoomId();
+        LocalRoom local = rooms.get(roomId);
+        NodeInfo owner = reachable(redirect.getOwnerNodeId());
+        if (local != null && local.node.equals(link.node()) && owner != null) {
+            // The node we were seated on no longer has the room: move there, then retry.
+            hold(local).add(LinkFrame.newBuilder().setRequest(redirect.getRequest()).build());
+            rejoin(roomId, local, owner, 0);
+            return;
+        }
+        if (local != null && local.isMoving()) {
+            local.held.add(LinkFrame.newBuilder().setRequest(redirect.getRequest()).build());
+            return;
+        }
+        if (owner == null || !linkTo(owner).send(LinkFrame.newBuilder().setRequest(redirect.getRequest()).build())) {
+            refuse(redirect.getRequest(), "room '" + roomId + "' is owned by node " + redirect.getOwnerNodeId()
+                    + ", which cannot be reached now; retry");
+        }
+    }
+
+    void onHandoffStart(NodeLink link, String roomId) {
+        LocalRoom local = rooms.get(roomId);
+        if (local != null && local.node.equals(link.node())) {
+            hold(local);
+        }
+        // Everything this loop sent to the node for the room is now ahead of this answer on the link.
+        link.send(LinkFrame.newBuilder().setHandoffReady(HandoffReady.newBuilder().setRoomId(roomId)).build());
+    }
+
+    void onHandoffDone(NodeLink link, HandoffDone done) {
+        LocalRoom local = rooms.get(done.getRoomId());
+        if (local == null || !local.node.equals(link.node())) {
+            return;
+        }
+        NodeInfo next = reachable(done.getNewOwnerNodeId());
+        rejoin(done.getRoomId(), local, next != null ? next : placement(done.getRoomId()), 0);
+    }
+
+    void onRoomLost(NodeLink link, String roomId) {
+        LocalRoom local = rooms.get(roomId);
+        if (local != null && local.node.equals(link.node())) {
+            // Whoever the hash names knows (or finds out) who owns the room now, and redirects.
+            rejoin(roomId, local, placement(roomId), 0);
+        }
+    }
+
+    void onRejoinResult(NodeLink link, RejoinResult result) {
+        String roomId = result.getRoomId();
+        Rejoin rejoin = result.getRejoin();
+        if (!result.getOk()) {
+            NodeInfo owner = result.getOwnerNodeId().isEmpty() ? null : reachable(result.getOwnerNodeId());
+            if (owner != null && linkTo(owner).send(LinkFrame.newBuilder().setRejoin(rejoin).build())) {
+                LocalRoom local = rooms.get(roomId);
+                if (local != null && local.isMoving()) {
+                    local.node = owner;
+                }
+                return;
+            }
+            failRejoin(roomId, rejoin, result.getMessage().isEmpty()
+                    ? "room '" + roomId + "' cannot be served now; join it again" : result.getMessage());
+            return;
+        }
+        LocalRoom local = rooms.get(roomId);
+        if (local == null) {
+            local = new LocalRoom(link.node());
+            rooms.put(roomId, local);
+        }
+        local.node = link.node();
+        Set<Long> unknown = new HashSet<>(result.getUnknownSessionIdsList());
+        ServerMessage moved = ServerMessage.newBuilder()
+                .setRoomMoved(RoomMoved.newBuilder().setRoomId(roomId).setOwnerNodeId(result.getOwnerNodeId())).build();
+        for (RejoinSession rejoined : rejoin.getSessionsList()) {
+            ClientSession session = sessions.get(rejoined.getSessionId());
+            if (session == null) {
+                continue;
+            }
+            if (unknown.contains(session.id())) {
+                unseat(session, roomId);
+                session.rooms().remove(roomId);
+                session.error(rejoined.getRequestId(), ErrorCode.RESUME_REJECTED, roomId,
+                        "your seat in room '" + roomId + "' is gone (the grace period passed); join again");
+            } else if (!rejoined.getRequestId().isEmpty() || !local.sessions.contains(session)) {
+                seat(session, roomId, link.node());
+                session.deliver(Delivery.of(ServerMessage.newBuilder().setRequestId(rejoined.getRequestId())
+                        .setResumed(Resumed.newBuilder().addRoomIds(roomId)).build()));
+            } else {
+                session.deliver(Delivery.of(moved));
+            }
+        }
+        List<LinkFrame> held = local.held;
+        local.held = null;
+        if (held != null) {
+            for (LinkFrame frame : held) {
+                send(roomId, frame.getRequest());
+            }
+        }
+        if (local.sessions.isEmpty()) {
+            rooms.remove(roomId);
+        }
+    }
+
+    /** The node is gone or unreachable: its rooms move to their successors, their requests wait. */
     void onLinkClosed(NodeLink link, List<LinkFrame> unsent) {
         NodeInfo node = link.node();
         links.remove(node.nodeId(), link);
-        for (LinkFrame frame : unsent) {
-            if (frame.hasRequest()) {
-                ClientSession session = sessions.get(frame.getRequest().getSessionId());
-                if (session != null) {
-                    ClientMessage message = frame.getRequest().getMessage();
-                    session.error(message.getRequestId(), ErrorCode.ROOM_UNAVAILABLE,
-                            RoomRequests.roomIdOf(message),
-                            "node " + node.nodeId() + " cannot be reached; retry later");
-                }
+        if (view.get().contains(node)) {
+            unreachable.put(node.nodeId(), node.memberUuid());
+            log.warn("node {} unreachable; moving its rooms", node.nodeId());
+        }
+        for (Map.Entry<String, LocalRoom> entry : new ArrayList<>(rooms.entrySet())) {
+            if (entry.getValue().node.equals(node)) {
+                LocalRoom local = entry.getValue();
+                hold(local);
+                rejoin(entry.getKey(), local, placement(entry.getKey()), 0);
             }
         }
-        Iterator<Map.Entry<String, LocalRoom>> it = rooms.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, LocalRoom> entry = it.next();
-            if (!entry.getValue().node().equals(node)) {
-                continue;
-            }
-            it.remove();
-            for (ClientSession session : entry.getValue().sessions()) {
-                session.rooms().remove(entry.getKey());
-                session.error("", ErrorCode.ROOM_UNAVAILABLE, entry.getKey(),
-                        "node " + node.nodeId() + " went away; join the room again");
+        for (LinkFrame frame : unsent) {
+            if (frame.hasRequest()) {
+                String roomId = RoomRequests.roomIdOf(frame.getRequest().getMessage());
+                send(roomId, frame.getRequest());
+            } else if (frame.hasRejoin()) {
+                NodeInfo next = placement(frame.getRejoin().getRoomId());
+                if (next == null || !linkTo(next).send(LinkFrame.newBuilder().setRejoin(frame.getRejoin().toBuilder()
+                        .clearUnreachableNodeIds().addAllUnreachableNodeIds(unreachable.keySet())).build())) {
+                    failRejoin(frame.getRejoin().getRoomId(), frame.getRejoin(), "no game node can serve the room now");
+                }
             }
         }
     }
 
-    private void seat(ClientSession session, String roomId, NodeInfo node) {
-        rooms.computeIfAbsent(roomId, r -> new LocalRoom(node, new LinkedHashSet<>())).sessions().add(session);
+    /** Membership changed: rooms on nodes that left move now, without waiting for their links to fail. */
+    void onViewChanged(NodeView current) {
+        unreachable.entrySet().removeIf(e -> current.byId(e.getKey())
+                .map(n -> !n.memberUuid().equals(e.getValue())).orElse(true));
+        for (NodeLink link : new ArrayList<>(links.values())) {
+            if (!current.contains(link.node())) {
+                link.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void send(String roomId, SessionRequest request) {
+        LocalRoom local = rooms.get(roomId);
+        if (local != null && local.isMoving()) {
+            local.held.add(LinkFrame.newBuilder().setRequest(request).build());
+            return;
+        }
+        NodeInfo node = local != null ? local.node : placement(roomId);
+        if (node == null) {
+            refuse(request, "no game node is live; retry later");
+            return;
+        }
+        SessionRequest routed = request.toBuilder().clearUnreachableNodeIds()
+                .addAllUnreachableNodeIds(unreachable.keySet()).build();
+        if (!linkTo(node).send(LinkFrame.newBuilder().setRequest(routed).build())) {
+            refuse(request, "node " + node.nodeId() + " cannot be reached; retry");
+        }
+    }
+
+    private void rejoin(String roomId, LocalRoom local, NodeInfo target, int hops) {
+        hold(local);
+        if (target == null) {
+            failRejoin(roomId, null, "no game node can take room '" + roomId + "' now; join it again");
+            return;
+        }
+        local.node = target;
+        Rejoin.Builder rejoin = Rejoin.newBuilder().setRoomId(roomId).setHops(hops)
+                .addAllUnreachableNodeIds(unreachable.keySet());
+        for (ClientSession session : local.sessions) {
+            rejoin.addSessions(RejoinSession.newBuilder().setSessionId(session.id())
+                    .setParticipantId(session.participantId()).setLastSequence(local.lastSequence));
+        }
+        if (!linkTo(target).send(LinkFrame.newBuilder().setRejoin(rejoin).build())) {
+            failRejoin(roomId, rejoin.build(), "node " + target.nodeId() + " cannot be reached");
+        }
+    }
+
+    /** The room could not be moved: its sessions here are unseated and told to join again. */
+    private void failRejoin(String roomId, Rejoin rejoin, String message) {
+        LocalRoom local = rooms.get(roomId);
+        Set<ClientSession> affected = new LinkedHashSet<>();
+        if (local != null && (rejoin == null || rejoin.getSessionsList().stream().anyMatch(s -> s.getRequestId().isEmpty()))) {
+            affected.addAll(local.sessions);
+            rooms.remove(roomId);
+            if (local.held != null) {
+                local.held.forEach(f -> refuse(f.getRequest(), message));
+            }
+        }
+        if (rejoin != null) {
+            for (RejoinSession s : rejoin.getSessionsList()) {
+                ClientSession session = sessions.get(s.getSessionId());
+                if (session != null && !s.getRequestId().isEmpty()) {
+                    session.error(s.getRequestId(), ErrorCode.ROOM_UNAVAILABLE, roomId, message);
+                }
+            }
+        }
+        for (ClientSession session : affected) {
+            session.rooms().remove(roomId);
+            session.error("", ErrorCode.ROOM_UNAVAILABLE, roomId, message);
+        }
+    }
+
+    private void refuse(SessionRequest request, String message) {
+        ClientSession session = sessions.get(request.getSessionId());
+        if (session != null) {
+            session.error(request.getMessage().getRequestId(), ErrorCode.ROOM_UNAVAILABLE,
+                    RoomRequests.roomIdOf(request.getMessage()), message);
+        }
+    }
+
+    private static List<LinkFrame> hold(LocalRoom local) {
+        if (local.held == null) {
+            local.held = new ArrayList<>();
+        }
+        return local.held;
+    }
+
+    /** Where a room without sessions here goes: rendezvous hashing over the reachable nodes. */
+    private NodeInfo placement(String roomId) {
+        return view.get().ownerOf(roomId, unreachable.keySet());
+    }
+
+    private NodeInfo reachable(String nodeId) {
+        if (unreachable.containsKey(nodeId)) {
+            return null;
+        }
+        return view.get().byId(nodeId).orElse(null);
+    }
+
+    private LocalRoom seat(ClientSession session, String roomId, NodeInfo node) {
+        LocalRoom local = rooms.computeIfAbsent(roomId, r -> new LocalRoom(node));
+        local.sessions.add(session);
         session.rooms().add(roomId);
+        return local;
     }
 
     private void unseat(ClientSession session, String roomId) {
         LocalRoom local = rooms.get(roomId);
-        if (local != null && local.sessions().remove(session) && local.sessions().isEmpty()) {
+        if (local != null && local.sessions.remove(session) && local.sessions.isEmpty() && !local.isMoving()) {
             rooms.remove(roomId);
         }
     }

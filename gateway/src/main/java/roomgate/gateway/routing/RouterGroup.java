@@ -22,6 +22,11 @@ public final class RouterGroup {
         }
     }
 
+    /** Tells every router, on its own loop, that membership changed. Called on Hazelcast's thread. */
+    public void viewChanged(NodeView view) {
+        routers.forEach((loop, router) -> loop.execute(() -> router.onViewChanged(view)));
+    }
+
     public Router of(EventLoop loop) {
         Router router = routers.get(loop);
         if (router == null) {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import roomgate.gateway.GatewayConfig;
 import roomgate.gateway.codec.ClientFrameCodec;
 import roomgate.gateway.routing.RouterGroup;
+import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.session.SessionHandler;
 import roomgate.cluster.NodeView;
 import java.util.function.Supplier;
@@ -32,12 +33,14 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final RouterGroup routers;
     private final Supplier<NodeView> view;
     private final AtomicLong sessionIds = new AtomicLong();
+    private final ResumeTokens tokens;
     private final WebSocketServerProtocolConfig websocket;
 
-    public GatewayInitializer(GatewayConfig config, RouterGroup routers, Supplier<NodeView> view) {
+    public GatewayInitializer(GatewayConfig config, RouterGroup routers, Supplier<NodeView> view, ResumeTokens tokens) {
         this.config = config;
         this.routers = routers;
         this.view = view;
+        this.tokens = tokens;
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(WEBSOCKET_PATH)
                 .handshakeTimeoutMillis(10_000)
@@ -58,6 +61,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
         p.addLast("frame-codec", new ClientFrameCodec());
-        p.addLast("session", new SessionHandler(routers, sessionIds, config.ratePerSecond(), config.rateBurst()));
+        p.addLast("session", new SessionHandler(routers, sessionIds, config.gatewayId(), tokens,
+                config.ratePerSecond(), config.rateBurst()));
     }
 }

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import roomgate.cluster.NodeView;
 import roomgate.gateway.GatewayConfig;
 import roomgate.gateway.routing.RouterGroup;
+import roomgate.gateway.session.ResumeTokens;
 import roomgate.transport.Transport;
 
 /**
@@ -20,15 +21,17 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel serverChannel;
+    private final RouterGroup routers;
 
-    private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel) {
+    private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, RouterGroup routers) {
         this.boss = boss;
         this.workers = workers;
         this.serverChannel = serverChannel;
+        this.routers = routers;
     }
 
-    public static GatewayServer start(GatewayConfig config, Transport transport, Supplier<NodeView> view)
-            throws InterruptedException {
+    public static GatewayServer start(GatewayConfig config, Transport transport, Supplier<NodeView> view,
+            ResumeTokens tokens) throws InterruptedException {
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(config.ioThreads());
         try {
@@ -39,14 +42,19 @@ public final class GatewayServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                    .childHandler(new GatewayInitializer(config, routers, view))
+                    .childHandler(new GatewayInitializer(config, routers, view, tokens))
                     .bind(config.host(), config.port()).sync().channel();
-            return new GatewayServer(boss, workers, channel);
+            return new GatewayServer(boss, workers, channel, routers);
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully();
             workers.shutdownGracefully();
             throw e;
         }
+    }
+
+    /** The routers of the client event loops, to tell them of membership changes. */
+    public RouterGroup routers() {
+        return routers;
     }
 
     public int port() {

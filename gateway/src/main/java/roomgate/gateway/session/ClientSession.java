@@ -22,14 +22,26 @@ public final class ClientSession {
     private final long id;
     private final Channel channel;
     private final Set<String> rooms = new LinkedHashSet<>();
+    private String participantId;
 
-    public ClientSession(long id, Channel channel) {
+    public ClientSession(long id, String participantId, Channel channel) {
         this.id = id;
+        this.participantId = participantId;
         this.channel = channel;
     }
 
     public long id() {
         return id;
+    }
+
+    /** Who this client is in its rooms; kept across reconnects by resuming. */
+    public String participantId() {
+        return participantId;
+    }
+
+    /** Takes the identity of a lost session this client resumes. */
+    void resumeAs(String participantId) {
+        this.participantId = participantId;
     }
 
     /** The rooms this session is seated in, in the order it joined them. */

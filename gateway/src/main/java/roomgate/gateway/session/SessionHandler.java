@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.gateway.codec.DecodeFailure;
 import roomgate.gateway.codec.Delivery;
@@ -17,7 +18,10 @@ import roomgate.link.RoomRequests;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.Pong;
+import roomgate.protocol.v1.Resume;
+import roomgate.protocol.v1.Resumed;
 import roomgate.protocol.v1.ServerMessage;
+import roomgate.protocol.v1.SessionStarted;
 
 /**
  * The last handler of a client connection: once the WebSocket handshake is done it opens a
@@ -32,16 +36,22 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private final RouterGroup routers;
     private final AtomicLong sessionIds;
+    private final String gatewayId;
+    private final ResumeTokens tokens;
     private final int ratePerSecond;
     private final int burst;
     private ClientSession session;
     private Router router;
     private RateLimiter limiter;
     private long lastRateErrorNanos;
+    private boolean started;
 
-    public SessionHandler(RouterGroup routers, AtomicLong sessionIds, int ratePerSecond, int burst) {
+    public SessionHandler(RouterGroup routers, AtomicLong sessionIds, String gatewayId, ResumeTokens tokens,
+            int ratePerSecond, int burst) {
         this.routers = routers;
         this.sessionIds = sessionIds;
+        this.gatewayId = gatewayId;
+        this.tokens = tokens;
         this.ratePerSecond = ratePerSecond;
         this.burst = burst;
     }
@@ -52,7 +62,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             if (ctx.pipeline().get(HEALTH_HANDLER) != null) {
                 ctx.pipeline().remove(HEALTH_HANDLER);
             }
-            session = new ClientSession(sessionIds.incrementAndGet(), ctx.channel());
+            String participantId = gatewayId + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+            session = new ClientSession(sessionIds.incrementAndGet(), participantId, ctx.channel());
             router = routers.of(ctx.channel().eventLoop());
             router.register(session);
             limiter = new RateLimiter(ratePerSecond, burst, System.nanoTime());
@@ -76,6 +87,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onMessage(ClientMessage message) {
+        if (!started) {
+            // Sent with the first answer rather than on connect, so it comes in the client's encoding.
+            started = true;
+            session.deliver(Delivery.of(ServerMessage.newBuilder()
+                    .setSessionStarted(SessionStarted.newBuilder().setResumeToken(tokens.issue(session.participantId())))
+                    .build()));
+        }
         long now = System.nanoTime();
         if (!limiter.tryAcquire(now)) {
             // One refusal a second at most: answering every message of a flood would be a flood.
@@ -95,6 +113,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     .build()));
             return;
         }
+        if (message.getBodyCase() == ClientMessage.BodyCase.RESUME) {
+            resume(message.getRequestId(), message.getResume());
+            return;
+        }
         String roomId = RoomRequests.roomIdOf(message);
         String problem = checkRoomId(roomId);
         if (problem != null) {
@@ -102,6 +124,32 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         router.forward(session, message, roomId);
+    }
+
+    private void resume(String requestId, Resume resume) {
+        String participantId = tokens.verify(resume.getResumeToken());
+        if (participantId == null) {
+            session.error(requestId, ErrorCode.RESUME_REJECTED, "", "resume_token: not a token this cluster issued");
+            return;
+        }
+        if (!session.rooms().isEmpty()) {
+            session.error(requestId, ErrorCode.INVALID_ARGUMENT, "",
+                    "resume must come before joining rooms on a new connection");
+            return;
+        }
+        for (String roomId : resume.getLastSequencesMap().keySet()) {
+            String problem = checkRoomId(roomId);
+            if (problem != null) {
+                session.error(requestId, ErrorCode.INVALID_ARGUMENT, roomId, problem);
+                return;
+            }
+        }
+        session.resumeAs(participantId);
+        if (resume.getLastSequencesMap().isEmpty()) {
+            session.deliver(Delivery.of(ServerMessage.newBuilder().setRequestId(requestId)
+                    .setResumed(Resumed.getDefaultInstance()).build()));
+        }
+        resume.getLastSequencesMap().forEach((roomId, last) -> router.resume(session, roomId, last, requestId));
     }
 
     /** Room IDs go into logs, metrics and recordings: keep them short and plain. */

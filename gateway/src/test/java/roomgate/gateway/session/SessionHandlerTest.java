@@ -19,24 +19,37 @@ import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Ping;
+import roomgate.protocol.v1.Resume;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.transport.Transport;
 
 /** The session's own answers, with no node behind it: pings, bad input, floods, no live node. */
 class SessionHandlerTest {
+    private static final ResumeTokens TOKENS = new ResumeTokens(new byte[32]);
     private EmbeddedChannel channel;
+    private ServerMessage sessionStarted;
 
     @BeforeEach
     void open() {
         channel = new EmbeddedChannel();
         RouterGroup routers = new RouterGroup(channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO);
-        channel.pipeline().addLast(new ClientFrameCodec(), new SessionHandler(routers, new AtomicLong(), 5, 5));
+        channel.pipeline().addLast(new ClientFrameCodec(),
+                new SessionHandler(routers, new AtomicLong(), "gw-test", TOKENS, 5, 5));
         channel.pipeline().fireUserEventTriggered(
                 new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
     }
 
     private ServerMessage send(byte[] frame) throws Exception {
         channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame)));
+        ServerMessage reply = read();
+        if (reply != null && reply.hasSessionStarted()) {
+            sessionStarted = reply;
+            reply = read();
+        }
+        return reply;
+    }
+
+    private ServerMessage read() throws Exception {
         BinaryWebSocketFrame out = channel.readOutbound();
         try {
             return out == null ? null : ServerMessage.parseFrom(ByteBufUtil.getBytes(out.content()));
@@ -58,6 +71,23 @@ class SessionHandlerTest {
         assertThat(reply.getRequestId()).isEqualTo("p1");
         assertThat(reply.getPong().getClientTimeMs()).isEqualTo(42);
         assertThat(reply.getPong().getServerTimeMs()).isPositive();
+    }
+
+    @Test
+    void theFirstAnswerIsPrecededByAResumeTokenForThisSessionsParticipant() throws Exception {
+        send(ClientMessage.newBuilder().setPing(Ping.getDefaultInstance()).build());
+        String token = sessionStarted.getSessionStarted().getResumeToken();
+        assertThat(TOKENS.verify(token)).startsWith("gw-test-");
+        assertThat(new ResumeTokens(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}).verify(token))
+                .as("a token from another cluster's key").isNull();
+    }
+
+    @Test
+    void resumeWithAForgedTokenIsRejected() throws Exception {
+        ServerMessage reply = send(ClientMessage.newBuilder().setRequestId("r")
+                .setResume(Resume.newBuilder().setResumeToken("gw-x-1.forged").putLastSequences("r1", 3)).build());
+        assertThat(reply.getRequestId()).isEqualTo("r");
+        assertThat(reply.getError().getCode()).isEqualTo(ErrorCode.RESUME_REJECTED);
     }
 
     @Test

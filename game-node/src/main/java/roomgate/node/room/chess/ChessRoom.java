@@ -113,6 +113,15 @@ public final class ChessRoom implements Room {
         return RoomEvent.newBuilder().setMoveMade(made);
     }
 
+    @Override
+    public void replay(RoomEvent event) {
+        switch (event.getBodyCase()) {
+            case MOVE_MADE -> game.play(event.getMoveMade().getUci());
+            case DRAW_CLAIMED -> game.claimDraw();
+            default -> throw new IllegalArgumentException("not a chess event: " + event.getBodyCase());
+        }
+    }
+
     private RoomEvent.Builder claimDraw(Participant from, Color side) {
         GameStatus status;
         try {

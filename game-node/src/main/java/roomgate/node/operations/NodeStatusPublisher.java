@@ -1,0 +1,80 @@
+package roomgate.node.operations;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import roomgate.cluster.ClusterNames;
+import roomgate.node.registry.RegistryStats;
+import roomgate.node.registry.RoomRegistry;
+import roomgate.protocol.admin.v1.NodeState;
+import roomgate.protocol.admin.v1.NodeStatus;
+
+/**
+ * Publishes this node's status (ACTIVE or DRAINING, rooms, sessions, epoch range) to the cluster
+ * every second. Gateways route to a node only once its first status is published, and stop placing
+ * new rooms on it when it says DRAINING. Runs on its own thread: Hazelcast calls block.
+ */
+public final class NodeStatusPublisher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeStatusPublisher.class);
+
+    private final IMap<String, byte[]> statuses;
+    private final RoomRegistry registry;
+    private final NodeStatus identity;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "node-status");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public NodeStatusPublisher(HazelcastInstance hazelcast, RoomRegistry registry, String nodeId, String linkAddress, long pid) {
+        this.statuses = hazelcast.getMap(ClusterNames.NODE_STATUS_MAP);
+        this.registry = registry;
+        this.identity = NodeStatus.newBuilder().setNodeId(nodeId).setLinkAddress(linkAddress).setPid(pid).build();
+    }
+
+    /** Publishes once now (the node becomes routable), then every second. */
+    public void start() {
+        publish();
+        timer.scheduleWithFixedDelay(this::publishQuietly, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Publishes at once, e.g. when the node starts draining. */
+    public void publishNow() {
+        timer.execute(this::publishQuietly);
+    }
+
+    private void publishQuietly() {
+        try {
+            publish();
+        } catch (RuntimeException e) {
+            log.warn("could not publish node status: {}", e.toString());
+        }
+    }
+
+    private void publish() {
+        RegistryStats stats = registry.stats().orTimeout(2, TimeUnit.SECONDS).join();
+        statuses.set(identity.getNodeId(), identity.toBuilder()
+                .setState(registry.isDraining() ? NodeState.DRAINING : NodeState.ACTIVE)
+                .setRooms((int) stats.rooms())
+                .setSessions((int) stats.sessions())
+                .setMinEpoch(stats.minEpoch())
+                .setMaxEpoch(stats.maxEpoch())
+                .setUpdatedMs(System.currentTimeMillis())
+                .build().toByteArray());
+    }
+
+    /** Stops publishing and withdraws the status: gateways stop routing here. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            statuses.delete(identity.getNodeId());
+        } catch (RuntimeException e) {
+            log.warn("could not withdraw node status: {}", e.toString());
+        }
+    }
+}

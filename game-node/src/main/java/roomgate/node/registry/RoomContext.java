@@ -1,0 +1,11 @@
+package roomgate.node.registry;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
+import roomgate.node.replication.RoomStore;
+
+/**
+ * What every room of a stripe shares: the node's id, the store, the stripe thread, how long a
+ * disconnected participant keeps its seat, and how long an empty room stays in memory.
+ */
+record RoomContext(String nodeId, RoomStore store, EventExecutor executor, Duration reconnectGrace, Duration idleRoomTtl) {}

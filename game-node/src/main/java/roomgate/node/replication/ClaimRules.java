@@ -1,0 +1,34 @@
+package roomgate.node.replication;
+
+import java.util.Set;
+import roomgate.protocol.link.v1.RoomRecord;
+import roomgate.protocol.v1.GameType;
+
+/**
+ * The ownership rules, in one place, applied atomically to a room's record by whichever store
+ * holds it: who may take a room, and which writes an epoch allows.
+ */
+final class ClaimRules {
+    private ClaimRules() {}
+
+    /** The record after {@code nodeId} claims it, or null if it may not (see {@link RoomStore#claim}). */
+    static RoomRecord claim(RoomRecord current, String roomId, String nodeId, Set<String> liveNodeIds, GameType createAs) {
+        if (current == null) {
+            if (createAs == GameType.GAME_TYPE_UNSPECIFIED) {
+                return null;
+            }
+            return RoomRecord.newBuilder().setRoomId(roomId).setGameType(createAs)
+                    .setOwnerNodeId(nodeId).setEpoch(1).build();
+        }
+        boolean ownerMayLive = !current.getOwnerNodeId().equals(nodeId) && liveNodeIds.contains(current.getOwnerNodeId());
+        if (ownerMayLive) {
+            return null;
+        }
+        // Even when it was ours already: a new epoch fences whatever an earlier incarnation still sends.
+        return current.toBuilder().setOwnerNodeId(nodeId).setEpoch(current.getEpoch() + 1).build();
+    }
+
+    static boolean mayWrite(RoomRecord current, long epoch) {
+        return current != null && current.getEpoch() == epoch;
+    }
+}

@@ -1,0 +1,44 @@
+package roomgate.node.replication;
+
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import roomgate.protocol.link.v1.RoomRecord;
+import roomgate.protocol.v1.GameType;
+import roomgate.protocol.v1.RoomEvent;
+
+/**
+ * Where room ownership and accepted events are kept beyond this JVM. Every write names the
+ * writer's epoch and is refused if it is not the room's current one: a node that lost a room —
+ * paused past the heartbeat timeout, cut off, or simply slow — cannot write to it again. All methods
+ * are asynchronous: room threads never wait on the network.
+ */
+public interface RoomStore {
+
+    /**
+     * Takes the room for {@code nodeId} with a new epoch, if nobody else may have it: when it has no
+     * record yet (and {@code createAs} is a game type — only a join creates rooms), when this node
+     * owns it already, or when its owner is not in {@code liveNodeIds}.
+     */
+    CompletionStage<Claim> claim(String roomId, String nodeId, Set<String> liveNodeIds, GameType createAs);
+
+    /** Appends an accepted event; completes with false if {@code epoch} is no longer the room's. */
+    CompletionStage<Boolean> append(String roomId, long epoch, RoomEvent event);
+
+    /** Hands the room to {@code toNodeId} with epoch + 1; completes with false if {@code epoch} is stale. */
+    CompletionStage<Boolean> transfer(String roomId, long epoch, String toNodeId);
+
+    /** The record as it is now, or null: for operators (admin API), never on a room's hot path. */
+    CompletionStage<RoomRecord> read(String roomId);
+
+    /** The answer to {@link #claim}. */
+    record Claim(Outcome outcome, RoomRecord record, String ownerNodeId) {
+        public enum Outcome {
+            /** The room is this node's, at {@code record.epoch}; rebuild it from {@code record}. */
+            CLAIMED,
+            /** A live node owns it: {@code ownerNodeId}. */
+            OWNED_ELSEWHERE,
+            /** No such room, and the request may not create one. */
+            ABSENT
+        }
+    }
+}
