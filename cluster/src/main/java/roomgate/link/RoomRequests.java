@@ -13,6 +13,7 @@ public final class RoomRequests {
             case LEAVE -> message.getLeave().getRoomId();
             case MOVE -> message.getMove().getRoomId();
             case CHAT -> message.getChat().getRoomId();
+            case CLAIM_DRAW -> message.getClaimDraw().getRoomId();
             default -> "";
         };
     }

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 /**
  * A whole roomgate cluster on loopback for one test class: N game nodes and M gateways, each its own
  * JVM, in a Hazelcast cluster of their own (unique name and ports), so tests never meet a developer's
- * running system. The first node starts alone so that it forms the cluster; the others then join it.
+ * running system. Members start one after another: the first forms the cluster, the others join it.
  */
 final class LocalCluster implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -40,16 +40,13 @@ final class LocalCluster implements AutoCloseable {
     static LocalCluster start(String testName, int nodeCount, int gatewayCount) throws Exception {
         LocalCluster cluster = new LocalCluster(Path.of("target", "system-test-logs", testName), nodeCount + gatewayCount);
         try {
-            cluster.startNode("node-1", 0).awaitReady(READY_TIMEOUT);
-            List<ServiceProcess> started = new ArrayList<>();
-            for (int i = 2; i <= nodeCount; i++) {
-                started.add(cluster.startNode("node-" + i, i - 1));
+            // One at a time: on a 2-core machine, JVMs booting together stall each other for seconds,
+            // long enough for Hazelcast to suspect members that are merely slow to start.
+            for (int i = 1; i <= nodeCount; i++) {
+                cluster.startNode("node-" + i, i - 1).awaitReady(READY_TIMEOUT);
             }
             for (int i = 1; i <= gatewayCount; i++) {
-                started.add(cluster.startGateway("gw-" + i, nodeCount + i - 1));
-            }
-            for (ServiceProcess p : started) {
-                p.awaitReady(READY_TIMEOUT);
+                cluster.startGateway("gw-" + i, nodeCount + i - 1).awaitReady(READY_TIMEOUT);
             }
             return cluster;
         } catch (Exception | Error e) {
@@ -84,6 +81,29 @@ final class LocalCluster implements AutoCloseable {
         return nodes;
     }
 
+    /** Starts one more node (it joins the running cluster) and waits until it is ready. */
+    ServiceProcess addNode(String nodeId) throws Exception {
+        hzPorts.add(freePort());
+        ServiceProcess node = startNode(nodeId, hzPorts.size() - 1);
+        node.awaitReady(READY_TIMEOUT);
+        return node;
+    }
+
+    /** Starts one more gateway and waits until it is ready; returns its index. */
+    int addGateway(String gatewayId) throws Exception {
+        hzPorts.add(freePort());
+        startGateway(gatewayId, hzPorts.size() - 1).awaitReady(READY_TIMEOUT);
+        return gateways.size() - 1;
+    }
+
+    ServiceProcess gateway(int index) {
+        return gateways.get(index);
+    }
+
+    URI admin(int gatewayIndex) {
+        return URI.create("http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("admin-port"));
+    }
+
     URI websocket(int gatewayIndex) {
         return URI.create("ws://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/ws");
     }
@@ -97,8 +117,13 @@ final class LocalCluster implements AutoCloseable {
         for (ServiceProcess gateway : gateways) {
             gateway.close();
         }
+        // Nodes are killed, not drained: a test's teardown need not move its rooms anywhere.
         for (ServiceProcess node : nodes.values()) {
-            node.close();
+            try {
+                node.kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         try {
             Runtime.getRuntime().removeShutdownHook(cleanup);

@@ -107,11 +107,33 @@ final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** kill -9: the process dies at once, its sockets close, nothing is flushed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGSTOP / SIGCONT by this process's own pid: it hangs (sockets stay open) and later resumes. */
+    void pause(boolean paused) throws IOException, InterruptedException {
+        Process signal = new ProcessBuilder("kill", paused ? "-STOP" : "-CONT", Long.toString(process.pid()))
+                .inheritIO().start();
+        if (signal.waitFor() != 0) {
+            throw new IOException("kill " + (paused ? "-STOP " : "-CONT ") + process.pid() + " failed");
+        }
+    }
+
     /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
     @Override
     public void close() {
         if (!process.isAlive()) {
             return;
+        }
+        try {
+            pause(false); // a paused process cannot act on SIGTERM
+        } catch (IOException e) {
+            // It is being stopped anyway; SIGKILL below works on a paused process too.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         process.destroy();
         try {

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import roomgate.cluster.ClusterNames;
 import roomgate.cluster.LiveNodes;
 import roomgate.cluster.NodeInfo;
@@ -43,6 +45,7 @@ import roomgate.protocol.v1.RoomEvent;
  * </ul>
  */
 public final class AdminServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final JsonFormat.Printer JSON = JsonFormat.printer().includingDefaultValueFields();
     /** Room ids sampled to estimate how new placements shift; the estimate's error is about 1%. */
     static final int PLACEMENT_SAMPLE = 10_000;
@@ -110,7 +113,8 @@ public final class AdminServer implements AutoCloseable {
                 error(exchange, 404, "no such route: " + method + " " + uri.getPath()
                         + " (expected: GET /nodes, GET /rooms/ID, POST /nodes/ID/drain, GET /placement/dry-run?add=ID|remove=ID)");
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            log.warn("admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
             error(exchange, 500, e.toString());
         }
     }

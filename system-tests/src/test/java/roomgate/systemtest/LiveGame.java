@@ -1,0 +1,107 @@
+package roomgate.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import roomgate.client.RoomgateClient;
+import roomgate.protocol.v1.ChessMove;
+import roomgate.protocol.v1.ClientMessage;
+import roomgate.protocol.v1.ErrorCode;
+import roomgate.protocol.v1.RoomEvent;
+import roomgate.protocol.v1.ServerMessage;
+
+/**
+ * A chess game played through the gateways by two clients while faults happen, keeping the moves
+ * the server acknowledged (the mover received its move back as an event). A move that is not
+ * acknowledged is retried until it is — or until the event stream shows it was applied after all —
+ * so the test can check afterwards that every acknowledged move is there exactly once, in order.
+ */
+final class LiveGame {
+    final String roomId;
+    private final RoomgateClient[] players;
+    private final List<String> plan;
+    private final List<String> acked = new ArrayList<>();
+    private int attempts;
+
+    LiveGame(String roomId, RoomgateClient white, RoomgateClient black, List<String> plan) {
+        this.roomId = roomId;
+        this.players = new RoomgateClient[] {white, black};
+        this.plan = plan;
+    }
+
+    RoomgateClient white() {
+        return players[0];
+    }
+
+    RoomgateClient black() {
+        return players[1];
+    }
+
+    /** Swaps in a reconnected client for a side (after its gateway was lost). */
+    void replace(int side, RoomgateClient client) {
+        players[side] = client;
+    }
+
+    List<String> acked() {
+        return acked;
+    }
+
+    boolean finished() {
+        return acked.size() == plan.size();
+    }
+
+    /**
+     * Plays the next planned move, retrying until the server acknowledges it or {@code deadline}
+     * passes; returns false on the deadline.
+     */
+    boolean playNext(Duration perTry, long deadlineNanos) throws InterruptedException {
+        int ply = acked.size();
+        RoomgateClient mover = players[ply % 2];
+        String uci = plan.get(ply);
+        while (System.nanoTime() < deadlineNanos) {
+            String requestId = roomId + "/" + ply + "/" + (attempts++);
+            mover.send(ClientMessage.newBuilder().setRequestId(requestId)
+                    .setMove(ChessMove.newBuilder().setRoomId(roomId).setUci(uci)).build());
+            try {
+                ServerMessage answer = mover.await(m -> m.getRequestId().equals(requestId), perTry);
+                if (answer.hasEvent()) {
+                    acked.add(uci);
+                    return true;
+                }
+                ErrorCode code = answer.getError().getCode();
+                if (code == ErrorCode.NOT_YOUR_TURN || code == ErrorCode.ILLEGAL_MOVE) {
+                    // An earlier try of this very move was applied, and its answer was lost with the fault.
+                    if (seenMoves(mover).size() > ply) {
+                        acked.add(uci);
+                        return true;
+                    }
+                }
+                assertThat(code).as("refusal of %s in %s: %s", uci, roomId, answer.getError().getMessage())
+                        .isIn(ErrorCode.ROOM_UNAVAILABLE, ErrorCode.NOT_IN_ROOM, ErrorCode.NOT_YOUR_TURN);
+            } catch (TimeoutException e) {
+                if (seenMoves(mover).size() > ply) {
+                    acked.add(uci);
+                    return true;
+                }
+            } catch (IllegalStateException closed) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** The moves this client has seen in the room, in the order it saw them. */
+    List<String> seenMoves(RoomgateClient client) {
+        return events(client).stream().filter(RoomEvent::hasMoveMade).map(e -> e.getMoveMade().getUci()).toList();
+    }
+
+    List<RoomEvent> events(RoomgateClient client) {
+        return client.received().stream().filter(ServerMessage::hasEvent).map(ServerMessage::getEvent)
+                .filter(e -> e.getRoomId().equals(roomId)).toList();
+    }
+
+}
