@@ -1,6 +1,7 @@
 package roomgate.node.registry;
 
 import com.google.protobuf.ByteString;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import roomgate.node.room.ChatHistory;
 import roomgate.node.room.Participant;
 import roomgate.node.room.Room;
 import roomgate.node.room.RoomException;
+import roomgate.node.tick.TickStats;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
@@ -23,8 +25,8 @@ import roomgate.protocol.v1.ServerMessage;
 
 /**
  * One live room in the registry: the game ({@link Room}) plus everything every room has —
- * participants, the chat history, the per-room event sequence — and delivery of its events, once
- * per gateway link. Only its stripe's thread calls it.
+ * participants, the chat history, the per-room event sequence, tick statistics for rooms that tick —
+ * and delivery of its events, once per gateway link. Only its stripe's thread calls it.
  */
 final class RoomHost {
     static final int CHAT_HISTORY = 10;
@@ -36,6 +38,8 @@ final class RoomHost {
     private final ChatHistory chat = new ChatHistory(CHAT_HISTORY);
     /** Participants grouped by link, so that an event crosses each link once. Insertion-ordered. */
     private final Map<GatewayLink, Map<Long, Participant>> byLink = new LinkedHashMap<>();
+    private final Duration tickInterval;
+    private final TickStats tickStats;
     private long sequence;
     private int participantCount;
 
@@ -43,14 +47,39 @@ final class RoomHost {
         this.roomId = roomId;
         this.nodeId = nodeId;
         this.room = room;
+        this.tickInterval = room.tickInterval();
+        // A quarter period late leaves a tick three quarters of its budget: worth counting.
+        this.tickStats = tickInterval == null ? null : new TickStats(tickInterval.dividedBy(4));
     }
 
     boolean isEmpty() {
         return participantCount == 0;
     }
 
+    String roomId() {
+        return roomId;
+    }
+
     Room room() {
         return room;
+    }
+
+    /** The room's tick period, or null if it does not tick. */
+    Duration tickInterval() {
+        return tickInterval;
+    }
+
+    /** How the room's ticks keep time, over its whole life; null if it does not tick. */
+    TickStats tickStats() {
+        return tickStats;
+    }
+
+    /** One tick of the game, broadcast to everyone in the room. */
+    void tick() {
+        RoomEvent.Builder event = room.tick();
+        if (event != null) {
+            publish(event, null, "");
+        }
     }
 
     void join(SessionKey who, String requestId, JoinRoom request) {
@@ -69,6 +98,7 @@ final class RoomHost {
                 null, "");
         byLink.computeIfAbsent(who.link(), l -> new LinkedHashMap<>()).put(who.sessionId(), joining);
         participantCount++;
+        room.joined(joining);
 
         RoomState.Builder state = RoomState.newBuilder();
         all().forEach(p -> state.addParticipants(p.toProto()));
@@ -96,6 +126,7 @@ final class RoomHost {
             }
             return;
         }
+        room.left(leaving);
         if (requestId != null) {
             // Unseat at the gateway first, so the leaver does not receive its own departure.
             who.link().reply(who.sessionId(), ServerMessage.newBuilder()
@@ -113,6 +144,7 @@ final class RoomHost {
         }
         participantCount -= gone.size();
         for (Participant p : gone.values()) {
+            room.left(p);
             publish(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder().setParticipant(p.toProto())),
                     null, "");
         }
@@ -142,7 +174,10 @@ final class RoomHost {
         if (from == null) {
             throw notIn();
         }
-        publish(room.apply(from, message), who, requestId);
+        RoomEvent.Builder event = room.apply(from, message);
+        if (event != null) {
+            publish(event, who, requestId);
+        }
     }
 
     private RoomException notIn() {

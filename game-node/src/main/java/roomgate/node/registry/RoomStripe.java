@@ -7,8 +7,11 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import roomgate.node.room.RoomException;
 import roomgate.node.room.RoomTypes;
+import roomgate.node.tick.Ticker;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.Error;
 import roomgate.protocol.v1.ErrorCode;
@@ -17,14 +20,20 @@ import roomgate.protocol.v1.ServerMessage;
 /**
  * One thread and the rooms it owns. A room ID always hashes to the same stripe, so every change to
  * a room happens on that stripe's single thread, in arrival order, and room code needs no locks.
- * Methods named {@code on...} run on the stripe thread.
+ * The fixed tick of a ticking room runs on the same thread, interleaved with its requests; it runs
+ * while anyone is in the room and stops when the room is disposed. Methods named {@code on...} run
+ * on the stripe thread.
  */
 final class RoomStripe {
+    private static final Logger log = LoggerFactory.getLogger(RoomStripe.class);
+
     private final EventExecutor executor;
     private final String nodeId;
     private final Duration idleRoomTtl;
     private final AtomicInteger roomCount;
     private final Map<String, RoomHost> rooms = new HashMap<>();
+    /** The running tickers of ticking rooms that have someone in them. */
+    private final Map<String, Ticker> tickers = new HashMap<>();
 
     RoomStripe(EventExecutor executor, String nodeId, Duration idleRoomTtl, AtomicInteger roomCount) {
         this.executor = executor;
@@ -61,34 +70,64 @@ final class RoomStripe {
                     .setError(Error.newBuilder().setCode(e.code()).setMessage(e.getMessage()).setRoomId(roomId))
                     .build(), "", "");
         }
-        scheduleIdleCheck(roomId);
+        settle(roomId);
     }
 
     void onSessionClosed(SessionKey who, String roomId) {
         RoomHost host = rooms.get(roomId);
         if (host != null) {
             host.leave(who, null);
-            scheduleIdleCheck(roomId);
+            settle(roomId);
         }
     }
 
     void onLinkClosed(GatewayLink link) {
         for (Map.Entry<String, RoomHost> e : rooms.entrySet()) {
             e.getValue().linkClosed(link);
-            scheduleIdleCheck(e.getKey());
+        }
+        rooms.keySet().forEach(this::settle);
+    }
+
+    /** After a room's participants may have changed: tick only while someone is in it; drop it when idle. */
+    private void settle(String roomId) {
+        RoomHost host = rooms.get(roomId);
+        if (host == null) {
+            return;
+        }
+        if (host.tickInterval() != null) {
+            Ticker ticker = tickers.get(roomId);
+            if (ticker == null && !host.isEmpty()) {
+                // An empty arena would wake this thread 30 times a second for nobody until it is dropped.
+                ticker = new Ticker(roomId, executor, host.tickInterval(), host.tickStats(), index -> host.tick());
+                tickers.put(roomId, ticker);
+                ticker.start();
+            } else if (ticker != null && host.isEmpty()) {
+                tickers.remove(roomId).stop();
+            }
+        }
+        if (host.isEmpty()) {
+            scheduleIdleCheck(roomId, host);
         }
     }
 
     /** Disposes rooms nobody has been in for the idle time; the game is over for them. */
-    private void scheduleIdleCheck(String roomId) {
-        RoomHost host = rooms.get(roomId);
-        if (host != null && host.isEmpty()) {
-            executor.schedule(() -> {
-                if (rooms.get(roomId) == host && host.isEmpty()) {
-                    rooms.remove(roomId);
-                    roomCount.decrementAndGet();
-                }
-            }, idleRoomTtl.toMillis(), TimeUnit.MILLISECONDS);
+    private void scheduleIdleCheck(String roomId, RoomHost host) {
+        executor.schedule(() -> {
+            if (rooms.get(roomId) == host && host.isEmpty()) {
+                dispose(roomId, host);
+            }
+        }, idleRoomTtl.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void dispose(String roomId, RoomHost host) {
+        rooms.remove(roomId);
+        roomCount.decrementAndGet();
+        Ticker ticker = tickers.remove(roomId);
+        if (ticker != null) {
+            ticker.stop();
+        }
+        if (host.tickStats() != null) {
+            log.info("room {} ({}) disposed; its ticks: {}", roomId, host.room().type(), host.tickStats().summary());
         }
     }
 
@@ -101,11 +140,19 @@ final class RoomStripe {
     }
 
     void onClear() {
+        tickers.values().forEach(Ticker::stop);
+        tickers.clear();
         Iterator<RoomHost> it = rooms.values().iterator();
         while (it.hasNext()) {
             it.next();
             it.remove();
             roomCount.decrementAndGet();
         }
+    }
+
+    /** The running ticker of a room, or null; for tests. */
+    Ticker tickerOf(String roomId) {
+        assert executor.inEventLoop();
+        return tickers.get(roomId);
     }
 }

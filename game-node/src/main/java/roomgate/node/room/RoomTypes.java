@@ -1,5 +1,6 @@
 package roomgate.node.room;
 
+import roomgate.node.room.arena.ArenaRoom;
 import roomgate.node.room.chess.ChessRoom;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameType;
@@ -10,10 +11,11 @@ public final class RoomTypes {
 
     /** @throws RoomException UNKNOWN_GAME_TYPE for a type this node does not run */
     public static Room create(GameType type) {
-        if (type == GameType.CHESS) {
-            return new ChessRoom();
-        }
-        throw new RoomException(ErrorCode.UNKNOWN_GAME_TYPE,
-                "game_type: " + type + " (expected: CHESS)");
+        return switch (type) {
+            case CHESS -> new ChessRoom();
+            case ARENA -> new ArenaRoom();
+            default -> throw new RoomException(ErrorCode.UNKNOWN_GAME_TYPE,
+                    "game_type: " + type + " (expected: CHESS or ARENA)");
+        };
     }
 }
