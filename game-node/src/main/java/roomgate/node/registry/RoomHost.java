@@ -56,10 +56,6 @@ final class RoomHost {
         return participantCount == 0;
     }
 
-    String roomId() {
-        return roomId;
-    }
-
     Room room() {
         return room;
     }
