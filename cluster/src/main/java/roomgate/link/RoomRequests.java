@@ -6,7 +6,7 @@ import roomgate.protocol.v1.ClientMessage;
 public final class RoomRequests {
     private RoomRequests() {}
 
-    /** The room ID a join, leave, move or chat names; empty for requests that concern no room. */
+    /** The room ID a room request (join, leave, move, chat, draw claim, arena input) names; empty for others. */
     public static String roomIdOf(ClientMessage message) {
         return switch (message.getBodyCase()) {
             case JOIN -> message.getJoin().getRoomId();
@@ -14,6 +14,7 @@ public final class RoomRequests {
             case MOVE -> message.getMove().getRoomId();
             case CHAT -> message.getChat().getRoomId();
             case CLAIM_DRAW -> message.getClaimDraw().getRoomId();
+            case ARENA_INPUT -> message.getArenaInput().getRoomId();
             default -> "";
         };
     }

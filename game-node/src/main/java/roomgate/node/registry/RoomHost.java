@@ -1,6 +1,7 @@
 package roomgate.node.registry;
 
 import com.google.protobuf.ByteString;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,6 +19,7 @@ import roomgate.node.room.Participant;
 import roomgate.node.room.Room;
 import roomgate.node.room.RoomException;
 import roomgate.node.room.RoomTypes;
+import roomgate.node.tick.TickStats;
 import roomgate.protocol.link.v1.RejoinSession;
 import roomgate.protocol.link.v1.RoomRecord;
 import roomgate.protocol.v1.ChatMessage;
@@ -63,6 +65,7 @@ final class RoomHost {
         final Runnable before;
         Runnable after;
         boolean stored;
+        boolean logged;
 
         Pending(RoomEvent event, Set<GatewayLink> targets, SessionKey origin, String requestId, Runnable before,
                 Runnable after) {
@@ -79,6 +82,11 @@ final class RoomHost {
     private final RoomContext ctx;
     private final Room room;
     private final long epoch;
+    /** Snapshot rooms replicate their state every so often instead of logging each game event. */
+    private final Duration snapshotInterval;
+    private final Duration tickInterval;
+    private final TickStats tickStats;
+    private long lastSnapshotNanos = System.nanoTime();
     private final ChatHistory chat = new ChatHistory(CHAT_HISTORY);
     private final List<RoomEvent> stored = new ArrayList<>();
     private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -94,6 +102,10 @@ final class RoomHost {
         this.room = room;
         this.epoch = epoch;
         this.onLost = onLost;
+        this.snapshotInterval = room.snapshotInterval();
+        this.tickInterval = room.tickInterval();
+        // A quarter period late leaves a tick three quarters of its budget: worth counting.
+        this.tickStats = tickInterval == null ? null : new TickStats(tickInterval.dividedBy(4));
     }
 
     /**
@@ -101,7 +113,19 @@ final class RoomHost {
      * changes (all disconnected until their gateways rejoin them), chat from its messages.
      */
     static RoomHost rebuild(RoomRecord record, RoomContext ctx, Runnable onLost) {
-        RoomHost host = new RoomHost(record.getRoomId(), ctx, RoomTypes.create(record.getGameType()), record.getEpoch(), onLost);
+        Room room = record.hasSnapshot()
+                ? RoomTypes.restore(record.getGameType(), record.getSnapshot())
+                : RoomTypes.create(record.getGameType());
+        RoomHost host = new RoomHost(record.getRoomId(), ctx, room, record.getEpoch(), onLost);
+        if (record.hasSnapshot()) {
+            for (roomgate.protocol.v1.Participant p : record.getSnapshot().getParticipantsList()) {
+                Slot slot = new Slot();
+                slot.participant = Participant.fromProto(p);
+                host.slots.put(p.getParticipantId(), slot);
+            }
+            record.getSnapshotChatList().forEach(host.chat::add);
+            host.sequence = record.getSnapshotSequence();
+        }
         for (RoomEvent event : record.getEventsList()) {
             host.replay(event);
         }
@@ -126,6 +150,50 @@ final class RoomHost {
 
     long epoch() {
         return epoch;
+    }
+
+    Room room() {
+        return room;
+    }
+
+    /** The room's tick period, or null if it does not tick. */
+    Duration tickInterval() {
+        return tickInterval;
+    }
+
+    /** How the room's ticks keep time, over its whole life; null if it does not tick. */
+    TickStats tickStats() {
+        return tickStats;
+    }
+
+    /** One tick of the game, broadcast to everyone in the room; snapshots are taken on the tick. */
+    void tick() {
+        if (lost) {
+            return;
+        }
+        RoomEvent.Builder event = room.tick();
+        if (event != null) {
+            commit(event, links(), null, "", null, null, false);
+        }
+        if (snapshotInterval != null && System.nanoTime() - lastSnapshotNanos >= snapshotInterval.toNanos()) {
+            snapshot();
+        }
+    }
+
+    boolean replicatesSnapshots() {
+        return snapshotInterval != null;
+    }
+
+    /** Replicates the whole state now (snapshot rooms); completes with false if this node lost the room. */
+    java.util.concurrent.CompletionStage<Boolean> snapshot() {
+        lastSnapshotNanos = System.nanoTime();
+        return ctx.store().snapshot(roomId, epoch, state(), sequence, chat.latest())
+                .whenCompleteAsync((ok, failure) -> {
+                    if (!lost && (failure != null || !Boolean.TRUE.equals(ok))) {
+                        log.warn("room {}: snapshot refused at epoch {}; another node owns it now, dropping it", roomId, epoch);
+                        lose();
+                    }
+                }, ctx.executor());
     }
 
     long lastSequence() {
@@ -175,9 +243,10 @@ final class RoomHost {
         slot.participant = joining;
         slots.put(participantId, slot);
         attach(slot, who);
+        room.joined(joining);
         Pending pending = commit(RoomEvent.newBuilder()
                 .setParticipantJoined(ParticipantJoined.newBuilder().setParticipant(joining.toProto())),
-                targets, null, "", null, null);
+                targets, null, "", null, null, true);
         RoomEvent event = pending.event;
         Joined joined = Joined.newBuilder()
                 .setRoomId(roomId)
@@ -200,12 +269,13 @@ final class RoomHost {
         }
         detach(slot);
         slots.remove(slot.participant.participantId());
+        room.left(slot.participant);
         // The leaver is told first, so it is unseated before the broadcast reaches its link.
         commit(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder().setParticipant(slot.participant.toProto())),
                 links(), null, "",
                 () -> who.link().reply(who.sessionId(), ServerMessage.newBuilder().setRequestId(requestId)
                         .setLeft(Left.newBuilder().setRoomId(roomId)).build(), "", roomId, 0),
-                null);
+                null, true);
     }
 
     void chat(SessionKey who, String requestId, String text) {
@@ -224,7 +294,7 @@ final class RoomHost {
                 .setSentAtMs(System.currentTimeMillis())
                 .build();
         chat.add(message);
-        commit(RoomEvent.newBuilder().setChat(message), links(), who, requestId, null, null);
+        commit(RoomEvent.newBuilder().setChat(message), links(), who, requestId, null, null, true);
     }
 
     void game(SessionKey who, String requestId, ClientMessage message) {
@@ -232,7 +302,10 @@ final class RoomHost {
         if (from == null) {
             throw notIn();
         }
-        commit(room.apply(from.participant, message), links(), who, requestId, null, null);
+        RoomEvent.Builder event = room.apply(from.participant, message);
+        if (event != null) {
+            commit(event, links(), who, requestId, null, null, snapshotInterval == null);
+        }
     }
 
     /**
@@ -295,22 +368,32 @@ final class RoomHost {
         slot.graceTimer = ctx.executor().schedule(() -> {
             if (!lost && slot.session == null && slots.get(slot.participant.participantId()) == slot) {
                 slots.remove(slot.participant.participantId());
+                room.left(slot.participant);
                 commit(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder()
-                        .setParticipant(slot.participant.toProto())), links(), null, "", null, null);
+                        .setParticipant(slot.participant.toProto())), links(), null, "", null, null, true);
             }
         }, ctx.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     // ------------------------------------------------------------------ events
 
-    /** Numbers and applies an event, and stores it; it is delivered when stored, in order. */
+    /**
+     * Numbers an applied event and, if {@code logged}, appends it to the store; it is delivered when
+     * stored, after every event before it. Unlogged events (ticks, snapshot rooms' game events) need
+     * no store, but still wait for the events before them, so nobody sees them out of order.
+     */
     private Pending commit(RoomEvent.Builder builder, Set<GatewayLink> targets, SessionKey origin, String requestId,
-            Runnable before, Runnable after) {
+            Runnable before, Runnable after, boolean logged) {
         RoomEvent event = builder.setRoomId(roomId).setSequence(++sequence).setServerTimeMs(System.currentTimeMillis()).build();
         Pending pending = new Pending(event, new LinkedHashSet<>(targets), origin, requestId, before, after);
+        pending.logged = logged;
         unstored.addLast(pending);
-        ctx.store().append(roomId, epoch, event).whenCompleteAsync((ok, failure) -> onStored(pending, ok, failure),
-                ctx.executor());
+        if (logged) {
+            ctx.store().append(roomId, epoch, event).whenCompleteAsync((ok, failure) -> onStored(pending, ok, failure),
+                    ctx.executor());
+        } else {
+            onStored(pending, true, null);
+        }
         return pending;
     }
 
@@ -331,7 +414,10 @@ final class RoomHost {
     }
 
     private void deliver(Pending p) {
-        stored.add(p.event);
+        if (p.logged) {
+            // Only logged events are caught up on: a tick is superseded by the next one anyway.
+            stored.add(p.event);
+        }
         if (p.before != null) {
             p.before.run();
         }

@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +21,7 @@ import roomgate.cluster.NodeView;
 import roomgate.node.replication.RoomStore;
 import roomgate.node.room.RoomException;
 import roomgate.node.room.RoomTypes;
+import roomgate.node.tick.Ticker;
 import roomgate.protocol.link.v1.Rejoin;
 import roomgate.protocol.link.v1.RejoinResult;
 import roomgate.protocol.link.v1.RejoinSession;
@@ -84,6 +87,8 @@ final class RoomStripe {
     private final Map<String, RoomHost> live = new HashMap<>();
     private final Map<String, List<Work>> loading = new HashMap<>();
     private final Map<String, Handoff> handoffs = new HashMap<>();
+    /** The running tickers of ticking rooms that have someone in them. */
+    private final Map<String, Ticker> tickers = new HashMap<>();
     private final Map<String, String> movedTo = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
@@ -116,7 +121,7 @@ final class RoomStripe {
         RoomHost host = live.get(roomId);
         if (host != null) {
             host.disconnected(who);
-            scheduleIdleCheck(roomId);
+            settle(roomId);
         }
     }
 
@@ -127,7 +132,7 @@ final class RoomStripe {
             if (handoff != null && handoff.awaiting.remove(link)) {
                 maybeTransfer(e.getKey());
             }
-            scheduleIdleCheck(e.getKey());
+            settle(e.getKey());
         }
     }
 
@@ -221,7 +226,7 @@ final class RoomStripe {
         if (work.request() != null && work.request().getMessage().getBodyCase() == ClientMessage.BodyCase.JOIN) {
             createAs = work.request().getMessage().getJoin().getGameType();
             if (!RoomTypes.supports(createAs)) {
-                refuse(work, ErrorCode.UNKNOWN_GAME_TYPE, "game_type: " + createAs + " (expected: CHESS)");
+                refuse(work, ErrorCode.UNKNOWN_GAME_TYPE, "game_type: " + createAs + " (expected: CHESS or ARENA)");
                 return;
             }
         }
@@ -252,7 +257,7 @@ final class RoomStripe {
                                 claim.record().getEventsCount());
                     }
                     queued.forEach(this::dispatch);
-                    scheduleIdleCheck(roomId);
+                    settle(roomId);
                 }
                 case OWNED_ELSEWHERE -> queued.forEach(w -> redirect(w, claim.ownerNodeId()));
                 case ABSENT -> queued.forEach(w -> refuse(w, ErrorCode.NOT_IN_ROOM,
@@ -293,7 +298,7 @@ final class RoomStripe {
         } catch (RoomException e) {
             refuse(work, e.code(), e.getMessage());
         }
-        scheduleIdleCheck(work.roomId());
+        settle(work.roomId());
     }
 
     private void redirect(Work work, String owner) {
@@ -348,13 +353,19 @@ final class RoomStripe {
             return;
         }
         handoff.transferring = true;
-        ctx.store().transfer(roomId, host.epoch(), handoff.successor).whenCompleteAsync((ok, failure) -> {
+        Ticker ticker = tickers.remove(roomId);
+        if (ticker != null) {
+            ticker.stop(); // the last snapshot below must be the state the successor starts from
+        }
+        CompletionStage<Boolean> saved = host.replicatesSnapshots()
+                ? host.snapshot()
+                : CompletableFuture.completedFuture(true);
+        saved.thenCompose(ok -> ok ? ctx.store().transfer(roomId, host.epoch(), handoff.successor)
+                : CompletableFuture.completedFuture(false)).whenCompleteAsync((ok, failure) -> {
             if (failure == null && Boolean.TRUE.equals(ok)) {
                 Set<GatewayLink> links = new LinkedHashSet<>(handoff.told);
                 links.addAll(host.links());
-                host.close();
-                live.remove(roomId);
-                roomCount.decrementAndGet();
+                dispose(roomId);
                 movedTo.put(roomId, handoff.successor);
                 links.forEach(link -> link.handoffDone(roomId, handoff.successor));
                 finishHandoff(roomId, handoff, true);
@@ -385,32 +396,64 @@ final class RoomStripe {
     // ------------------------------------------------------------------ lifecycle
 
     private void forget(String roomId) {
-        if (live.remove(roomId) != null) {
-            roomCount.decrementAndGet();
-        }
+        dispose(roomId);
         Handoff handoff = handoffs.remove(roomId);
         if (handoff != null) {
             handoff.done.run();
         }
     }
 
-    /** Frees rooms nobody has been in for the idle time; their record stays in the store. */
-    private void scheduleIdleCheck(String roomId) {
+    /**
+     * After a room's participants may have changed: it ticks only while someone is in it (an empty
+     * arena would wake this thread 30 times a second for nobody), and is freed when idle long enough.
+     */
+    private void settle(String roomId) {
         RoomHost host = live.get(roomId);
-        if (host != null && host.isEmpty()) {
+        if (host == null) {
+            return;
+        }
+        if (host.tickInterval() != null) {
+            Ticker ticker = tickers.get(roomId);
+            if (ticker == null && !host.isEmpty()) {
+                ticker = new Ticker(roomId, ctx.executor(), host.tickInterval(), host.tickStats(), index -> host.tick());
+                tickers.put(roomId, ticker);
+                ticker.start();
+            } else if (ticker != null && host.isEmpty()) {
+                tickers.remove(roomId).stop();
+            }
+        }
+        if (host.isEmpty()) {
             ctx.executor().schedule(() -> {
                 if (live.get(roomId) == host && host.isEmpty() && host.isFlushed() && !handoffs.containsKey(roomId)) {
-                    host.close();
-                    live.remove(roomId);
-                    roomCount.decrementAndGet();
+                    dispose(roomId);
                 }
             }, ctx.idleRoomTtl().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
+    /** Forgets a room here (its record stays in the store): no ticks, no timers. */
+    private void dispose(String roomId) {
+        RoomHost host = live.remove(roomId);
+        Ticker ticker = tickers.remove(roomId);
+        if (ticker != null) {
+            ticker.stop();
+        }
+        if (host != null) {
+            host.close();
+            roomCount.decrementAndGet();
+            if (host.tickStats() != null) {
+                log.info("room {} ({}) leaves this node; its ticks: {}", roomId, host.room().type(), host.tickStats().summary());
+            }
+        }
+    }
+
     void onClear() {
-        live.values().forEach(RoomHost::close);
-        roomCount.addAndGet(-live.size());
-        live.clear();
+        new ArrayList<>(live.keySet()).forEach(this::dispose);
+    }
+
+    /** The running ticker of a room, or null; for tests. */
+    Ticker tickerOf(String roomId) {
+        assert ctx.executor().inEventLoop();
+        return tickers.get(roomId);
     }
 }

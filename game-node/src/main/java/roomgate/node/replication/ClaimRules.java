@@ -1,8 +1,12 @@
 package roomgate.node.replication;
 
+import java.util.List;
 import java.util.Set;
 import roomgate.protocol.link.v1.RoomRecord;
+import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.GameType;
+import roomgate.protocol.v1.RoomEvent;
+import roomgate.protocol.v1.RoomState;
 
 /**
  * The ownership rules, in one place, applied atomically to a room's record by whichever store
@@ -26,6 +30,18 @@ final class ClaimRules {
         }
         // Even when it was ours already: a new epoch fences whatever an earlier incarnation still sends.
         return current.toBuilder().setOwnerNodeId(nodeId).setEpoch(current.getEpoch() + 1).build();
+    }
+
+    /** The record with its state replaced by a snapshot as of {@code sequence}. */
+    static RoomRecord withSnapshot(RoomRecord current, RoomState state, long sequence, List<ChatMessage> chat) {
+        RoomRecord.Builder next = current.toBuilder().clearEvents().setSnapshot(state).setSnapshotSequence(sequence)
+                .clearSnapshotChat().addAllSnapshotChat(chat);
+        for (RoomEvent event : current.getEventsList()) {
+            if (event.getSequence() > sequence) {
+                next.addEvents(event);
+            }
+        }
+        return next.build();
     }
 
     static boolean mayWrite(RoomRecord current, long epoch) {

@@ -5,13 +5,16 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import roomgate.cluster.ClusterNames;
 import roomgate.protocol.link.v1.RoomRecord;
+import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.RoomEvent;
+import roomgate.protocol.v1.RoomState;
 
 /**
  * {@link RoomStore} on a Hazelcast map (one synchronous backup, split-brain protected; see
@@ -35,6 +38,14 @@ public final class HazelcastRoomStore implements RoomStore {
     @Override
     public CompletionStage<Boolean> append(String roomId, long epoch, RoomEvent event) {
         return rooms.submitToKey(roomId, new AppendProcessor(epoch, event.toByteArray()));
+    }
+
+    @Override
+    public CompletionStage<Boolean> snapshot(String roomId, long epoch, RoomState state, long sequence,
+            List<ChatMessage> chat) {
+        RoomRecord carrier = RoomRecord.newBuilder().setSnapshot(state).setSnapshotSequence(sequence)
+                .addAllSnapshotChat(chat).build();
+        return rooms.submitToKey(roomId, new SnapshotProcessor(epoch, carrier.toByteArray()));
     }
 
     @Override
@@ -114,6 +125,30 @@ public final class HazelcastRoomStore implements RoomStore {
             } catch (InvalidProtocolBufferException e) {
                 throw new IllegalArgumentException("append of a corrupt event", e);
             }
+            return true;
+        }
+    }
+
+    /** Carries the snapshot as a RoomRecord holding only snapshot fields, to reuse one parser. */
+    static final class SnapshotProcessor implements EntryProcessor<String, byte[], Boolean>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final long epoch;
+        private final byte[] snapshot;
+
+        SnapshotProcessor(long epoch, byte[] snapshot) {
+            this.epoch = epoch;
+            this.snapshot = snapshot;
+        }
+
+        @Override
+        public Boolean process(Map.Entry<String, byte[]> entry) {
+            RoomRecord current = entry.getValue() == null ? null : parse(entry.getValue());
+            if (!ClaimRules.mayWrite(current, epoch)) {
+                return false;
+            }
+            RoomRecord carrier = parse(snapshot);
+            entry.setValue(ClaimRules.withSnapshot(current, carrier.getSnapshot(), carrier.getSnapshotSequence(),
+                    carrier.getSnapshotChatList()).toByteArray());
             return true;
         }
     }

@@ -1,13 +1,16 @@
 package roomgate.node.replication;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import roomgate.protocol.link.v1.RoomRecord;
+import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.RoomEvent;
+import roomgate.protocol.v1.RoomState;
 
 /**
  * {@link RoomStore} in this JVM's memory, with the same rules as the replicated one: for unit tests,
@@ -38,6 +41,17 @@ public final class LocalRoomStore implements RoomStore {
         rooms.computeIfPresent(roomId, (id, current) -> {
             ok[0] = ClaimRules.mayWrite(current, epoch);
             return ok[0] ? current.toBuilder().addEvents(event).build() : current;
+        });
+        return CompletableFuture.completedFuture(ok[0]);
+    }
+
+    @Override
+    public CompletionStage<Boolean> snapshot(String roomId, long epoch, RoomState state, long sequence,
+            List<ChatMessage> chat) {
+        boolean[] ok = new boolean[1];
+        rooms.computeIfPresent(roomId, (id, current) -> {
+            ok[0] = ClaimRules.mayWrite(current, epoch);
+            return ok[0] ? ClaimRules.withSnapshot(current, state, sequence, chat) : current;
         });
         return CompletableFuture.completedFuture(ok[0]);
     }

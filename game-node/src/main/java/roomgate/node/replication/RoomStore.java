@@ -1,10 +1,13 @@
 package roomgate.node.replication;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import roomgate.protocol.link.v1.RoomRecord;
+import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.RoomEvent;
+import roomgate.protocol.v1.RoomState;
 
 /**
  * Where room ownership and accepted events are kept beyond this JVM. Every write names the
@@ -23,6 +26,12 @@ public interface RoomStore {
 
     /** Appends an accepted event; completes with false if {@code epoch} is no longer the room's. */
     CompletionStage<Boolean> append(String roomId, long epoch, RoomEvent event);
+
+    /**
+     * Replaces the room's state with a snapshot as of {@code sequence} (dropping the logged events it
+     * covers); for rooms that replicate snapshots. Completes with false if {@code epoch} is stale.
+     */
+    CompletionStage<Boolean> snapshot(String roomId, long epoch, RoomState state, long sequence, List<ChatMessage> chat);
 
     /** Hands the room to {@code toNodeId} with epoch + 1; completes with false if {@code epoch} is stale. */
     CompletionStage<Boolean> transfer(String roomId, long epoch, String toNodeId);

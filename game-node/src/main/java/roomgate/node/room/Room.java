@@ -1,5 +1,6 @@
 package roomgate.node.room;
 
+import java.time.Duration;
 import java.util.Collection;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.GameType;
@@ -9,9 +10,15 @@ import roomgate.protocol.v1.RoomState;
 
 /**
  * The game logic of one room type, plain and single-threaded: the registry calls a room from one
- * thread at a time and does everything around it (participants, chat, sequence numbers, delivery).
- * A room decides seats, applies game messages under its rules, and describes its state as protobuf
- * so that a late joiner can draw it and so that the state can be saved and restored.
+ * thread at a time and does everything around it (participants, chat, sequence numbers, delivery,
+ * replication). A room decides seats, applies game messages under its rules, optionally advances on
+ * a fixed tick, and describes its state as protobuf so that a late joiner can draw it and so that
+ * the state can be saved and restored.
+ *
+ * <p>Durability is the room type's choice. By default every game event is appended to the room's
+ * replicated log before anyone hears of it, and a new owner rebuilds the room by {@link #replay}ing
+ * the log. A room with a {@link #snapshotInterval()} (a 30 Hz arena) instead has its whole state
+ * replicated that often; its game events are not logged, and a crash costs it at most that interval.
  */
 public interface Room {
 
@@ -24,9 +31,16 @@ public interface Room {
      */
     roomgate.protocol.v1.Seat seatFor(JoinRoom request, Collection<Participant> present);
 
+    /** A participant was seated (with the seat {@link #seatFor} chose), before its Joined is built. */
+    default void joined(Participant participant) {}
+
+    /** A participant left the room (or its reconnect grace ran out). */
+    default void left(Participant participant) {}
+
     /**
      * Applies a game message (a chess move, say) from a participant and returns the event to
-     * broadcast, without room id or sequence number: the registry adds those.
+     * broadcast, without room id or sequence number: the registry adds those. Returns null when the
+     * message changes nothing others must hear of now (an arena input shows in the next tick).
      *
      * @throws RoomException when the rules refuse it; the room's state is then unchanged
      */
@@ -36,8 +50,31 @@ public interface Room {
     void describe(RoomState.Builder state);
 
     /**
-     * Re-applies an event this room type produced earlier (from {@link #apply}), when the room is
-     * rebuilt from its replicated log on another node. Events of other kinds are not passed here.
+     * Re-applies a logged game event (one {@link #apply} produced), when the room is rebuilt from its
+     * replicated log on another node. Rooms with a snapshot interval are never replayed.
      */
-    void replay(RoomEvent event);
+    default void replay(RoomEvent event) {
+        throw new UnsupportedOperationException(type() + " rooms are restored from snapshots, not replayed");
+    }
+
+    /**
+     * The period of this room's fixed tick, or null (the default) if the room only reacts to
+     * messages. Must not change over the room's life.
+     */
+    default Duration tickInterval() {
+        return null;
+    }
+
+    /**
+     * Advances the game by one tick and returns the event to broadcast (as {@link #apply}), or null.
+     * Called on the room's thread every {@link #tickInterval()} while anyone is in the room.
+     */
+    default RoomEvent.Builder tick() {
+        return null;
+    }
+
+    /** How often the room's state is replicated whole, or null (the default) to log every event instead. */
+    default Duration snapshotInterval() {
+        return null;
+    }
 }

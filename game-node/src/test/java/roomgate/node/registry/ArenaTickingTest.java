@@ -1,0 +1,210 @@
+package roomgate.node.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import roomgate.cluster.NodeView;
+import roomgate.node.replication.LocalRoomStore;
+import roomgate.protocol.link.v1.RejoinResult;
+import roomgate.protocol.link.v1.SessionRequest;
+import roomgate.protocol.v1.ArenaInput;
+import roomgate.protocol.v1.ArenaPlayer;
+import roomgate.protocol.v1.ClientMessage;
+import roomgate.protocol.v1.GameType;
+import roomgate.protocol.v1.JoinRoom;
+import roomgate.protocol.v1.LeaveRoom;
+import roomgate.protocol.v1.Role;
+import roomgate.protocol.v1.RoomEvent;
+import roomgate.protocol.v1.ServerMessage;
+
+/** A stripe runs an arena's tick on its own thread while anyone is in it, and not after. */
+class ArenaTickingTest {
+    private static final Duration IDLE = Duration.ofMillis(300);
+
+    private final DefaultEventExecutor executor = new DefaultEventExecutor();
+    private final AtomicInteger roomCount = new AtomicInteger();
+    private final LocalRoomStore store = new LocalRoomStore();
+    private final RoomStripe stripe = new RoomStripe(
+            new RoomContext("node-t", store, executor, Duration.ofSeconds(30), IDLE),
+            NodeView::empty, () -> false, roomCount);
+    private final RecordingLink link = new RecordingLink(executor);
+    private final SessionKey player = new SessionKey(link, 1);
+    private final SessionKey watcher = new SessionKey(link, 2);
+
+    @AfterEach
+    void shutDown() throws InterruptedException {
+        executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
+
+    /** Collects what the stripe sends; called on the stripe thread, read by the test. */
+    private static final class RecordingLink implements GatewayLink {
+        private final DefaultEventExecutor stripeThread;
+        private final List<ServerMessage> replies = new ArrayList<>();
+        private final List<RoomEvent> events = new ArrayList<>();
+        private boolean offThread;
+
+        RecordingLink(DefaultEventExecutor stripeThread) {
+            this.stripeThread = stripeThread;
+        }
+
+        @Override
+        public synchronized void reply(long sessionId, ServerMessage message, String joinedRoomId, String leftRoomId,
+                long sequence) {
+            replies.add(message);
+        }
+
+        @Override
+        public void redirect(String roomId, String ownerNodeId, SessionRequest request) {
+            throw new AssertionError("no redirects in a one-node test");
+        }
+
+        @Override
+        public void rejoinResult(RejoinResult result) {}
+
+        @Override
+        public void handoffStart(String roomId) {}
+
+        @Override
+        public void handoffDone(String roomId, String newOwnerNodeId) {}
+
+        @Override
+        public void roomLost(String roomId) {}
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public synchronized void broadcast(String roomId, ByteString serverMessage, long sequence, long originSessionId,
+                String originRequestId) {
+            try {
+                events.add(ServerMessage.parseFrom(serverMessage).getEvent());
+            } catch (InvalidProtocolBufferException e) {
+                throw new AssertionError(e);
+            }
+            offThread |= !stripeThread.inEventLoop();
+        }
+
+        synchronized List<RoomEvent> ticks() {
+            return events.stream().filter(RoomEvent::hasArenaTick).toList();
+        }
+
+        synchronized List<RoomEvent> events() {
+            return new ArrayList<>(events);
+        }
+
+        synchronized List<ServerMessage> replies() {
+            return new ArrayList<>(replies);
+        }
+
+        synchronized boolean anythingSentOffTheStripeThread() {
+            return offThread;
+        }
+    }
+
+    private <T> T onStripe(Callable<T> task) throws Exception {
+        return executor.submit(task).get(5, TimeUnit.SECONDS);
+    }
+
+    private void request(SessionKey who, String roomId, ClientMessage message) throws Exception {
+        onStripe(() -> {
+            stripe.onRequest(who.link(), SessionRequest.newBuilder().setSessionId(who.sessionId())
+                    .setParticipantId("p" + who.sessionId()).setMessage(message).build());
+            return null;
+        });
+    }
+
+    private static ClientMessage join(String roomId, GameType type, Role role) {
+        return ClientMessage.newBuilder()
+                .setJoin(JoinRoom.newBuilder().setRoomId(roomId).setGameType(type).setRole(role)).build();
+    }
+
+    @Test
+    void anOccupiedArenaBroadcastsItsStateThirtyTimesASecondInSequence() throws Exception {
+        request(player, "a1", join("a1", GameType.ARENA, Role.PLAYER));
+        request(watcher, "a1", join("a1", GameType.ARENA, Role.SPECTATOR));
+        long joinedAt = System.nanoTime();
+        request(player, "a1", ClientMessage.newBuilder().setArenaInput(ArenaInput.newBuilder()
+                .setRoomId("a1").setMoveX(1).setInputSequence(7)).build());
+        Thread.sleep(1000);
+        List<RoomEvent> ticks = link.ticks();
+        double seconds = (System.nanoTime() - joinedAt) / 1e9;
+        assertThat(ticks.size()).as("ticks in %.2f s", seconds).isBetween((int) (27 * seconds), (int) (31 * seconds) + 1);
+
+        List<RoomEvent> events = link.events();
+        for (int i = 1; i < events.size(); i++) {
+            assertThat(events.get(i).getSequence()).isEqualTo(events.get(i - 1).getSequence() + 1);
+        }
+        for (int i = 1; i < ticks.size(); i++) {
+            assertThat(ticks.get(i).getArenaTick().getTick()).isEqualTo(ticks.get(i - 1).getArenaTick().getTick() + 1);
+        }
+        ArenaPlayer me = ticks.get(ticks.size() - 1).getArenaTick().getPlayers(0);
+        assertThat(me.getLastInputSequence()).isEqualTo(7);
+        assertThat(me.getX()).as("moved right for about a second").isGreaterThan(12.5f + 10);
+        assertThat(link.anythingSentOffTheStripeThread()).isFalse();
+        assertThat(onStripe(() -> stripe.tickerOf("a1"))).isNotNull();
+    }
+
+    @Test
+    void theTickPausesWhenTheArenaEmptiesAndTheIdleArenaIsDisposed() throws Exception {
+        request(player, "a1", join("a1", GameType.ARENA, Role.PLAYER));
+        await().atMost(Duration.ofSeconds(2)).until(() -> link.ticks().size() >= 3);
+        request(player, "a1", ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId("a1")).build());
+        assertThat(onStripe(() -> stripe.tickerOf("a1"))).as("ticker of an empty arena").isNull();
+        int ticksAtLeave = link.ticks().size();
+        await().atMost(Duration.ofSeconds(3)).until(() -> roomCount.get() == 0);
+        assertThat(link.ticks()).as("no tick after the last one left").hasSize(ticksAtLeave);
+
+        // The next join creates a new arena, ticking from the start again.
+        request(player, "a1", join("a1", GameType.ARENA, Role.PLAYER));
+        await().atMost(Duration.ofSeconds(2)).until(() -> link.ticks().size() > ticksAtLeave);
+        assertThat(link.ticks().get(ticksAtLeave).getArenaTick().getTick()).isEqualTo(1);
+    }
+
+    @Test
+    void anArenaIsReplicatedAsASnapshotEverySecondAndAnotherNodeContinuesFromIt() throws Exception {
+        request(player, "a1", join("a1", GameType.ARENA, Role.PLAYER));
+        request(player, "a1", ClientMessage.newBuilder().setArenaInput(ArenaInput.newBuilder()
+                .setRoomId("a1").setMoveY(1).setInputSequence(3)).build());
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.read("a1").toCompletableFuture().get().hasSnapshot());
+        long snapshotTick = store.read("a1").toCompletableFuture().get().getSnapshot().getArena().getTick();
+        assertThat(snapshotTick).as("first snapshot about a second in").isBetween(25L, 40L);
+
+        // Another node (its own stripe, the same store) takes the room over: the owner is not in its view.
+        DefaultEventExecutor otherThread = new DefaultEventExecutor();
+        RecordingLink otherLink = new RecordingLink(otherThread);
+        RoomStripe other = new RoomStripe(new RoomContext("node-u", store, otherThread, Duration.ofSeconds(30), IDLE),
+                NodeView::empty, () -> false, new AtomicInteger());
+        otherThread.submit(() -> other.onRequest(otherLink, SessionRequest.newBuilder().setSessionId(9)
+                .setParticipantId("p9").setMessage(join("a1", GameType.ARENA, Role.SPECTATOR)).build()))
+                .get(5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> otherLink.replies().stream().anyMatch(ServerMessage::hasJoined));
+        var restored = otherLink.replies().stream().filter(ServerMessage::hasJoined).findFirst().orElseThrow()
+                .getJoined().getState();
+        assertThat(restored.getArena().getTick()).isGreaterThanOrEqualTo(snapshotTick);
+        assertThat(restored.getArena().getPlayersList()).extracting(ArenaPlayer::getParticipantId).containsExactly("p1");
+        assertThat(restored.getArena().getPlayers(0).getLastInputSequence()).isEqualTo(3);
+        assertThat(restored.getParticipantsList()).extracting(p -> p.getParticipantId()).contains("p1", "p9");
+        otherThread.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aChessRoomHasNoTicker() throws Exception {
+        request(player, "c1", join("c1", GameType.CHESS, Role.PLAYER));
+        // Joined follows the stored join event, one hop later on the stripe thread.
+        await().atMost(Duration.ofSeconds(2)).until(() -> link.replies().stream().anyMatch(ServerMessage::hasJoined));
+        assertThat(onStripe(() -> stripe.tickerOf("c1"))).isNull();
+    }
+}
