@@ -29,6 +29,7 @@ readonly MARKER_PROP=roomgate.launcher.run
 readonly STOP_TIMEOUT=10
 
 JAVA=${JAVA:-java}
+TIMEOUT=${TIMEOUT:-60}
 JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
 MVN=${MVN:-mvn}
 
@@ -40,7 +41,8 @@ Runs a local roomgate cluster on $LOOPBACK: N game nodes and one gateway.
 
 Commands:
   up        build if needed, start the nodes then the gateway, wait until /health lists every node
-  status    show each process of the current run (pid, alive/dead, ports) and the gateway's /health
+  status    show each process of the current run (pid, alive/dead, ports) and the admin API's /nodes
+  drain N   drain node N (e.g. node-2): its rooms move to other nodes while their clients stay connected
   down      stop the processes of the current run (SIGTERM, then SIGKILL after ${STOP_TIMEOUT} s)
   logs      follow the logs of the current run (all processes, or NAME: node-1.., gw-1/gateway)
   help      show this help
@@ -262,23 +264,29 @@ port_in_use() {
     fi
 }
 
-# Prints the body of GET http://127.0.0.1:PORT/health; fails unless the answer is 200.
-http_health() {
-    local port=$1
+# http_request METHOD PORT PATH: prints the body of an HTTP request to 127.0.0.1:PORT; fails
+# unless the answer is 2xx.
+http_request() {
+    local method=$1 port=$2 path=$3
     if command -v curl >/dev/null 2>&1; then
-        curl -fsS --max-time 3 "http://$LOOPBACK:$port/health"
+        curl -fsS --max-time 5 -X "$method" "http://$LOOPBACK:$port$path"
         return
     fi
-    # Fallback: plain HTTP/1.0 over bash's /dev/tcp (no chunked decoding: fine for a small JSON).
+    # Fallback: plain HTTP/1.0 over bash's /dev/tcp (no chunked decoding: fine for small JSON).
     local response
     # shellcheck disable=SC2016 # expanded by the inner bash
-    response=$(timeout 3 bash -c '
+    response=$(timeout 5 bash -c '
         exec 3<>"/dev/tcp/$0/$1" || exit 1
-        printf "GET /health HTTP/1.0\r\nHost: %s:%s\r\nConnection: close\r\n\r\n" "$0" "$1" >&3
-        cat <&3' "$LOOPBACK" "$port" 2>/dev/null) || return 1
+        printf "%s %s HTTP/1.0\r\nHost: %s:%s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" "$2" "$3" "$0" "$1" >&3
+        cat <&3' "$LOOPBACK" "$port" "$method" "$path" 2>/dev/null) || return 1
     response=${response//$'\r'/}
-    [[ ${response%%$'\n'*} =~ ^HTTP/[0-9.]+\ 200 ]] || return 1
+    [[ ${response%%$'\n'*} =~ ^HTTP/[0-9.]+\ 2[0-9][0-9] ]] || return 1
     printf '%s\n' "${response#*$'\n\n'}"
+}
+
+# Prints the body of GET http://127.0.0.1:PORT/health; fails unless the answer is 200.
+http_health() {
+    http_request GET "$1" /health
 }
 
 # The nodeId values of a /health JSON body, one per line.
@@ -526,18 +534,18 @@ EOF
     launch "$run_dir" node-1 "$NODE_JAR" --node-id node-1 --link-port 0 "${hz_args[@]}"
     wait_ready "$run_dir" $((SECONDS + TIMEOUT)) node-1
 
+    # The others one at a time: JVMs booting together on a small machine stall each other long
+    # enough for Hazelcast to suspect members that are merely slow to start.
     local i
-    local -a others=() node_ids=(node-1)
+    local -a node_ids=(node-1)
     for ((i = 2; i <= nodes; i++)); do
         launch "$run_dir" "node-$i" "$NODE_JAR" --node-id "node-$i" --link-port 0 "${hz_args[@]}"
-        others+=("node-$i")
+        wait_ready "$run_dir" $((SECONDS + TIMEOUT)) "node-$i"
         node_ids+=("node-$i")
     done
-    if ((${#others[@]} > 0)); then
-        wait_ready "$run_dir" $((SECONDS + TIMEOUT)) "${others[@]}"
-    fi
 
-    launch "$run_dir" gw-1 "$GATEWAY_JAR" --port "$port" --gateway-id gw-1 "${hz_args[@]}"
+    # The admin API takes a free port: its number is in gw-1.ready (admin-port=).
+    launch "$run_dir" gw-1 "$GATEWAY_JAR" --port "$port" --admin-port 0 --gateway-id gw-1 "${hz_args[@]}"
     wait_ready "$run_dir" $((SECONDS + TIMEOUT)) gw-1
     local gw_port
     gw_port=$(ready_field "$run_dir/gw-1.ready" port)
@@ -556,6 +564,7 @@ EOF
 roomgate is up: $nodes node(s), gateway gw-1, cluster $CLUSTER_NAME
   endpoint   ws://$LOOPBACK:$port/ws
   health     http://$LOOPBACK:$port/health
+  admin      http://$LOOPBACK:$(ready_field "$run_dir/gw-1.ready" admin-port)/nodes
   run folder $run_dir
 Stop it with: $0 down
 EOF
@@ -614,8 +623,10 @@ cmd_status() {
     if ((gw_alive)) && [[ -n $port ]]; then
         printf 'endpoint ws://%s:%s/ws\n' "$LOOPBACK" "$port"
         printf 'health http://%s:%s/health\n' "$LOOPBACK" "$port"
-        local body
-        if body=$(http_health "$port" 2>&1); then
+        local body admin_port
+        admin_port=$(ready_field "$run_dir/gw-1.ready" admin-port)
+        printf 'admin http://%s:%s/nodes\n' "$LOOPBACK" "$admin_port"
+        if body=$(http_request GET "$admin_port" /nodes 2>&1); then
             printf '%s\n' "$body"
         else
             printf '(no answer: %s)\n' "$body"
@@ -625,6 +636,32 @@ cmd_status() {
         printf 'health: gateway not running\n'
     fi
     ((all_alive)) || return 1
+}
+
+# drain NODE_ID: the node takes no new rooms and hands its live rooms to their successors while
+# their clients stay connected; waits until it reports none left.
+cmd_drain() {
+    (($# == 1)) || usage_error "drain takes one NODE_ID (see '$PROG status')"
+    local node=$1 run_dir admin_port body rooms deadline
+    run_dir=$(require_current_run)
+    admin_port=$(ready_field "$run_dir/gw-1.ready" admin-port)
+    [[ -n $admin_port ]] || die "no admin port in $run_dir/gw-1.ready; is the gateway up?"
+    body=$(http_request POST "$admin_port" "/nodes/$node/drain") || die "drain of '$node' refused; known nodes: $(http_request GET "$admin_port" /nodes | health_node_ids | paste -sd ' ' -)"
+    printf 'draining %s\n' "$node"
+    deadline=$((SECONDS + TIMEOUT))
+    while ((SECONDS < deadline)); do
+        body=$(http_request GET "$admin_port" /nodes) || die "the admin API stopped answering"
+        # The node's own entry: its "rooms" count, published every second.
+        rooms=$(tr -d '\n ' <<<"$body" | grep -o "\"nodeId\":\"$node\"[^}]*" | grep -o '"rooms":[0-9]*' | cut -d: -f2 || true)
+        if [[ ${rooms:-0} == 0 ]]; then
+            printf '%s is drained: it holds no rooms and takes no new ones; stop it with kill -TERM %s\n' "$node" \
+                "$(read_pids "$run_dir" | awk -v n="$node" '$1 == n { print $2 }')"
+            return 0
+        fi
+        printf '  %s still holds %s room(s)\n' "$node" "$rooms"
+        sleep 1
+    done
+    die "$node still holds rooms after $TIMEOUT s"
 }
 
 cmd_down() {
@@ -688,6 +725,7 @@ main() {
         up) cmd_up "$@" ;;
         status) cmd_status "$@" ;;
         down | stop) cmd_down "$@" ;;
+        drain) cmd_drain "$@" ;;
         logs) cmd_logs "$@" ;;
         help | -h | --help) usage ;;
         *) usage_error "unknown command '$cmd'" ;;
