@@ -528,7 +528,10 @@ EOF
     trap 'exit 143' TERM
 
     printf 'run folder %s (cluster %s, hazelcast %s)\n' "$run_dir" "$CLUSTER_NAME" "$hz_members"
-    local -a hz_args=(--cluster-name "$CLUSTER_NAME" --hz-port "$hz_port" --hz-members "$hz_members")
+    # Rooms need a quorum of two game nodes; a one-node cluster lowers it to one.
+    local quorum=2
+    ((nodes > 1)) || quorum=1
+    local -a hz_args=(--cluster-name "$CLUSTER_NAME" --hz-port "$hz_port" --hz-members "$hz_members" --quorum-size "$quorum")
 
     # node-1 alone first: it forms the cluster the others join.
     launch "$run_dir" node-1 "$NODE_JAR" --node-id node-1 --link-port 0 "${hz_args[@]}"

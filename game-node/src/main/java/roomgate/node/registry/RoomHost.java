@@ -402,8 +402,8 @@ final class RoomHost {
             return;
         }
         if (failure != null || !Boolean.TRUE.equals(ok)) {
-            log.warn("room {}: store refused epoch {} ({}); another node owns it now, dropping it", roomId, epoch,
-                    failure != null ? failure.toString() : "stale epoch");
+            log.warn("room {}: store refused epoch {} ({}); another node owns it, or this one is cut off: dropping it",
+                    roomId, epoch, failure != null ? failure.toString() : "stale epoch");
             lose();
             return;
         }

@@ -37,7 +37,8 @@ import roomgate.protocol.v1.RoomEvent;
  * port so it can be firewalled apart. It runs on its own small thread pool, never on the Netty event
  * loops, because it calls Hazelcast. Routes:
  * <ul>
- *   <li>{@code GET /nodes}: each node's id, address, state, rooms, sessions, epoch range;</li>
+ *   <li>{@code GET /nodes}: each node's id, address, state, rooms, sessions, epoch range, and whether
+ *       the cluster is safe (every record backed up again) to lose another node;</li>
  *   <li>{@code GET /rooms/ID}: a room's owner, epoch, last sequence and participants;</li>
  *   <li>{@code POST /nodes/ID/drain}: drain a node (it hands its rooms over and takes no new ones);</li>
  *   <li>{@code GET /placement/dry-run?add=ID} or {@code ?remove=ID}: what adding or removing a node
@@ -56,12 +57,14 @@ public final class AdminServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final HazelcastInstance hazelcast;
     private final LiveNodes liveNodes;
     private final IMap<String, byte[]> rooms;
     private final IMap<String, String> commands;
 
     private AdminServer(HttpServer server, HazelcastInstance hazelcast, LiveNodes liveNodes) {
         this.server = server;
+        this.hazelcast = hazelcast;
         this.liveNodes = liveNodes;
         this.rooms = hazelcast.getMap(ClusterNames.ROOMS_MAP);
         this.commands = hazelcast.getMap(ClusterNames.NODE_COMMANDS_MAP);
@@ -122,7 +125,8 @@ public final class AdminServer implements AutoCloseable {
     private NodeList nodes() {
         NodeView view = liveNodes.current();
         Map<String, NodeStatus> statuses = liveNodes.statuses();
-        NodeList.Builder list = NodeList.newBuilder().setViewVersion(view.version());
+        NodeList.Builder list = NodeList.newBuilder().setViewVersion(view.version())
+                .setClusterSafe(hazelcast.getPartitionService().isClusterSafe());
         for (NodeInfo node : view.nodes()) {
             NodeStatus published = statuses.getOrDefault(node.nodeId(), NodeStatus.getDefaultInstance());
             list.addNodes(published.toBuilder()

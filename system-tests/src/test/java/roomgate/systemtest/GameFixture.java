@@ -1,0 +1,297 @@
+package roomgate.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import roomgate.chess.ChessGame;
+import roomgate.chess.pgn.PgnGame;
+import roomgate.chess.pgn.PgnReader;
+import roomgate.client.RoomgateClient;
+import roomgate.client.RoomgateClient.Encoding;
+import roomgate.cluster.NodeInfo;
+import roomgate.cluster.NodeView;
+import roomgate.protocol.admin.v1.GatewayHealth;
+import roomgate.protocol.admin.v1.NodeList;
+import roomgate.protocol.admin.v1.NodeStatus;
+import roomgate.protocol.admin.v1.RoomInfo;
+import roomgate.protocol.v1.ClientMessage;
+import roomgate.protocol.v1.GameType;
+import roomgate.protocol.v1.JoinRoom;
+import roomgate.protocol.v1.Joined;
+import roomgate.protocol.v1.Role;
+import roomgate.protocol.v1.RoomEvent;
+import roomgate.protocol.v1.ServerMessage;
+import roomgate.protocol.v1.Side;
+
+/**
+ * Live chess games for fault tests: real games (tatamast22) played by real clients through a
+ * {@link LocalCluster}, with the checks that every acknowledged move survived. Shared by the fault
+ * tests and the churn soak.
+ */
+final class GameFixture implements AutoCloseable {
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
+    static final int PLIES_AFTER = 2;
+    /** Plain HTTP/1.1: the admin API does not speak HTTP/2, so skip the h2c upgrade attempt. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    final LocalCluster cluster;
+    private final List<RoomgateClient> clients = Collections.synchronizedList(new ArrayList<>());
+    /** One thread per room in play, so that every room tries at once and timings are the system's, not the test's. */
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final String run = UUID.randomUUID().toString().substring(0, 6);
+    private final List<List<String>> plans = new ArrayList<>();
+
+    GameFixture(LocalCluster cluster) throws Exception {
+        this.cluster = cluster;
+        for (PgnGame game : PgnReader.readAll(Path.of("..", "..", "shared", "data", "pgn", "tatamast22.pgn"))) {
+            if (game.sanMoves().size() >= 40) {
+                ChessGame replay = new ChessGame();
+                List<String> uci = new ArrayList<>();
+                for (String san : game.sanMoves()) {
+                    String u = replay.toUci(san);
+                    replay.play(u);
+                    uci.add(u);
+                }
+                plans.add(uci);
+            }
+        }
+    }
+
+    <T> Future<T> submit(java.util.concurrent.Callable<T> task) {
+        return pool.submit(task);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        clients.forEach(RoomgateClient::close);
+    }
+
+    // ------------------------------------------------------------------ traffic
+
+    List<LiveGame> createGames(String prefix, int count, String onNode) throws Exception {
+        return createGames(prefix, count, onNode, 0);
+    }
+
+    /** Rooms with two players (black on {@code blackGateway}); on {@code onNode} if given, by hash. */
+    List<LiveGame> createGames(String prefix, int count, String onNode, int blackGateway) throws Exception {
+        NodeView view = hashView();
+        List<String> roomIds = new ArrayList<>();
+        for (int i = 0; roomIds.size() < count; i++) {
+            String roomId = prefix + "-" + run + "-" + i;
+            if (onNode == null || view.ownerOf(roomId).nodeId().equals(onNode)) {
+                roomIds.add(roomId);
+            }
+        }
+        List<Future<LiveGame>> created = new ArrayList<>();
+        for (int i = 0; i < roomIds.size(); i++) {
+            String roomId = roomIds.get(i);
+            List<String> plan = plans.get(i % plans.size());
+            created.add(pool.submit(() -> {
+                RoomgateClient white = connect(0, Encoding.BINARY);
+                RoomgateClient black = connect(blackGateway == 0 ? 1 : blackGateway, Encoding.BINARY);
+                join(white, roomId, Side.WHITE);
+                join(black, roomId, Side.BLACK);
+                return new LiveGame(roomId, white, black, plan);
+            }));
+        }
+        List<LiveGame> games = new ArrayList<>();
+        for (Future<LiveGame> f : created) {
+            games.add(f.get());
+        }
+        if (onNode != null) {
+            assertThat(games).allSatisfy(g -> assertThat(ownerOf(g)).isEqualTo(onNode));
+        }
+        return games;
+    }
+
+    void playAll(List<LiveGame> games, int plies, Duration timeout) throws Exception {
+        List<Future<?>> done = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (LiveGame game : games) {
+            done.add(pool.submit(() -> {
+                while (game.acked().size() < plies) {
+                    assertThat(game.playNext(Duration.ofSeconds(2), deadline)).as("move in %s", game.roomId).isTrue();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+    }
+
+    /** Moves in every room, one room after another, until told to stop. */
+    Void keepPlaying(List<LiveGame> games, AtomicBoolean traffic) throws InterruptedException {
+        while (traffic.get()) {
+            for (LiveGame game : games) {
+                if (!traffic.get()) {
+                    break;
+                }
+                if (!game.finished()) {
+                    assertThat(game.playNext(Duration.ofSeconds(2), System.nanoTime() + TIMEOUT.toNanos())).isTrue();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Plays PLIES_AFTER more moves in every room; returns the ms until the slowest room moved again. */
+    long playAfterFault(List<LiveGame> games, long faultNanos) throws Exception {
+        Map<LiveGame, Long> firstMove = new ConcurrentHashMap<>();
+        List<Future<?>> done = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        for (LiveGame game : games) {
+            int target = game.acked().size() + PLIES_AFTER;
+            done.add(pool.submit(() -> {
+                while (game.acked().size() < target) {
+                    assertThat(game.playNext(Duration.ofSeconds(2), deadline)).as("move in %s after the fault", game.roomId).isTrue();
+                    firstMove.putIfAbsent(game, System.nanoTime());
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        return firstMove.values().stream().mapToLong(t -> (t - faultNanos) / 1_000_000).max().orElse(0);
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    /**
+     * Every acknowledged move, once and in order, in both players' views and in the room's state (as
+     * a newly joining spectator receives it); gap-free sequences; one owner per room.
+     */
+    void verify(List<LiveGame> games, String fault) throws Exception {
+        int lost = 0;
+        int duplicated = 0;
+        for (LiveGame game : games) {
+            for (RoomgateClient player : List.of(game.white(), game.black())) {
+                await().atMost(TIMEOUT).until(() -> game.seenMoves(player).size() >= game.acked().size());
+                List<String> seen = game.seenMoves(player);
+                        duplicated += seen.equals(game.acked()) ? 0 : 1;
+                assertThat(seen).as("%s: moves seen by a player in %s", fault, game.roomId).isEqualTo(game.acked());
+                List<Long> sequences = game.events(player).stream().map(RoomEvent::getSequence).toList();
+                for (int i = 1; i < sequences.size(); i++) {
+                    assertThat(sequences.get(i)).as("%s: sequence after %d in %s", fault, sequences.get(i - 1), game.roomId)
+                            .isEqualTo(sequences.get(i - 1) + 1);
+                }
+            }
+            Joined state = spectate(game);
+            List<String> stored = state.getState().getChess().getUciMovesList();
+            lost += (int) game.acked().stream().filter(m -> !stored.contains(m)).count();
+            assertThat(stored).as("%s: room state of %s", fault, game.roomId).isEqualTo(game.acked());
+            RoomInfo info = room(game.roomId);
+            assertThat(info.getOwnerNodeId()).as("%s: the owner a joiner meets is the directory's", fault)
+                    .isEqualTo(state.getOwnerNodeId());
+        }
+        System.out.printf("%s: acknowledged moves lost %d, rooms with duplicated or reordered moves %d%n", fault, lost, duplicated);
+    }
+
+    Joined spectate(LiveGame game) throws Exception {
+        RoomgateClient watcher = connect(0, Encoding.BINARY);
+        ServerMessage reply = watcher.request(ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder()
+                .setRoomId(game.roomId).setGameType(GameType.CHESS).setRole(Role.SPECTATOR)).build(), TIMEOUT);
+        assertThat(reply.hasJoined()).as("spectator join of %s: %s", game.roomId, reply).isTrue();
+        watcher.close();
+        clients.remove(watcher);
+        return reply.getJoined();
+    }
+
+    Map<String, String> owners(List<LiveGame> games) {
+        Map<String, String> owners = new HashMap<>();
+        for (LiveGame game : games) {
+            owners.put(game.roomId, ownerOf(game));
+        }
+        return owners;
+    }
+
+    String ownerOf(LiveGame game) {
+        try {
+            return room(game.roomId).getOwnerNodeId();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    RoomgateClient connect(int gateway, Encoding encoding) throws Exception {
+        RoomgateClient client = RoomgateClient.connect(cluster.websocket(gateway), encoding);
+        clients.add(client);
+        return client;
+    }
+
+    static void join(RoomgateClient client, String roomId, Side side) throws Exception {
+        ServerMessage reply = client.request(ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder()
+                .setRoomId(roomId).setGameType(GameType.CHESS).setRole(Role.PLAYER).setSide(side)).build(), TIMEOUT);
+        assertThat(reply.hasJoined()).as("join %s: %s", roomId, reply).isTrue();
+    }
+
+    /** The placement the gateways use, rebuilt from /health, to aim rooms at a node. */
+    NodeView hashView() throws Exception {
+        List<NodeInfo> nodes = new ArrayList<>();
+        for (roomgate.protocol.admin.v1.NodeStatus n : health().getNodesList()) {
+            nodes.add(new NodeInfo(n.getNodeId(), "127.0.0.1", 1, n.getPid(), UUID.randomUUID()));
+        }
+        NodeList list = get(cluster.admin(0).resolve("/nodes"), NodeList.newBuilder());
+        java.util.Set<String> draining = new java.util.HashSet<>();
+        list.getNodesList().stream().filter(n -> n.getState() == roomgate.protocol.admin.v1.NodeState.DRAINING)
+                .forEach(n -> draining.add(n.getNodeId()));
+        return NodeView.of(1, nodes, draining);
+    }
+
+    GatewayHealth health() throws Exception {
+        return get(cluster.health(0), GatewayHealth.newBuilder());
+    }
+
+    RoomInfo room(String roomId) throws Exception {
+        return get(cluster.admin(0).resolve("/rooms/" + roomId), RoomInfo.newBuilder());
+    }
+
+    /** Waits until every room record has its backup again: losing a node before that may lose records. */
+    void awaitClusterSafe() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            NodeList nodes = get(cluster.admin(0).resolve("/nodes"), NodeList.newBuilder());
+            return nodes.getClusterSafe();
+        });
+    }
+
+    NodeStatus nodeStatus(String nodeId) throws Exception {
+        NodeList nodes = get(cluster.admin(0).resolve("/nodes"), NodeList.newBuilder());
+        return nodes.getNodesList().stream()
+                .filter(n -> n.getNodeId().equals(nodeId)).findFirst().orElse(NodeStatus.getDefaultInstance());
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T extends Message> T get(URI uri, Message.Builder builder) throws Exception {
+        HttpResponse<String> response = http(HttpRequest.newBuilder(uri).build());
+        assertThat(response.statusCode()).as("GET %s: %s", uri, response.body()).isEqualTo(200);
+        JsonFormat.parser().merge(response.body(), builder);
+        return (T) builder.build();
+    }
+
+    static HttpResponse<String> http(HttpRequest request) throws Exception {
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}
