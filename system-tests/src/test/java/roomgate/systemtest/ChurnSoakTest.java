@@ -36,6 +36,10 @@ class ChurnSoakTest {
             List<LiveGame> games = fx.createGames("soak-" + cycle, GAMES, null);
             while (System.nanoTime() < end) {
                 cycle++;
+                if (games.stream().anyMatch(LiveGame::finished)) {
+                    games.removeIf(LiveGame::finished);
+                    games.addAll(fx.createGames("soak-" + cycle, GAMES - games.size(), null));
+                }
                 AtomicBoolean traffic = new AtomicBoolean(true);
                 Future<?> moves = fx.submit(() -> fx.keepPlaying(games, traffic));
                 long begin = System.nanoTime();
@@ -74,10 +78,6 @@ class ChurnSoakTest {
                         + " playable within %d ms after the kill; cycle took %d s%n", cycle, added, drained, killed,
                         games.size(), games.stream().mapToInt(g -> g.acked().size()).sum(), recovery,
                         (System.nanoTime() - begin) / 1_000_000_000);
-                if (games.stream().anyMatch(LiveGame::finished)) {
-                    games.removeIf(LiveGame::finished);
-                    games.addAll(fx.createGames("soak-" + cycle, GAMES - games.size(), null));
-                }
             }
         }
     }

@@ -161,7 +161,7 @@ final class GameFixture implements AutoCloseable {
         List<Future<?>> done = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         for (LiveGame game : games) {
-            int target = game.acked().size() + PLIES_AFTER;
+            int target = game.targetAfter(PLIES_AFTER);
             done.add(pool.submit(() -> {
                 while (game.acked().size() < target) {
                     assertThat(game.playNext(Duration.ofSeconds(2), deadline)).as("move in %s after the fault", game.roomId).isTrue();

@@ -53,6 +53,11 @@ final class LiveGame {
         return acked.size() == plan.size();
     }
 
+    /** The ply count this game will reach at most: its plan, or {@code plies} more moves. */
+    int targetAfter(int plies) {
+        return Math.min(plan.size(), acked.size() + plies);
+    }
+
     /**
      * Plays the next planned move, retrying until the server acknowledges it or {@code deadline}
      * passes; returns false on the deadline.
