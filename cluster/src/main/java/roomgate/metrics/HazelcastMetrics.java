@@ -13,6 +13,8 @@ import java.util.Set;
  * The little of Hazelcast an operator wants on a dashboard: is this member running, how many
  * members does it see, and is it the master (the oldest member, which coordinates membership and
  * partition migrations). Every gauge reads local state only: no cluster operation on a scrape.
+ * Gauges hold this binder strongly: nothing else does, and Micrometer's default weak reference
+ * would let it be collected, after which the gauges read NaN.
  */
 public final class HazelcastMetrics implements MeterBinder {
     private final HazelcastInstance hazelcast;
@@ -25,16 +27,16 @@ public final class HazelcastMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("roomgate.hazelcast.running", this, m -> m.hazelcast.getLifecycleService().isRunning() ? 1 : 0)
                 .description("1 while this process's Hazelcast member runs, 0 after it shut down or was terminated")
-                .register(registry);
+                .strongReference(true).register(registry);
         Gauge.builder("roomgate.hazelcast.members", this, m -> m.members(false))
                 .description("Cluster members this member sees, lite members (gateways) included")
-                .register(registry);
+                .strongReference(true).register(registry);
         Gauge.builder("roomgate.hazelcast.members.data", this, m -> m.members(true))
                 .description("Data members (game nodes) this member sees")
-                .register(registry);
+                .strongReference(true).register(registry);
         Gauge.builder("roomgate.hazelcast.master", this, HazelcastMetrics::master)
                 .description("1 if this member is the cluster's master (its oldest member), else 0")
-                .register(registry);
+                .strongReference(true).register(registry);
     }
 
     private double members(boolean dataOnly) {

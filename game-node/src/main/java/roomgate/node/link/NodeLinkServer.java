@@ -42,7 +42,7 @@ public final class NodeLinkServer implements AutoCloseable {
         EventLoopGroup group = transport.newGroup(ioThreads);
         AtomicInteger links = new AtomicInteger();
         Gauge.builder("roomgate.node.links", links, AtomicInteger::get)
-                .description("Open links from gateways (one per gateway event loop)").register(meters);
+                .description("Open links from gateways (one per gateway event loop)").strongReference(true).register(meters);
         ExecutorDelayProbe.startAll(group, meters, "roomgate.eventloop.delay", "loop",
                 "How late the node's link event loops run a task due now (sampled every 100 ms)",
                 ExecutorDelayProbe.DEFAULT_INTERVAL);

@@ -54,7 +54,7 @@ public final class NodeMetrics {
                 rooms.put(type, count);
                 Gauge.builder("roomgate.node.rooms", count, AtomicInteger::get)
                         .description("Live rooms on this node, by game type")
-                        .tag("type", lower(type)).register(registry);
+                        .tag("type", lower(type)).strongReference(true).register(registry);
             }
         }
         String[] outcomes = {"moved", "stayed"};

@@ -78,10 +78,10 @@ public final class NodeStatusPublisher implements AutoCloseable, MeterBinder {
     public void bindTo(MeterRegistry meters) {
         Gauge.builder("roomgate.node.state", registry, r -> r.isDraining() ? 2 : 1)
                 .description("The node's state: 1 ACTIVE, 2 DRAINING (takes no new rooms, hands its rooms over)")
-                .register(meters);
+                .strongReference(true).register(meters);
         Gauge.builder("roomgate.node.sessions", this, p -> p.lastStats.sessions())
                 .description("Client sessions connected to this node's rooms, as of the last status (at most 1 s old)")
-                .register(meters);
+                .strongReference(true).register(meters);
     }
 
     /** Stops publishing and withdraws the status: gateways stop routing here. */

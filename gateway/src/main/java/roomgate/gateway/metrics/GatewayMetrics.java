@@ -67,9 +67,9 @@ public final class GatewayMetrics {
     public GatewayMetrics(PrometheusMeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
         Gauge.builder("roomgate.gateway.connections", connections, AtomicInteger::get)
-                .description("Open client connections (HTTP or WebSocket)").register(registry);
+                .description("Open client connections (HTTP or WebSocket)").strongReference(true).register(registry);
         Gauge.builder("roomgate.gateway.sessions", sessions, AtomicInteger::get)
-                .description("Open WebSocket sessions").register(registry);
+                .description("Open WebSocket sessions").strongReference(true).register(registry);
         handshakes = Counter.builder("roomgate.gateway.handshakes")
                 .description("Completed WebSocket handshakes").register(registry);
         String[] encodings = {"binary", "json"};
@@ -98,10 +98,10 @@ public final class GatewayMetrics {
         redirects = Counter.builder("roomgate.gateway.redirects")
                 .description("Requests a node sent back to be sent to the room's owner").register(registry);
         Gauge.builder("roomgate.gateway.links", links, Set::size)
-                .description("Connected links to game nodes (one per event loop per node)").register(registry);
+                .description("Connected links to game nodes (one per event loop per node)").strongReference(true).register(registry);
         Gauge.builder("roomgate.gateway.link.backlog", links, GatewayMetrics::backlogBytes)
                 .description("Bytes written to node links and not yet sent, over all links")
-                .baseUnit("bytes").register(registry);
+                .baseUnit("bytes").strongReference(true).register(registry);
     }
 
     /** Meters that nobody scrapes: for tests and for callers that have no registry. */
