@@ -37,7 +37,8 @@ import roomgate.protocol.v1.Side;
  * The metrics end to end: two nodes and a gateway as separate JVMs, a little real traffic (two chess
  * rooms on different nodes, moves, an illegal move, a chat, a ping), then every process's
  * {@code /metrics} scraped and read as Prometheus would. Each documented meter is there and agrees
- * with the traffic the test made.
+ * with the traffic the test made. Last, a drain moves one room, and the handoff shows on both nodes
+ * and at the gateway.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsSystemTest {
@@ -185,6 +186,28 @@ class MetricsSystemTest {
             masters += node.value("roomgate_hazelcast_master");
         }
         assertThat(masters).as("one master in the cluster").isEqualTo(1);
+
+        // Drain room A's node: the room is handed over, and every process shows it.
+        HttpResponse<String> drain = http.send(HttpRequest.newBuilder(URI.create(cluster.admin(0) + "/nodes/" + nodeA + "/drain"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(drain.statusCode()).isEqualTo(202);
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            Metrics drained = scrape(cluster.nodeMetrics(nodeA));
+            assertThat(drained.value("roomgate_node_handoffs_total", "outcome", "moved")).isEqualTo(1);
+            assertThat(drained.value("roomgate_node_handoff_duration_seconds_count", "outcome", "moved")).isEqualTo(1);
+            assertThat(drained.value("roomgate_node_state")).as("DRAINING").isEqualTo(2);
+            assertThat(drained.value("roomgate_node_rooms", "type", "chess")).isZero();
+        });
+        play(blackA, roomA, "b8c6"); // room A goes on at its new owner
+        Metrics successor = scrape(cluster.nodeMetrics(nodeB));
+        assertThat(successor.value("roomgate_node_claims_total", "outcome", "taken_over")).isEqualTo(1);
+        assertThat(successor.value("roomgate_node_rooms", "type", "chess")).isEqualTo(2);
+        assertThat(successor.value("roomgate_node_moves_accepted_total", "room", "chess")).isEqualTo(3);
+        assertThat(successor.value("roomgate_replication_transfer_seconds_count", "result", "ok")).isZero();
+        assertThat(scrape(cluster.nodeMetrics(nodeA)).value("roomgate_replication_transfer_seconds_count", "result", "ok"))
+                .isEqualTo(1);
+        assertThat(scrape(cluster.gatewayMetrics(0)).value("roomgate_gateway_room_moves_total", "cause", "handoff"))
+                .as("once per event loop with sessions in room A").isBetween(1.0, 2.0);
     }
 
     /** A room id the hash places on {@code nodeId}, with both nodes live. */
