@@ -556,6 +556,7 @@ EOF
 roomgate is up: $nodes node(s), gateway gw-1, cluster $CLUSTER_NAME
   endpoint   ws://$LOOPBACK:$port/ws
   health     http://$LOOPBACK:$port/health
+  metrics    http://$LOOPBACK:$port/metrics (each node's metrics-port: $0 status)
   run folder $run_dir
 Stop it with: $0 down
 EOF
@@ -614,6 +615,7 @@ cmd_status() {
     if ((gw_alive)) && [[ -n $port ]]; then
         printf 'endpoint ws://%s:%s/ws\n' "$LOOPBACK" "$port"
         printf 'health http://%s:%s/health\n' "$LOOPBACK" "$port"
+        printf 'metrics http://%s:%s/metrics\n' "$LOOPBACK" "$port"
         local body
         if body=$(http_health "$port" 2>&1); then
             printf '%s\n' "$body"
