@@ -49,7 +49,6 @@ public final class NodeMain {
         RoomRegistry registry = RoomRegistry.instance();
         Transport transport = Transport.best();
         PrometheusMeterRegistry meters = ProcessMetrics.newRegistry();
-        MetricsHttpServer metricsHttp = MetricsHttpServer.start(config.metricsHost(), config.metricsPort(), meters);
         // Listening before joining, so the member can publish the real port; nobody routes here
         // before the status is published below, after the registry has started.
         NodeLinkServer links = NodeLinkServer.start(transport, config.linkHost(), config.linkPort(),
@@ -77,6 +76,7 @@ public final class NodeMain {
         DrainCommands drain = new DrainCommands(registry, status);
         drain.listen(hazelcast, config.nodeId());
         status.start();
+        MetricsHttpServer metricsHttp = MetricsHttpServer.start(config.metricsHost(), config.metricsPort(), meters);
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (config.drainOnSigterm()) {
