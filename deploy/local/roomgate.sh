@@ -568,6 +568,7 @@ roomgate is up: $nodes node(s), gateway gw-1, cluster $CLUSTER_NAME
   endpoint   ws://$LOOPBACK:$port/ws
   health     http://$LOOPBACK:$port/health
   admin      http://$LOOPBACK:$(ready_field "$run_dir/gw-1.ready" admin-port)/nodes
+  metrics    http://$LOOPBACK:$port/metrics (each node's metrics-port: $0 status)
   run folder $run_dir
 Stop it with: $0 down
 EOF
@@ -626,6 +627,7 @@ cmd_status() {
     if ((gw_alive)) && [[ -n $port ]]; then
         printf 'endpoint ws://%s:%s/ws\n' "$LOOPBACK" "$port"
         printf 'health http://%s:%s/health\n' "$LOOPBACK" "$port"
+        printf 'metrics http://%s:%s/metrics\n' "$LOOPBACK" "$port"
         local body admin_port
         admin_port=$(ready_field "$run_dir/gw-1.ready" admin-port)
         printf 'admin http://%s:%s/nodes\n' "$LOOPBACK" "$admin_port"

@@ -19,6 +19,8 @@ public record NodeConfig(
         Duration reconnectGrace,
         Durability durability,
         boolean drainOnSigterm,
+        String metricsHost,
+        int metricsPort,
         HazelcastSettings hazelcast) {
 
     /** Where accepted room events are kept before clients hear of them. */
@@ -30,7 +32,8 @@ public record NodeConfig(
     }
 
     static final List<String> FLAGS = List.of("node-id", "link-host", "link-port", "io-threads", "room-stripes",
-            "idle-room-seconds", "reconnect-grace-seconds", "durability", "drain-on-sigterm");
+            "idle-room-seconds", "reconnect-grace-seconds", "durability", "drain-on-sigterm", "metrics-host",
+            "metrics-port");
 
     public static NodeConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -57,6 +60,8 @@ public record NodeConfig(
                             "--durability: '" + durability + "' (expected: replicated or memory)");
                 },
                 Boolean.parseBoolean(drain),
+                flags.get("metrics-host", "127.0.0.1"),
+                flags.getInt("metrics-port", 0, 0, 65535),
                 HazelcastSettings.fromFlags(flags));
     }
 }

@@ -3,6 +3,7 @@ package roomgate.node;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -11,12 +12,16 @@ import org.slf4j.LoggerFactory;
 import roomgate.cluster.ClusterNames;
 import roomgate.cluster.LiveNodes;
 import roomgate.cluster.NodeInfo;
+import roomgate.metrics.MetricsHttpServer;
+import roomgate.metrics.ProcessMetrics;
 import roomgate.node.link.NodeLinkServer;
+import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.operations.DrainCommands;
 import roomgate.node.operations.NodeStatusPublisher;
 import roomgate.node.registry.RoomRegistry;
 import roomgate.node.replication.HazelcastRoomStore;
 import roomgate.node.replication.LocalRoomStore;
+import roomgate.node.replication.MeteredRoomStore;
 import roomgate.node.replication.RoomStore;
 import roomgate.startup.ReadyLine;
 import roomgate.transport.Transport;
@@ -43,19 +48,21 @@ public final class NodeMain {
         long pid = ProcessHandle.current().pid();
         RoomRegistry registry = RoomRegistry.instance();
         Transport transport = Transport.best();
+        PrometheusMeterRegistry meters = ProcessMetrics.newRegistry();
         // Listening before joining, so the member can publish the real port; nobody routes here
         // before the status is published below, after the registry has started.
         NodeLinkServer links = NodeLinkServer.start(transport, config.linkHost(), config.linkPort(),
-                config.ioThreads(), registry);
+                config.ioThreads(), registry, meters);
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config.hazelcast().toMemberConfig(
                 "roomgate-" + config.nodeId(), false,
                 NodeInfo.attributesOf(config.nodeId(), config.linkHost(), links.port(), pid)));
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
-        RoomStore store = config.durability() == NodeConfig.Durability.REPLICATED
+        AutoCloseable processMeters = ProcessMetrics.bind(meters, hazelcast);
+        RoomStore store = new MeteredRoomStore(config.durability() == NodeConfig.Durability.REPLICATED
                 ? new HazelcastRoomStore(hazelcast)
-                : new LocalRoomStore();
+                : new LocalRoomStore(), meters);
         registry.start(new RoomRegistry.Settings(config.nodeId(), config.roomStripes(), config.idleRoomTtl(),
-                config.reconnectGrace()), store, liveNodes::current);
+                config.reconnectGrace(), new NodeMetrics(meters)), store, liveNodes::current);
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 // We were cut off and the cluster went on without us: our rooms have new owners.
@@ -65,9 +72,11 @@ public final class NodeMain {
         });
         NodeStatusPublisher status = new NodeStatusPublisher(hazelcast, registry, config.nodeId(),
                 config.linkHost() + ":" + links.port(), pid);
+        status.bindTo(meters);
         DrainCommands drain = new DrainCommands(registry, status);
         drain.listen(hazelcast, config.nodeId());
         status.start();
+        MetricsHttpServer metricsHttp = MetricsHttpServer.start(config.metricsHost(), config.metricsPort(), meters);
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (config.drainOnSigterm()) {
@@ -83,11 +92,18 @@ public final class NodeMain {
             hazelcast.shutdown();
             links.close();
             registry.stop();
+            metricsHttp.close();
+            try {
+                processMeters.close();
+            } catch (Exception e) {
+                log.warn("closing the process meters: {}", e.toString());
+            }
         }, "shutdown"));
 
         Map<String, Object> ready = new LinkedHashMap<>();
         ready.put("node-id", config.nodeId());
         ready.put("link-port", links.port());
+        ready.put("metrics-port", metricsHttp.port());
         ready.put("hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
         ready.put("pid", pid);
         ready.put("transport", transport);

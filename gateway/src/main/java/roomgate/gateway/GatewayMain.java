@@ -2,6 +2,7 @@ package roomgate.gateway;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -11,8 +12,10 @@ import java.security.SecureRandom;
 import roomgate.cluster.ClusterNames;
 import roomgate.cluster.LiveNodes;
 import roomgate.gateway.admin.AdminServer;
+import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.server.GatewayServer;
+import roomgate.metrics.ProcessMetrics;
 import roomgate.startup.ReadyLine;
 import roomgate.transport.Transport;
 
@@ -47,17 +50,24 @@ public final class GatewayMain {
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config.hazelcast().toMemberConfig(
                 "roomgate-" + config.gatewayId(), true, Map.of()));
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
+        PrometheusMeterRegistry meters = ProcessMetrics.newRegistry();
+        AutoCloseable processMeters = ProcessMetrics.bind(meters, hazelcast);
         Transport transport = Transport.best();
         GatewayServer server = GatewayServer.start(config, transport, liveNodes::current,
-                new ResumeTokens(resumeKey(hazelcast)));
+                new ResumeTokens(resumeKey(hazelcast)), new GatewayMetrics(meters));
         liveNodes.onChange(server.routers()::viewChanged);
-        AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), hazelcast, liveNodes);
+        AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), hazelcast, liveNodes, meters);
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("gateway {} stopping", config.gatewayId());
             admin.close();
             server.close();
             hazelcast.shutdown();
+            try {
+                processMeters.close();
+            } catch (Exception e) {
+                log.warn("closing the process meters: {}", e.toString());
+            }
         }, "shutdown"));
 
         Map<String, Object> ready = new LinkedHashMap<>();

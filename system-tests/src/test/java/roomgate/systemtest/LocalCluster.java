@@ -112,6 +112,16 @@ final class LocalCluster implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/health");
     }
 
+    /** A gateway's Prometheus scrape on its client port (the admin port serves it too). */
+    URI gatewayMetrics(int gatewayIndex) {
+        return URI.create("http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/metrics");
+    }
+
+    /** A node's Prometheus scrape, on the port its ready line names. */
+    URI nodeMetrics(String nodeId) {
+        return URI.create("http://127.0.0.1:" + nodes.get(nodeId).readyFields().get("metrics-port") + "/metrics");
+    }
+
     @Override
     public void close() {
         for (ServiceProcess gateway : gateways) {

@@ -1,5 +1,8 @@
 package roomgate.node.link;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -8,7 +11,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 import roomgate.link.LinkCodec;
+import roomgate.metrics.ExecutorDelayProbe;
 import roomgate.node.registry.RoomRegistry;
 import roomgate.transport.Transport;
 
@@ -28,7 +33,19 @@ public final class NodeLinkServer implements AutoCloseable {
     /** Binds {@code host:port} (port 0 picks a free one) and returns once it listens. */
     public static NodeLinkServer start(Transport transport, String host, int port, int ioThreads, RoomRegistry registry)
             throws InterruptedException {
+        return start(transport, host, port, ioThreads, registry, new CompositeMeterRegistry());
+    }
+
+    /** As above, with the open links and each event loop's scheduling delay in {@code meters}. */
+    public static NodeLinkServer start(Transport transport, String host, int port, int ioThreads, RoomRegistry registry,
+            MeterRegistry meters) throws InterruptedException {
         EventLoopGroup group = transport.newGroup(ioThreads);
+        AtomicInteger links = new AtomicInteger();
+        Gauge.builder("roomgate.node.links", links, AtomicInteger::get)
+                .description("Open links from gateways (one per gateway event loop)").strongReference(true).register(meters);
+        ExecutorDelayProbe.startAll(group, meters, "roomgate.eventloop.delay", "loop",
+                "How late the node's link event loops run a task due now (sampled every 100 ms)",
+                ExecutorDelayProbe.DEFAULT_INTERVAL);
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
@@ -37,6 +54,8 @@ public final class NodeLinkServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            links.incrementAndGet();
+                            ch.closeFuture().addListener(f -> links.decrementAndGet());
                             // Room threads flush once per event; consolidate those flushes into fewer syscalls.
                             ch.pipeline().addLast(new FlushConsolidationHandler(64, true));
                             LinkCodec.install(ch.pipeline());

@@ -2,6 +2,9 @@ package roomgate.node.operations;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,14 +19,17 @@ import roomgate.protocol.admin.v1.NodeStatus;
 /**
  * Publishes this node's status (ACTIVE or DRAINING, rooms, sessions, epoch range) to the cluster
  * every second. Gateways route to a node only once its first status is published, and stop placing
- * new rooms on it when it says DRAINING. Runs on its own thread: Hazelcast calls block.
+ * new rooms on it when it says DRAINING. Runs on its own thread: Hazelcast calls block. The same
+ * status is a pair of gauges ({@link #bindTo}): the node's state, and its connected sessions as of
+ * the last publication (at most a second old), so a scrape never waits for the room threads.
  */
-public final class NodeStatusPublisher implements AutoCloseable {
+public final class NodeStatusPublisher implements AutoCloseable, MeterBinder {
     private static final Logger log = LoggerFactory.getLogger(NodeStatusPublisher.class);
 
     private final IMap<String, byte[]> statuses;
     private final RoomRegistry registry;
     private final NodeStatus identity;
+    private volatile RegistryStats lastStats = new RegistryStats(0, 0, 0, 0);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "node-status");
         t.setDaemon(true);
@@ -57,6 +63,7 @@ public final class NodeStatusPublisher implements AutoCloseable {
 
     private void publish() {
         RegistryStats stats = registry.stats().orTimeout(2, TimeUnit.SECONDS).join();
+        lastStats = stats;
         statuses.set(identity.getNodeId(), identity.toBuilder()
                 .setState(registry.isDraining() ? NodeState.DRAINING : NodeState.ACTIVE)
                 .setRooms((int) stats.rooms())
@@ -65,6 +72,16 @@ public final class NodeStatusPublisher implements AutoCloseable {
                 .setMaxEpoch(stats.maxEpoch())
                 .setUpdatedMs(System.currentTimeMillis())
                 .build().toByteArray());
+    }
+
+    @Override
+    public void bindTo(MeterRegistry meters) {
+        Gauge.builder("roomgate.node.state", registry, r -> r.isDraining() ? 2 : 1)
+                .description("The node's state: 1 ACTIVE, 2 DRAINING (takes no new rooms, hands its rooms over)")
+                .strongReference(true).register(meters);
+        Gauge.builder("roomgate.node.sessions", this, p -> p.lastStats.sessions())
+                .description("Client sessions connected to this node's rooms, as of the last status (at most 1 s old)")
+                .strongReference(true).register(meters);
     }
 
     /** Stops publishing and withdraws the status: gateways stop routing here. */

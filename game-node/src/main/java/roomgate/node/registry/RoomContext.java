@@ -2,10 +2,18 @@ package roomgate.node.registry;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
+import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.replication.RoomStore;
 
 /**
  * What every room of a stripe shares: the node's id, the store, the stripe thread, how long a
- * disconnected participant keeps its seat, and how long an empty room stays in memory.
+ * disconnected participant keeps its seat, how long an empty room stays in memory, and the meters.
  */
-record RoomContext(String nodeId, RoomStore store, EventExecutor executor, Duration reconnectGrace, Duration idleRoomTtl) {}
+record RoomContext(String nodeId, RoomStore store, EventExecutor executor, Duration reconnectGrace, Duration idleRoomTtl,
+        NodeMetrics metrics) {
+
+    /** Without meters (they record nothing). */
+    RoomContext(String nodeId, RoomStore store, EventExecutor executor, Duration reconnectGrace, Duration idleRoomTtl) {
+        this(nodeId, store, executor, reconnectGrace, idleRoomTtl, NodeMetrics.disabled());
+    }
+}

@@ -105,7 +105,8 @@ final class RoomHost {
         this.snapshotInterval = room.snapshotInterval();
         this.tickInterval = room.tickInterval();
         // A quarter period late leaves a tick three quarters of its budget: worth counting.
-        this.tickStats = tickInterval == null ? null : new TickStats(tickInterval.dividedBy(4));
+        this.tickStats = tickInterval == null ? null
+                : new TickStats(tickInterval.dividedBy(4), ctx.metrics().tickMeters(room.type()));
     }
 
     /**

@@ -13,6 +13,8 @@ import java.util.function.Supplier;
 import roomgate.cluster.NodeView;
 import roomgate.cluster.RendezvousHash;
 import roomgate.link.RoomRequests;
+import roomgate.metrics.ExecutorDelayProbe;
+import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.replication.RoomStore;
 import roomgate.protocol.link.v1.Rejoin;
 import roomgate.protocol.link.v1.SessionRequest;
@@ -40,13 +42,20 @@ public final class RoomRegistry {
         return INSTANCE;
     }
 
-    /** How the registry runs: fixed at start. */
-    public record Settings(String nodeId, int stripes, Duration idleRoomTtl, Duration reconnectGrace) {
+    /** How the registry runs, fixed at start, and the meters its rooms count in. */
+    public record Settings(String nodeId, int stripes, Duration idleRoomTtl, Duration reconnectGrace,
+            NodeMetrics metrics) {
         public Settings {
             Objects.requireNonNull(nodeId, "nodeId");
+            Objects.requireNonNull(metrics, "metrics");
             if (stripes < 1) {
                 throw new IllegalArgumentException("stripes: " + stripes + " (expected: > 0)");
             }
+        }
+
+        /** Without meters (they record nothing). */
+        public Settings(String nodeId, int stripes, Duration idleRoomTtl, Duration reconnectGrace) {
+            this(nodeId, stripes, idleRoomTtl, reconnectGrace, NodeMetrics.disabled());
         }
     }
 
@@ -63,8 +72,14 @@ public final class RoomRegistry {
         DefaultThreadFactory threads = new DefaultThreadFactory("room-stripe", false);
         RoomStripe[] created = new RoomStripe[settings.stripes()];
         for (int i = 0; i < created.length; i++) {
-            RoomContext ctx = new RoomContext(settings.nodeId(), store, new DefaultEventExecutor(threads),
-                    settings.reconnectGrace(), settings.idleRoomTtl());
+            DefaultEventExecutor executor = new DefaultEventExecutor(threads);
+            // Stops by itself when the stripe's executor shuts down.
+            ExecutorDelayProbe.start(executor, ExecutorDelayProbe.timer(settings.metrics().registry(),
+                    "roomgate.stripe.delay", "stripe", Integer.toString(i),
+                    "How late a room stripe runs a task due now (sampled every 100 ms): what a request waits for its room's thread"),
+                    ExecutorDelayProbe.DEFAULT_INTERVAL);
+            RoomContext ctx = new RoomContext(settings.nodeId(), store, executor,
+                    settings.reconnectGrace(), settings.idleRoomTtl(), settings.metrics());
             created[i] = new RoomStripe(ctx, view, () -> draining, roomCount);
         }
         this.nodeId = settings.nodeId();

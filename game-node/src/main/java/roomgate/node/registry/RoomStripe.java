@@ -69,6 +69,7 @@ final class RoomStripe {
         final Set<GatewayLink> awaiting;
         final List<Work> held = new ArrayList<>();
         final Runnable done;
+        final long startNanos = System.nanoTime();
         ScheduledFuture<?> timeout;
         boolean transferring;
 
@@ -252,6 +253,7 @@ final class RoomStripe {
                     RoomHost host = RoomHost.rebuild(claim.record(), ctx, () -> forget(roomId));
                     live.put(roomId, host);
                     roomCount.incrementAndGet();
+                    ctx.metrics().roomOpened(host.room().type());
                     if (claim.record().getEpoch() > 1) {
                         log.info("room {}: taken over at epoch {} with {} events", roomId, claim.record().getEpoch(),
                                 claim.record().getEventsCount());
@@ -288,14 +290,24 @@ final class RoomStripe {
         SessionRequest request = work.request();
         ClientMessage message = request.getMessage();
         SessionKey who = new SessionKey(work.link(), request.getSessionId());
+        GameType roomType = host.room().type();
+        ctx.metrics().message(roomType, message.getBodyCase());
+        boolean game = false;
         try {
             switch (message.getBodyCase()) {
                 case JOIN -> host.join(who, request.getParticipantId(), message.getRequestId(), message.getJoin());
                 case LEAVE -> host.leave(who, message.getRequestId());
                 case CHAT -> host.chat(who, message.getRequestId(), message.getChat().getText());
-                default -> host.game(who, message.getRequestId(), message);
+                default -> {
+                    game = true;
+                    host.game(who, message.getRequestId(), message);
+                    ctx.metrics().moveAccepted(roomType);
+                }
             }
         } catch (RoomException e) {
+            if (game) {
+                ctx.metrics().moveRefused(roomType, e.code());
+            }
             refuse(work, e.code(), e.getMessage());
         }
         settle(work.roomId());
@@ -321,6 +333,7 @@ final class RoomStripe {
 
     private void refuse(Work work, ErrorCode code, String message) {
         if (work.request() != null) {
+            ctx.metrics().errorSent(code);
             work.link().reply(work.request().getSessionId(), ServerMessage.newBuilder()
                     .setRequestId(work.request().getMessage().getRequestId())
                     .setError(Error.newBuilder().setCode(code).setMessage(message).setRoomId(work.roomId()))
@@ -380,6 +393,7 @@ final class RoomStripe {
 
     private void finishHandoff(String roomId, Handoff handoff, boolean moved) {
         handoffs.remove(roomId);
+        ctx.metrics().handoff(moved, System.nanoTime() - handoff.startNanos);
         if (handoff.timeout != null) {
             handoff.timeout.cancel(false);
         }
@@ -441,6 +455,7 @@ final class RoomStripe {
         if (host != null) {
             host.close();
             roomCount.decrementAndGet();
+            ctx.metrics().roomClosed(host.room().type());
             if (host.tickStats() != null) {
                 log.info("room {} ({}) leaves this node; its ticks: {}", roomId, host.room().type(), host.tickStats().summary());
             }

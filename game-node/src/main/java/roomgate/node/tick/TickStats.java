@@ -6,11 +6,13 @@ import java.util.Objects;
 /**
  * How well a fixed-rate tick keeps its schedule: ticks run, ticks that started late, ticks skipped
  * because the thread fell more than a period behind, the worst lateness and the longest tick. One
- * {@link Ticker} thread writes it; any thread may read it (metrics, logs). A room keeps one for its
- * whole life, across pauses of its ticker.
+ * {@link Ticker} thread writes it; any thread may read it (logs). A room keeps one for its whole
+ * life, across pauses of its ticker. Each tick is also recorded in the {@link TickMeters} it is
+ * given, if any: that is what the metrics export.
  */
 public final class TickStats {
     private final long lateAfterNanos;
+    private final TickMeters meters;
     // Single writer (the ticker's thread): volatile is enough for readers to see whole values, and
     // the read-modify-writes below race with nobody.
     private volatile long ticks;
@@ -23,7 +25,13 @@ public final class TickStats {
 
     /** @param lateAfter a tick that starts more than this after its deadline counts as late */
     public TickStats(Duration lateAfter) {
+        this(lateAfter, null);
+    }
+
+    /** @param meters where each tick is also recorded, or null */
+    public TickStats(Duration lateAfter, TickMeters meters) {
         Objects.requireNonNull(lateAfter, "lateAfter");
+        this.meters = meters;
         if (lateAfter.isNegative()) {
             throw new IllegalArgumentException("lateAfter: " + lateAfter + " (expected: >= 0)");
         }
@@ -53,6 +61,9 @@ public final class TickStats {
             maxDurationNanos = durationNanos;
         }
         totalDurationNanos += durationNanos;
+        if (meters != null) {
+            meters.record(latenessNanos, durationNanos, skipped);
+        }
     }
 
     public long ticks() {

@@ -5,6 +5,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import roomgate.cluster.ClusterNames;
 import roomgate.cluster.LiveNodes;
 import roomgate.cluster.NodeInfo;
 import roomgate.cluster.NodeView;
+import roomgate.metrics.MetricsHttpServer;
 import roomgate.protocol.admin.v1.NodeList;
 import roomgate.protocol.admin.v1.NodeState;
 import roomgate.protocol.admin.v1.NodeStatus;
@@ -43,6 +45,7 @@ import roomgate.protocol.v1.RoomEvent;
  *   <li>{@code POST /nodes/ID/drain}: drain a node (it hands its rooms over and takes no new ones);</li>
  *   <li>{@code GET /placement/dry-run?add=ID} or {@code ?remove=ID}: what adding or removing a node
  *       would move.</li>
+ *   <li>{@code GET /metrics}: the gateway's meters in Prometheus' text format (as on the client port).</li>
  * </ul>
  */
 public final class AdminServer implements AutoCloseable {
@@ -72,10 +75,19 @@ public final class AdminServer implements AutoCloseable {
 
     public static AdminServer start(String host, int port, HazelcastInstance hazelcast, LiveNodes liveNodes)
             throws IOException {
+        return start(host, port, hazelcast, liveNodes, null);
+    }
+
+    /** As above, with {@code GET /metrics} serving {@code meters} if not null. */
+    public static AdminServer start(String host, int port, HazelcastInstance hazelcast, LiveNodes liveNodes,
+            PrometheusMeterRegistry meters) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
         AdminServer admin = new AdminServer(http, hazelcast, liveNodes);
         http.setExecutor(admin.threads);
         http.createContext("/", admin::handle);
+        if (meters != null) {
+            http.createContext(MetricsHttpServer.PATH, MetricsHttpServer.handler(meters));
+        }
         http.start();
         return admin;
     }

@@ -92,6 +92,7 @@ final class NodeLink extends SimpleChannelInboundHandler<LinkFrame> {
     }
 
     private void onConnected(String gatewayId) {
+        router.metrics().linkUp(channel);
         channel.write(LinkFrame.newBuilder().setHello(Hello.newBuilder().setGatewayId(gatewayId)).build(),
                 channel.voidPromise());
         for (LinkFrame frame : pending) {
@@ -133,6 +134,7 @@ final class NodeLink extends SimpleChannelInboundHandler<LinkFrame> {
             return;
         }
         closed = true;
+        router.metrics().linkDown(channel);
         List<LinkFrame> unsent = pending == null ? List.of() : pending;
         pending = null;
         router.onLinkClosed(this, unsent);

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
 import roomgate.cluster.NodeInfo;
 import roomgate.cluster.NodeView;
 import roomgate.gateway.codec.Delivery;
+import roomgate.gateway.metrics.GatewayMetrics;
+import roomgate.gateway.metrics.GatewayMetrics.MoveCause;
+import roomgate.gateway.metrics.GatewayMetrics.Route;
 import roomgate.gateway.session.ClientSession;
 import roomgate.link.RoomRequests;
 import roomgate.protocol.link.v1.HandoffDone;
@@ -54,6 +57,7 @@ public final class Router {
     private final String gatewayId;
     private final Supplier<NodeView> view;
     private final Transport transport;
+    private final GatewayMetrics metrics;
     private final Map<Long, ClientSession> sessions = new HashMap<>();
     private final Map<String, LocalRoom> rooms = new HashMap<>();
     private final Map<String, NodeLink> links = new HashMap<>();
@@ -78,11 +82,16 @@ public final class Router {
         }
     }
 
-    Router(EventLoop loop, String gatewayId, Supplier<NodeView> view, Transport transport) {
+    Router(EventLoop loop, String gatewayId, Supplier<NodeView> view, Transport transport, GatewayMetrics metrics) {
         this.loop = loop;
         this.gatewayId = gatewayId;
         this.view = view;
         this.transport = transport;
+        this.metrics = metrics;
+    }
+
+    GatewayMetrics metrics() {
+        return metrics;
     }
 
     public void register(ClientSession session) {
@@ -169,12 +178,14 @@ public final class Router {
     }
 
     void onRedirect(NodeLink link, Redirect redirect) {
+        metrics.redirected();
         String roomId = redirect.getRoomId();
         LocalRoom local = rooms.get(roomId);
         NodeInfo owner = reachable(redirect.getOwnerNodeId());
         if (local != null && local.node.equals(link.node()) && owner != null) {
             // The node we were seated on no longer has the room: move there, then retry.
             hold(local).add(LinkFrame.newBuilder().setRequest(redirect.getRequest()).build());
+            metrics.roomMoved(MoveCause.REDIRECT);
             rejoin(roomId, local, owner, 0);
             return;
         }
@@ -203,6 +214,7 @@ public final class Router {
             return;
         }
         NodeInfo next = reachable(done.getNewOwnerNodeId());
+        metrics.roomMoved(MoveCause.HANDOFF);
         rejoin(done.getRoomId(), local, next != null ? next : placement(done.getRoomId()), 0);
     }
 
@@ -210,6 +222,7 @@ public final class Router {
         LocalRoom local = rooms.get(roomId);
         if (local != null && local.node.equals(link.node())) {
             // Whoever the hash names knows (or finds out) who owns the room now, and redirects.
+            metrics.roomMoved(MoveCause.ROOM_LOST);
             rejoin(roomId, local, placement(roomId), 0);
         }
     }
@@ -281,6 +294,7 @@ public final class Router {
             if (entry.getValue().node.equals(node)) {
                 LocalRoom local = entry.getValue();
                 hold(local);
+                metrics.roomMoved(MoveCause.NODE_LOST);
                 rejoin(entry.getKey(), local, placement(entry.getKey()), 0);
             }
         }
@@ -314,14 +328,17 @@ public final class Router {
     private void send(String roomId, SessionRequest request) {
         LocalRoom local = rooms.get(roomId);
         if (local != null && local.isMoving()) {
+            metrics.routed(Route.HELD);
             local.held.add(LinkFrame.newBuilder().setRequest(request).build());
             return;
         }
         NodeInfo node = local != null ? local.node : placement(roomId);
         if (node == null) {
+            metrics.routed(Route.UNAVAILABLE);
             refuse(request, "no game node is live; retry later");
             return;
         }
+        metrics.routed(local != null ? Route.PINNED : Route.HASHED);
         SessionRequest routed = request.toBuilder().clearUnreachableNodeIds()
                 .addAllUnreachableNodeIds(unreachable.keySet()).build();
         if (!linkTo(node).send(LinkFrame.newBuilder().setRequest(routed).build())) {

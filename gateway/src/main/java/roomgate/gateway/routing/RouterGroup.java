@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import roomgate.cluster.NodeView;
+import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.transport.Transport;
 
 /**
@@ -17,8 +18,13 @@ public final class RouterGroup {
     private final Map<EventExecutor, Router> routers = new IdentityHashMap<>();
 
     public RouterGroup(EventLoopGroup group, String gatewayId, Supplier<NodeView> view, Transport transport) {
+        this(group, gatewayId, view, transport, GatewayMetrics.disabled());
+    }
+
+    public RouterGroup(EventLoopGroup group, String gatewayId, Supplier<NodeView> view, Transport transport,
+            GatewayMetrics metrics) {
         for (EventExecutor executor : group) {
-            routers.put(executor, new Router((EventLoop) executor, gatewayId, view, transport));
+            routers.put(executor, new Router((EventLoop) executor, gatewayId, view, transport, metrics));
         }
     }
 

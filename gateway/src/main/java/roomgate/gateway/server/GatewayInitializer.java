@@ -9,9 +9,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.gateway.GatewayConfig;
 import roomgate.gateway.codec.ClientFrameCodec;
+import roomgate.gateway.metrics.ClientMessageMeter;
+import roomgate.gateway.metrics.ClientTrafficMeter;
+import roomgate.gateway.metrics.GatewayMetrics;
+import roomgate.gateway.metrics.MetricsHttpHandler;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.session.SessionHandler;
@@ -19,10 +24,10 @@ import roomgate.cluster.NodeView;
 import java.util.function.Supplier;
 
 /**
- * The pipeline of a client connection, one handler per concern: HTTP codec and aggregator, health
- * (HTTP only; removed after the upgrade), the WebSocket protocol handler (handshake, control
- * frames, the frame size limit), reassembly of fragmented frames, the protobuf/JSON frame codec, and
- * the session.
+ * The pipeline of a client connection, one handler per concern: HTTP codec and aggregator, metrics
+ * and health (HTTP only; removed after the upgrade), the WebSocket protocol handler (handshake,
+ * control frames, the frame size limit), reassembly of fragmented frames, the traffic meter, the
+ * protobuf/JSON frame codec, the message meter, and the session.
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     public static final String WEBSOCKET_PATH = "/ws";
@@ -35,8 +40,17 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final AtomicLong sessionIds = new AtomicLong();
     private final ResumeTokens tokens;
     private final WebSocketServerProtocolConfig websocket;
+    private final GatewayMetrics metrics;
+    private final ClientMessageMeter messageMeter;
 
     public GatewayInitializer(GatewayConfig config, RouterGroup routers, Supplier<NodeView> view, ResumeTokens tokens) {
+        this(config, routers, view, tokens, GatewayMetrics.disabled());
+    }
+
+    public GatewayInitializer(GatewayConfig config, RouterGroup routers, Supplier<NodeView> view, ResumeTokens tokens,
+            GatewayMetrics metrics) {
+        this.metrics = metrics;
+        this.messageMeter = new ClientMessageMeter(metrics);
         this.config = config;
         this.routers = routers;
         this.view = view;
@@ -57,10 +71,13 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         ChannelPipeline p = ch.pipeline();
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        p.addLast("metrics", new MetricsHttpHandler(WEBSOCKET_PATH, metrics.registry()::scrape, GlobalEventExecutor.INSTANCE));
         p.addLast(SessionHandler.HEALTH_HANDLER, new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
+        p.addLast("traffic-meter", new ClientTrafficMeter(metrics));
         p.addLast("frame-codec", new ClientFrameCodec());
+        p.addLast("message-meter", messageMeter);
         p.addLast("session", new SessionHandler(routers, sessionIds, config.gatewayId(), tokens,
                 config.ratePerSecond(), config.rateBurst()));
     }

@@ -9,8 +9,10 @@ import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import roomgate.cluster.NodeView;
 import roomgate.gateway.GatewayConfig;
+import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
+import roomgate.metrics.ExecutorDelayProbe;
 import roomgate.transport.Transport;
 
 /**
@@ -32,17 +34,26 @@ public final class GatewayServer implements AutoCloseable {
 
     public static GatewayServer start(GatewayConfig config, Transport transport, Supplier<NodeView> view,
             ResumeTokens tokens) throws InterruptedException {
+        return start(config, transport, view, tokens, GatewayMetrics.disabled());
+    }
+
+    /** As above, counting into {@code metrics}; each event loop's scheduling delay is probed too. */
+    public static GatewayServer start(GatewayConfig config, Transport transport, Supplier<NodeView> view,
+            ResumeTokens tokens, GatewayMetrics metrics) throws InterruptedException {
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(config.ioThreads());
         try {
-            RouterGroup routers = new RouterGroup(workers, config.gatewayId(), view, transport);
+            ExecutorDelayProbe.startAll(workers, metrics.registry(), "roomgate.eventloop.delay", "loop",
+                    "How late the gateway's event loops run a task due now (sampled every 100 ms)",
+                    ExecutorDelayProbe.DEFAULT_INTERVAL);
+            RouterGroup routers = new RouterGroup(workers, config.gatewayId(), view, transport, metrics);
             Channel channel = new ServerBootstrap()
                     .group(boss, workers)
                     .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                    .childHandler(new GatewayInitializer(config, routers, view, tokens))
+                    .childHandler(new GatewayInitializer(config, routers, view, tokens, metrics))
                     .bind(config.host(), config.port()).sync().channel();
             return new GatewayServer(boss, workers, channel, routers);
         } catch (InterruptedException | RuntimeException e) {

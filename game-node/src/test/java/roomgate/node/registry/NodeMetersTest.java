@@ -1,0 +1,131 @@
+package roomgate.node.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import roomgate.cluster.NodeView;
+import roomgate.node.metrics.NodeMetrics;
+import roomgate.node.replication.LocalRoomStore;
+import roomgate.node.replication.MeteredRoomStore;
+import roomgate.protocol.link.v1.RejoinResult;
+import roomgate.protocol.link.v1.SessionRequest;
+import roomgate.protocol.v1.ChessMove;
+import roomgate.protocol.v1.ClientMessage;
+import roomgate.protocol.v1.GameType;
+import roomgate.protocol.v1.JoinRoom;
+import roomgate.protocol.v1.Role;
+import roomgate.protocol.v1.SendChat;
+import roomgate.protocol.v1.ServerMessage;
+import roomgate.protocol.v1.Side;
+
+/** What a chess room's requests count, on a real stripe thread with the in-memory store. */
+class NodeMetersTest {
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final DefaultEventExecutor executor = new DefaultEventExecutor();
+    private final RoomStripe stripe = new RoomStripe(
+            new RoomContext("node-m", new MeteredRoomStore(new LocalRoomStore(), registry), executor,
+                    Duration.ofSeconds(30), Duration.ofMinutes(10), new NodeMetrics(registry)),
+            NodeView::empty, () -> false, new AtomicInteger());
+    private final GatewayLink link = new QuietLink();
+
+    @AfterEach
+    void shutDown() throws InterruptedException {
+        executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
+
+    private void request(long sessionId, ClientMessage message) {
+        executor.execute(() -> stripe.onRequest(link, SessionRequest.newBuilder().setSessionId(sessionId)
+                .setParticipantId("p" + sessionId).setMessage(message).build()));
+    }
+
+    private static ClientMessage join(Side side) {
+        return ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId("c1").setGameType(GameType.CHESS)
+                .setRole(Role.PLAYER).setSide(side)).build();
+    }
+
+    private static ClientMessage move(String uci) {
+        return ClientMessage.newBuilder().setMove(ChessMove.newBuilder().setRoomId("c1").setUci(uci)).build();
+    }
+
+    private double count(String name, String... tags) {
+        Counter counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void movesAreCountedAcceptedOrRefusedByCodeAndEveryLoggedEventIsTimed() {
+        request(1, join(Side.WHITE));
+        request(2, join(Side.BLACK));
+        request(1, move("e2e4"));
+        request(2, move("e7e4"));  // illegal
+        request(1, move("d2d4"));  // not white's turn
+        request(2, move("e7e5"));
+        request(2, ClientMessage.newBuilder().setChat(SendChat.newBuilder().setRoomId("c1").setText("gg")).build());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> count("roomgate.node.messages", "type", "chat") == 1);
+        assertThat(count("roomgate.node.moves.accepted", "room", "chess")).isEqualTo(2);
+        assertThat(count("roomgate.node.moves.refused", "room", "chess", "code", "ILLEGAL_MOVE")).isEqualTo(1);
+        assertThat(count("roomgate.node.moves.refused", "room", "chess", "code", "NOT_YOUR_TURN")).isEqualTo(1);
+        assertThat(count("roomgate.node.errors", "code", "ILLEGAL_MOVE")).isEqualTo(1);
+        assertThat(count("roomgate.node.messages", "room", "chess", "type", "join")).isEqualTo(2);
+        assertThat(count("roomgate.node.messages", "room", "chess", "type", "move")).isEqualTo(4);
+        assertThat(count("roomgate.node.claims", "outcome", "created")).isEqualTo(1);
+        Gauge chessRooms = registry.find("roomgate.node.rooms").tag("type", "chess").gauge();
+        assertThat(chessRooms.value()).isEqualTo(1);
+        // Two joins, two moves, one chat: five events in the log.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Timer appends = registry.find("roomgate.replication.append").tag("result", "ok").timer();
+            assertThat(appends.count()).isEqualTo(5);
+        });
+    }
+
+    @Test
+    void aRequestForNoRoomIsAnErrorButNoMove() {
+        request(1, move("e2e4"));  // no room c1 yet, and a move cannot create one
+        await().atMost(Duration.ofSeconds(5)).until(() -> count("roomgate.node.errors", "code", "NOT_IN_ROOM") == 1);
+        assertThat(count("roomgate.node.claims", "outcome", "absent")).isEqualTo(1);
+        assertThat(registry.find("roomgate.node.moves.refused").counters()).isEmpty();
+        assertThat(registry.find("roomgate.node.rooms").tag("type", "chess").gauge().value()).isZero();
+    }
+
+    /** Takes whatever the stripe sends and drops it: these tests read the meters. */
+    private static final class QuietLink implements GatewayLink {
+        @Override
+        public void reply(long sessionId, ServerMessage message, String joinedRoomId, String leftRoomId, long sequence) {}
+
+        @Override
+        public void broadcast(String roomId, ByteString serverMessage, long sequence, long originSessionId,
+                String originRequestId) {}
+
+        @Override
+        public void redirect(String roomId, String ownerNodeId, SessionRequest request) {}
+
+        @Override
+        public void rejoinResult(RejoinResult result) {}
+
+        @Override
+        public void handoffStart(String roomId) {}
+
+        @Override
+        public void handoffDone(String roomId, String newOwnerNodeId) {}
+
+        @Override
+        public void roomLost(String roomId) {}
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package roomgate.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import roomgate.metrics.ProcessMetrics;
+import roomgate.protocol.v1.ClientMessage;
+import roomgate.protocol.v1.ErrorCode;
+
+/**
+ * The gateway's own meters, created once at start-up and passed to the pipeline handlers and the
+ * routers that count. Every method may be called from any event loop at any rate: they touch only
+ * Micrometer counters, which are lock-free, and atomics. Counters with a tag per enum value
+ * (message type, error code) are looked up once per value and cached, not per message.
+ *
+ * <p>Names follow Micrometer's conventions (dot-separated, base units); Prometheus shows
+ * {@code roomgate.gateway.frames} as {@code roomgate_gateway_frames_total}.
+ */
+public final class GatewayMetrics {
+    /** Why a room this gateway serves moved to another node. */
+    public enum MoveCause {
+        /** Its node drained and handed it over. */
+        HANDOFF,
+        /** Its node's link closed or the node left the cluster. */
+        NODE_LOST,
+        /** Its node found it owned elsewhere now (a newer epoch took it). */
+        ROOM_LOST,
+        /** A request was redirected away from the node its sessions were seated on. */
+        REDIRECT
+    }
+
+    /** How a room request found its node. */
+    public enum Route {
+        /** This loop has sessions seated in the room: to their node. */
+        PINNED,
+        /** A room new to this loop: rendezvous hashing over the live nodes. */
+        HASHED,
+        /** The room is moving: held until it has arrived. */
+        HELD,
+        /** No live node at all: refused. */
+        UNAVAILABLE
+    }
+
+    private final PrometheusMeterRegistry registry;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger sessions = new AtomicInteger();
+    private final Counter handshakes;
+    /** [direction: 0 in, 1 out][encoding: 0 binary, 1 json] */
+    private final Counter[][] frames = new Counter[2][2];
+    private final Counter[][] frameBytes = new Counter[2][2];
+    private final AtomicReferenceArray<Counter> messages = new AtomicReferenceArray<>(ClientMessage.BodyCase.values().length);
+    private final AtomicReferenceArray<Counter> errors = new AtomicReferenceArray<>(ErrorCode.values().length);
+    private final Counter[] routes = new Counter[Route.values().length];
+    private final Counter[] moves = new Counter[MoveCause.values().length];
+    private final Counter redirects;
+    private final Set<Channel> links = ConcurrentHashMap.newKeySet();
+
+    public GatewayMetrics(PrometheusMeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        Gauge.builder("roomgate.gateway.connections", connections, AtomicInteger::get)
+                .description("Open client connections (HTTP or WebSocket)").strongReference(true).register(registry);
+        Gauge.builder("roomgate.gateway.sessions", sessions, AtomicInteger::get)
+                .description("Open WebSocket sessions").strongReference(true).register(registry);
+        handshakes = Counter.builder("roomgate.gateway.handshakes")
+                .description("Completed WebSocket handshakes").register(registry);
+        String[] encodings = {"binary", "json"};
+        String[] directions = {"in", "out"};
+        for (int d = 0; d < 2; d++) {
+            for (int e = 0; e < 2; e++) {
+                frames[d][e] = Counter.builder("roomgate.gateway.frames")
+                        .description("WebSocket data messages from (in) and to (out) clients, after reassembly of fragments")
+                        .tags("direction", directions[d], "encoding", encodings[e]).register(registry);
+                frameBytes[d][e] = Counter.builder("roomgate.gateway.frame.payload")
+                        .description("Payload bytes of those WebSocket messages (WebSocket framing not included)")
+                        .baseUnit("bytes")
+                        .tags("direction", directions[d], "encoding", encodings[e]).register(registry);
+            }
+        }
+        for (Route route : Route.values()) {
+            routes[route.ordinal()] = Counter.builder("roomgate.gateway.routing.lookups")
+                    .description("How room requests found their node")
+                    .tag("result", lower(route)).register(registry);
+        }
+        for (MoveCause cause : MoveCause.values()) {
+            moves[cause.ordinal()] = Counter.builder("roomgate.gateway.room.moves")
+                    .description("Rooms this gateway's sessions were rejoined to at a new node, per event loop")
+                    .tag("cause", lower(cause)).register(registry);
+        }
+        redirects = Counter.builder("roomgate.gateway.redirects")
+                .description("Requests a node sent back to be sent to the room's owner").register(registry);
+        Gauge.builder("roomgate.gateway.links", links, Set::size)
+                .description("Connected links to game nodes (one per event loop per node)").strongReference(true).register(registry);
+        Gauge.builder("roomgate.gateway.link.backlog", links, GatewayMetrics::backlogBytes)
+                .description("Bytes written to node links and not yet sent, over all links")
+                .baseUnit("bytes").strongReference(true).register(registry);
+    }
+
+    /** Meters that nobody scrapes: for tests and for callers that have no registry. */
+    public static GatewayMetrics disabled() {
+        return new GatewayMetrics(ProcessMetrics.newRegistry());
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    void connectionOpened() {
+        connections.incrementAndGet();
+    }
+
+    void connectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    void sessionOpened() {
+        handshakes.increment();
+        sessions.incrementAndGet();
+    }
+
+    void sessionClosed() {
+        sessions.decrementAndGet();
+    }
+
+    void frame(boolean in, boolean json, int payloadBytes) {
+        int d = in ? 0 : 1;
+        int e = json ? 1 : 0;
+        frames[d][e].increment();
+        frameBytes[d][e].increment(payloadBytes);
+    }
+
+    void message(ClientMessage.BodyCase type) {
+        counter(messages, type.ordinal(), () -> Counter.builder("roomgate.gateway.messages")
+                .description("Client messages received, by type (the ClientMessage body)")
+                .tag("type", lower(type)).register(registry)).increment();
+    }
+
+    void errorSent(ErrorCode code) {
+        counter(errors, code.ordinal(), () -> Counter.builder("roomgate.gateway.errors")
+                .description("Errors sent to clients, by code, whether the gateway or a node refused")
+                .tag("code", code.name()).register(registry)).increment();
+    }
+
+    public void routed(Route route) {
+        routes[route.ordinal()].increment();
+    }
+
+    public void redirected() {
+        redirects.increment();
+    }
+
+    public void roomMoved(MoveCause cause) {
+        moves[cause.ordinal()].increment();
+    }
+
+    /** A link to a node is connected; its unsent bytes count in the backlog until it closes. */
+    public void linkUp(Channel link) {
+        links.add(link);
+    }
+
+    public void linkDown(Channel link) {
+        links.remove(link);
+    }
+
+    /** Any thread: the outbound buffer's pending size is a volatile read. */
+    private static double backlogBytes(Set<Channel> links) {
+        long total = 0;
+        for (Channel link : links) {
+            ChannelOutboundBuffer buffer = link.unsafe().outboundBuffer();
+            if (buffer != null) {
+                total += buffer.totalPendingWriteBytes();
+            }
+        }
+        return total;
+    }
+
+    /** The cached counter at {@code index}, registered on first use; a race registers it twice, harmlessly. */
+    private static Counter counter(AtomicReferenceArray<Counter> cache, int index, java.util.function.Supplier<Counter> create) {
+        Counter counter = cache.get(index);
+        if (counter == null) {
+            counter = create.get();
+            cache.set(index, counter);
+        }
+        return counter;
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}
