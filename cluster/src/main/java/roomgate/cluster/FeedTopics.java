@@ -18,8 +18,6 @@ public final class FeedTopics {
     public static final int MAX_TOPIC_CHARS = 64;
     /** Keeps feed topics apart from any other reliable topic or ringbuffer in the cluster. */
     static final String UPSTREAM_PREFIX = "feed.";
-    /** Hazelcast names the ringbuffer behind reliable topic X {@code _hz_rb_X}. */
-    static final String RINGBUFFER_PREFIX = "_hz_rb_";
     /**
      * Per topic: at 20 updates/s this is ~13 s of history, which is how far a gateway may fall
      * behind before it starts skipping prices. A price older than that is worthless, and 256 small
@@ -76,7 +74,9 @@ public final class FeedTopics {
                 .setTopicOverloadPolicy(TopicOverloadPolicy.DISCARD_OLDEST)
                 .setReadBatchSize(READ_BATCH_SIZE)
                 .setStatisticsEnabled(false));
-        config.addRingBufferConfig(new RingbufferConfig(RINGBUFFER_PREFIX + UPSTREAM_PREFIX + "*")
+        // The ringbuffer behind reliable topic X is named _hz_rb_X, but Hazelcast 5 looks its
+        // config up under X (it strips the prefix): so the same pattern as the topic's.
+        config.addRingBufferConfig(new RingbufferConfig(UPSTREAM_PREFIX + "*")
                 .setCapacity(RINGBUFFER_CAPACITY)
                 .setTimeToLiveSeconds(RINGBUFFER_TTL_SECONDS)
                 .setBackupCount(0)

@@ -33,8 +33,9 @@ class FeedTopicsTest {
         assertThat(topic).isEqualTo("feed.stock.AAPL");
         assertThat(config.findReliableTopicConfig(topic).getTopicOverloadPolicy())
                 .isEqualTo(TopicOverloadPolicy.DISCARD_OLDEST);
-        assertThat(config.findRingbufferConfig("_hz_rb_" + topic).getCapacity()).isEqualTo(FeedTopics.RINGBUFFER_CAPACITY);
-        assertThat(config.findRingbufferConfig("_hz_rb_" + topic).getTimeToLiveSeconds()).isPositive();
+        // Looked up as Hazelcast's RingbufferService does for a reliable topic's ringbuffer.
+        assertThat(config.findRingbufferConfig(topic).getCapacity()).isEqualTo(FeedTopics.RINGBUFFER_CAPACITY);
+        assertThat(config.findRingbufferConfig(topic).getTimeToLiveSeconds()).isPositive();
         // Other reliable topics keep Hazelcast's defaults.
         assertThat(config.findReliableTopicConfig("other").getTopicOverloadPolicy()).isEqualTo(TopicOverloadPolicy.BLOCK);
     }
