@@ -7,6 +7,8 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.cluster.LiveNodes;
+import roomgate.gateway.feed.HazelcastFeedUpstream;
+import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.server.GatewayServer;
 import roomgate.startup.ReadyLine;
 import roomgate.transport.Transport;
@@ -33,12 +35,15 @@ public final class GatewayMain {
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config.hazelcast().toMemberConfig(
                 "roomgate-" + config.gatewayId(), true, Map.of()));
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
+        PubSubManager feeds = PubSubManager.instance();
+        feeds.start(new HazelcastFeedUpstream(hazelcast));
         Transport transport = Transport.best();
-        GatewayServer server = GatewayServer.start(config, transport, liveNodes::current);
+        GatewayServer server = GatewayServer.start(config, transport, liveNodes::current, feeds);
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("gateway {} stopping", config.gatewayId());
             server.close();
+            feeds.stop();
             hazelcast.shutdown();
         }, "shutdown"));
 

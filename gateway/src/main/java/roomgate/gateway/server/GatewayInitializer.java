@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.gateway.GatewayConfig;
 import roomgate.gateway.codec.ClientFrameCodec;
+import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.SessionHandler;
 import roomgate.cluster.NodeView;
@@ -30,13 +31,15 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     private final GatewayConfig config;
     private final RouterGroup routers;
+    private final PubSubManager feeds;
     private final Supplier<NodeView> view;
     private final AtomicLong sessionIds = new AtomicLong();
     private final WebSocketServerProtocolConfig websocket;
 
-    public GatewayInitializer(GatewayConfig config, RouterGroup routers, Supplier<NodeView> view) {
+    public GatewayInitializer(GatewayConfig config, RouterGroup routers, PubSubManager feeds, Supplier<NodeView> view) {
         this.config = config;
         this.routers = routers;
+        this.feeds = feeds;
         this.view = view;
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(WEBSOCKET_PATH)
@@ -54,10 +57,10 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         ChannelPipeline p = ch.pipeline();
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
-        p.addLast(SessionHandler.HEALTH_HANDLER, new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view));
+        p.addLast(SessionHandler.HEALTH_HANDLER, new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view, feeds::status));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
         p.addLast("frame-codec", new ClientFrameCodec());
-        p.addLast("session", new SessionHandler(routers, sessionIds, config.ratePerSecond(), config.rateBurst()));
+        p.addLast("session", new SessionHandler(routers, feeds, sessionIds, config.ratePerSecond(), config.rateBurst()));
     }
 }

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import roomgate.cluster.NodeView;
 import roomgate.gateway.GatewayConfig;
+import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.transport.Transport;
 
@@ -27,7 +28,8 @@ public final class GatewayServer implements AutoCloseable {
         this.serverChannel = serverChannel;
     }
 
-    public static GatewayServer start(GatewayConfig config, Transport transport, Supplier<NodeView> view)
+    public static GatewayServer start(GatewayConfig config, Transport transport, Supplier<NodeView> view,
+            PubSubManager feeds)
             throws InterruptedException {
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(config.ioThreads());
@@ -39,7 +41,7 @@ public final class GatewayServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                    .childHandler(new GatewayInitializer(config, routers, view))
+                    .childHandler(new GatewayInitializer(config, routers, feeds, view))
                     .bind(config.host(), config.port()).sync().channel();
             return new GatewayServer(boss, workers, channel);
         } catch (InterruptedException | RuntimeException e) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import roomgate.cluster.NodeView;
 import roomgate.gateway.codec.ClientFrameCodec;
+import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
@@ -30,7 +31,7 @@ class SessionHandlerTest {
     void open() {
         channel = new EmbeddedChannel();
         RouterGroup routers = new RouterGroup(channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO);
-        channel.pipeline().addLast(new ClientFrameCodec(), new SessionHandler(routers, new AtomicLong(), 5, 5));
+        channel.pipeline().addLast(new ClientFrameCodec(), new SessionHandler(routers, PubSubManager.instance(), new AtomicLong(), 5, 5));
         channel.pipeline().fireUserEventTriggered(
                 new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
     }
