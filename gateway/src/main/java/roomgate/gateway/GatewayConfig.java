@@ -16,10 +16,11 @@ public record GatewayConfig(
         int maxFrameBytes,
         int ratePerSecond,
         int rateBurst,
+        int clientSendBufferBytes,
         HazelcastSettings hazelcast) {
 
     static final List<String> FLAGS = List.of("gateway-id", "host", "port", "io-threads", "max-frame-bytes",
-            "rate-per-second", "rate-burst");
+            "rate-per-second", "rate-burst", "client-send-buffer-bytes");
 
     public static GatewayConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -33,6 +34,9 @@ public record GatewayConfig(
                 flags.getInt("max-frame-bytes", 16 * 1024, 256, 16 * 1024 * 1024),
                 flags.getInt("rate-per-second", 100, 1, 1_000_000),
                 flags.getInt("rate-burst", 200, 1, 1_000_000),
+                // 0: the OS default, which on Linux grows a slow reader's socket buffer up to
+                // tcp_wmem's max (4 MiB): megabytes of stale prices queued before conflation starts.
+                flags.getInt("client-send-buffer-bytes", 0, 0, 64 * 1024 * 1024),
                 HazelcastSettings.fromFlags(flags));
     }
 }

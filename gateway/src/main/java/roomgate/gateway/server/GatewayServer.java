@@ -35,7 +35,13 @@ public final class GatewayServer implements AutoCloseable {
         EventLoopGroup workers = transport.newGroup(config.ioThreads());
         try {
             RouterGroup routers = new RouterGroup(workers, config.gatewayId(), view, transport);
-            Channel channel = new ServerBootstrap()
+            ServerBootstrap bootstrap = new ServerBootstrap();
+            if (config.clientSendBufferBytes() > 0) {
+                // Caps what the kernel queues for a client that does not read, so that feed
+                // conflation (which starts when Netty's buffer fills) kicks in after kilobytes.
+                bootstrap.childOption(ChannelOption.SO_SNDBUF, config.clientSendBufferBytes());
+            }
+            Channel channel = bootstrap
                     .group(boss, workers)
                     .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 4096)
