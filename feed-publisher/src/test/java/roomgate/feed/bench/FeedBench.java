@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import roomgate.startup.ReadyLine;
 
 /**
@@ -30,7 +32,8 @@ import roomgate.startup.ReadyLine;
  * limit. Per step it prints deliveries/s, latency p50/p99/max, sequence gaps and the gateway's heap
  * per subscriber (used heap after a full GC, less the same before any subscriber, divided by the
  * subscribers). Latency is wall clock minus the publisher's millisecond timestamp, so it has 1 ms
- * resolution and includes the publisher -> node -> gateway hops.
+ * resolution and includes the publisher -> node -> gateway hops. Next to each step: how late a
+ * thread sleeping 1 ms wakes up (p99: the machine's scheduling delay) and the CPU each process used.
  */
 public final class FeedBench {
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
@@ -78,16 +81,20 @@ public final class FeedBench {
         Map<String, String> gateway = start("gateway", "gateway/target/roomgate-gateway.jar", "-Xmx1g", 1,
                 List.of("--gateway-id", "bench-gw", "--port", "0"));
         long gatewayPid = Long.parseLong(gateway.get("pid"));
+        long nodePid = Long.parseLong(node.get("pid"));
         URI uri = URI.create("ws://127.0.0.1:" + gateway.get("port") + "/ws");
         long baselineKb = heapAfterGcKb(gatewayPid);
-        start("publisher", "feed-publisher/target/roomgate-feed.jar", "-Xmx256m", 2,
+        Map<String, String> publisher = start("publisher", "feed-publisher/target/roomgate-feed.jar", "-Xmx256m", 2,
                 List.of("--topics", "stock.BENCH", "--rate", Integer.toString(rate), "--duration", "3600"));
         System.out.printf("node pid %s, gateway pid %d (heap after GC with no subscriber: %d KB); logs in %s%n",
                 node.get("pid"), gatewayPid, baselineKb, logDir);
-        System.out.printf("%n%11s %12s %12s %8s %8s %8s %8s %6s %14s%n", "subscribers", "deliveries/s", "expected/s",
-                "p50 ms", "p99 ms", "p999 ms", "max ms", "gaps", "heap/sub (B)");
+        long[] pids = {gatewayPid, nodePid, Long.parseLong(publisher.get("pid")), ProcessHandle.current().pid()};
+        System.out.printf("%n%11s %12s %12s %8s %8s %8s %8s %6s %14s %10s   %s%n", "subscribers", "deliveries/s",
+                "expected/s", "p50 ms", "p99 ms", "p999 ms", "max ms", "gaps", "heap/sub (B)", "late p99",
+                "CPU % of one core: gateway node publisher bench-clients");
 
         BenchStats stats = new BenchStats();
+        Recorder jitter = startJitterProbe();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(Integer.parseInt(flags.get("client-threads")),
                 new DefaultThreadFactory("bench-client", true), NioIoHandler.newFactory());
         Map<Integer, Histogram> results = new LinkedHashMap<>();
@@ -106,16 +113,26 @@ public final class FeedBench {
                 CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
                 Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
                 stats.interval();
+                jitter.reset();
+                long[] cpuBefore = cpuTicks(pids);
                 long startNanos = System.nanoTime();
                 Thread.sleep(TimeUnit.SECONDS.toMillis(measure));
                 BenchStats.Interval interval = stats.interval();
                 double seconds = (System.nanoTime() - startNanos) / 1e9;
+                long[] cpuAfter = cpuTicks(pids);
+                StringBuilder cpu = new StringBuilder();
+                for (int i = 0; i < pids.length; i++) {
+                    // /proc ticks are 1/100 s: ticks per second = percent of one core.
+                    cpu.append(String.format(" %5.0f", (cpuAfter[i] - cpuBefore[i]) / seconds));
+                }
                 Histogram h = interval.latencyMs();
+                Histogram wakeups = jitter.getIntervalHistogram();
                 long heapPerSubscriber = (heapAfterGcKb(gatewayPid) - baselineKb) * 1024 / target;
                 results.put(target, h);
-                System.out.printf("%11d %12.0f %12d %8d %8d %8d %8d %6d %14d%n", target, interval.deliveries() / seconds,
-                        (long) target * rate, h.getValueAtPercentile(50), h.getValueAtPercentile(99),
-                        h.getValueAtPercentile(99.9), h.getMaxValue(), interval.gaps(), heapPerSubscriber);
+                System.out.printf("%11d %12.0f %12d %8d %8d %8d %8d %6d %14d %10.1f   %s%n", target,
+                        interval.deliveries() / seconds, (long) target * rate, h.getValueAtPercentile(50),
+                        h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(), interval.gaps(),
+                        heapPerSubscriber, wakeups.getValueAtPercentile(99) / 1000.0, cpu);
                 if (interval.disconnectsSoFar() > 0) {
                     System.out.printf("stopping: %d subscribers were disconnected%n", interval.disconnectsSoFar());
                     break;
@@ -162,6 +179,36 @@ public final class FeedBench {
             Thread.sleep(100);
         }
         throw new IllegalStateException(name + " not ready after 60 s; see " + logDir.resolve(name + ".log"));
+    }
+
+    /**
+     * How late a thread that sleeps 1 ms wakes up, in microseconds: the machine's own scheduling
+     * delay, printed as "late p99" next to each step so that latency caused by other work on the
+     * machine can be told from latency caused by roomgate.
+     */
+    private static Recorder startJitterProbe() {
+        Recorder recorder = new Recorder(10_000_000, 3);
+        Thread probe = new Thread(() -> {
+            while (true) {
+                long start = System.nanoTime();
+                LockSupport.parkNanos(1_000_000);
+                recorder.recordValue(Math.min(10_000_000, Math.max(0, (System.nanoTime() - start - 1_000_000) / 1000)));
+            }
+        }, "jitter-probe");
+        probe.setDaemon(true);
+        probe.start();
+        return recorder;
+    }
+
+    /** utime + stime of each process, in clock ticks (1/100 s on Linux), from /proc/PID/stat. */
+    private static long[] cpuTicks(long[] pids) throws IOException {
+        long[] ticks = new long[pids.length];
+        for (int i = 0; i < pids.length; i++) {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pids[i]), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks[i] = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+        return ticks;
     }
 
     /** The gateway's used heap right after a full GC, from jcmd (it is our own child process). */
