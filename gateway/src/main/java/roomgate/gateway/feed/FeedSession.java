@@ -36,7 +36,8 @@ public final class FeedSession {
     private final ClientSession session;
     private final Channel channel;
     private final Map<String, TopicSlot> slots = new HashMap<>();
-    private final ArrayDeque<TopicSlot> pending = new ArrayDeque<>();
+    // Created when a topic first falls behind: most sessions never need it.
+    private ArrayDeque<TopicSlot> pending;
     private boolean flushing;
     private boolean closed;
 
@@ -129,7 +130,7 @@ public final class FeedSession {
 
     /** The channel's writability changed: once writable again, send the newest pending update per topic. */
     public void writabilityChanged() {
-        if (closed || !channel.isWritable() || pending.isEmpty()) {
+        if (closed || !channel.isWritable() || pending == null || pending.isEmpty()) {
             return;
         }
         flushing = true;
@@ -160,7 +161,7 @@ public final class FeedSession {
 
     /** Topics with an update waiting for the channel to become writable; at most one each. */
     public int pendingUpdates() {
-        return pending.size();
+        return pending == null ? 0 : pending.size();
     }
 
     public int topicCount() {
@@ -172,6 +173,9 @@ public final class FeedSession {
     }
 
     void queuePending(TopicSlot slot) {
+        if (pending == null) {
+            pending = new ArrayDeque<>(4);
+        }
         pending.add(slot);
     }
 
