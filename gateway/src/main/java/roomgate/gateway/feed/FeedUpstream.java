@@ -11,8 +11,12 @@ import java.util.function.Consumer;
  * bytes of a serialized {@code roomgate.v1.FeedUpdate}.
  */
 public interface FeedUpstream {
-    /** Starts delivering {@code topic}'s updates to {@code onUpdate}; returns the handle to stop it. */
-    UUID subscribe(String topic, Consumer<byte[]> onUpdate);
+    /**
+     * Starts delivering {@code topic}'s updates to {@code onUpdate}; returns the handle to stop it.
+     * {@code onCancelled} runs, on any thread, when the subscription ends — by {@link #unsubscribe}
+     * or because the upstream gave up on it (say, the topic was destroyed).
+     */
+    UUID subscribe(String topic, Consumer<byte[]> onUpdate, Runnable onCancelled);
 
     /** Stops the deliveries started by {@link #subscribe} with that handle. */
     void unsubscribe(String topic, UUID registration);

@@ -26,9 +26,9 @@ public final class HazelcastFeedUpstream implements FeedUpstream {
     }
 
     @Override
-    public UUID subscribe(String topic, Consumer<byte[]> onUpdate) {
+    public UUID subscribe(String topic, Consumer<byte[]> onUpdate, Runnable onCancelled) {
         return hazelcast.<byte[]>getReliableTopic(FeedTopics.upstreamName(topic))
-                .addMessageListener(new LossTolerantListener(topic, onUpdate));
+                .addMessageListener(new LossTolerantListener(topic, onUpdate, onCancelled));
     }
 
     @Override
@@ -40,10 +40,12 @@ public final class HazelcastFeedUpstream implements FeedUpstream {
     static final class LossTolerantListener implements ReliableMessageListener<byte[]> {
         private final String topic;
         private final Consumer<byte[]> onUpdate;
+        private final Runnable onCancelled;
 
-        LossTolerantListener(String topic, Consumer<byte[]> onUpdate) {
+        LossTolerantListener(String topic, Consumer<byte[]> onUpdate, Runnable onCancelled) {
             this.topic = topic;
             this.onUpdate = onUpdate;
+            this.onCancelled = onCancelled;
         }
 
         @Override
@@ -65,6 +67,12 @@ public final class HazelcastFeedUpstream implements FeedUpstream {
         @Override
         public boolean isLossTolerant() {
             return true;
+        }
+
+        /** Removed by us, or ended by Hazelcast (topic destroyed, member shutting down). */
+        @Override
+        public void onCancel() {
+            onCancelled.run();
         }
 
         /** A bad update must not end the topic for every subscriber of this gateway. */

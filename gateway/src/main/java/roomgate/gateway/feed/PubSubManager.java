@@ -178,15 +178,49 @@ public final class PubSubManager {
         if (fanout.registration() != null) {
             return true;
         }
+        return subscribeUpstream(fanout);
+    }
+
+    private boolean subscribeUpstream(TopicFanout fanout) {
+        int generation = fanout.nextGeneration();
         try {
-            UUID registration = upstream.subscribe(topic, fanout::onUpstream);
+            UUID registration = upstream.subscribe(fanout.topic(), fanout::onUpstream,
+                    () -> onLifecycleQuietly(() -> cancelled(fanout, generation)));
             fanout.registered(registration);
             upstreamSubscriptions++;
-            log.debug("feed {}: subscribed upstream", topic);
+            log.debug("feed {}: subscribed upstream", fanout.topic());
             return true;
         } catch (RuntimeException e) {
-            log.warn("feed {}: cannot subscribe upstream", topic, e);
+            log.warn("feed {}: cannot subscribe upstream", fanout.topic(), e);
             return false;
+        }
+    }
+
+    /**
+     * The upstream ended a subscription. If it is still the live one (not one we removed) and the
+     * topic still has subscribers, subscribe again: they must not silently stop getting prices.
+     */
+    private void cancelled(TopicFanout fanout, int generation) {
+        if (topics.get(fanout.topic()) != fanout || fanout.generation() != generation || fanout.registration() == null) {
+            return;
+        }
+        log.warn("feed {}: the upstream subscription was cancelled; subscribing again", fanout.topic());
+        fanout.registered(null);
+        upstreamSubscriptions--;
+        if (!subscribeUpstream(fanout)) {
+            log.warn("feed {}: no upstream subscription until the next client subscribes to it", fanout.topic());
+        }
+    }
+
+    private void onLifecycleQuietly(Runnable task) {
+        ExecutorService current = lifecycle;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            // Stopping: nothing to renew.
         }
     }
 
@@ -202,17 +236,20 @@ public final class PubSubManager {
     }
 
     private void unsubscribeUpstream(TopicFanout fanout) {
-        if (fanout.registration() == null) {
+        UUID registration = fanout.registration();
+        if (registration == null) {
             return;
         }
+        // First, so that the cancellation this causes is recognised as ours.
+        fanout.nextGeneration();
+        fanout.registered(null);
         try {
-            upstream.unsubscribe(fanout.topic(), fanout.registration());
+            upstream.unsubscribe(fanout.topic(), registration);
             log.debug("feed {}: unsubscribed upstream", fanout.topic());
         } catch (RuntimeException e) {
             // The listener dies with the member anyway; the count must still say it is gone.
             log.warn("feed {}: cannot unsubscribe upstream", fanout.topic(), e);
         }
-        fanout.registered(null);
         upstreamSubscriptions--;
     }
 }

@@ -25,6 +25,8 @@ final class TopicFanout {
     // Lifecycle thread only.
     private final Map<LoopFeeds, Integer> subscribersPerLoop = new HashMap<>();
     private UUID registration;
+    /** Bumped at every upstream subscribe and unsubscribe: tells a stale cancellation from a live one. */
+    private int generation;
     // Written on the lifecycle thread, read anywhere.
     private volatile LoopFeeds[] loops = NO_LOOPS;
     private volatile int subscribers;
@@ -51,6 +53,14 @@ final class TopicFanout {
 
     void registered(UUID registration) {
         this.registration = registration;
+    }
+
+    int nextGeneration() {
+        return ++generation;
+    }
+
+    int generation() {
+        return generation;
     }
 
     /** One more (session, topic) subscription on {@code loop}. */

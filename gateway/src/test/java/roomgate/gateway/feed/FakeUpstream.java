@@ -9,9 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import roomgate.protocol.v1.FeedUpdate;
 
-/** An upstream in memory: counts subscribe/unsubscribe calls, notes misuse, and publishes on the caller's thread. */
+/**
+ * An upstream in memory: counts subscribe/unsubscribe calls, notes misuse, publishes on the
+ * caller's thread, and reports cancellations synchronously, as Hazelcast does on removal.
+ */
 final class FakeUpstream implements FeedUpstream {
-    private record Registration(UUID id, Consumer<byte[]> consumer) {}
+    private record Registration(UUID id, Consumer<byte[]> consumer, Runnable onCancelled) {}
 
     final Map<String, AtomicInteger> subscribeCalls = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> unsubscribeCalls = new ConcurrentHashMap<>();
@@ -20,9 +23,9 @@ final class FakeUpstream implements FeedUpstream {
     private final Map<String, Registration> active = new ConcurrentHashMap<>();
 
     @Override
-    public UUID subscribe(String topic, Consumer<byte[]> onUpdate) {
+    public UUID subscribe(String topic, Consumer<byte[]> onUpdate, Runnable onCancelled) {
         subscribeCalls.computeIfAbsent(topic, t -> new AtomicInteger()).incrementAndGet();
-        Registration registration = new Registration(UUID.randomUUID(), onUpdate);
+        Registration registration = new Registration(UUID.randomUUID(), onUpdate, onCancelled);
         if (active.putIfAbsent(topic, registration) != null) {
             misuse.add("second upstream subscription to " + topic);
         }
@@ -38,6 +41,15 @@ final class FakeUpstream implements FeedUpstream {
             return;
         }
         active.remove(topic);
+        registration.onCancelled().run();
+    }
+
+    /** The upstream ends a subscription by itself (a destroyed topic, say). */
+    void cancel(String topic) {
+        Registration registration = active.remove(topic);
+        if (registration != null) {
+            registration.onCancelled().run();
+        }
     }
 
     int subscribes(String topic) {

@@ -66,9 +66,10 @@ class HazelcastFeedUpstreamTest {
     }
 
     @Test
-    void deliversPublishedUpdatesInOrderUntilUnsubscribed() {
+    void deliversPublishedUpdatesInOrderUntilUnsubscribed() throws Exception {
         List<Long> received = new CopyOnWriteArrayList<>();
-        UUID registration = upstream.subscribe("stock.ORD", bytes -> received.add(sequenceOf(bytes)));
+        CountDownLatch cancelled = new CountDownLatch(1);
+        UUID registration = upstream.subscribe("stock.ORD", bytes -> received.add(sequenceOf(bytes)), cancelled::countDown);
         for (long s = 1; s <= 100; s++) {
             topic("stock.ORD").publish(update("stock.ORD", s));
         }
@@ -76,6 +77,7 @@ class HazelcastFeedUpstreamTest {
         assertThat(received).isSorted().doesNotHaveDuplicates().startsWith(1L).endsWith(100L);
 
         upstream.unsubscribe("stock.ORD", registration);
+        assertThat(cancelled.await(5, TimeUnit.SECONDS)).as("removal is reported as a cancellation").isTrue();
         topic("stock.ORD").publish(update("stock.ORD", 101));
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> received.size() == 100);
     }
@@ -95,7 +97,7 @@ class HazelcastFeedUpstreamTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        });
+        }, () -> { });
         int published = 4 * 256; // four times the ringbuffer's capacity
         long started = System.nanoTime();
         for (long s = 1; s <= published; s++) {

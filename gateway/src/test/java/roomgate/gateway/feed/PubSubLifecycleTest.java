@@ -136,11 +136,12 @@ class PubSubLifecycleTest {
     void aTopicThatCannotBeSubscribedUpstreamIsRefusedAndGivenBack() throws Exception {
         FeedUpstream broken = new FeedUpstream() {
             @Override
-            public java.util.UUID subscribe(String topic, java.util.function.Consumer<byte[]> onUpdate) {
+            public java.util.UUID subscribe(String topic, java.util.function.Consumer<byte[]> onUpdate,
+                    Runnable onCancelled) {
                 if (topic.equals("stock.BAD")) {
                     throw new IllegalStateException("cluster is shutting down");
                 }
-                return upstream.subscribe(topic, onUpdate);
+                return upstream.subscribe(topic, onUpdate, onCancelled);
             }
 
             @Override
@@ -157,6 +158,26 @@ class PubSubLifecycleTest {
         assertThat(replies.get(1).getError().getCode()).isEqualTo(ErrorCode.INTERNAL);
         assertThat(replies.get(1).getError().getMessage()).contains("stock.BAD");
         assertThat(feeds.status().topics()).extracting(FeedStatus.Topic::topic).containsExactly("stock.OK");
+    }
+
+    @Test
+    void anUpstreamSubscriptionCancelledByTheUpstreamIsRenewedWhileSubscribersRemain() throws Exception {
+        feeds.start(upstream, new DirectExecutorService());
+        FeedClient a = new FeedClient(feeds);
+        a.subscribe("s", "stock.X");
+        a.received();
+        upstream.cancel("stock.X");
+        assertThat(upstream.subscribes("stock.X")).isEqualTo(2);
+        assertThat(feeds.status().upstreamSubscriptions()).isEqualTo(1);
+        upstream.publish("stock.X", 1, 1);
+        assertThat(a.received()).extracting(m -> m.getFeedUpdate().getSequence()).containsExactly(1L);
+
+        // Our own unsubscribe is reported as a cancellation too; that one is not renewed.
+        a.unsubscribe("u", "stock.X");
+        assertThat(upstream.subscribes("stock.X")).isEqualTo(2);
+        assertThat(upstream.activeTopics()).isEmpty();
+        assertThat(feeds.status().upstreamSubscriptions()).isZero();
+        assertThat(upstream.misuse).isEmpty();
     }
 
     @Test
