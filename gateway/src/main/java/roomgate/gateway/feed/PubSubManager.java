@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,7 @@ public final class PubSubManager {
             }).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             log.warn("feeds: could not drop the upstream subscriptions cleanly", e);
         }
         current.shutdownNow();
@@ -121,10 +122,10 @@ public final class PubSubManager {
      * is the first, then calls {@code then} on the loop with the topics that could not be
      * subscribed upstream (still counted: the caller gives them back).
      */
-    void subscribe(LoopFeeds loop, Collection<String> topics, Consumer<Set<String>> then) {
+    void subscribe(LoopFeeds loop, Collection<String> names, Consumer<Set<String>> then) {
         onLifecycle(loop, () -> {
             Set<String> failed = new HashSet<>();
-            for (String topic : topics) {
+            for (String topic : names) {
                 if (!addSubscriber(topic, loop)) {
                     failed.add(topic);
                 }
@@ -134,9 +135,9 @@ public final class PubSubManager {
     }
 
     /** Removes one subscriber on {@code loop} from each topic, unsubscribing upstream where it was the last. */
-    void unsubscribe(LoopFeeds loop, Collection<String> topics, Runnable then) {
+    void unsubscribe(LoopFeeds loop, Collection<String> names, Runnable then) {
         onLifecycle(loop, () -> {
-            for (String topic : topics) {
+            for (String topic : names) {
                 removeSubscriber(topic, loop);
             }
             return then;
