@@ -42,21 +42,35 @@ public final class FeedMain {
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(
                 config.hazelcast().toMemberConfig("roomgate-feed-" + pid, true, Map.of()));
         Map<String, ITopic<byte[]>> topics = new HashMap<>();
-        FeedPublisher publisher = new FeedPublisher(
-                (topic, bytes) -> topics.computeIfAbsent(topic,
-                        t -> hazelcast.<byte[]>getReliableTopic(FeedTopics.upstreamName(t))).publish(bytes),
-                System::currentTimeMillis);
-
+        long[] lastFailureLog = {0};
+        FeedPublisher publisher = new FeedPublisher((topic, bytes) -> {
+            try {
+                topics.computeIfAbsent(topic, t -> hazelcast.<byte[]>getReliableTopic(FeedTopics.upstreamName(t)))
+                        .publish(bytes);
+            } catch (RuntimeException e) {
+                // A price publisher goes on: the next price supersedes this one, and subscribers
+                // see the gap in the sequence. At most one log line a second.
+                if (System.nanoTime() - lastFailureLog[0] > 1_000_000_000L) {
+                    lastFailureLog[0] = System.nanoTime();
+                    log.warn("could not publish to {}: {}", topic, e.toString());
+                }
+            }
+        }, System::currentTimeMillis);
+        // On SIGTERM: interrupt the publishing loop and let main shut Hazelcast down.
         Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             main.interrupt();
             try {
                 main.join(5_000);
             } catch (InterruptedException ignored) {
                 // Shutting down anyway.
             }
-        }, "shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        }, "shutdown"));
+        if (!awaitDataMember(hazelcast)) {
+            Thread.interrupted(); // see below
+            hazelcast.shutdown();
+            return;
+        }
 
         Map<String, Object> ready = new LinkedHashMap<>();
         ready.put("topics", rows != null ? rows.stream().map(CsvReplay.Row::topic).distinct().count() : config.topics().size());
@@ -78,8 +92,30 @@ public final class FeedMain {
             log.info("published {} updates in {} s", publisher.published(), String.format("%.1f", seconds));
             System.out.println("ROOMGATE-FEED-DONE published=" + publisher.published());
             System.out.flush();
+            // Stopped by the shutdown hook's interrupt: clear it, or Hazelcast's graceful
+            // shutdown fails on its first wait.
+            Thread.interrupted();
             hazelcast.shutdown();
         }
+    }
+
+    /**
+     * Feed topics live on the game nodes (data members); a cluster of lite members only cannot store
+     * them. Waits for one, so a publisher may be started before the nodes; false if stopped first.
+     */
+    private static boolean awaitDataMember(HazelcastInstance hazelcast) {
+        boolean told = false;
+        while (hazelcast.getCluster().getMembers().stream().allMatch(m -> m.isLiteMember())) {
+            if (!told) {
+                log.info("waiting for a game node to join: the feed topics are stored on the nodes");
+                told = true;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One update per topic every 1/rate seconds, on a fixed schedule that does not drift. */
