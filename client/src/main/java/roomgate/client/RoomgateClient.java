@@ -264,6 +264,15 @@ public final class RoomgateClient implements AutoCloseable {
         inbox.listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Stops (false) or resumes (true) reading from the connection: a paused client lets the
+     * server's data pile up in the socket buffers, as a slow reader would. Received messages are
+     * unaffected; nothing new arrives until reading resumes.
+     */
+    public void setAutoRead(boolean autoRead) {
+        channel.config().setAutoRead(autoRead);
+    }
+
     public boolean isOpen() {
         return channel.isActive();
     }

@@ -118,6 +118,7 @@ public record HazelcastSettings(
         // After a split, the halves look for each other again within seconds, not minutes.
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+        FeedTopics.configure(config);
         return config;
     }
 

@@ -18,10 +18,11 @@ public record GatewayConfig(
         int rateBurst,
         String adminHost,
         int adminPort,
+        int clientSendBufferBytes,
         HazelcastSettings hazelcast) {
 
     static final List<String> FLAGS = List.of("gateway-id", "host", "port", "io-threads", "max-frame-bytes",
-            "rate-per-second", "rate-burst", "admin-host", "admin-port");
+            "rate-per-second", "rate-burst", "admin-host", "admin-port", "client-send-buffer-bytes");
 
     public static GatewayConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -37,6 +38,9 @@ public record GatewayConfig(
                 flags.getInt("rate-burst", 200, 1, 1_000_000),
                 flags.get("admin-host", "127.0.0.1"),
                 flags.getInt("admin-port", 8081, 0, 65535),
+                // 0: the OS default, which on Linux grows a slow reader's socket buffer up to
+                // tcp_wmem's max (4 MiB): megabytes of stale prices queued before conflation starts.
+                flags.getInt("client-send-buffer-bytes", 0, 0, 64 * 1024 * 1024),
                 HazelcastSettings.fromFlags(flags));
     }
 }

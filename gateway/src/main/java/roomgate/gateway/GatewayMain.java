@@ -14,6 +14,8 @@ import roomgate.cluster.LiveNodes;
 import roomgate.gateway.admin.AdminServer;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.session.ResumeTokens;
+import roomgate.gateway.feed.HazelcastFeedUpstream;
+import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.server.GatewayServer;
 import roomgate.metrics.ProcessMetrics;
 import roomgate.startup.ReadyLine;
@@ -52,9 +54,11 @@ public final class GatewayMain {
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
         PrometheusMeterRegistry meters = ProcessMetrics.newRegistry();
         AutoCloseable processMeters = ProcessMetrics.bind(meters, hazelcast);
+        PubSubManager feeds = PubSubManager.instance();
+        feeds.start(new HazelcastFeedUpstream(hazelcast));
         Transport transport = Transport.best();
         GatewayServer server = GatewayServer.start(config, transport, liveNodes::current,
-                new ResumeTokens(resumeKey(hazelcast)), new GatewayMetrics(meters));
+                new ResumeTokens(resumeKey(hazelcast)), feeds, new GatewayMetrics(meters));
         liveNodes.onChange(server.routers()::viewChanged);
         AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), hazelcast, liveNodes, meters);
 
@@ -62,6 +66,7 @@ public final class GatewayMain {
             log.info("gateway {} stopping", config.gatewayId());
             admin.close();
             server.close();
+            feeds.stop();
             hazelcast.shutdown();
             try {
                 processMeters.close();

@@ -26,10 +26,13 @@ final class LocalCluster implements AutoCloseable {
     private final List<Integer> hzPorts = new ArrayList<>();
     private final Map<String, ServiceProcess> nodes = new LinkedHashMap<>();
     private final List<ServiceProcess> gateways = new ArrayList<>();
+    private final List<ServiceProcess> publishers = new ArrayList<>();
+    private final List<String> gatewayArgs;
     private final Thread cleanup = new Thread(this::close, "local-cluster-cleanup");
 
-    private LocalCluster(Path logDir, int members) throws IOException {
+    private LocalCluster(Path logDir, int members, List<String> gatewayArgs) throws IOException {
         this.logDir = logDir;
+        this.gatewayArgs = List.copyOf(gatewayArgs);
         for (int i = 0; i < members; i++) {
             hzPorts.add(freePort());
         }
@@ -38,7 +41,14 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static LocalCluster start(String testName, int nodeCount, int gatewayCount) throws Exception {
-        LocalCluster cluster = new LocalCluster(Path.of("target", "system-test-logs", testName), nodeCount + gatewayCount);
+        return start(testName, nodeCount, gatewayCount, List.of());
+    }
+
+    /** As {@link #start(String, int, int)}, each gateway also given {@code gatewayArgs}. */
+    static LocalCluster start(String testName, int nodeCount, int gatewayCount, List<String> gatewayArgs)
+            throws Exception {
+        LocalCluster cluster = new LocalCluster(Path.of("target", "system-test-logs", testName),
+                nodeCount + gatewayCount, gatewayArgs);
         try {
             // One at a time: on a 2-core machine, JVMs booting together stall each other for seconds,
             // long enough for Hazelcast to suspect members that are merely slow to start.
@@ -70,11 +80,26 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private ServiceProcess startGateway(String gatewayId, int memberIndex) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0", "--io-threads", "2"));
+        List<String> args = new ArrayList<>(List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0",
+                "--io-threads", "2"));
+        args.addAll(gatewayArgs);
         args.addAll(hazelcastArgs(memberIndex));
         ServiceProcess gateway = ServiceProcess.start(gatewayId, "roomgate.gateway.GatewayMain", args, logDir);
         gateways.add(gateway);
         return gateway;
+    }
+
+    /**
+     * Starts a feed publisher ({@code roomgate.feed.FeedMain}) with {@code args} as one more
+     * member of this cluster; it is ready once it has joined and is about to publish.
+     */
+    ServiceProcess startPublisher(String name, List<String> args) throws IOException {
+        hzPorts.add(freePort());
+        List<String> all = new ArrayList<>(args);
+        all.addAll(hazelcastArgs(hzPorts.size() - 1));
+        ServiceProcess publisher = ServiceProcess.start(name, "roomgate.feed.FeedMain", all, logDir);
+        publishers.add(publisher);
+        return publisher;
     }
 
     Map<String, ServiceProcess> nodes() {
@@ -124,6 +149,9 @@ final class LocalCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        for (ServiceProcess publisher : publishers) {
+            publisher.close();
+        }
         for (ServiceProcess gateway : gateways) {
             gateway.close();
         }

@@ -122,6 +122,13 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Waits for the process to end by itself; its exit code, or empty if it still runs after {@code timeout}. */
+    java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                ? java.util.OptionalInt.of(process.exitValue())
+                : java.util.OptionalInt.empty();
+    }
+
     /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
     @Override
     public void close() {

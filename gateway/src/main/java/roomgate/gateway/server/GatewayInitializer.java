@@ -17,6 +17,7 @@ import roomgate.gateway.metrics.ClientMessageMeter;
 import roomgate.gateway.metrics.ClientTrafficMeter;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.MetricsHttpHandler;
+import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.session.SessionHandler;
@@ -36,6 +37,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     private final GatewayConfig config;
     private final RouterGroup routers;
+    private final PubSubManager feeds;
     private final Supplier<NodeView> view;
     private final AtomicLong sessionIds = new AtomicLong();
     private final ResumeTokens tokens;
@@ -43,16 +45,13 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final GatewayMetrics metrics;
     private final ClientMessageMeter messageMeter;
 
-    public GatewayInitializer(GatewayConfig config, RouterGroup routers, Supplier<NodeView> view, ResumeTokens tokens) {
-        this(config, routers, view, tokens, GatewayMetrics.disabled());
-    }
-
-    public GatewayInitializer(GatewayConfig config, RouterGroup routers, Supplier<NodeView> view, ResumeTokens tokens,
-            GatewayMetrics metrics) {
+    public GatewayInitializer(GatewayConfig config, RouterGroup routers, PubSubManager feeds, Supplier<NodeView> view,
+            ResumeTokens tokens, GatewayMetrics metrics) {
         this.metrics = metrics;
         this.messageMeter = new ClientMessageMeter(metrics);
         this.config = config;
         this.routers = routers;
+        this.feeds = feeds;
         this.view = view;
         this.tokens = tokens;
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
@@ -72,13 +71,13 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         p.addLast("metrics", new MetricsHttpHandler(WEBSOCKET_PATH, metrics.registry()::scrape, GlobalEventExecutor.INSTANCE));
-        p.addLast(SessionHandler.HEALTH_HANDLER, new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view));
+        p.addLast(SessionHandler.HEALTH_HANDLER, new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view, feeds::status));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
         p.addLast("traffic-meter", new ClientTrafficMeter(metrics));
         p.addLast("frame-codec", new ClientFrameCodec());
         p.addLast("message-meter", messageMeter);
-        p.addLast("session", new SessionHandler(routers, sessionIds, config.gatewayId(), tokens,
+        p.addLast("session", new SessionHandler(routers, feeds, sessionIds, config.gatewayId(), tokens,
                 config.ratePerSecond(), config.rateBurst()));
     }
 }

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import roomgate.cluster.NodeView;
 import roomgate.gateway.GatewayConfig;
 import roomgate.gateway.metrics.GatewayMetrics;
+import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.metrics.ExecutorDelayProbe;
@@ -33,13 +34,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public static GatewayServer start(GatewayConfig config, Transport transport, Supplier<NodeView> view,
-            ResumeTokens tokens) throws InterruptedException {
-        return start(config, transport, view, tokens, GatewayMetrics.disabled());
-    }
-
-    /** As above, counting into {@code metrics}; each event loop's scheduling delay is probed too. */
-    public static GatewayServer start(GatewayConfig config, Transport transport, Supplier<NodeView> view,
-            ResumeTokens tokens, GatewayMetrics metrics) throws InterruptedException {
+            ResumeTokens tokens, PubSubManager feeds, GatewayMetrics metrics) throws InterruptedException {
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(config.ioThreads());
         try {
@@ -47,13 +42,19 @@ public final class GatewayServer implements AutoCloseable {
                     "How late the gateway's event loops run a task due now (sampled every 100 ms)",
                     ExecutorDelayProbe.DEFAULT_INTERVAL);
             RouterGroup routers = new RouterGroup(workers, config.gatewayId(), view, transport, metrics);
-            Channel channel = new ServerBootstrap()
+            ServerBootstrap bootstrap = new ServerBootstrap();
+            if (config.clientSendBufferBytes() > 0) {
+                // Caps what the kernel queues for a client that does not read, so that feed
+                // conflation (which starts when Netty's buffer fills) kicks in after kilobytes.
+                bootstrap.childOption(ChannelOption.SO_SNDBUF, config.clientSendBufferBytes());
+            }
+            Channel channel = bootstrap
                     .group(boss, workers)
                     .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                    .childHandler(new GatewayInitializer(config, routers, view, tokens, metrics))
+                    .childHandler(new GatewayInitializer(config, routers, feeds, view, tokens, metrics))
                     .bind(config.host(), config.port()).sync().channel();
             return new GatewayServer(boss, workers, channel, routers);
         } catch (InterruptedException | RuntimeException e) {

@@ -19,12 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import roomgate.cluster.NodeInfo;
 import roomgate.cluster.NodeView;
+import roomgate.gateway.feed.FeedStatus;
 import roomgate.protocol.admin.v1.GatewayHealth;
 import roomgate.protocol.admin.v1.NodeStatus;
+import roomgate.protocol.admin.v1.TopicStatus;
 
 /**
  * Plain HTTP on the client port, before the WebSocket upgrade: {@code GET /health} answers with the
- * live nodes as JSON; the WebSocket path is passed on to the upgrade; anything else is a 404. Removed
+ * live nodes and the feed topics (upstream subscriptions, local subscribers) as JSON; the WebSocket path is passed on to the upgrade; anything else is a 404. Removed
  * from the pipeline once a connection becomes a WebSocket.
  */
 public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -33,12 +35,14 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
     private final String websocketPath;
     private final String gatewayId;
     private final Supplier<NodeView> view;
+    private final Supplier<FeedStatus> feeds;
 
-    public HealthHandler(String websocketPath, String gatewayId, Supplier<NodeView> view) {
+    public HealthHandler(String websocketPath, String gatewayId, Supplier<NodeView> view, Supplier<FeedStatus> feeds) {
         super(false);
         this.websocketPath = websocketPath;
         this.gatewayId = gatewayId;
         this.view = view;
+        this.feeds = feeds;
     }
 
     @Override
@@ -77,6 +81,11 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
                     .setNodeId(node.nodeId())
                     .setLinkAddress(node.linkHost() + ":" + node.linkPort())
                     .setPid(node.pid()));
+        }
+        FeedStatus feedStatus = feeds.get();
+        health.setUpstreamSubscriptions(feedStatus.upstreamSubscriptions());
+        for (FeedStatus.Topic topic : feedStatus.topics()) {
+            health.addTopics(TopicStatus.newBuilder().setTopic(topic.topic()).setLocalSubscribers(topic.localSubscribers()));
         }
         return JSON.print(health);
     }

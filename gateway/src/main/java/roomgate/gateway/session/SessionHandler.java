@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.gateway.codec.DecodeFailure;
 import roomgate.gateway.codec.Delivery;
+import roomgate.gateway.feed.FeedSession;
+import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.routing.Router;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.link.RoomRequests;
@@ -26,7 +28,8 @@ import roomgate.protocol.v1.SessionStarted;
 /**
  * The last handler of a client connection: once the WebSocket handshake is done it opens a
  * {@link ClientSession}, answers pings itself, refuses floods and requests it can judge without a
- * node, and hands room requests to the router of its event loop.
+ * node, hands room requests to the router of its event loop and feed subscriptions to the
+ * connection's {@link FeedSession}.
  */
 public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** Names of the HTTP-only handlers that the session removes once the connection is a WebSocket. */
@@ -35,6 +38,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     static final int MAX_ROOM_ID_CHARS = 128;
 
     private final RouterGroup routers;
+    private final PubSubManager feeds;
     private final AtomicLong sessionIds;
     private final String gatewayId;
     private final ResumeTokens tokens;
@@ -42,13 +46,15 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final int burst;
     private ClientSession session;
     private Router router;
+    private FeedSession feedSession;
     private RateLimiter limiter;
     private long lastRateErrorNanos;
     private boolean started;
 
-    public SessionHandler(RouterGroup routers, AtomicLong sessionIds, String gatewayId, ResumeTokens tokens,
-            int ratePerSecond, int burst) {
+    public SessionHandler(RouterGroup routers, PubSubManager feeds, AtomicLong sessionIds, String gatewayId,
+            ResumeTokens tokens, int ratePerSecond, int burst) {
         this.routers = routers;
+        this.feeds = feeds;
         this.sessionIds = sessionIds;
         this.gatewayId = gatewayId;
         this.tokens = tokens;
@@ -66,6 +72,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             session = new ClientSession(sessionIds.incrementAndGet(), participantId, ctx.channel());
             router = routers.of(ctx.channel().eventLoop());
             router.register(session);
+            feedSession = feeds.openSession(session, ctx.channel());
             limiter = new RateLimiter(ratePerSecond, burst, System.nanoTime());
         }
         ctx.fireUserEventTriggered(event);
@@ -115,6 +122,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
         if (message.getBodyCase() == ClientMessage.BodyCase.RESUME) {
             resume(message.getRequestId(), message.getResume());
+            return;
+        }
+        if (message.getBodyCase() == ClientMessage.BodyCase.SUBSCRIBE) {
+            feedSession.subscribe(message.getRequestId(), message.getSubscribe().getTopicsList());
+            return;
+        }
+        if (message.getBodyCase() == ClientMessage.BodyCase.UNSUBSCRIBE) {
+            feedSession.unsubscribe(message.getRequestId(), message.getUnsubscribe().getTopicsList());
             return;
         }
         String roomId = RoomRequests.roomIdOf(message);
@@ -175,8 +190,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (session != null) {
             router.sessionClosed(session);
+            feedSession.close();
         }
         ctx.fireChannelInactive();
+    }
+
+    /** A client that reads slowly gets the newest price per topic once it catches up, not a backlog. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (feedSession != null) {
+            feedSession.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import roomgate.cluster.NodeView;
 import roomgate.gateway.codec.ClientFrameCodec;
 import roomgate.gateway.routing.RouterGroup;
+import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.session.SessionHandler;
 import roomgate.metrics.ProcessMetrics;
@@ -46,7 +47,8 @@ class ClientMetersTest {
                 RouterGroup routers = new RouterGroup(ch.eventLoop(), "gw-test", NodeView::empty, Transport.NIO, metrics);
                 ch.pipeline().addLast(new ClientTrafficMeter(metrics), new ClientFrameCodec(),
                         new ClientMessageMeter(metrics),
-                        new SessionHandler(routers, new AtomicLong(), "gw-test", new ResumeTokens(new byte[32]), 100, 100));
+                        new SessionHandler(routers, PubSubManager.instance(), new AtomicLong(), "gw-test",
+                                new ResumeTokens(new byte[32]), 100, 100));
             }
         });
         channel.pipeline().fireUserEventTriggered(

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import roomgate.cluster.NodeView;
 import roomgate.gateway.codec.ClientFrameCodec;
+import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
@@ -34,7 +35,7 @@ class SessionHandlerTest {
         channel = new EmbeddedChannel();
         RouterGroup routers = new RouterGroup(channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO);
         channel.pipeline().addLast(new ClientFrameCodec(),
-                new SessionHandler(routers, new AtomicLong(), "gw-test", TOKENS, 5, 5));
+                new SessionHandler(routers, PubSubManager.instance(), new AtomicLong(), "gw-test", TOKENS, 5, 5));
         channel.pipeline().fireUserEventTriggered(
                 new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
     }

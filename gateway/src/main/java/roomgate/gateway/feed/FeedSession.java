@@ -1,0 +1,212 @@
+package roomgate.gateway.feed;
+
+import io.netty.channel.Channel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import roomgate.cluster.FeedTopics;
+import roomgate.gateway.codec.Delivery;
+import roomgate.gateway.session.ClientSession;
+import roomgate.protocol.v1.ErrorCode;
+import roomgate.protocol.v1.ServerMessage;
+import roomgate.protocol.v1.Subscribed;
+import roomgate.protocol.v1.Unsubscribed;
+
+/**
+ * The feed side of one client connection: its topic subscriptions and their conflation slots. The
+ * session handler creates it when the WebSocket opens and calls it for {@code subscribe},
+ * {@code unsubscribe}, writability changes and the close. Confined to the connection's event loop.
+ *
+ * <p>Replies keep request order: each request makes one round trip through
+ * {@link PubSubManager}'s lifecycle thread (which subscribes upstream when needed) and is answered
+ * when it comes back. A subscription goes live at that moment, so {@code Subscribed} precedes the
+ * topic's first update and every update published after it is delivered (or, to a client that is
+ * not reading, conflated to the newest).
+ */
+public final class FeedSession {
+    /** Each subscription costs a slot here and maybe an upstream listener: a client gets this many. */
+    public static final int MAX_TOPICS_PER_SESSION = 256;
+
+    private final PubSubManager manager;
+    private final LoopFeeds loopFeeds;
+    private final ClientSession session;
+    private final Channel channel;
+    private final Map<String, TopicSlot> slots = new HashMap<>();
+    // Created when a topic first falls behind: most sessions never need it.
+    private ArrayDeque<TopicSlot> pending;
+    private boolean flushing;
+    private boolean closed;
+
+    FeedSession(PubSubManager manager, LoopFeeds loopFeeds, ClientSession session, Channel channel) {
+        this.manager = manager;
+        this.loopFeeds = loopFeeds;
+        this.session = session;
+        this.channel = channel;
+    }
+
+    public void subscribe(String requestId, List<String> requested) {
+        Set<String> topics = new LinkedHashSet<>(requested);
+        if (!valid(requestId, topics)) {
+            return;
+        }
+        int total = slots.size();
+        for (String topic : topics) {
+            total += slots.containsKey(topic) ? 0 : 1;
+        }
+        if (total > MAX_TOPICS_PER_SESSION) {
+            session.error(requestId, ErrorCode.INVALID_ARGUMENT, "", "topics: this would make " + total
+                    + " subscriptions (expected: at most " + MAX_TOPICS_PER_SESSION + " per connection)");
+            return;
+        }
+        List<TopicSlot> added = new ArrayList<>();
+        for (String topic : topics) {
+            if (!slots.containsKey(topic)) {
+                TopicSlot slot = new TopicSlot(this, topic);
+                slots.put(topic, slot);
+                added.add(slot);
+            }
+        }
+        manager.subscribe(loopFeeds, added.stream().map(TopicSlot::topic).toList(), failed -> {
+            Subscribed.Builder reply = Subscribed.newBuilder();
+            for (String topic : topics) {
+                if (!failed.contains(topic)) {
+                    reply.addTopics(topic);
+                }
+            }
+            List<String> undo = new ArrayList<>();
+            for (TopicSlot slot : added) {
+                // Still wanted? If the client unsubscribed (or hung up) meanwhile, that request
+                // has already given the subscription back.
+                if (closed || slots.get(slot.topic()) != slot) {
+                    continue;
+                }
+                if (failed.contains(slot.topic())) {
+                    slots.remove(slot.topic());
+                    undo.add(slot.topic());
+                } else {
+                    loopFeeds.add(slot);
+                }
+            }
+            if (!undo.isEmpty()) {
+                manager.unsubscribe(loopFeeds, undo, () -> { });
+            }
+            if (closed) {
+                return;
+            }
+            if (reply.getTopicsCount() > 0) {
+                session.deliver(Delivery.of(ServerMessage.newBuilder().setRequestId(requestId).setSubscribed(reply).build()));
+            }
+            if (!failed.isEmpty()) {
+                session.error(requestId, ErrorCode.INTERNAL, "", "topics " + failed + ": the gateway could not subscribe"
+                        + " to them upstream; retry later");
+            }
+        });
+    }
+
+    public void unsubscribe(String requestId, List<String> requested) {
+        Set<String> topics = new LinkedHashSet<>(requested);
+        if (!valid(requestId, topics)) {
+            return;
+        }
+        List<String> removed = new ArrayList<>();
+        for (String topic : topics) {
+            TopicSlot slot = slots.remove(topic);
+            if (slot != null) {
+                forget(slot);
+                removed.add(topic);
+            }
+        }
+        manager.unsubscribe(loopFeeds, removed, () -> {
+            if (!closed) {
+                session.deliver(Delivery.of(ServerMessage.newBuilder().setRequestId(requestId)
+                        .setUnsubscribed(Unsubscribed.newBuilder().addAllTopics(topics)).build()));
+            }
+        });
+    }
+
+    /** The channel's writability changed: once writable again, send the newest pending update per topic. */
+    public void writabilityChanged() {
+        if (closed || !channel.isWritable() || pending == null || pending.isEmpty()) {
+            return;
+        }
+        flushing = true;
+        try {
+            // In the order the topics fell behind; each slot holds one update, its topic's newest.
+            for (TopicSlot slot; (slot = pending.poll()) != null; ) {
+                slot.flushPending();
+            }
+        } finally {
+            flushing = false;
+        }
+        channel.flush();
+    }
+
+    /** The connection closed: every subscription ends. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<String> topics = new ArrayList<>(slots.keySet());
+        for (TopicSlot slot : slots.values()) {
+            forget(slot);
+        }
+        slots.clear();
+        manager.unsubscribe(loopFeeds, topics, () -> { });
+    }
+
+    /** Topics with an update waiting for the channel to become writable; at most one each. */
+    public int pendingUpdates() {
+        return pending == null ? 0 : pending.size();
+    }
+
+    public int topicCount() {
+        return slots.size();
+    }
+
+    boolean writable() {
+        return channel.isWritable();
+    }
+
+    void queuePending(TopicSlot slot) {
+        if (pending == null) {
+            pending = new ArrayDeque<>(4);
+        }
+        pending.add(slot);
+    }
+
+    void write(Delivery delivery) {
+        if (flushing) {
+            channel.write(delivery, channel.voidPromise());
+        } else {
+            channel.writeAndFlush(delivery, channel.voidPromise());
+        }
+    }
+
+    private void forget(TopicSlot slot) {
+        loopFeeds.remove(slot);
+        if (slot.hasPending()) {
+            slot.dropPending();
+            pending.remove(slot);
+        }
+    }
+
+    private boolean valid(String requestId, Set<String> topics) {
+        if (topics.isEmpty()) {
+            session.error(requestId, ErrorCode.INVALID_TOPIC, "", "topics: empty (expected: at least one topic)");
+            return false;
+        }
+        for (String topic : topics) {
+            String problem = FeedTopics.problemWith(topic);
+            if (problem != null) {
+                session.error(requestId, ErrorCode.INVALID_TOPIC, "", problem);
+                return false;
+            }
+        }
+        return true;
+    }
+}

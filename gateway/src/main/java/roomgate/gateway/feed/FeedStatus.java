@@ -1,0 +1,16 @@
+package roomgate.gateway.feed;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A snapshot of a gateway's feeds for /health: how many upstream subscriptions it holds (one per
+ * topic with local subscribers) and how many local subscriptions each topic has.
+ */
+public record FeedStatus(int upstreamSubscriptions, List<Topic> topics) {
+    public record Topic(String topic, int localSubscribers) {}
+
+    public FeedStatus {
+        topics = topics.stream().sorted(Comparator.comparing(Topic::topic)).toList();
+    }
+}

@@ -1,0 +1,117 @@
+package roomgate.gateway.feed;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import roomgate.protocol.v1.FeedUpdate;
+import roomgate.protocol.v1.ServerMessage;
+
+/**
+ * One feed topic with local subscribers: which event loops have them, and the hand-off of each
+ * upstream update to those loops — one task per loop per update, whatever the number of
+ * subscribers on it; the loop fans it out ({@link LoopFeeds}). Subscriber counts change only on
+ * {@link PubSubManager}'s lifecycle thread; updates arrive on the upstream's thread, one at a time
+ * and in order, and read the loops through one volatile array.
+ */
+final class TopicFanout {
+    private static final Logger log = LoggerFactory.getLogger(TopicFanout.class);
+    private static final LoopFeeds[] NO_LOOPS = new LoopFeeds[0];
+
+    private final String topic;
+    // Lifecycle thread only.
+    private final Map<LoopFeeds, Integer> subscribersPerLoop = new HashMap<>();
+    private UUID registration;
+    /** Bumped at every upstream subscribe and unsubscribe: tells a stale cancellation from a live one. */
+    private int generation;
+    // Written on the lifecycle thread, read anywhere.
+    private volatile LoopFeeds[] loops = NO_LOOPS;
+    private volatile int subscribers;
+    // Upstream thread only.
+    private long incarnation;
+    private long lastSequence;
+    private boolean warnedTopic;
+
+    TopicFanout(String topic) {
+        this.topic = topic;
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    int subscribers() {
+        return subscribers;
+    }
+
+    UUID registration() {
+        return registration;
+    }
+
+    void registered(UUID registration) {
+        this.registration = registration;
+    }
+
+    int nextGeneration() {
+        return ++generation;
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    /** One more (session, topic) subscription on {@code loop}. */
+    void addSubscriber(LoopFeeds loop) {
+        if (subscribersPerLoop.merge(loop, 1, Integer::sum) == 1) {
+            loops = subscribersPerLoop.keySet().toArray(NO_LOOPS);
+        }
+        subscribers++;
+    }
+
+    /** One fewer; returns how many are left on all loops. */
+    int removeSubscriber(LoopFeeds loop) {
+        Integer left = subscribersPerLoop.computeIfPresent(loop, (l, n) -> n == 1 ? null : n - 1);
+        if (left == null) {
+            loops = subscribersPerLoop.keySet().toArray(NO_LOOPS);
+        }
+        return --subscribers;
+    }
+
+    /** An update from upstream: parsed and encoded once here, then handed to each loop once. */
+    void onUpstream(byte[] payload) {
+        FeedUpdate update;
+        try {
+            update = FeedUpdate.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            log.warn("feed {}: dropped an update that is not a FeedUpdate ({} bytes)", topic, payload.length);
+            return;
+        }
+        if (!update.getTopic().equals(topic)) {
+            // The publisher wrote to the wrong reliable topic; subscribers asked for this name.
+            if (!warnedTopic) {
+                warnedTopic = true;
+                log.warn("feed {}: an update names topic '{}'; delivering it as {}", topic, update.getTopic(), topic);
+            }
+            update = update.toBuilder().setTopic(topic).build();
+        }
+        if (update.getSequence() <= lastSequence) {
+            // Sequences only go back when the publisher restarted: its updates are the newest now.
+            incarnation++;
+            log.info("feed {}: sequence went back from {} to {}; publisher restarted", topic, lastSequence,
+                    update.getSequence());
+        }
+        lastSequence = update.getSequence();
+        Update out = new Update(topic, incarnation, update.getSequence(),
+                ServerMessage.newBuilder().setFeedUpdate(update).build().toByteString());
+        for (LoopFeeds loop : loops) {
+            try {
+                loop.post(out);
+            } catch (RejectedExecutionException stopping) {
+                // The loop is shutting down with the gateway; its sessions are closing.
+            }
+        }
+    }
+}
