@@ -164,7 +164,7 @@ final class GameFixture implements AutoCloseable {
             int target = game.targetAfter(PLIES_AFTER);
             done.add(pool.submit(() -> {
                 while (game.acked().size() < target) {
-                    assertThat(game.playNext(Duration.ofSeconds(2), deadline)).as("move in %s after the fault", game.roomId).isTrue();
+                    assertThat(game.playNext(Duration.ofSeconds(2), deadline)).as("move in %s after the fault; last try: %s", game.roomId, game.lastProblem()).isTrue();
                     firstMove.putIfAbsent(game, System.nanoTime());
                 }
                 return null;

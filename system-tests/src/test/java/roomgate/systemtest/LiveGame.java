@@ -25,6 +25,8 @@ final class LiveGame {
     private final List<String> plan;
     private final List<String> acked = new ArrayList<>();
     private int attempts;
+    /** What the last failed try got: for the message of a test that gives up. */
+    private volatile String lastProblem = "";
 
     LiveGame(String roomId, RoomgateClient white, RoomgateClient black, List<String> plan) {
         this.roomId = roomId;
@@ -84,19 +86,26 @@ final class LiveGame {
                         return true;
                     }
                 }
+                lastProblem = code + ": " + answer.getError().getMessage();
                 assertThat(code).as("refusal of %s in %s: %s", uci, roomId, answer.getError().getMessage())
                         .isIn(ErrorCode.ROOM_UNAVAILABLE, ErrorCode.NOT_IN_ROOM, ErrorCode.NOT_YOUR_TURN);
             } catch (TimeoutException e) {
+                lastProblem = "no answer within " + perTry + " (try " + attempts + ")";
                 if (seenMoves(mover).size() > ply) {
                     acked.add(uci);
                     return true;
                 }
             } catch (IllegalStateException closed) {
+                lastProblem = "client: " + closed.getMessage();
                 return false;
             }
             Thread.sleep(50);
         }
         return false;
+    }
+
+    String lastProblem() {
+        return lastProblem;
     }
 
     /** The moves this client has seen in the room, in the order it saw them. */
