@@ -1,5 +1,6 @@
 package roomgate.gateway;
 
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,14 @@ public record GatewayConfig(
         int maxFrameBytes,
         int ratePerSecond,
         int rateBurst,
-        HazelcastSettings hazelcast) {
+        HazelcastSettings hazelcast,
+        Recording recording) {
 
     static final List<String> FLAGS = List.of("gateway-id", "host", "port", "io-threads", "max-frame-bytes",
-            "rate-per-second", "rate-burst");
+            "rate-per-second", "rate-burst", "record-rooms", "record-file");
+
+    /** What to record (--record-rooms, a {@code RoomPattern}) and where (--record-file); null when off. */
+    public record Recording(String roomPattern, Path file) {}
 
     public static GatewayConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -33,6 +38,18 @@ public record GatewayConfig(
                 flags.getInt("max-frame-bytes", 16 * 1024, 256, 16 * 1024 * 1024),
                 flags.getInt("rate-per-second", 100, 1, 1_000_000),
                 flags.getInt("rate-burst", 200, 1, 1_000_000),
-                HazelcastSettings.fromFlags(flags));
+                HazelcastSettings.fromFlags(flags),
+                recording(flags.get("record-rooms", null), flags.get("record-file", null)));
+    }
+
+    private static Recording recording(String rooms, String file) {
+        if (rooms == null && file == null) {
+            return null;
+        }
+        if (rooms == null || file == null || rooms.isBlank() || file.isBlank()) {
+            throw new IllegalArgumentException("--record-rooms and --record-file go together (got: --record-rooms "
+                    + rooms + ", --record-file " + file + ")");
+        }
+        return new Recording(rooms, Path.of(file));
     }
 }

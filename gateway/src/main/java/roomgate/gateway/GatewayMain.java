@@ -7,6 +7,9 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.cluster.LiveNodes;
+import roomgate.gateway.recording.FileTrafficRecorder;
+import roomgate.gateway.recording.RoomPattern;
+import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.server.GatewayServer;
 import roomgate.startup.ReadyLine;
 import roomgate.transport.Transport;
@@ -23,8 +26,12 @@ public final class GatewayMain {
 
     public static void main(String[] args) throws Exception {
         GatewayConfig config;
+        RoomPattern recordRooms = null;
         try {
             config = GatewayConfig.fromArgs(args, System.getenv());
+            if (config.recording() != null) {
+                recordRooms = RoomPattern.parse(config.recording().roomPattern());
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("roomgate-gateway: " + e.getMessage());
             System.exit(2);
@@ -34,11 +41,15 @@ public final class GatewayMain {
                 "roomgate-" + config.gatewayId(), true, Map.of()));
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
         Transport transport = Transport.best();
-        GatewayServer server = GatewayServer.start(config, transport, liveNodes::current);
+        TrafficRecorder recorder = recordRooms == null ? TrafficRecorder.OFF
+                : FileTrafficRecorder.start(recordRooms, config.recording().file(), config.gatewayId());
+        GatewayServer server = GatewayServer.start(config, transport, liveNodes::current, recorder);
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("gateway {} stopping", config.gatewayId());
             server.close();
+            // After the server: every session has ended, so the file ends with their ends.
+            recorder.close();
             hazelcast.shutdown();
         }, "shutdown"));
 

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.gateway.GatewayConfig;
 import roomgate.gateway.codec.ClientFrameCodec;
+import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.SessionHandler;
 import roomgate.cluster.NodeView;
@@ -33,11 +34,18 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final Supplier<NodeView> view;
     private final AtomicLong sessionIds = new AtomicLong();
     private final WebSocketServerProtocolConfig websocket;
+    private final TrafficRecorder recorder;
 
     public GatewayInitializer(GatewayConfig config, RouterGroup routers, Supplier<NodeView> view) {
+        this(config, routers, view, TrafficRecorder.OFF);
+    }
+
+    public GatewayInitializer(GatewayConfig config, RouterGroup routers, Supplier<NodeView> view,
+            TrafficRecorder recorder) {
         this.config = config;
         this.routers = routers;
         this.view = view;
+        this.recorder = recorder;
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(WEBSOCKET_PATH)
                 .handshakeTimeoutMillis(10_000)
@@ -58,6 +66,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
         p.addLast("frame-codec", new ClientFrameCodec());
-        p.addLast("session", new SessionHandler(routers, sessionIds, config.ratePerSecond(), config.rateBurst()));
+        p.addLast("session", new SessionHandler(routers, sessionIds, config.ratePerSecond(), config.rateBurst(),
+                recorder));
     }
 }

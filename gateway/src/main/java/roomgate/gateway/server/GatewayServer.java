@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import roomgate.cluster.NodeView;
 import roomgate.gateway.GatewayConfig;
+import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.transport.Transport;
 
@@ -29,6 +30,11 @@ public final class GatewayServer implements AutoCloseable {
 
     public static GatewayServer start(GatewayConfig config, Transport transport, Supplier<NodeView> view)
             throws InterruptedException {
+        return start(config, transport, view, TrafficRecorder.OFF);
+    }
+
+    public static GatewayServer start(GatewayConfig config, Transport transport, Supplier<NodeView> view,
+            TrafficRecorder recorder) throws InterruptedException {
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(config.ioThreads());
         try {
@@ -39,7 +45,7 @@ public final class GatewayServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                    .childHandler(new GatewayInitializer(config, routers, view))
+                    .childHandler(new GatewayInitializer(config, routers, view, recorder))
                     .bind(config.host(), config.port()).sync().channel();
             return new GatewayServer(boss, workers, channel);
         } catch (InterruptedException | RuntimeException e) {

@@ -11,6 +11,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.gateway.codec.DecodeFailure;
 import roomgate.gateway.codec.Delivery;
+import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.Router;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.link.RoomRequests;
@@ -34,16 +35,24 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final AtomicLong sessionIds;
     private final int ratePerSecond;
     private final int burst;
+    private final TrafficRecorder recorder;
     private ClientSession session;
     private Router router;
     private RateLimiter limiter;
     private long lastRateErrorNanos;
 
     public SessionHandler(RouterGroup routers, AtomicLong sessionIds, int ratePerSecond, int burst) {
+        this(routers, sessionIds, ratePerSecond, burst, TrafficRecorder.OFF);
+    }
+
+    /** With {@code recorder} told of every room request this handler routes and of the session's end. */
+    public SessionHandler(RouterGroup routers, AtomicLong sessionIds, int ratePerSecond, int burst,
+            TrafficRecorder recorder) {
         this.routers = routers;
         this.sessionIds = sessionIds;
         this.ratePerSecond = ratePerSecond;
         this.burst = burst;
+        this.recorder = recorder;
     }
 
     @Override
@@ -101,6 +110,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             session.error(message.getRequestId(), ErrorCode.INVALID_ARGUMENT, "", problem);
             return;
         }
+        // Recorded here, where the gateway accepts a request: what a replay sends is what a client did.
+        recorder.roomRequest(session.id(), roomId, message);
         router.forward(session, message, roomId);
     }
 
@@ -127,6 +138,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (session != null) {
             router.sessionClosed(session);
+            recorder.sessionEnded(session.id());
         }
         ctx.fireChannelInactive();
     }

@@ -8,11 +8,14 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import roomgate.cluster.NodeView;
 import roomgate.gateway.codec.ClientFrameCodec;
+import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
@@ -105,5 +108,40 @@ class SessionHandlerTest {
         assertThat(pongs).isBetween(5, 6);
         assertThat(limited).isEqualTo(1);
         assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void theRecorderSeesRoomRequestsItRoutesAndTheSessionEndButNotRefusals() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        TrafficRecorder recorder = new TrafficRecorder() {
+            @Override
+            public void roomRequest(long sessionId, String roomId, ClientMessage message) {
+                seen.add(sessionId + ":" + roomId + ":" + message.getBodyCase());
+            }
+
+            @Override
+            public void sessionEnded(long sessionId) {
+                seen.add(sessionId + ":end");
+            }
+
+            @Override
+            public void close() {}
+        };
+        EmbeddedChannel recorded = new EmbeddedChannel();
+        RouterGroup routers = new RouterGroup(recorded.eventLoop(), "gw-test", NodeView::empty, Transport.NIO);
+        recorded.pipeline().addLast(new ClientFrameCodec(),
+                new SessionHandler(routers, new AtomicLong(40), 100, 100, recorder));
+        recorded.pipeline().fireUserEventTriggered(
+                new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+
+        for (ClientMessage m : List.of(
+                ClientMessage.newBuilder().setPing(Ping.getDefaultInstance()).build(),
+                ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId("bad id").setGameType(GameType.CHESS)).build(),
+                ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId("r1").setGameType(GameType.CHESS)).build())) {
+            recorded.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(m.toByteArray())));
+        }
+        recorded.close();
+
+        assertThat(seen).containsExactly("41:r1:JOIN", "41:end");
     }
 }
