@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import roomgate.cluster.NodeInfo;
 import roomgate.cluster.NodeView;
-import roomgate.gateway.codec.Delivery;
 import roomgate.gateway.session.ClientSession;
 import roomgate.link.RoomRequests;
 import roomgate.protocol.link.v1.LinkFrame;
@@ -22,6 +21,7 @@ import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.transport.Transport;
+import roomgate.websocket.Delivery;
 
 /**
  * Routing and fan-out for the sessions of one event loop. It sends each room request to the node

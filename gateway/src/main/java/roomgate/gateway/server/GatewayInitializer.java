@@ -10,12 +10,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.atomic.AtomicLong;
+import roomgate.cluster.NodeView;
 import roomgate.gateway.GatewayConfig;
-import roomgate.gateway.codec.ClientFrameCodec;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.SessionHandler;
-import roomgate.cluster.NodeView;
+import roomgate.websocket.ClientFrameCodec;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +48,9 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         this.recorder = recorder;
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(WEBSOCKET_PATH)
+                // Accept /ws?room=r1 too: a client that also talks to a proxy hashing on the query
+                // (nginx's "hash $arg_room") can use one URL everywhere; the query is ignored here.
+                .checkStartsWith(true)
                 .handshakeTimeoutMillis(10_000)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(config.maxFrameBytes())

@@ -9,8 +9,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.atomic.AtomicLong;
-import roomgate.gateway.codec.DecodeFailure;
-import roomgate.gateway.codec.Delivery;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.Router;
 import roomgate.gateway.routing.RouterGroup;
@@ -19,6 +17,8 @@ import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.Pong;
 import roomgate.protocol.v1.ServerMessage;
+import roomgate.websocket.DecodeFailure;
+import roomgate.websocket.Delivery;
 
 /**
  * The last handler of a client connection: once the WebSocket handshake is done it opens a
@@ -28,8 +28,6 @@ import roomgate.protocol.v1.ServerMessage;
 public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** Names of the HTTP-only handlers that the session removes once the connection is a WebSocket. */
     public static final String HEALTH_HANDLER = "health";
-
-    static final int MAX_ROOM_ID_CHARS = 128;
 
     private final RouterGroup routers;
     private final AtomicLong sessionIds;
@@ -105,7 +103,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String roomId = RoomRequests.roomIdOf(message);
-        String problem = checkRoomId(roomId);
+        String problem = RoomRequests.checkRoomId(roomId);
         if (problem != null) {
             session.error(message.getRequestId(), ErrorCode.INVALID_ARGUMENT, "", problem);
             return;
@@ -113,25 +111,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         // Recorded here, where the gateway accepts a request: what a replay sends is what a client did.
         recorder.roomRequest(session.id(), roomId, message);
         router.forward(session, message, roomId);
-    }
-
-    /** Room IDs go into logs, metrics and recordings: keep them short and plain. */
-    static String checkRoomId(String roomId) {
-        if (roomId.isEmpty()) {
-            return "room_id: empty (expected: 1.." + MAX_ROOM_ID_CHARS + " chars of A-Z a-z 0-9 . _ : -)";
-        }
-        if (roomId.length() > MAX_ROOM_ID_CHARS) {
-            return "room_id: " + roomId.length() + " chars (expected: at most " + MAX_ROOM_ID_CHARS + ")";
-        }
-        for (int i = 0; i < roomId.length(); i++) {
-            char c = roomId.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == ':' || c == '-';
-            if (!ok) {
-                return "room_id: character '" + c + "' at " + i + " (expected: A-Z a-z 0-9 . _ : -)";
-            }
-        }
-        return null;
     }
 
     @Override

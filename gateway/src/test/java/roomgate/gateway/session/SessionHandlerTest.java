@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import roomgate.cluster.NodeView;
-import roomgate.gateway.codec.ClientFrameCodec;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.protocol.v1.ClientMessage;
@@ -24,6 +23,7 @@ import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Ping;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.transport.Transport;
+import roomgate.websocket.ClientFrameCodec;
 
 /** The session's own answers, with no node behind it: pings, bad input, floods, no live node. */
 class SessionHandlerTest {
