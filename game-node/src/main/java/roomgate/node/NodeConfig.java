@@ -16,10 +16,14 @@ public record NodeConfig(
         int ioThreads,
         int roomStripes,
         Duration idleRoomTtl,
-        HazelcastSettings hazelcast) {
+        HazelcastSettings hazelcast,
+        int wsPort) {
 
     static final List<String> FLAGS = List.of("node-id", "link-host", "link-port", "io-threads", "room-stripes",
-            "idle-room-seconds");
+            "idle-room-seconds", "ws-port");
+
+    /** {@link #wsPort()} when the direct WebSocket listener is off. */
+    public static final int WS_OFF = -1;
 
     public static NodeConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -33,7 +37,8 @@ public record NodeConfig(
                 flags.getInt("io-threads", cores, 1, 256),
                 flags.getInt("room-stripes", cores, 1, 256),
                 Duration.ofSeconds(flags.getInt("idle-room-seconds", 600, 1, 86_400)),
-                HazelcastSettings.fromFlags(flags));
+                HazelcastSettings.fromFlags(flags),
+                flags.getInt("ws-port", WS_OFF, WS_OFF, 65535));
     }
 
 }

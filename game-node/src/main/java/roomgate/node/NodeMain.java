@@ -7,6 +7,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.cluster.NodeInfo;
+import roomgate.node.direct.DirectWebSocketServer;
 import roomgate.node.link.NodeLinkServer;
 import roomgate.node.registry.RoomRegistry;
 import roomgate.startup.ReadyLine;
@@ -37,6 +38,8 @@ public final class NodeMain {
         Transport transport = Transport.best();
         NodeLinkServer links = NodeLinkServer.start(transport, config.linkHost(), config.linkPort(),
                 config.ioThreads(), registry);
+        DirectWebSocketServer direct = config.wsPort() == NodeConfig.WS_OFF ? null
+                : DirectWebSocketServer.start(transport, config.linkHost(), config.wsPort(), config.ioThreads(), registry);
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config.hazelcast().toMemberConfig(
                 "roomgate-" + config.nodeId(), false,
                 NodeInfo.attributesOf(config.nodeId(), config.linkHost(), links.port(), pid)));
@@ -44,6 +47,9 @@ public final class NodeMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("node {} stopping", config.nodeId());
             hazelcast.shutdown();
+            if (direct != null) {
+                direct.close();
+            }
             links.close();
             registry.stop();
         }, "shutdown"));
@@ -51,6 +57,9 @@ public final class NodeMain {
         Map<String, Object> ready = new LinkedHashMap<>();
         ready.put("node-id", config.nodeId());
         ready.put("link-port", links.port());
+        if (direct != null) {
+            ready.put("ws-port", direct.port());
+        }
         ready.put("hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
         ready.put("pid", pid);
         ready.put("transport", transport);
