@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** The command tree of the load tester, for {@link roomgate.loadtest.LoadtestMain}. */
 @Command(name = "roomgate-loadtest", mixinStandardHelpOptions = true,
         description = "Load tester for roomgate: plays PGN games, replays recordings, benchmarks targets.",
-        subcommands = {PlayPgnCommand.class, ReplayCommand.class, InspectCommand.class})
+        subcommands = {PlayPgnCommand.class, ReplayCommand.class, InspectCommand.class, BenchCommand.class,
+                BenchSummaryCommand.class})
 public final class Commands implements Runnable {
     @picocli.CommandLine.Spec
     CommandSpec spec;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import roomgate.protocol.v1.Joined;
 import roomgate.protocol.v1.RoomEvent;
 
@@ -25,7 +26,7 @@ public final class RoomWatch {
     }
 
     private final String roomId;
-    private final RunStats stats;
+    private final Supplier<RunStats> stats;
     private final boolean keepMoves;
     private final Map<Object, Member> members = new HashMap<>();
     private final Map<String, Long> intended = new HashMap<>();
@@ -64,6 +65,11 @@ public final class RoomWatch {
 
     /** @param keepMoves keep the UCI of every move each participant saw, for {@link #movesSeen} */
     public RoomWatch(String roomId, RunStats stats, boolean keepMoves) {
+        this(roomId, () -> stats, keepMoves);
+    }
+
+    /** With the figures to count into chosen at each count: a benchmark switches them between phases. */
+    public RoomWatch(String roomId, Supplier<RunStats> stats, boolean keepMoves) {
         this.roomId = roomId;
         this.stats = stats;
         this.keepMoves = keepMoves;
@@ -152,7 +158,7 @@ public final class RoomWatch {
             }
             long sequence = event.getSequence();
             if (sequence != member.lastSequence + 1) {
-                stats.sequenceGap();
+                stats.get().sequenceGap();
             }
             member.lastSequence = Math.max(member.lastSequence, sequence);
             if (!event.hasMoveMade()) {
@@ -207,7 +213,7 @@ public final class RoomWatch {
         if (p.arrived >= p.expected && p.intendedNanos >= 0) {
             pending.remove(sequence);
             lastCompleted = Math.max(lastCompleted, sequence);
-            stats.moveCompleted(p.lastArrivalNanos - p.intendedNanos);
+            stats.get().moveCompleted(p.lastArrivalNanos - p.intendedNanos);
         }
     }
 
