@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -38,15 +39,24 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static LocalCluster start(String testName, int nodeCount, int gatewayCount) throws Exception {
+        return start(testName, nodeCount, gatewayCount, List.of(), gateway -> List.of());
+    }
+
+    /**
+     * With extra flags for every node (e.g. {@code --ws-port 0}) and for gateway i (0-based; e.g.
+     * {@code --record-rooms}).
+     */
+    static LocalCluster start(String testName, int nodeCount, int gatewayCount, List<String> nodeArgs,
+            IntFunction<List<String>> gatewayArgs) throws Exception {
         LocalCluster cluster = new LocalCluster(Path.of("target", "system-test-logs", testName), nodeCount + gatewayCount);
         try {
-            cluster.startNode("node-1", 0).awaitReady(READY_TIMEOUT);
+            cluster.startNode("node-1", 0, nodeArgs).awaitReady(READY_TIMEOUT);
             List<ServiceProcess> started = new ArrayList<>();
             for (int i = 2; i <= nodeCount; i++) {
-                started.add(cluster.startNode("node-" + i, i - 1));
+                started.add(cluster.startNode("node-" + i, i - 1, nodeArgs));
             }
             for (int i = 1; i <= gatewayCount; i++) {
-                started.add(cluster.startGateway("gw-" + i, nodeCount + i - 1));
+                started.add(cluster.startGateway("gw-" + i, nodeCount + i - 1, gatewayArgs.apply(i - 1)));
             }
             for (ServiceProcess p : started) {
                 p.awaitReady(READY_TIMEOUT);
@@ -64,17 +74,19 @@ final class LocalCluster implements AutoCloseable {
                 "--hz-members", members, "--heartbeat-timeout-seconds", "5");
     }
 
-    private ServiceProcess startNode(String nodeId, int memberIndex) throws IOException {
+    private ServiceProcess startNode(String nodeId, int memberIndex, List<String> extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--link-port", "0"));
         args.addAll(hazelcastArgs(memberIndex));
+        args.addAll(extra);
         ServiceProcess node = ServiceProcess.start(nodeId, "roomgate.node.NodeMain", args, logDir);
         nodes.put(nodeId, node);
         return node;
     }
 
-    private ServiceProcess startGateway(String gatewayId, int memberIndex) throws IOException {
+    private ServiceProcess startGateway(String gatewayId, int memberIndex, List<String> extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("--gateway-id", gatewayId, "--port", "0", "--io-threads", "2"));
         args.addAll(hazelcastArgs(memberIndex));
+        args.addAll(extra);
         ServiceProcess gateway = ServiceProcess.start(gatewayId, "roomgate.gateway.GatewayMain", args, logDir);
         gateways.add(gateway);
         return gateway;
@@ -86,6 +98,15 @@ final class LocalCluster implements AutoCloseable {
 
     URI websocket(int gatewayIndex) {
         return URI.create("ws://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/ws");
+    }
+
+    /** A node's direct WebSocket listener (started with {@code --ws-port}). */
+    URI directWebSocket(String nodeId) {
+        return URI.create("ws://127.0.0.1:" + nodes.get(nodeId).readyFields().get("ws-port") + "/ws");
+    }
+
+    ServiceProcess gateway(int gatewayIndex) {
+        return gateways.get(gatewayIndex);
     }
 
     URI health(int gatewayIndex) {

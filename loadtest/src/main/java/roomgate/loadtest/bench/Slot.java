@@ -10,7 +10,7 @@ import roomgate.loadtest.measure.ClientDispatch;
 import roomgate.loadtest.measure.RoomDirectory;
 import roomgate.loadtest.measure.RoomWatch;
 import roomgate.loadtest.measure.RunStats;
-import roomgate.protocol.v1.ChessMove;
+import roomgate.loadtest.play.GameDriver;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.JoinRoom;
@@ -22,11 +22,9 @@ import roomgate.protocol.v1.Side;
 /**
  * One table of the benchmark: a fixed group of connections (white, black, spectators) that plays
  * game after game, each in a fresh room named after the slot's routing key, so that a proxy
- * hashing the connection URL sends all of them to the room's node. Moves are due either on a
- * fixed schedule ({@link #due}, open loop) or as soon as the mover has seen the previous move
- * (closed loop); in both, a move waits until its mover has seen the move before it, and its
- * latency counts from when it was due. Driven from the pacer thread and the clients' event loops,
- * so its methods are synchronized.
+ * hashing the connection URL sends all of them to the room's node. A {@link GameDriver} plays the
+ * current game; while the slot moves to its next room, moves that fall due wait (their latency
+ * still counts from when they were due). Synchronized: driven from the pacer and event loops.
  */
 final class Slot {
     /** A connection of this slot and its listener. */
@@ -38,16 +36,13 @@ final class Slot {
     private final Supplier<RunStats> stats;
     private final GameSource games;
     private final Supplier<String> requestIds;
-    private final ArrayDeque<Long> due = new ArrayDeque<>();
+    private final ArrayDeque<Long> dueWhileSeating = new ArrayDeque<>();
 
     private String roomPrefix;
-    private RoomWatch watch;
-    private List<String> game;
-    private int ply;
+    private GameDriver driver;
     private int generation;
     private boolean closedLoop;
-    private boolean rotating;
-    private boolean waiting;
+    private boolean seating;
     private boolean stopped = true;
 
     Slot(String key, List<Member> members, RoomDirectory rooms, Supplier<RunStats> stats, GameSource games,
@@ -60,28 +55,25 @@ final class Slot {
         this.requestIds = requestIds;
     }
 
-    String key() {
-        return key;
-    }
-
     /** Seats every member in a fresh room for phase {@code phase}; the future completes when all are seated. */
     synchronized CompletableFuture<Void> start(String phase, boolean closedLoop) {
         this.roomPrefix = key + "." + phase;
         this.closedLoop = closedLoop;
         this.generation = 0;
         this.stopped = false;
-        this.due.clear();
+        this.dueWhileSeating.clear();
         return seat();
     }
 
     private CompletableFuture<Void> seat() {
-        rotating = true;
-        waiting = false;
-        ply = 0;
-        game = games.next();
+        seating = true;
         String roomId = roomPrefix + "g" + generation;
-        watch = rooms.add(new RoomWatch(roomId, stats, false));
-        RoomWatch seated = watch;
+        RoomWatch watch = rooms.add(new RoomWatch(roomId, stats, false));
+        GameDriver next = new GameDriver(watch,
+                new GameDriver.Player(members.get(0).client(), members.get(0).dispatch().participant()),
+                new GameDriver.Player(members.get(1).client(), members.get(1).dispatch().participant()),
+                games.next(), closedLoop, stats, requestIds, this::rotate);
+        driver = next;
         List<CompletableFuture<ServerMessage>> joins = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             Member m = members.get(i);
@@ -95,18 +87,18 @@ final class Slot {
         return CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).thenRun(() -> {
             boolean allJoined = joins.stream().allMatch(f -> f.join().hasJoined());
             synchronized (this) {
-                if (watch != seated) {
+                if (driver != next) {
                     return;
                 }
-                rotating = false;
-                if (!allJoined) {
-                    stopped = true;
+                seating = false;
+                if (!allJoined || stopped) {
+                    next.stop();
                     return;
                 }
-                if (closedLoop) {
-                    due.add(System.nanoTime());
+                next.start();
+                while (!dueWhileSeating.isEmpty()) {
+                    next.due(dueWhileSeating.poll());
                 }
-                trySend();
             }
         });
     }
@@ -116,59 +108,19 @@ final class Slot {
         if (stopped) {
             return;
         }
-        due.add(intendedNanos);
-        trySend();
-    }
-
-    private void trySend() {
-        while (!stopped && !rotating && !waiting && !due.isEmpty()) {
-            Member mover = members.get(ply % 2);
-            int seen = watch.movesSeenBy(mover.dispatch().participant());
-            if (seen < ply) {
-                // Wait for the move before this one to reach the mover: sending now would be out of turn.
-                waiting = true;
-                RoomWatch current = watch;
-                watch.whenSeen(mover.dispatch().participant(), ply, () -> resume(current));
-                return;
-            }
-            long intended = due.poll();
-            String requestId = requestIds.get();
-            watch.moveSent(requestId, intended);
-            stats.get().moveSent();
-            send(mover, ClientMessage.newBuilder().setRequestId(requestId)
-                    .setMove(ChessMove.newBuilder().setRoomId(watch.roomId()).setUci(game.get(ply))).build());
-            ply++;
-            if (ply == game.size()) {
-                rotate();
-                return;
-            }
-            if (closedLoop) {
-                // The next mover moves the moment it sees this move: that moment is when it is due.
-                Member next = members.get(ply % 2);
-                waiting = true;
-                RoomWatch current = watch;
-                watch.whenSeen(next.dispatch().participant(), ply, () -> {
-                    synchronized (this) {
-                        due.add(System.nanoTime());
-                    }
-                    resume(current);
-                });
-                return;
-            }
+        if (seating) {
+            dueWhileSeating.add(intendedNanos);
+        } else {
+            driver.due(intendedNanos);
         }
     }
 
-    private synchronized void resume(RoomWatch from) {
-        if (watch != from) {
+    /** The game's last move is out: everyone leaves and the slot starts the next game in a new room. */
+    private synchronized void rotate() {
+        if (stopped) {
             return;
         }
-        waiting = false;
-        trySend();
-    }
-
-    /** The game is over: everyone leaves and the slot starts the next game in a new room. */
-    private void rotate() {
-        String old = watch.roomId();
+        String old = driver.watch().roomId();
         for (Member m : members) {
             send(m, ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId(old)).build());
         }
@@ -180,22 +132,26 @@ final class Slot {
     /** No more moves; whatever is due is dropped. */
     synchronized void stop() {
         stopped = true;
-        due.clear();
+        dueWhileSeating.clear();
+        if (driver != null) {
+            driver.stop();
+        }
     }
 
     /** Moves still on their way to some participant. */
     synchronized int incompleteMoves() {
-        return watch == null ? 0 : watch.incompleteMoves();
+        return driver == null ? 0 : driver.watch().incompleteMoves();
     }
 
     /** Everyone leaves the current room, so that nodes can drop it. */
     synchronized void leave() {
-        if (watch != null) {
+        if (driver != null) {
+            String room = driver.watch().roomId();
             for (Member m : members) {
-                send(m, ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId(watch.roomId())).build());
+                send(m, ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId(room)).build());
             }
-            rooms.remove(watch.roomId());
-            watch = null;
+            rooms.remove(room);
+            driver = null;
         }
     }
 

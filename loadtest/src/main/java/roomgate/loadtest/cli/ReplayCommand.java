@@ -42,8 +42,8 @@ final class ReplayCommand implements Callable<Integer> {
             description = "after the last send, wait at most this long for moves in flight (default: ${DEFAULT-VALUE})")
     int settleSeconds;
 
-    @Option(names = "--causal-wait-ms", defaultValue = "5000",
-            description = "a move waits at most this long for its sender to see the moves it answered; 0: send strictly on time (default: ${DEFAULT-VALUE})")
+    @Option(names = "--causal-wait-ms", defaultValue = "10000",
+            description = "a request waits at most this long for the answer to its room's previous request; 0: send strictly on time (default: ${DEFAULT-VALUE})")
     long causalWaitMs;
 
     @Option(names = "--room-prefix", description = "copy k of room R is PREFIX.k.R (default: rp-RANDOM)")

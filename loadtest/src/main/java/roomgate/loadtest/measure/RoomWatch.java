@@ -222,6 +222,15 @@ public final class RoomWatch {
         return pending.size();
     }
 
+    /** The moves still incomplete, for a report: "seq N: A of E participants, sent at known|unknown". */
+    public synchronized List<String> describeIncomplete(int max) {
+        List<String> out = new ArrayList<>();
+        pending.entrySet().stream().sorted(Map.Entry.comparingByKey()).limit(max).forEach(e -> out.add(
+                "seq " + e.getKey() + ": " + e.getValue().arrived + " of " + e.getValue().expected + " participants"
+                        + (e.getValue().intendedNanos < 0 ? ", its sender's copy not seen" : "")));
+        return out;
+    }
+
     /** The UCI moves each participant saw, in order (needs {@code keepMoves}). */
     public synchronized Map<Object, List<String>> movesSeen() {
         Map<Object, List<String>> seen = new HashMap<>();

@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.client.RoomgateClient;
 import roomgate.loadtest.measure.ClientDispatch;
@@ -20,9 +19,9 @@ import roomgate.loadtest.measure.RoomWatch;
 import roomgate.loadtest.measure.RunStats;
 import roomgate.loadtest.net.Connections;
 import roomgate.loadtest.net.Target;
+import roomgate.loadtest.play.GameDriver;
 import roomgate.loadtest.report.LatencySummary;
 import roomgate.loadtest.report.Report;
-import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.JoinRoom;
@@ -34,7 +33,8 @@ import roomgate.protocol.v1.Side;
  * Plays real games: each game is a room with a white and a black player and some spectators, each
  * its own connection. With a pace, ply i of every game is due {@code i x pace} after the start
  * (open loop: sent when due, latency measured from when it was due); with pace 0 a player moves as
- * soon as it has seen the previous move (closed loop). At the end every participant must have seen
+ * soon as it has seen the previous move (closed loop); either way a move waits for its mover to
+ * have seen the move before it ({@link GameDriver}). At the end every participant must have seen
  * every move of its game, in order.
  */
 public final class PgnPlay {
@@ -70,10 +70,15 @@ public final class PgnPlay {
                     stats.clients(), settings.target());
             long start = System.nanoTime();
             for (Table table : tables) {
+                GameDriver driver = new GameDriver(table.watch(),
+                        new GameDriver.Player(table.clients().get(0), table.dispatch().get(0).participant()),
+                        new GameDriver.Player(table.clients().get(1), table.dispatch().get(1).participant()),
+                        table.game().uci(), settings.pace().isZero(), () -> stats,
+                        () -> "m-" + requestIds.incrementAndGet(), () -> { });
                 if (settings.pace().isZero()) {
-                    playClosedLoop(table);
+                    driver.start();
                 } else {
-                    scheduleOpenLoop(table, pacer, start);
+                    scheduleOpenLoop(driver, table.game().uci().size(), pacer, start);
                 }
             }
             long deadline = System.nanoTime() + settings.timeout().toNanos();
@@ -126,42 +131,12 @@ public final class PgnPlay {
         return new Table(roomId, game, watch, clients, dispatch);
     }
 
-    private void scheduleOpenLoop(Table table, ScheduledExecutorService pacer, long start) {
-        List<String> uci = table.game().uci();
+    private void scheduleOpenLoop(GameDriver driver, int plies, ScheduledExecutorService pacer, long start) {
         long paceNanos = settings.pace().toNanos();
-        for (int ply = 0; ply < uci.size(); ply++) {
+        for (int ply = 0; ply < plies; ply++) {
             long due = start + (ply + 1) * paceNanos;
-            int p = ply;
-            pacer.schedule(() -> move(table, p, due), due - System.nanoTime(), TimeUnit.NANOSECONDS);
+            pacer.schedule(() -> driver.due(due), due - System.nanoTime(), TimeUnit.NANOSECONDS);
         }
-    }
-
-    private void playClosedLoop(Table table) {
-        int plies = table.game().uci().size();
-        Object white = table.dispatch().get(0).participant();
-        Object black = table.dispatch().get(1).participant();
-        // Each move reaches the next mover once, in order: counting those arrivals numbers the plies.
-        AtomicInteger nextPly = new AtomicInteger(1);
-        table.watch().setListener((participant, event, now) -> {
-            Object next = event.getMoveMade().getSide() == Side.WHITE ? black : white;
-            if (participant == next) {
-                int ply = nextPly.getAndIncrement();
-                if (ply < plies) {
-                    move(table, ply, now);
-                }
-            }
-        });
-        move(table, 0, System.nanoTime());
-    }
-
-    private void move(Table table, int ply, long intendedNanos) {
-        RoomgateClient mover = table.clients().get(ply % 2);
-        String requestId = "m-" + requestIds.incrementAndGet();
-        table.watch().moveSent(requestId, intendedNanos);
-        stats.moveSent();
-        send(mover, ClientMessage.newBuilder().setRequestId(requestId)
-                .setMove(ChessMove.newBuilder().setRoomId(table.roomId()).setUci(table.game().uci().get(ply)))
-                .build());
     }
 
     private void send(RoomgateClient client, ClientMessage message) {

@@ -1,7 +1,6 @@
 package roomgate.loadtest.replay;
 
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import roomgate.chess.ChessGame;
@@ -99,20 +98,8 @@ public final class ExpectedOutcomes {
         }
     }
 
-    /**
-     * What the recording implies: the final state of every chess room (by recorded room ID, in
-     * order of first appearance), and for every recorded move the number of moves already on its
-     * room's board when it was sent — what its sender had seen, so a replay can keep it behind them.
-     */
-    public record Derivation(Map<String, ChessOutcome> outcomes, Map<RecordedTraffic.Entry, Integer> movesBefore) {}
-
     /** The final state of every recorded chess room, by recorded room ID, in order of first appearance. */
     public static Map<String, ChessOutcome> derive(RecordedTraffic traffic) {
-        return derivation(traffic).outcomes();
-    }
-
-    public static Derivation derivation(RecordedTraffic traffic) {
-        Map<RecordedTraffic.Entry, Integer> movesBefore = new IdentityHashMap<>();
         Map<String, Model> rooms = new LinkedHashMap<>();
         Map<String, Boolean> isChess = new HashMap<>();
         for (RecordedTraffic.Entry e : traffic.entries()) {
@@ -143,16 +130,13 @@ public final class ExpectedOutcomes {
             switch (message.getBodyCase()) {
                 case JOIN -> model.join(who, message.getJoin());
                 case LEAVE -> model.leave(who);
-                case MOVE -> {
-                    movesBefore.put(e, model.game.uciMoves().size());
-                    model.move(who, message.getMove().getUci());
-                }
+                case MOVE -> model.move(who, message.getMove().getUci());
                 default -> {
                 }
             }
         }
         Map<String, ChessOutcome> outcomes = new LinkedHashMap<>();
         rooms.forEach((roomId, model) -> outcomes.put(roomId, model.outcome()));
-        return new Derivation(outcomes, movesBefore);
+        return outcomes;
     }
 }

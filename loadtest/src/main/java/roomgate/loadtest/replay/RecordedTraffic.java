@@ -28,8 +28,8 @@ public final class RecordedTraffic {
         }
     }
 
-    /** One entry on the common timeline. */
-    public record Entry(long offsetMicros, ClientKey client, RecordEntry record) {}
+    /** One entry on the common timeline; {@code index} is its place in {@link #entries()}. */
+    public record Entry(int index, long offsetMicros, ClientKey client, RecordEntry record) {}
 
     private final List<Entry> entries;
     private final Set<String> rooms;
@@ -72,15 +72,19 @@ public final class RecordedTraffic {
             }
         }
         long earliest = headers.stream().mapToLong(RecordingHeader::getStartedAtUnixMs).min().orElse(0);
-        List<Entry> entries = new ArrayList<>();
+        List<Entry> unordered = new ArrayList<>();
         for (int f = 0; f < perFile.size(); f++) {
             long shift = (headers.get(f).getStartedAtUnixMs() - earliest) * 1_000;
             for (RecordEntry e : perFile.get(f)) {
-                entries.add(new Entry(shift + e.getOffsetMicros(), new ClientKey(f, e.getSessionId()), e));
+                unordered.add(new Entry(-1, shift + e.getOffsetMicros(), new ClientKey(f, e.getSessionId()), e));
             }
         }
         // Stable: entries of one file keep their written order at equal times.
-        entries.sort(Comparator.comparingLong(Entry::offsetMicros));
+        unordered.sort(Comparator.comparingLong(Entry::offsetMicros));
+        List<Entry> entries = new ArrayList<>(unordered.size());
+        for (Entry e : unordered) {
+            entries.add(new Entry(entries.size(), e.offsetMicros(), e.client(), e.record()));
+        }
         Set<String> rooms = new LinkedHashSet<>();
         Map<ClientKey, List<Entry>> byClient = new LinkedHashMap<>();
         for (Entry e : entries) {

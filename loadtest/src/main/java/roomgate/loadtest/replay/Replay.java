@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +38,8 @@ import roomgate.protocol.v1.ServerMessage;
  * its recorded messages at its recorded times divided by the speed factor. Sends are due at fixed
  * times whatever the answers (open loop), and move latency counts from the due time, so a slow
  * target cannot hide its stalls (no coordinated omission). One exception keeps games intact: a
- * move is not sent before its sender has seen the moves that were on the board when it was
- * recorded (bounded by {@code causalWait}; zero turns this off). At the end an observer joins each copy
+ * room's requests go out in recorded order, each after the room's previous request was answered
+ * (bounded by {@code causalWait}; zero turns this off). At the end an observer joins each copy
  * as a spectator and its chess state must equal the recorded room's, as {@link ExpectedOutcomes}
  * derives it.
  */
@@ -55,7 +56,13 @@ public final class Replay {
     private final AtomicLong requestIds = new AtomicLong();
     private final AtomicInteger unsupported = new AtomicInteger();
     private final AtomicInteger causalTimeouts = new AtomicInteger();
-    private ExpectedOutcomes.Derivation derivation;
+    private final List<String> unanswered = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Per copy and recorded entry: completes when that request was answered (or will never be). */
+    private final Map<Long, CompletableFuture<Void>> answered = new ConcurrentHashMap<>();
+    /** For each recorded entry, the entry before it in the same room, or -1. */
+    private int[] previousInRoom;
+    /** For each session end: the latest entry before it in every room its client had used. */
+    private final Map<Integer, List<Integer>> beforeEnd = new HashMap<>();
 
     /** One recorded client in one copy: its connection and its place in its script. */
     private final class Player {
@@ -63,6 +70,7 @@ public final class Replay {
         final List<RecordedTraffic.Entry> script;
         final String name;
         RoomgateClient client;
+        ClientDispatch dispatch;
         int next;
 
         Player(int copy, RecordedTraffic.ClientKey key, List<RecordedTraffic.Entry> script) {
@@ -84,8 +92,8 @@ public final class Replay {
 
     public Report run() throws Exception {
         RecordedTraffic traffic = settings.traffic();
-        derivation = ExpectedOutcomes.derivation(traffic);
-        Map<String, ChessOutcome> expected = derivation.outcomes();
+        Map<String, ChessOutcome> expected = ExpectedOutcomes.derive(traffic);
+        previousInRoom = previousInRoom(traffic);
         for (int copy = 0; copy < settings.copies(); copy++) {
             for (String room : traffic.rooms()) {
                 rooms.add(new RoomWatch(copyRoom(copy, room), stats, false));
@@ -104,8 +112,8 @@ public final class Replay {
             for (Player p : players) {
                 String firstRoom = p.script.stream().map(e -> e.record().getRoomId()).filter(r -> !r.isEmpty())
                         .findFirst().orElse("none");
-                p.client = connections.open(settings.target().uriFor(copyRoom(p.copy, firstRoom)),
-                        new ClientDispatch(p, rooms, () -> stats));
+                p.dispatch = new ClientDispatch(p, rooms, () -> stats);
+                p.client = connections.open(settings.target().uriFor(copyRoom(p.copy, firstRoom)), p.dispatch);
                 stats.clientConnected();
             }
             out.printf("replay: %d rooms x %d copies, %d clients, %d entries over %.1fs recorded, speed %.2f, to %s%n",
@@ -159,25 +167,36 @@ public final class Replay {
                 perform(p, entry, due);
                 scheduleNext(p, pacer, start, running, allDone);
             };
-            Integer movesBefore = derivation.movesBefore().get(entry);
-            if (movesBefore == null || settings.causalWait().isZero()) {
+            int previous = previousInRoom[entry.index()];
+            // A hang-up waits until its rooms have got as far as when it was recorded (everything
+            // before it answered): closing earlier would leave the room before moves it saw, or drop
+            // the answer to its own last request.
+            CompletableFuture<Void> before = entry.record().hasSessionEnded() ? allAnswered(p.copy, entry)
+                    : previous >= 0 ? answer(p.copy, previous) : null;
+            if (before == null || settings.causalWait().isZero()) {
                 send.run();
                 return;
             }
-            // A move answers the moves its sender had seen: keep it behind them, as the recorded client
-            // was, or a faster replay reorders the players and the game diverges. Bounded, so that a
-            // copy that already diverged cannot stall its client; the wait counts in the latency.
-            AtomicBoolean sent = new AtomicBoolean();
+            // A room's requests go out in recorded order: each waits until the room's previous request
+            // was answered, as it was when recorded (a join before the moves, a leave before the next
+            // join). Otherwise two clients racing on separate connections could swap seats or turns and
+            // the copy would diverge. Bounded, so one lost answer cannot stall the copy; the wait counts
+            // in the latency, which runs from the due time.
+            AtomicBoolean gate = new AtomicBoolean();
             Runnable once = () -> {
-                if (sent.compareAndSet(false, true)) {
+                if (gate.compareAndSet(false, true)) {
                     send.run();
                 }
             };
-            rooms.get(copyRoom(p.copy, entry.record().getRoomId())).whenSeen(p, movesBefore, once);
-            if (!sent.get()) {
+            before.thenRun(once);
+            if (!gate.get()) {
                 pacer.schedule(() -> {
-                    if (!sent.get()) {
-                        causalTimeouts.incrementAndGet();
+                    if (!gate.get()) {
+                        if (causalTimeouts.incrementAndGet() <= 10) {
+                            unanswered.add("copy " + p.copy + ": " + (previous >= 0
+                                    ? describe(settings.traffic().entries().get(previous)) : "rooms of " + p)
+                                    + " (holding up " + describe(entry) + ")");
+                        }
                         once.run();
                     }
                 }, settings.causalWait().toNanos(), TimeUnit.NANOSECONDS);
@@ -185,11 +204,48 @@ public final class Replay {
         }, due - System.nanoTime(), TimeUnit.NANOSECONDS);
     }
 
+    private CompletableFuture<Void> answer(int copy, int entry) {
+        return answered.computeIfAbsent((long) copy * previousInRoom.length + entry, k -> new CompletableFuture<>());
+    }
+
+    private static String describe(RecordedTraffic.Entry e) {
+        return "entry " + e.index() + " at " + e.offsetMicros() / 1000 + "ms from client " + e.client() + " in "
+                + e.record().getRoomId() + ": " + (e.record().hasMessage() ? e.record().getMessage().getBodyCase() : "end");
+    }
+
+    private CompletableFuture<Void> allAnswered(int copy, RecordedTraffic.Entry end) {
+        List<Integer> entries = beforeEnd.getOrDefault(end.index(), List.of());
+        return CompletableFuture.allOf(entries.stream().map(i -> answer(copy, i)).toArray(CompletableFuture[]::new));
+    }
+
+    private int[] previousInRoom(RecordedTraffic traffic) {
+        int[] previous = new int[traffic.entries().size()];
+        Map<String, Integer> last = new HashMap<>();
+        Map<RecordedTraffic.ClientKey, java.util.Set<String>> roomsOf = new HashMap<>();
+        for (RecordedTraffic.Entry e : traffic.entries()) {
+            String room = e.record().getRoomId();
+            if (e.record().hasSessionEnded()) {
+                previous[e.index()] = -1;
+                beforeEnd.put(e.index(), roomsOf.getOrDefault(e.client(), java.util.Set.of()).stream()
+                        .map(last::get).toList());
+                continue;
+            }
+            previous[e.index()] = room.isEmpty() ? -1 : last.getOrDefault(room, -1);
+            if (!room.isEmpty()) {
+                last.put(room, e.index());
+                roomsOf.computeIfAbsent(e.client(), c -> new java.util.HashSet<>()).add(room);
+            }
+        }
+        return previous;
+    }
+
     private void perform(Player p, RecordedTraffic.Entry entry, long due) {
+        CompletableFuture<Void> done = answer(p.copy, entry.index());
         if (entry.record().hasSessionEnded()) {
             // The recorded client hung up: so does its copy, which frees its seats the same way. Off the
             // pacer thread: a close waits for the server's answer, and other sends are due meanwhile.
             CompletableFuture.runAsync(p.client::close);
+            done.complete(null);
             return;
         }
         String room = copyRoom(p.copy, entry.record().getRoomId());
@@ -197,11 +253,12 @@ public final class Replay {
         ClientMessage message = MessageRewriter.retarget(entry.record().getMessage(), room, requestId);
         if (message == null) {
             unsupported.incrementAndGet();
+            done.complete(null);
             return;
         }
+        p.dispatch.expect(requestId).thenRun(() -> done.complete(null));
         if (message.hasMove()) {
-            RoomWatch watch = rooms.get(room);
-            watch.moveSent(requestId, due);
+            rooms.get(room).moveSent(requestId, due);
             stats.moveSent();
         }
         stats.sent();
@@ -281,11 +338,13 @@ public final class Replay {
                 .put("messagesReceived", stats.messagesReceived())
                 .put("messagesSkippedNoRoom", unsupported.get())
                 .put("causalWaitMs", settings.causalWait().toMillis())
-                .put("movesSentAfterCausalWaitTimedOut", causalTimeouts.get())
+                .put("requestsSentAfterCausalWaitTimedOut", causalTimeouts.get())
+                .put("unansweredRequests", List.copyOf(unanswered))
                 .put("movesSent", stats.movesSent())
                 .put("movesSeenByAll", stats.movesCompleted())
                 .put("errors", stats.errors())
                 .put("sequenceGaps", stats.sequenceGaps())
+                .put("movesNotSeenByAllByRoom", incompleteByRoom())
                 .put("chessRoomCopiesChecked", matched + mismatched)
                 .put("chessRoomCopiesMatched", matched)
                 .put("chessRoomCopiesMismatched", mismatched)
@@ -294,6 +353,16 @@ public final class Replay {
                 .put("expectedOutcomes", outcomes(expected));
         report.latency("moves", LatencySummary.of(stats.cumulativeLatency()));
         return report;
+    }
+
+    private Map<String, Object> incompleteByRoom() {
+        Map<String, Object> incomplete = new java.util.TreeMap<>();
+        for (RoomWatch watch : rooms.all()) {
+            if (watch.incompleteMoves() > 0) {
+                incomplete.put(watch.roomId(), watch.incompleteMoves() + " " + watch.describeIncomplete(3));
+            }
+        }
+        return incomplete;
     }
 
     private static Map<String, Object> outcomes(Map<String, ChessOutcome> expected) {
