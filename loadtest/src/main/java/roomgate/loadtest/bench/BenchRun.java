@@ -25,10 +25,10 @@ import roomgate.loadtest.report.Report;
 
 /**
  * One benchmark pass against one target: {@code clients} connections in {@code rooms} slots
- * (two players each, the rest spectators spread over the slots) play real games through these
- * phases, each with a warm-up and a measured window: open-loop moves at each fixed rate, closed
- * loop (as fast as the target lets), and a fan-out room (two players and many spectators); then
- * idle connections are opened to measure memory per connection. During each window it reads the
+ * (two players each, the rest spectators spread over the slots) play real games. First idle
+ * connections are opened to measure memory per connection; then these phases run, each with a
+ * warm-up and a measured window: open-loop moves at each fixed rate, closed loop (as fast as the
+ * target lets), and a fan-out room (two players and many spectators on connections of its own). During each window it reads the
  * CPU time of the routing process(es) and of the nodes, to give CPU per message.
  */
 public final class BenchRun {
@@ -67,8 +67,13 @@ public final class BenchRun {
         GameSource games = new GameSource(settings.games(), 0);
         try (Connections connections = new Connections(settings.ioThreads(), settings.encoding());
                 ProgressPrinter progress = new ProgressPrinter("bench " + settings.name(), () -> stats, out, 2000)) {
-            List<Slot.Member> members = connect(connections, tag);
+            List<Slot.Member> members = connect(connections, settings.clients(), i -> slotKey(tag, slotOf(i)));
             List<Slot> slots = slots(members, tag, games);
+            // Memory first, while the target holds only the idle base clients: a measurement after the
+            // load would count whatever the load left queued.
+            if (settings.idleConnections() > 0) {
+                report.put("idle", idle(tag));
+            }
             Map<String, Object> phases = new LinkedHashMap<>();
             for (int rate : settings.rates()) {
                 String name = "open-" + rate;
@@ -78,19 +83,9 @@ public final class BenchRun {
                 phases.put("closed", phase("closed", slots, true, 0, report));
             }
             if (settings.fanoutSpectators() > 0) {
-                int size = Math.min(members.size(), settings.fanoutSpectators() + 2);
-                Slot fan = new Slot("fan-" + tag, members.subList(0, size), directory, () -> stats,
-                        new GameSource(List.of(new PgnGames.Game("longest", games.longest())), 0), this::requestId);
-                String name = "fanout-" + (size - 2);
-                phases.put(name, phase(name, List.of(fan), false, settings.fanoutRate(), report));
+                phases.put("fanout-" + settings.fanoutSpectators(), fanout(tag, games, report));
             }
             report.put("phases", phases);
-            if (settings.idleConnections() > 0) {
-                report.put("idle", idle(connections, tag));
-            }
-            for (Slot s : slots) {
-                s.leave();
-            }
         } finally {
             pacer.shutdownNow();
         }
@@ -101,14 +96,15 @@ public final class BenchRun {
         return "b" + requestIds.incrementAndGet();
     }
 
-    private List<Slot.Member> connect(Connections connections, String tag) throws Exception {
+    private List<Slot.Member> connect(Connections connections, int count, java.util.function.IntFunction<String> routingKey)
+            throws Exception {
         List<ClientDispatch> dispatch = new ArrayList<>();
-        for (int i = 0; i < settings.clients(); i++) {
-            dispatch.add(new ClientDispatch("c" + i, directory, () -> stats));
+        for (int i = 0; i < count; i++) {
+            dispatch.add(new ClientDispatch(routingKey.apply(i) + "/" + i, directory, () -> stats));
         }
         long start = System.nanoTime();
-        List<RoomgateClient> clients = connections.openAll(settings.clients(),
-                i -> settings.target().uriFor(slotKey(tag, slotOf(i))), dispatch::get);
+        List<RoomgateClient> clients = connections.openAll(count,
+                i -> settings.target().uriFor(routingKey.apply(i)), dispatch::get);
         out.printf("bench %s: %d clients connected in %.1fs%n", settings.name(), clients.size(), (System.nanoTime() - start) / 1e9);
         List<Slot.Member> members = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++) {
@@ -214,6 +210,41 @@ public final class BenchRun {
         return f;
     }
 
+    /**
+     * The fan-out room: two players and many spectators on connections of their own, all opened
+     * with the room's key, since a proxy that routes connections can put a room's clients together
+     * only if they ask for it in the URL. They leave and close after the phase, and the run waits
+     * for the target to go quiet: every leave is announced to everyone still there.
+     */
+    private Map<String, Object> fanout(String tag, GameSource games, Report report) throws Exception {
+        String key = "fan-" + tag;
+        int size = settings.fanoutSpectators() + 2;
+        try (Connections fanConnections = new Connections(settings.ioThreads(), settings.encoding())) {
+            List<Slot.Member> fans = connect(fanConnections, size, i -> key);
+            Slot fan = new Slot(key, fans, directory, () -> stats,
+                    new GameSource(List.of(new PgnGames.Game("longest", games.longest())), 0), this::requestId);
+            Map<String, Object> figures = phase("fanout-" + settings.fanoutSpectators(), List.of(fan), false,
+                    settings.fanoutRate(), report);
+            // The phase ended with everyone leaving; let those announcements drain before closing.
+            awaitQuiet();
+            return figures;
+        }
+    }
+
+    /** Waits (at most 20 s) until no message has arrived for half a second. */
+    private void awaitQuiet() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            long now = stats.messagesReceived();
+            if (now == last) {
+                return;
+            }
+            last = now;
+            Thread.sleep(500);
+        }
+    }
+
     private java.util.concurrent.ScheduledFuture<?> schedulePeriodic(Slot slot, long first, long period) {
         // Each tick carries its own intended time, first + k x period, whenever the pacer gets to run it.
         AtomicLong k = new AtomicLong();
@@ -221,27 +252,37 @@ public final class BenchRun {
                 Math.max(0, first - System.nanoTime()), period, TimeUnit.NANOSECONDS);
     }
 
-    /** Opens idle connections (no room) and measures what each costs the process(es) that hold them. */
-    private Map<String, Object> idle(Connections connections, String tag) throws Exception {
+    /**
+     * Opens idle connections (handshake done, no room) on a client group of their own, measures
+     * what each costs the process(es) that hold them (heap after a full GC, resident memory), then
+     * closes them again.
+     */
+    private Map<String, Object> idle(String tag) throws Exception {
         Map<String, Object> f = new LinkedHashMap<>();
+        List<Long> rssPids = settings.routingPids().isEmpty() ? settings.nodePids() : settings.routingPids();
+        heap();
+        Thread.sleep(500);
         long heap0 = heap();
-        long rss0 = ProcessProbe.rssBytes(settings.routingPids().isEmpty() ? settings.nodePids() : settings.routingPids());
+        long rss0 = ProcessProbe.rssBytes(rssPids);
         RunStats ignored = new RunStats();
         int n = settings.idleConnections();
-        long start = System.nanoTime();
-        connections.openAll(n, i -> settings.target().uriFor("idle-" + tag + "-" + i),
-                i -> new ClientDispatch("idle" + i, new RoomDirectory(), () -> ignored));
-        out.printf("bench %s: %d idle connections opened in %.1fs%n", settings.name(), n, (System.nanoTime() - start) / 1e9);
+        try (Connections idle = new Connections(settings.ioThreads(), settings.encoding())) {
+            long start = System.nanoTime();
+            idle.openAll(n, i -> settings.target().uriFor("idle-" + tag + "-" + i),
+                    i -> new ClientDispatch("idle" + i, new RoomDirectory(), () -> ignored));
+            out.printf("bench %s: %d idle connections opened in %.1fs%n", settings.name(), n, (System.nanoTime() - start) / 1e9);
+            Thread.sleep(1000);
+            long heap1 = heap();
+            long rss1 = ProcessProbe.rssBytes(rssPids);
+            f.put("connections", n);
+            f.put("heapBytesPerConnection", settings.heapPids().isEmpty() ? null : (heap1 - heap0) / n);
+            f.put("rssBytesPerConnection", (rss1 - rss0) / n);
+            f.put("heapMeasuredIn", settings.heapPids());
+            f.put("rssMeasuredIn", rssPids);
+            out.printf("bench %s: idle heap/conn=%s B rss/conn=%d B%n", settings.name(), f.get("heapBytesPerConnection"),
+                    (rss1 - rss0) / n);
+        }
         Thread.sleep(1000);
-        long heap1 = heap();
-        long rss1 = ProcessProbe.rssBytes(settings.routingPids().isEmpty() ? settings.nodePids() : settings.routingPids());
-        f.put("connections", n);
-        f.put("heapBytesPerConnection", settings.heapPids().isEmpty() ? null : (heap1 - heap0) / n);
-        f.put("rssBytesPerConnection", (rss1 - rss0) / n);
-        f.put("heapMeasuredIn", settings.heapPids());
-        f.put("rssMeasuredIn", settings.routingPids().isEmpty() ? settings.nodePids() : settings.routingPids());
-        out.printf("bench %s: idle heap/conn=%s B rss/conn=%d B%n", settings.name(), f.get("heapBytesPerConnection"),
-                (rss1 - rss0) / n);
         return f;
     }
 
