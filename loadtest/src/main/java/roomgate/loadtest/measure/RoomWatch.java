@@ -20,18 +20,12 @@ import roomgate.protocol.v1.RoomEvent;
  * work per call is a few map operations.
  */
 public final class RoomWatch {
-    /** Told about every move event each participant receives (the closed-loop driver moves on it). */
-    public interface MoveListener {
-        void moveSeen(Object participant, RoomEvent event, long nowNanos);
-    }
-
     private final String roomId;
     private final Supplier<RunStats> stats;
     private final boolean keepMoves;
     private final Map<Object, Member> members = new HashMap<>();
     private final Map<String, Long> intended = new HashMap<>();
     private final Map<Long, Pending> pending = new HashMap<>();
-    private volatile MoveListener listener;
     private long lastCompleted;
 
     private static final class Member {
@@ -77,10 +71,6 @@ public final class RoomWatch {
 
     public String roomId() {
         return roomId;
-    }
-
-    public void setListener(MoveListener listener) {
-        this.listener = listener;
     }
 
     /** A move request is about to go out; {@code intendedNanos} is when the schedule wanted it sent. */
@@ -144,10 +134,6 @@ public final class RoomWatch {
         }
     }
 
-    public synchronized int memberCount() {
-        return members.size();
-    }
-
     /** An event of this room reached {@code participant}; {@code requestId} is set on the sender's copy. */
     public void event(Object participant, RoomEvent event, String requestId, long nowNanos) {
         List<Waiter> ready = null;
@@ -181,10 +167,6 @@ public final class RoomWatch {
             track(sequence, requestId, nowNanos);
         }
         runAll(ready);
-        MoveListener l = listener;
-        if (l != null) {
-            l.moveSeen(participant, event, nowNanos);
-        }
     }
 
     private void track(long sequence, String requestId, long nowNanos) {

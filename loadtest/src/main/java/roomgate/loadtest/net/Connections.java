@@ -96,14 +96,4 @@ public final class Connections implements AutoCloseable {
     public void close() {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
-
-    /** Closes every client with a closing handshake (status 1000), a few at a time. */
-    public void closeClients() {
-        List<RoomgateClient> all;
-        synchronized (open) {
-            all = new ArrayList<>(open);
-            open.clear();
-        }
-        all.parallelStream().forEach(RoomgateClient::close);
-    }
 }

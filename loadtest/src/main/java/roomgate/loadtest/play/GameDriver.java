@@ -95,10 +95,6 @@ public final class GameDriver {
         due.clear();
     }
 
-    public synchronized boolean finished() {
-        return ply >= moves.size();
-    }
-
     public RoomWatch watch() {
         return watch;
     }
