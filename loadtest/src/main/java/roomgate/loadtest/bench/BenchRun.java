@@ -142,7 +142,8 @@ public final class BenchRun {
     private Map<String, Object> phase(String name, List<Slot> slots, boolean closed, int rate, Report report)
             throws Exception {
         String phaseTag = "p" + (++phaseCount);
-        stats = new RunStats();
+        int clients = slots.stream().mapToInt(Slot::size).sum();
+        stats = phaseStats(slots.size(), clients);
         List<CompletableFuture<Void>> seated = new ArrayList<>();
         for (Slot s : slots) {
             seated.add(s.start(phaseTag, closed));
@@ -163,13 +164,13 @@ public final class BenchRun {
         }
         long windowStart = t0 + settings.warmup().toNanos();
         sleepUntil(windowStart);
-        RunStats measured = new RunStats();
+        RunStats measured = phaseStats(slots.size(), clients);
         stats = measured;
         long routingCpu0 = ProcessProbe.cpuNanos(settings.routingPids());
         long nodeCpu0 = ProcessProbe.cpuNanos(settings.nodePids());
         long windowEnd = windowStart + settings.window().toNanos();
         sleepUntil(windowEnd);
-        stats = new RunStats();
+        stats = phaseStats(slots.size(), clients);
         long routingCpu = ProcessProbe.cpuNanos(settings.routingPids()) - routingCpu0;
         long nodeCpu = ProcessProbe.cpuNanos(settings.nodePids()) - nodeCpu0;
         double seconds = (System.nanoTime() - windowStart) / 1e9;
@@ -243,6 +244,12 @@ public final class BenchRun {
             last = now;
             Thread.sleep(500);
         }
+    }
+
+    private static RunStats phaseStats(int rooms, int clients) {
+        RunStats s = new RunStats();
+        s.carryOver(rooms, clients);
+        return s;
     }
 
     private java.util.concurrent.ScheduledFuture<?> schedulePeriodic(Slot slot, long first, long period) {

@@ -55,6 +55,10 @@ final class Slot {
         this.requestIds = requestIds;
     }
 
+    int size() {
+        return members.size();
+    }
+
     /** Seats every member in a fresh room for phase {@code phase}; the future completes when all are seated. */
     synchronized CompletableFuture<Void> start(String phase, boolean closedLoop) {
         this.roomPrefix = key + "." + phase;

@@ -40,6 +40,12 @@ public final class RunStats {
         clients.increment();
     }
 
+    /** For a run that switches figures between phases: the rooms and clients the new phase starts with. */
+    public void carryOver(long roomCount, long clientCount) {
+        rooms.add(roomCount);
+        clients.add(clientCount);
+    }
+
     public void sent() {
         sent.increment();
     }
