@@ -13,6 +13,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import roomgate.loadtest.bench.BenchRun;
+import roomgate.loadtest.net.Target;
 import roomgate.loadtest.pgn.PgnGames;
 import roomgate.loadtest.report.Report;
 
@@ -82,6 +83,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "need --rooms >= 1, --clients >= 2 x rooms, --window-seconds >= 1, "
                     + "positive rates, non-negative counts");
         }
+        Target target = common.target();
         List<PgnGames.Game> games = PgnGames.read(pgn, Integer.MAX_VALUE).stream()
                 .filter(g -> g.uci().size() >= MIN_PLIES).toList();
         int longest = games.stream().mapToInt(g -> g.uci().size()).max().orElse(0);
@@ -90,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
         if (fanRate != fanoutRate && fanoutSpectators > 0) {
             parent.out.printf("bench: fan-out rate capped at %d moves/s so its %d-ply game lasts the phase%n", fanRate, longest);
         }
-        BenchRun run = new BenchRun(new BenchRun.Settings(name, common.target(), common.encoding, common.ioThreads,
+        BenchRun run = new BenchRun(new BenchRun.Settings(name, target, common.encoding, common.ioThreads,
                 rooms, clients, rates, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(windowSeconds), closedLoop,
                 fanoutSpectators, fanRate, idleConnections, routingPids, heapPids, nodePids, games), parent.out);
         Report report = run.run();

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import roomgate.loadtest.net.Target;
 import roomgate.loadtest.pgn.PgnGames;
 import roomgate.loadtest.pgn.PgnPlay;
 import roomgate.loadtest.report.Report;
@@ -50,9 +51,10 @@ final class PlayPgnCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--spectators and --pace must be >= 0, --games >= 1");
         }
+        Target target = common.target();
         List<PgnGames.Game> list = PgnGames.read(files, games);
         String prefix = roomPrefix != null ? roomPrefix : "pgn-" + UUID.randomUUID().toString().substring(0, 8);
-        PgnPlay play = new PgnPlay(new PgnPlay.Settings(list, spectators, Duration.ofMillis(paceMs), common.target(),
+        PgnPlay play = new PgnPlay(new PgnPlay.Settings(list, spectators, Duration.ofMillis(paceMs), target,
                 common.encoding, prefix, Duration.ofSeconds(common.timeoutSeconds), common.ioThreads),
                 parent.out);
         Report report = play.run();

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import roomgate.loadtest.net.Target;
 import roomgate.loadtest.replay.RecordedTraffic;
 import roomgate.loadtest.replay.Replay;
 import roomgate.loadtest.report.Report;
@@ -55,9 +56,10 @@ final class ReplayCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--copies must be >= 1, --speed > 0, --settle-seconds and --causal-wait-ms >= 0");
         }
+        Target target = common.target();
         RecordedTraffic traffic = RecordedTraffic.read(files);
         String prefix = roomPrefix != null ? roomPrefix : "rp-" + UUID.randomUUID().toString().substring(0, 6);
-        Replay replay = new Replay(new Replay.Settings(traffic, copies, speed, common.target(), common.encoding, prefix,
+        Replay replay = new Replay(new Replay.Settings(traffic, copies, speed, target, common.encoding, prefix,
                 Duration.ofSeconds(settleSeconds), Duration.ofSeconds(common.timeoutSeconds), common.ioThreads,
                 Duration.ofMillis(causalWaitMs)),
                 parent.out);
