@@ -2,6 +2,7 @@ package roomgate.gateway;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -26,14 +27,18 @@ public final class GatewayMain {
 
     public static void main(String[] args) throws Exception {
         GatewayConfig config;
-        RoomPattern recordRooms = null;
+        TrafficRecorder recorder = TrafficRecorder.OFF;
         try {
             config = GatewayConfig.fromArgs(args, System.getenv());
             if (config.recording() != null) {
-                recordRooms = RoomPattern.parse(config.recording().roomPattern());
+                // Before joining the cluster: a bad pattern or an unwritable file stops us cleanly.
+                RoomPattern rooms = RoomPattern.parse(config.recording().roomPattern());
+                recorder = FileTrafficRecorder.start(rooms, config.recording().file(), config.gatewayId());
             }
-        } catch (IllegalArgumentException e) {
-            System.err.println("roomgate-gateway: " + e.getMessage());
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("roomgate-gateway: " + (e instanceof IOException
+                    ? "--record-file: cannot create it (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"
+                    : e.getMessage()));
             System.exit(2);
             return;
         }
@@ -41,15 +46,14 @@ public final class GatewayMain {
                 "roomgate-" + config.gatewayId(), true, Map.of()));
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
         Transport transport = Transport.best();
-        TrafficRecorder recorder = recordRooms == null ? TrafficRecorder.OFF
-                : FileTrafficRecorder.start(recordRooms, config.recording().file(), config.gatewayId());
         GatewayServer server = GatewayServer.start(config, transport, liveNodes::current, recorder);
 
+        TrafficRecorder started = recorder;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("gateway {} stopping", config.gatewayId());
             server.close();
             // After the server: every session has ended, so the file ends with their ends.
-            recorder.close();
+            started.close();
             hazelcast.shutdown();
         }, "shutdown"));
 
