@@ -59,7 +59,9 @@ import roomgate.protocol.v1.ServerMessage;
  * wait for one reply without losing the events that arrived before it, and in a history that
  * {@link #received()} snapshots. A connection costs one channel and no thread of its own, so many
  * hundreds can share one {@link EventLoopGroup}; all methods are thread-safe, and only
- * {@link #onMessage} listeners run on the event loop.
+ * {@link #onMessage} listeners run on the event loop. A load tester that reads messages as they
+ * arrive connects with {@link Options#keepMessages()} off: then nothing is kept, messages go only to
+ * listeners, and a connection's memory stays flat however long it runs.
  */
 public final class RoomgateClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RoomgateClient.class);
@@ -80,6 +82,35 @@ public final class RoomgateClient implements AutoCloseable {
     public record CloseStatus(int code, String reason) {
         static final CloseStatus NO_CLOSE_FRAME = new CloseStatus(-1, "");
         static final int NO_STATUS_RECEIVED = 1005;
+    }
+
+    /**
+     * How to connect: the time allowed for the TCP connection and the handshake, whether received
+     * messages are kept for {@link #await} and {@link #received()}, and a listener that is in place
+     * before the first message can arrive (so that, with nothing kept, none is missed).
+     */
+    public record Options(Duration timeout, boolean keepMessages, Consumer<ServerMessage> listener) {
+        public Options {
+            Objects.requireNonNull(timeout, "timeout");
+        }
+
+        /** 10 s, messages kept, no listener: what {@link #connect(URI, Encoding)} uses. */
+        public static Options defaults() {
+            return new Options(DEFAULT_TIMEOUT, true, null);
+        }
+
+        public Options withTimeout(Duration timeout) {
+            return new Options(timeout, keepMessages, listener);
+        }
+
+        /** With {@code false}, messages are passed to listeners only; {@link #await} and {@link #received()} refuse. */
+        public Options withKeepMessages(boolean keepMessages) {
+            return new Options(timeout, keepMessages, listener);
+        }
+
+        public Options withListener(Consumer<ServerMessage> listener) {
+            return new Options(timeout, keepMessages, listener);
+        }
     }
 
     static final int MAX_FRAME_PAYLOAD = 1 << 20;
@@ -108,7 +139,18 @@ public final class RoomgateClient implements AutoCloseable {
      */
     public static RoomgateClient connect(EventLoopGroup group, Class<? extends Channel> channelClass, URI uri,
             Encoding encoding, Duration timeout) throws IOException, InterruptedException, TimeoutException {
+        return connect(group, channelClass, uri, encoding, Options.defaults().withTimeout(timeout));
+    }
+
+    /**
+     * Opens a connection as {@link #connect(EventLoopGroup, Class, URI, Encoding, Duration)} does, with
+     * the given options. The URI may carry a query ({@code /ws?room=r1}), which a proxy may route on.
+     */
+    public static RoomgateClient connect(EventLoopGroup group, Class<? extends Channel> channelClass, URI uri,
+            Encoding encoding, Options options) throws IOException, InterruptedException, TimeoutException {
         Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(options, "options");
+        Duration timeout = options.timeout();
         Objects.requireNonNull(channelClass, "channelClass");
         Objects.requireNonNull(encoding, "encoding");
         if (!"ws".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
@@ -126,7 +168,10 @@ public final class RoomgateClient implements AutoCloseable {
                 .handleCloseFrames(false)
                 .handshakeTimeoutMillis(timeoutMillis)
                 .build();
-        Inbox inbox = new Inbox();
+        Inbox inbox = new Inbox(options.keepMessages());
+        if (options.listener() != null) {
+            inbox.listeners.add(options.listener());
+        }
         ChannelFuture connected = new Bootstrap()
                 .group(group)
                 .channel(channelClass)
@@ -229,6 +274,7 @@ public final class RoomgateClient implements AutoCloseable {
         if (channel.eventLoop().inEventLoop()) {
             throw new IllegalStateException("await() would block the event loop that delivers the message");
         }
+        inbox.requireKept("await()");
         return inbox.take(matcher, timeout);
     }
 
@@ -248,6 +294,7 @@ public final class RoomgateClient implements AutoCloseable {
 
     /** Every message received so far (or since {@link #clearHistory()}), oldest first. Unaffected by {@link #await}. */
     public List<ServerMessage> received() {
+        inbox.requireKept("received()");
         return inbox.history();
     }
 
@@ -323,6 +370,7 @@ public final class RoomgateClient implements AutoCloseable {
         final CompletableFuture<Void> handshake = new CompletableFuture<>();
         final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
         final List<Consumer<ServerMessage>> listeners = new CopyOnWriteArrayList<>();
+        private final boolean keep;
 
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
@@ -332,6 +380,16 @@ public final class RoomgateClient implements AutoCloseable {
         private CloseStatus ended; // non-null once the channel has closed
         // Written and read on the event loop only.
         private CloseStatus serverClose = CloseStatus.NO_CLOSE_FRAME;
+
+        Inbox(boolean keep) {
+            this.keep = keep;
+        }
+
+        void requireKept(String what) {
+            if (!keep) {
+                throw new IllegalStateException(what + " needs a client that keeps messages (Options.keepMessages)");
+            }
+        }
 
         ServerMessage take(Predicate<ServerMessage> matcher, Duration timeout)
                 throws TimeoutException, InterruptedException {
@@ -458,13 +516,15 @@ public final class RoomgateClient implements AutoCloseable {
         }
 
         private void deliver(ServerMessage message) {
-            lock.lock();
-            try {
-                queue.add(message);
-                history.add(message);
-                changed.signalAll();
-            } finally {
-                lock.unlock();
+            if (keep) {
+                lock.lock();
+                try {
+                    queue.add(message);
+                    history.add(message);
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
             for (Consumer<ServerMessage> listener : listeners) {
                 try {

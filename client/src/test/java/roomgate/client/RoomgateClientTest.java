@@ -179,4 +179,21 @@ class RoomgateClientTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("404");
     }
+
+    @Test
+    void withoutKeptMessagesTheListenerSeesEveryMessageAndNothingIsStored() throws Exception {
+        List<ServerMessage> heard = new CopyOnWriteArrayList<>();
+        RoomgateClient client = RoomgateClient.connect(group, NioSocketChannel.class, server.uri(), Encoding.BINARY,
+                RoomgateClient.Options.defaults().withTimeout(WAIT).withKeepMessages(false).withListener(heard::add));
+        clients.add(client);
+
+        for (int i = 0; i < 3; i++) {
+            client.send(ping("n" + i, i));
+        }
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> heard.size() == 3);
+
+        assertThat(heard).extracting(ServerMessage::getRequestId).containsExactly("n0", "n1", "n2");
+        assertThatThrownBy(client::received).isInstanceOf(IllegalStateException.class).hasMessageContaining("keepMessages");
+        assertThatThrownBy(() -> client.await(m -> true, WAIT)).isInstanceOf(IllegalStateException.class);
+    }
 }

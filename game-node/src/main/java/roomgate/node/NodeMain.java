@@ -14,6 +14,7 @@ import roomgate.cluster.LiveNodes;
 import roomgate.cluster.NodeInfo;
 import roomgate.metrics.MetricsHttpServer;
 import roomgate.metrics.ProcessMetrics;
+import roomgate.node.direct.DirectWebSocketServer;
 import roomgate.node.link.NodeLinkServer;
 import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.operations.DrainCommands;
@@ -53,6 +54,8 @@ public final class NodeMain {
         // before the status is published below, after the registry has started.
         NodeLinkServer links = NodeLinkServer.start(transport, config.linkHost(), config.linkPort(),
                 config.ioThreads(), registry, meters);
+        DirectWebSocketServer direct = config.wsPort() == NodeConfig.WS_OFF ? null
+                : DirectWebSocketServer.start(transport, config.linkHost(), config.wsPort(), config.ioThreads(), registry);
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config.hazelcast().toMemberConfig(
                 "roomgate-" + config.nodeId(), false,
                 NodeInfo.attributesOf(config.nodeId(), config.linkHost(), links.port(), pid)));
@@ -91,6 +94,9 @@ public final class NodeMain {
             hazelcast.getMap(ClusterNames.NODE_COMMANDS_MAP).delete(config.nodeId());
             hazelcast.shutdown();
             links.close();
+            if (direct != null) {
+                direct.close();
+            }
             registry.stop();
             metricsHttp.close();
             try {
@@ -103,6 +109,9 @@ public final class NodeMain {
         Map<String, Object> ready = new LinkedHashMap<>();
         ready.put("node-id", config.nodeId());
         ready.put("link-port", links.port());
+        if (direct != null) {
+            ready.put("ws-port", direct.port());
+        }
         ready.put("metrics-port", metricsHttp.port());
         ready.put("hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
         ready.put("pid", pid);

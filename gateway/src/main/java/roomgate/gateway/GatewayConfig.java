@@ -1,5 +1,6 @@
 package roomgate.gateway;
 
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +20,14 @@ public record GatewayConfig(
         String adminHost,
         int adminPort,
         int clientSendBufferBytes,
-        HazelcastSettings hazelcast) {
+        HazelcastSettings hazelcast,
+        Recording recording) {
 
     static final List<String> FLAGS = List.of("gateway-id", "host", "port", "io-threads", "max-frame-bytes",
-            "rate-per-second", "rate-burst", "admin-host", "admin-port", "client-send-buffer-bytes");
+            "rate-per-second", "rate-burst", "admin-host", "admin-port", "client-send-buffer-bytes", "record-rooms", "record-file");
+
+    /** What to record (--record-rooms, a {@code RoomPattern}) and where (--record-file); null when off. */
+    public record Recording(String roomPattern, Path file) {}
 
     public static GatewayConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -41,6 +46,18 @@ public record GatewayConfig(
                 // 0: the OS default, which on Linux grows a slow reader's socket buffer up to
                 // tcp_wmem's max (4 MiB): megabytes of stale prices queued before conflation starts.
                 flags.getInt("client-send-buffer-bytes", 0, 0, 64 * 1024 * 1024),
-                HazelcastSettings.fromFlags(flags));
+                HazelcastSettings.fromFlags(flags),
+                recording(flags.get("record-rooms", null), flags.get("record-file", null)));
+    }
+
+    private static Recording recording(String rooms, String file) {
+        if (rooms == null && file == null) {
+            return null;
+        }
+        if (rooms == null || file == null || rooms.isBlank() || file.isBlank()) {
+            throw new IllegalArgumentException("--record-rooms and --record-file go together (got: --record-rooms "
+                    + rooms + ", --record-file " + file + ")");
+        }
+        return new Recording(rooms, Path.of(file));
     }
 }

@@ -11,7 +11,11 @@ import com.hazelcast.map.IMap;
 import java.security.SecureRandom;
 import roomgate.cluster.ClusterNames;
 import roomgate.cluster.LiveNodes;
+import java.io.IOException;
 import roomgate.gateway.admin.AdminServer;
+import roomgate.gateway.recording.FileTrafficRecorder;
+import roomgate.gateway.recording.RoomPattern;
+import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.feed.HazelcastFeedUpstream;
@@ -42,10 +46,18 @@ public final class GatewayMain {
 
     public static void main(String[] args) throws Exception {
         GatewayConfig config;
+        TrafficRecorder recorder = TrafficRecorder.OFF;
         try {
             config = GatewayConfig.fromArgs(args, System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("roomgate-gateway: " + e.getMessage());
+            if (config.recording() != null) {
+                // Before joining the cluster: a bad pattern or an unwritable file stops us cleanly.
+                RoomPattern rooms = RoomPattern.parse(config.recording().roomPattern());
+                recorder = FileTrafficRecorder.start(rooms, config.recording().file(), config.gatewayId());
+            }
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("roomgate-gateway: " + (e instanceof IOException
+                    ? "--record-file: cannot create it (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"
+                    : e.getMessage()));
             System.exit(2);
             return;
         }
@@ -58,14 +70,17 @@ public final class GatewayMain {
         feeds.start(new HazelcastFeedUpstream(hazelcast));
         Transport transport = Transport.best();
         GatewayServer server = GatewayServer.start(config, transport, liveNodes::current,
-                new ResumeTokens(resumeKey(hazelcast)), feeds, new GatewayMetrics(meters));
+                new ResumeTokens(resumeKey(hazelcast)), feeds, new GatewayMetrics(meters), recorder);
         liveNodes.onChange(server.routers()::viewChanged);
         AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), hazelcast, liveNodes, meters);
 
+        TrafficRecorder started = recorder;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("gateway {} stopping", config.gatewayId());
             admin.close();
             server.close();
+            // After the server: every session has ended, so the recording ends with their ends.
+            started.close();
             feeds.stop();
             hazelcast.shutdown();
             try {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
@@ -27,12 +28,15 @@ final class LocalCluster implements AutoCloseable {
     private final Map<String, ServiceProcess> nodes = new LinkedHashMap<>();
     private final List<ServiceProcess> gateways = new ArrayList<>();
     private final List<ServiceProcess> publishers = new ArrayList<>();
-    private final List<String> gatewayArgs;
+    private final List<String> nodeArgs;
+    private final IntFunction<List<String>> gatewayArgs;
     private final Thread cleanup = new Thread(this::close, "local-cluster-cleanup");
 
-    private LocalCluster(Path logDir, int members, List<String> gatewayArgs) throws IOException {
+    private LocalCluster(Path logDir, int members, List<String> nodeArgs, IntFunction<List<String>> gatewayArgs)
+            throws IOException {
         this.logDir = logDir;
-        this.gatewayArgs = List.copyOf(gatewayArgs);
+        this.nodeArgs = List.copyOf(nodeArgs);
+        this.gatewayArgs = gatewayArgs;
         for (int i = 0; i < members; i++) {
             hzPorts.add(freePort());
         }
@@ -41,14 +45,23 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static LocalCluster start(String testName, int nodeCount, int gatewayCount) throws Exception {
-        return start(testName, nodeCount, gatewayCount, List.of());
+        return start(testName, nodeCount, gatewayCount, List.of(), gateway -> List.of());
     }
 
     /** As {@link #start(String, int, int)}, each gateway also given {@code gatewayArgs}. */
     static LocalCluster start(String testName, int nodeCount, int gatewayCount, List<String> gatewayArgs)
             throws Exception {
+        return start(testName, nodeCount, gatewayCount, List.of(), gateway -> gatewayArgs);
+    }
+
+    /**
+     * With extra flags for every node (e.g. {@code --ws-port 0}) and for gateway i (0-based; e.g.
+     * {@code --record-rooms}).
+     */
+    static LocalCluster start(String testName, int nodeCount, int gatewayCount, List<String> nodeArgs,
+            IntFunction<List<String>> gatewayArgs) throws Exception {
         LocalCluster cluster = new LocalCluster(Path.of("target", "system-test-logs", testName),
-                nodeCount + gatewayCount, gatewayArgs);
+                nodeCount + gatewayCount, nodeArgs, gatewayArgs);
         try {
             // One at a time: on a 2-core machine, JVMs booting together stall each other for seconds,
             // long enough for Hazelcast to suspect members that are merely slow to start.
@@ -73,6 +86,7 @@ final class LocalCluster implements AutoCloseable {
 
     private ServiceProcess startNode(String nodeId, int memberIndex) throws IOException {
         List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--link-port", "0"));
+        args.addAll(nodeArgs);
         args.addAll(hazelcastArgs(memberIndex));
         ServiceProcess node = ServiceProcess.start(nodeId, "roomgate.node.NodeMain", args, logDir);
         nodes.put(nodeId, node);
@@ -82,7 +96,7 @@ final class LocalCluster implements AutoCloseable {
     private ServiceProcess startGateway(String gatewayId, int memberIndex) throws IOException {
         List<String> args = new ArrayList<>(List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0",
                 "--io-threads", "2"));
-        args.addAll(gatewayArgs);
+        args.addAll(gatewayArgs.apply(gateways.size()));
         args.addAll(hazelcastArgs(memberIndex));
         ServiceProcess gateway = ServiceProcess.start(gatewayId, "roomgate.gateway.GatewayMain", args, logDir);
         gateways.add(gateway);
@@ -131,6 +145,11 @@ final class LocalCluster implements AutoCloseable {
 
     URI websocket(int gatewayIndex) {
         return URI.create("ws://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/ws");
+    }
+
+    /** A node's direct WebSocket listener (started with {@code --ws-port}). */
+    URI directWebSocket(String nodeId) {
+        return URI.create("ws://127.0.0.1:" + nodes.get(nodeId).readyFields().get("ws-port") + "/ws");
     }
 
     URI health(int gatewayIndex) {

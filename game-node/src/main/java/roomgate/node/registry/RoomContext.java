@@ -10,10 +10,4 @@ import roomgate.node.replication.RoomStore;
  * disconnected participant keeps its seat, how long an empty room stays in memory, and the meters.
  */
 record RoomContext(String nodeId, RoomStore store, EventExecutor executor, Duration reconnectGrace, Duration idleRoomTtl,
-        NodeMetrics metrics) {
-
-    /** Without meters (they record nothing). */
-    RoomContext(String nodeId, RoomStore store, EventExecutor executor, Duration reconnectGrace, Duration idleRoomTtl) {
-        this(nodeId, store, executor, reconnectGrace, idleRoomTtl, NodeMetrics.disabled());
-    }
-}
+        NodeMetrics metrics) {}

@@ -53,10 +53,6 @@ public final class RoomRegistry {
             }
         }
 
-        /** Without meters (they record nothing). */
-        public Settings(String nodeId, int stripes, Duration idleRoomTtl, Duration reconnectGrace) {
-            this(nodeId, stripes, idleRoomTtl, reconnectGrace, NodeMetrics.disabled());
-        }
     }
 
     /**

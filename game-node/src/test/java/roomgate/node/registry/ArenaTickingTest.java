@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import roomgate.cluster.NodeView;
+import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.replication.LocalRoomStore;
 import roomgate.protocol.link.v1.RejoinResult;
 import roomgate.protocol.link.v1.SessionRequest;
@@ -36,7 +37,7 @@ class ArenaTickingTest {
     private final AtomicInteger roomCount = new AtomicInteger();
     private final LocalRoomStore store = new LocalRoomStore();
     private final RoomStripe stripe = new RoomStripe(
-            new RoomContext("node-t", store, executor, Duration.ofSeconds(30), IDLE),
+            new RoomContext("node-t", store, executor, Duration.ofSeconds(30), IDLE, NodeMetrics.disabled()),
             NodeView::empty, () -> false, roomCount);
     private final RecordingLink link = new RecordingLink(executor);
     private final SessionKey player = new SessionKey(link, 1);
@@ -185,7 +186,8 @@ class ArenaTickingTest {
         // Another node (its own stripe, the same store) takes the room over: the owner is not in its view.
         DefaultEventExecutor otherThread = new DefaultEventExecutor();
         RecordingLink otherLink = new RecordingLink(otherThread);
-        RoomStripe other = new RoomStripe(new RoomContext("node-u", store, otherThread, Duration.ofSeconds(30), IDLE),
+        RoomStripe other = new RoomStripe(new RoomContext("node-u", store, otherThread, Duration.ofSeconds(30), IDLE,
+                NodeMetrics.disabled()),
                 NodeView::empty, () -> false, new AtomicInteger());
         otherThread.submit(() -> other.onRequest(otherLink, SessionRequest.newBuilder().setSessionId(9)
                 .setParticipantId("p9").setMessage(join("a1", GameType.ARENA, Role.SPECTATOR)).build()))

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.cluster.NodeInfo;
 import roomgate.cluster.NodeView;
-import roomgate.gateway.codec.Delivery;
+import roomgate.websocket.Delivery;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.GatewayMetrics.MoveCause;
 import roomgate.gateway.metrics.GatewayMetrics.Route;
@@ -61,8 +61,22 @@ public final class Router {
     private final Map<Long, ClientSession> sessions = new HashMap<>();
     private final Map<String, LocalRoom> rooms = new HashMap<>();
     private final Map<String, NodeLink> links = new HashMap<>();
-    /** Nodes whose link failed, by id and incarnation: not routed to until the view drops them. */
-    private final Map<String, UUID> unreachable = new HashMap<>();
+    /**
+     * Nodes whose link failed or that left the view, by id: not placed on, and named in every request
+     * and rejoin, so that a node whose own view still lags may take their rooms over.
+     */
+    private final Map<String, Unreachable> unreachable = new HashMap<>();
+
+    /** A node we could not reach: which incarnation, and since when. */
+    private record Unreachable(UUID memberUuid, long sinceNanos) {}
+
+    /** A node still in the view is tried again after this: its link may have failed for a passing reason. */
+    static final long RETRY_UNREACHABLE_NANOS = 10_000_000_000L;
+    /** A node gone from the view is named for this long: every other node's view has caught up by then. */
+    static final long FORGET_UNREACHABLE_NANOS = 60_000_000_000L;
+    /** A room that cannot be rejoined yet (its owner's death not yet seen everywhere) is retried this often. */
+    static final long REJOIN_RETRY_MILLIS = 200;
+    static final int REJOIN_ATTEMPTS = 50;
 
     /** A room with sessions on this loop. */
     private static final class LocalRoom {
@@ -72,6 +86,8 @@ public final class Router {
         long lastSequence;
         /** While the room moves: requests wait here, in arrival order. */
         List<LinkFrame> held;
+        /** Rejoins tried for the current move; reset when it succeeds. */
+        int rejoinAttempts;
 
         LocalRoom(NodeInfo node) {
             this.node = node;
@@ -117,7 +133,7 @@ public final class Router {
         RejoinSession rejoining = RejoinSession.newBuilder().setSessionId(session.id())
                 .setParticipantId(session.participantId()).setLastSequence(lastSequence).setRequestId(requestId).build();
         Rejoin rejoin = Rejoin.newBuilder().setRoomId(roomId).addSessions(rejoining)
-                .addAllUnreachableNodeIds(unreachable.keySet()).build();
+                .addAllUnreachableNodeIds(unreachableIds()).build();
         if (node == null || !linkTo(node).send(LinkFrame.newBuilder().setRejoin(rejoin).build())) {
             session.error(requestId, ErrorCode.ROOM_UNAVAILABLE, roomId, "no game node can serve the room now; retry");
         }
@@ -239,6 +255,19 @@ public final class Router {
                 }
                 return;
             }
+            LocalRoom moving = rooms.get(roomId);
+            if (moving != null && moving.isMoving() && !result.getOwnerNodeId().isEmpty()
+                    && moving.rejoinAttempts < REJOIN_ATTEMPTS) {
+                // The owner it names is gone as far as we can tell, but the answering node has not seen
+                // that yet: name it unreachable and ask again shortly.
+                view.get().byId(result.getOwnerNodeId()).ifPresent(this::markUnreachable);
+                loop.schedule(() -> {
+                    if (rooms.get(roomId) == moving && moving.isMoving()) {
+                        rejoin(roomId, moving, placement(roomId), 0);
+                    }
+                }, REJOIN_RETRY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                return;
+            }
             failRejoin(roomId, rejoin, result.getMessage().isEmpty()
                     ? "room '" + roomId + "' cannot be served now; join it again" : result.getMessage());
             return;
@@ -249,6 +278,7 @@ public final class Router {
             rooms.put(roomId, local);
         }
         local.node = link.node();
+        local.rejoinAttempts = 0;
         Set<Long> unknown = new HashSet<>(result.getUnknownSessionIdsList());
         ServerMessage moved = ServerMessage.newBuilder()
                 .setRoomMoved(RoomMoved.newBuilder().setRoomId(roomId).setOwnerNodeId(result.getOwnerNodeId())).build();
@@ -286,10 +316,7 @@ public final class Router {
     void onLinkClosed(NodeLink link, List<LinkFrame> unsent) {
         NodeInfo node = link.node();
         links.remove(node.nodeId(), link);
-        if (view.get().contains(node)) {
-            unreachable.put(node.nodeId(), node.memberUuid());
-            log.warn("node {} unreachable; moving its rooms", node.nodeId());
-        }
+        markUnreachable(node);
         for (Map.Entry<String, LocalRoom> entry : new ArrayList<>(rooms.entrySet())) {
             if (entry.getValue().node.equals(node)) {
                 LocalRoom local = entry.getValue();
@@ -305,7 +332,7 @@ public final class Router {
             } else if (frame.hasRejoin()) {
                 NodeInfo next = placement(frame.getRejoin().getRoomId());
                 if (next == null || !linkTo(next).send(LinkFrame.newBuilder().setRejoin(frame.getRejoin().toBuilder()
-                        .clearUnreachableNodeIds().addAllUnreachableNodeIds(unreachable.keySet())).build())) {
+                        .clearUnreachableNodeIds().addAllUnreachableNodeIds(unreachableIds())).build())) {
                     failRejoin(frame.getRejoin().getRoomId(), frame.getRejoin(), "no game node can serve the room now");
                 }
             }
@@ -314,13 +341,44 @@ public final class Router {
 
     /** Membership changed: rooms on nodes that left move now, without waiting for their links to fail. */
     void onViewChanged(NodeView current) {
-        unreachable.entrySet().removeIf(e -> current.byId(e.getKey())
-                .map(n -> !n.memberUuid().equals(e.getValue())).orElse(true));
         for (NodeLink link : new ArrayList<>(links.values())) {
             if (!current.contains(link.node())) {
                 link.close();
             }
         }
+        // Rooms seated on a node that left but that this loop has no link to (never had, or lost).
+        for (Map.Entry<String, LocalRoom> entry : new ArrayList<>(rooms.entrySet())) {
+            LocalRoom local = entry.getValue();
+            if (!local.isMoving() && !current.contains(local.node)) {
+                markUnreachable(local.node);
+                hold(local);
+                metrics.roomMoved(MoveCause.NODE_LOST);
+                rejoin(entry.getKey(), local, placement(entry.getKey()), 0);
+            }
+        }
+    }
+
+    private void markUnreachable(NodeInfo node) {
+        if (unreachable.put(node.nodeId(), new Unreachable(node.memberUuid(), System.nanoTime())) == null) {
+            log.warn("node {} unreachable; moving its rooms", node.nodeId());
+        }
+    }
+
+    /** The node ids not to place on (and to name as unreachable), after dropping those worth another try. */
+    private Set<String> unreachableIds() {
+        if (!unreachable.isEmpty()) {
+            long now = System.nanoTime();
+            NodeView current = view.get();
+            unreachable.entrySet().removeIf(e -> {
+                NodeInfo live = current.byId(e.getKey()).orElse(null);
+                long age = now - e.getValue().sinceNanos();
+                if (live == null) {
+                    return age > FORGET_UNREACHABLE_NANOS;
+                }
+                return !live.memberUuid().equals(e.getValue().memberUuid()) || age > RETRY_UNREACHABLE_NANOS;
+            });
+        }
+        return unreachable.keySet();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -340,7 +398,7 @@ public final class Router {
         }
         metrics.routed(local != null ? Route.PINNED : Route.HASHED);
         SessionRequest routed = request.toBuilder().clearUnreachableNodeIds()
-                .addAllUnreachableNodeIds(unreachable.keySet()).build();
+                .addAllUnreachableNodeIds(unreachableIds()).build();
         if (!linkTo(node).send(LinkFrame.newBuilder().setRequest(routed).build())) {
             refuse(request, "node " + node.nodeId() + " cannot be reached; retry");
         }
@@ -348,13 +406,14 @@ public final class Router {
 
     private void rejoin(String roomId, LocalRoom local, NodeInfo target, int hops) {
         hold(local);
+        local.rejoinAttempts++;
         if (target == null) {
             failRejoin(roomId, null, "no game node can take room '" + roomId + "' now; join it again");
             return;
         }
         local.node = target;
         Rejoin.Builder rejoin = Rejoin.newBuilder().setRoomId(roomId).setHops(hops)
-                .addAllUnreachableNodeIds(unreachable.keySet());
+                .addAllUnreachableNodeIds(unreachableIds());
         for (ClientSession session : local.sessions) {
             rejoin.addSessions(RejoinSession.newBuilder().setSessionId(session.id())
                     .setParticipantId(session.participantId()).setLastSequence(local.lastSequence));
@@ -406,11 +465,11 @@ public final class Router {
 
     /** Where a room without sessions here goes: rendezvous hashing over the reachable nodes. */
     private NodeInfo placement(String roomId) {
-        return view.get().ownerOf(roomId, unreachable.keySet());
+        return view.get().ownerOf(roomId, unreachableIds());
     }
 
     private NodeInfo reachable(String nodeId) {
-        if (unreachable.containsKey(nodeId)) {
+        if (unreachableIds().contains(nodeId)) {
             return null;
         }
         return view.get().byId(nodeId).orElse(null);

@@ -17,10 +17,6 @@ import roomgate.transport.Transport;
 public final class RouterGroup {
     private final Map<EventExecutor, Router> routers = new IdentityHashMap<>();
 
-    public RouterGroup(EventLoopGroup group, String gatewayId, Supplier<NodeView> view, Transport transport) {
-        this(group, gatewayId, view, transport, GatewayMetrics.disabled());
-    }
-
     public RouterGroup(EventLoopGroup group, String gatewayId, Supplier<NodeView> view, Transport transport,
             GatewayMetrics metrics) {
         for (EventExecutor executor : group) {

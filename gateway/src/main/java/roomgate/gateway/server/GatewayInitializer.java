@@ -12,12 +12,13 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.gateway.GatewayConfig;
-import roomgate.gateway.codec.ClientFrameCodec;
+import roomgate.websocket.ClientFrameCodec;
 import roomgate.gateway.metrics.ClientMessageMeter;
 import roomgate.gateway.metrics.ClientTrafficMeter;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.MetricsHttpHandler;
 import roomgate.gateway.feed.PubSubManager;
+import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.session.SessionHandler;
@@ -44,9 +45,11 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final WebSocketServerProtocolConfig websocket;
     private final GatewayMetrics metrics;
     private final ClientMessageMeter messageMeter;
+    private final TrafficRecorder recorder;
 
     public GatewayInitializer(GatewayConfig config, RouterGroup routers, PubSubManager feeds, Supplier<NodeView> view,
-            ResumeTokens tokens, GatewayMetrics metrics) {
+            ResumeTokens tokens, GatewayMetrics metrics, TrafficRecorder recorder) {
+        this.recorder = recorder;
         this.metrics = metrics;
         this.messageMeter = new ClientMessageMeter(metrics);
         this.config = config;
@@ -56,6 +59,9 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         this.tokens = tokens;
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(WEBSOCKET_PATH)
+                // Accept /ws?room=r1 too: a client that also talks to a proxy hashing on the query
+                // (nginx's "hash $arg_room") can use one URL everywhere; the query is ignored here.
+                .checkStartsWith(true)
                 .handshakeTimeoutMillis(10_000)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(config.maxFrameBytes())
@@ -78,6 +84,6 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("frame-codec", new ClientFrameCodec());
         p.addLast("message-meter", messageMeter);
         p.addLast("session", new SessionHandler(routers, feeds, sessionIds, config.gatewayId(), tokens,
-                config.ratePerSecond(), config.rateBurst()));
+                config.ratePerSecond(), config.rateBurst(), recorder));
     }
 }

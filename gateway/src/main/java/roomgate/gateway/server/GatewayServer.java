@@ -11,6 +11,7 @@ import roomgate.cluster.NodeView;
 import roomgate.gateway.GatewayConfig;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.feed.PubSubManager;
+import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.metrics.ExecutorDelayProbe;
@@ -34,7 +35,8 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public static GatewayServer start(GatewayConfig config, Transport transport, Supplier<NodeView> view,
-            ResumeTokens tokens, PubSubManager feeds, GatewayMetrics metrics) throws InterruptedException {
+            ResumeTokens tokens, PubSubManager feeds, GatewayMetrics metrics, TrafficRecorder recorder)
+            throws InterruptedException {
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(config.ioThreads());
         try {
@@ -54,7 +56,7 @@ public final class GatewayServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                    .childHandler(new GatewayInitializer(config, routers, feeds, view, tokens, metrics))
+                    .childHandler(new GatewayInitializer(config, routers, feeds, view, tokens, metrics, recorder))
                     .bind(config.host(), config.port()).sync().channel();
             return new GatewayServer(boss, workers, channel, routers);
         } catch (InterruptedException | RuntimeException e) {

@@ -5,10 +5,10 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import roomgate.gateway.codec.Delivery;
 import roomgate.protocol.v1.Error;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.ServerMessage;
+import roomgate.websocket.Delivery;
 
 /**
  * One connected WebSocket client: its gateway-wide id, the rooms it is seated in, and the way to

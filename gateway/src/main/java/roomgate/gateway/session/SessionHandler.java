@@ -10,11 +10,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import roomgate.gateway.codec.DecodeFailure;
-import roomgate.gateway.codec.Delivery;
+import roomgate.websocket.DecodeFailure;
+import roomgate.websocket.Delivery;
 import roomgate.gateway.feed.FeedSession;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.routing.Router;
+import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.link.RoomRequests;
 import roomgate.protocol.v1.ClientMessage;
@@ -35,8 +36,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** Names of the HTTP-only handlers that the session removes once the connection is a WebSocket. */
     public static final String HEALTH_HANDLER = "health";
 
-    static final int MAX_ROOM_ID_CHARS = 128;
-
     private final RouterGroup routers;
     private final PubSubManager feeds;
     private final AtomicLong sessionIds;
@@ -44,6 +43,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final ResumeTokens tokens;
     private final int ratePerSecond;
     private final int burst;
+    private final TrafficRecorder recorder;
     private ClientSession session;
     private Router router;
     private FeedSession feedSession;
@@ -51,8 +51,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private long lastRateErrorNanos;
     private boolean started;
 
+    /** {@code recorder} is told of every room request this handler routes and of the session's end. */
     public SessionHandler(RouterGroup routers, PubSubManager feeds, AtomicLong sessionIds, String gatewayId,
-            ResumeTokens tokens, int ratePerSecond, int burst) {
+            ResumeTokens tokens, int ratePerSecond, int burst, TrafficRecorder recorder) {
         this.routers = routers;
         this.feeds = feeds;
         this.sessionIds = sessionIds;
@@ -60,6 +61,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         this.tokens = tokens;
         this.ratePerSecond = ratePerSecond;
         this.burst = burst;
+        this.recorder = recorder;
     }
 
     @Override
@@ -133,11 +135,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String roomId = RoomRequests.roomIdOf(message);
-        String problem = checkRoomId(roomId);
+        String problem = RoomRequests.checkRoomId(roomId);
         if (problem != null) {
             session.error(message.getRequestId(), ErrorCode.INVALID_ARGUMENT, "", problem);
             return;
         }
+        // Recorded here, where the gateway accepts a request: what a replay sends is what a client did.
+        recorder.roomRequest(session.id(), roomId, message);
         router.forward(session, message, roomId);
     }
 
@@ -153,7 +157,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         for (String roomId : resume.getLastSequencesMap().keySet()) {
-            String problem = checkRoomId(roomId);
+            String problem = RoomRequests.checkRoomId(roomId);
             if (problem != null) {
                 session.error(requestId, ErrorCode.INVALID_ARGUMENT, roomId, problem);
                 return;
@@ -167,30 +171,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         resume.getLastSequencesMap().forEach((roomId, last) -> router.resume(session, roomId, last, requestId));
     }
 
-    /** Room IDs go into logs, metrics and recordings: keep them short and plain. */
-    static String checkRoomId(String roomId) {
-        if (roomId.isEmpty()) {
-            return "room_id: empty (expected: 1.." + MAX_ROOM_ID_CHARS + " chars of A-Z a-z 0-9 . _ : -)";
-        }
-        if (roomId.length() > MAX_ROOM_ID_CHARS) {
-            return "room_id: " + roomId.length() + " chars (expected: at most " + MAX_ROOM_ID_CHARS + ")";
-        }
-        for (int i = 0; i < roomId.length(); i++) {
-            char c = roomId.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == ':' || c == '-';
-            if (!ok) {
-                return "room_id: character '" + c + "' at " + i + " (expected: A-Z a-z 0-9 . _ : -)";
-            }
-        }
-        return null;
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (session != null) {
             router.sessionClosed(session);
             feedSession.close();
+            recorder.sessionEnded(session.id());
         }
         ctx.fireChannelInactive();
     }

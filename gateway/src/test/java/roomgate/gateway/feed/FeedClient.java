@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.cluster.NodeView;
-import roomgate.gateway.codec.ClientFrameCodec;
+import roomgate.websocket.ClientFrameCodec;
+import roomgate.gateway.metrics.GatewayMetrics;
+import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.session.SessionHandler;
@@ -27,9 +29,10 @@ final class FeedClient {
     final EmbeddedChannel channel = new EmbeddedChannel();
 
     FeedClient(PubSubManager feeds) {
-        RouterGroup routers = new RouterGroup(channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO);
+        RouterGroup routers = new RouterGroup(channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO,
+                GatewayMetrics.disabled());
         channel.pipeline().addLast(new ClientFrameCodec(), new SessionHandler(routers, feeds, SESSION_IDS, "gw-test",
-                new ResumeTokens(new byte[32]), 1000, 1000));
+                new ResumeTokens(new byte[32]), 1000, 1000, TrafficRecorder.OFF));
         channel.pipeline().fireUserEventTriggered(
                 new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
     }

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import roomgate.cluster.NodeView;
-import roomgate.gateway.codec.ClientFrameCodec;
+import roomgate.websocket.ClientFrameCodec;
+import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.session.ResumeTokens;
@@ -48,7 +49,7 @@ class ClientMetersTest {
                 ch.pipeline().addLast(new ClientTrafficMeter(metrics), new ClientFrameCodec(),
                         new ClientMessageMeter(metrics),
                         new SessionHandler(routers, PubSubManager.instance(), new AtomicLong(), "gw-test",
-                                new ResumeTokens(new byte[32]), 100, 100));
+                                new ResumeTokens(new byte[32]), 100, 100, TrafficRecorder.OFF));
             }
         });
         channel.pipeline().fireUserEventTriggered(

@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import roomgate.cluster.NodeView;
-import roomgate.gateway.codec.ClientFrameCodec;
+import roomgate.websocket.ClientFrameCodec;
 import roomgate.gateway.feed.PubSubManager;
+import roomgate.gateway.metrics.GatewayMetrics;
+import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
@@ -33,9 +35,10 @@ class SessionHandlerTest {
     @BeforeEach
     void open() {
         channel = new EmbeddedChannel();
-        RouterGroup routers = new RouterGroup(channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO);
+        RouterGroup routers = new RouterGroup(channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO,
+                GatewayMetrics.disabled());
         channel.pipeline().addLast(new ClientFrameCodec(),
-                new SessionHandler(routers, PubSubManager.instance(), new AtomicLong(), "gw-test", TOKENS, 5, 5));
+                new SessionHandler(routers, PubSubManager.instance(), new AtomicLong(), "gw-test", TOKENS, 5, 5, TrafficRecorder.OFF));
         channel.pipeline().fireUserEventTriggered(
                 new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
     }

@@ -1,4 +1,4 @@
-package roomgate.gateway.codec;
+package roomgate.websocket;
 
 import roomgate.protocol.v1.ErrorCode;
 

@@ -1,4 +1,4 @@
-package roomgate.gateway.codec;
+package roomgate.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

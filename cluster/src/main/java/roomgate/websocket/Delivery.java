@@ -1,4 +1,4 @@
-package roomgate.gateway.codec;
+package roomgate.websocket;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;

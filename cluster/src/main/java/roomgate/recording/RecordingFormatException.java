@@ -1,0 +1,12 @@
+package roomgate.recording;
+
+/** A file that is not a recording this code can read: wrong format name, unsupported version, bad header. */
+public final class RecordingFormatException extends RuntimeException {
+    public RecordingFormatException(String message) {
+        super(message);
+    }
+
+    public RecordingFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,95 @@
+package roomgate.node.direct;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import roomgate.node.registry.RoomRegistry;
+import roomgate.transport.Transport;
+import roomgate.websocket.ClientFrameCodec;
+
+/**
+ * An optional WebSocket endpoint on a game node ({@code --ws-port}) that speaks the public client
+ * protocol with no gateway in between: the benchmark's floor, and the upstream that a plain reverse
+ * proxy (nginx) forwards to. Each connection is its own one-session {@code GatewayLink}, so the
+ * registry and rooms serve it exactly as they serve gateway sessions. It has no rate limit and no
+ * recording: it is a measuring point, not the product's front door.
+ */
+public final class DirectWebSocketServer implements AutoCloseable {
+    public static final String WEBSOCKET_PATH = "/ws";
+    private static final int MAX_FRAME_BYTES = 16 * 1024;
+    private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
+
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+
+    private DirectWebSocketServer(EventLoopGroup group, Channel serverChannel) {
+        this.group = group;
+        this.serverChannel = serverChannel;
+    }
+
+    /** Binds {@code host:port} (0 picks a free port) and returns once it listens. */
+    public static DirectWebSocketServer start(Transport transport, String host, int port, int ioThreads,
+            RoomRegistry registry) throws InterruptedException {
+        WebSocketServerProtocolConfig websocket = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(WEBSOCKET_PATH)
+                // nginx routes on /ws?room=ID; the query means nothing here.
+                .checkStartsWith(true)
+                .handshakeTimeoutMillis(10_000)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(MAX_FRAME_BYTES)
+                        .allowExtensions(false)
+                        .closeOnProtocolViolation(true)
+                        .build())
+                .build();
+        AtomicLong sessionIds = new AtomicLong();
+        EventLoopGroup group = transport.newGroup(ioThreads);
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ChannelPipeline p = ch.pipeline();
+                            p.addLast("http-codec", new HttpServerCodec());
+                            p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+                            p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
+                            p.addLast("frame-aggregator", new WebSocketFrameAggregator(MAX_FRAME_BYTES));
+                            p.addLast("frame-codec", new ClientFrameCodec());
+                            p.addLast("session", new DirectSession(registry, sessionIds.incrementAndGet()));
+                        }
+                    })
+                    .bind(host, port).sync().channel();
+            return new DirectWebSocketServer(group, channel);
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        group.shutdownGracefully().syncUninterruptibly();
+    }
+}
