@@ -26,6 +26,8 @@ import roomgate.protocol.v1.ErrorCode;
 public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame, Delivery> {
     /** Our messages nest four levels deep; anything deeper is hostile. */
     private static final int RECURSION_LIMIT = 16;
+    private static final String BODIES =
+            "join, leave, move, chat, claim_draw, arena_input, subscribe, unsubscribe, resume, ping";
     private static final JsonFormat.Parser JSON = JsonFormat.parser();
 
     private boolean json;
@@ -51,7 +53,7 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
             ClientMessage message = ClientMessage.parseFrom(in);
             if (message.getBodyCase() == ClientMessage.BodyCase.BODY_NOT_SET) {
                 return new DecodeFailure(ErrorCode.MALFORMED_MESSAGE,
-                        "binary frame: ClientMessage has no body (expected one of join, leave, move, chat, ping)");
+                        "binary frame: ClientMessage has no body (expected one of " + BODIES + ")");
             }
             return message;
         } catch (IOException e) {
@@ -70,7 +72,7 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
         }
         if (builder.getBodyCase() == ClientMessage.BodyCase.BODY_NOT_SET) {
             return new DecodeFailure(ErrorCode.MALFORMED_MESSAGE,
-                    "text frame: ClientMessage has no body (expected one of join, leave, move, chat, ping)");
+                    "text frame: ClientMessage has no body (expected one of " + BODIES + ")");
         }
         return builder.build();
     }

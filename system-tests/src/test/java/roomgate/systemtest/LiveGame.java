@@ -80,6 +80,12 @@ final class LiveGame {
                 }
                 ErrorCode code = answer.getError().getCode();
                 if (code == ErrorCode.NOT_YOUR_TURN || code == ErrorCode.ILLEGAL_MOVE) {
+                    lastProblem += "; mover saw " + events(mover).stream()
+                            .map(e -> e.getSequence() + (e.hasMoveMade() ? ":" + e.getMoveMade().getUci() : ""))
+                            .toList() + ", other saw " + events(players[(ply + 1) % 2]).stream()
+                            .map(e -> e.getSequence() + (e.hasMoveMade() ? ":" + e.getMoveMade().getUci() : ""))
+                            .toList() + ", mover's other messages " + mover.received().stream()
+                            .filter(m -> !m.hasEvent()).map(m -> m.getBodyCase().toString()).toList();
                     // An earlier try of this very move was applied, and its answer was lost with the fault.
                     if (seenMoves(mover).size() > ply) {
                         acked.add(uci);
