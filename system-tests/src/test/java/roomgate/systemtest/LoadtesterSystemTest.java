@@ -32,6 +32,7 @@ import roomgate.loadtest.replay.ExpectedOutcomes;
 import roomgate.loadtest.replay.RecordedTraffic;
 import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.ChessState;
+import roomgate.protocol.v1.ClaimDraw;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameType;
@@ -172,13 +173,16 @@ class LoadtesterSystemTest {
         assertThat(join(late, swap, Role.PLAYER, Side.SIDE_UNSPECIFIED).getJoined().getSeatValue()).isEqualTo(2);
         play(w1, late, swap, real.subList(12, 18), 12);
 
-        // Room 2: a draw by repetition, then a player hangs up (its seat is freed by the disconnect).
+        // Room 2: a draw by repetition, claimed (FIDE: threefold is a claim), then a player hangs up.
         String draw = "rec-" + run + "-draw";
         RoomgateClient w2 = connect(0);
         RoomgateClient b2 = connect(0);
         join(w2, draw, Role.PLAYER, Side.SIDE_UNSPECIFIED);
         join(b2, draw, Role.PLAYER, Side.SIDE_UNSPECIFIED);
         play(w2, b2, draw, List.of("g1f3", "g8f6", "f3g1", "f6g8", "g1f3", "g8f6", "f3g1", "f6g8"), 0);
+        ServerMessage claimed = w2.request(ClientMessage.newBuilder()
+                .setClaimDraw(ClaimDraw.newBuilder().setRoomId(draw)).build(), TIMEOUT);
+        assertThat(claimed.getEvent().getDrawClaimed().getStatus().name()).isEqualTo("DRAW_THREEFOLD_REPETITION");
         b2.close();
 
         // What the rooms really ended as, asked through the other gateway (which records nothing).

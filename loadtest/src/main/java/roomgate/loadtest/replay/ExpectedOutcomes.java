@@ -92,6 +92,18 @@ public final class ExpectedOutcomes {
             }
         }
 
+        /** A player's draw claim ends the game when threefold repetition or fifty moves hold, as on the node. */
+        void claimDraw(RecordedTraffic.ClientKey who) {
+            if (game.status().isOver() || !(who.equals(white) || who.equals(black))) {
+                return;
+            }
+            try {
+                game.claimDraw();
+            } catch (IllegalMoveException refused) {
+                // NO_DRAW_TO_CLAIM on the node too; the game goes on.
+            }
+        }
+
         ChessOutcome outcome() {
             String winner = game.winner().map(c -> c == Color.WHITE ? "WHITE" : "BLACK").orElse("SIDE_UNSPECIFIED");
             return new ChessOutcome(game.uciMoves(), game.fen(), game.status().name(), winner);
@@ -131,6 +143,7 @@ public final class ExpectedOutcomes {
                 case JOIN -> model.join(who, message.getJoin());
                 case LEAVE -> model.leave(who);
                 case MOVE -> model.move(who, message.getMove().getUci());
+                case CLAIM_DRAW -> model.claimDraw(who);
                 default -> {
                 }
             }
