@@ -1,11 +1,8 @@
 package roomgate.node.direct;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -14,9 +11,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.node.registry.RoomRegistry;
+import roomgate.transport.ListeningChannel;
 import roomgate.transport.Transport;
 import roomgate.websocket.ClientFrameCodec;
 
@@ -32,12 +29,10 @@ public final class DirectWebSocketServer implements AutoCloseable {
     private static final int MAX_FRAME_BYTES = 16 * 1024;
     private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
 
-    private final EventLoopGroup group;
-    private final Channel serverChannel;
+    private final ListeningChannel listening;
 
-    private DirectWebSocketServer(EventLoopGroup group, Channel serverChannel) {
-        this.group = group;
-        this.serverChannel = serverChannel;
+    private DirectWebSocketServer(ListeningChannel listening) {
+        this.listening = listening;
     }
 
     /** Binds {@code host:port} (0 picks a free port) and returns once it listens. */
@@ -55,41 +50,31 @@ public final class DirectWebSocketServer implements AutoCloseable {
                         .build())
                 .build();
         AtomicLong sessionIds = new AtomicLong();
-        EventLoopGroup group = transport.newGroup(ioThreads);
-        try {
-            Channel channel = new ServerBootstrap()
-                    .group(group)
-                    .channel(transport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ChannelPipeline p = ch.pipeline();
-                            p.addLast("http-codec", new HttpServerCodec());
-                            p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
-                            p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
-                            p.addLast("frame-aggregator", new WebSocketFrameAggregator(MAX_FRAME_BYTES));
-                            p.addLast("frame-codec", new ClientFrameCodec());
-                            p.addLast("session", new DirectSession(registry, sessionIds.incrementAndGet()));
-                        }
-                    })
-                    .bind(host, port).sync().channel();
-            return new DirectWebSocketServer(group, channel);
-        } catch (InterruptedException | RuntimeException e) {
-            group.shutdownGracefully();
-            throw e;
-        }
+        return new DirectWebSocketServer(ListeningChannel.bind(transport, transport.newGroup(ioThreads), host, port,
+                bootstrap -> bootstrap
+                        .option(ChannelOption.SO_BACKLOG, 4096)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024)),
+                new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast("http-codec", new HttpServerCodec());
+                        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+                        p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
+                        p.addLast("frame-aggregator", new WebSocketFrameAggregator(MAX_FRAME_BYTES));
+                        p.addLast("frame-codec", new ClientFrameCodec());
+                        p.addLast("session", new DirectSession(registry, sessionIds.incrementAndGet()));
+                    }
+                }));
     }
 
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return listening.port();
     }
 
     @Override
     public void close() {
-        serverChannel.close().syncUninterruptibly();
-        group.shutdownGracefully().syncUninterruptibly();
+        listening.close();
     }
 }

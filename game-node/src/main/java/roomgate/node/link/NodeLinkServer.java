@@ -2,19 +2,16 @@ package roomgate.node.link;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import roomgate.link.LinkCodec;
 import roomgate.metrics.ExecutorDelayProbe;
 import roomgate.node.registry.RoomRegistry;
+import roomgate.transport.ListeningChannel;
 import roomgate.transport.Transport;
 
 /**
@@ -22,21 +19,16 @@ import roomgate.transport.Transport;
  * multiplexed link carrying many sessions and rooms.
  */
 public final class NodeLinkServer implements AutoCloseable {
-    private final EventLoopGroup group;
-    private final Channel serverChannel;
+    private final ListeningChannel listening;
 
-    private NodeLinkServer(EventLoopGroup group, Channel serverChannel) {
-        this.group = group;
-        this.serverChannel = serverChannel;
+    private NodeLinkServer(ListeningChannel listening) {
+        this.listening = listening;
     }
 
-    /** Binds {@code host:port} (port 0 picks a free one) and returns once it listens. */
-    public static NodeLinkServer start(Transport transport, String host, int port, int ioThreads, RoomRegistry registry)
-            throws InterruptedException {
-        return start(transport, host, port, ioThreads, registry, new CompositeMeterRegistry());
-    }
-
-    /** As above, with the open links and each event loop's scheduling delay in {@code meters}. */
+    /**
+     * Binds {@code host:port} (port 0 picks a free one) and returns once it listens; the open links
+     * and each event loop's scheduling delay go to {@code meters}.
+     */
     public static NodeLinkServer start(Transport transport, String host, int port, int ioThreads, RoomRegistry registry,
             MeterRegistry meters) throws InterruptedException {
         EventLoopGroup group = transport.newGroup(ioThreads);
@@ -46,37 +38,27 @@ public final class NodeLinkServer implements AutoCloseable {
         ExecutorDelayProbe.startAll(group, meters, "roomgate.eventloop.delay", "loop",
                 "How late the node's link event loops run a task due now (sampled every 100 ms)",
                 ExecutorDelayProbe.DEFAULT_INTERVAL);
-        try {
-            Channel channel = new ServerBootstrap()
-                    .group(group)
-                    .channel(transport.serverChannel())
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            links.incrementAndGet();
-                            ch.closeFuture().addListener(f -> links.decrementAndGet());
-                            // Room threads flush once per event; consolidate those flushes into fewer syscalls.
-                            ch.pipeline().addLast(new FlushConsolidationHandler(64, true));
-                            LinkCodec.install(ch.pipeline());
-                            ch.pipeline().addLast(new NodeLinkHandler(registry));
-                        }
-                    })
-                    .bind(host, port).sync().channel();
-            return new NodeLinkServer(group, channel);
-        } catch (InterruptedException | RuntimeException e) {
-            group.shutdownGracefully();
-            throw e;
-        }
+        return new NodeLinkServer(ListeningChannel.bind(transport, group, host, port,
+                bootstrap -> bootstrap.childOption(ChannelOption.TCP_NODELAY, true),
+                new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        links.incrementAndGet();
+                        ch.closeFuture().addListener(f -> links.decrementAndGet());
+                        // Room threads flush once per event; consolidate those flushes into fewer syscalls.
+                        ch.pipeline().addLast(new FlushConsolidationHandler(64, true));
+                        LinkCodec.install(ch.pipeline());
+                        ch.pipeline().addLast(new NodeLinkHandler(registry));
+                    }
+                }));
     }
 
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return listening.port();
     }
 
     @Override
     public void close() {
-        serverChannel.close().syncUninterruptibly();
-        group.shutdownGracefully().syncUninterruptibly();
+        listening.close();
     }
 }
