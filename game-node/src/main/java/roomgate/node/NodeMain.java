@@ -56,9 +56,9 @@ public final class NodeMain {
                 config.ioThreads(), registry, meters);
         DirectWebSocketServer direct = config.wsPort() == NodeConfig.WS_OFF ? null
                 : DirectWebSocketServer.start(transport, config.linkHost(), config.wsPort(), config.ioThreads(), registry);
-        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config.hazelcast().toMemberConfig(
-                "roomgate-" + config.nodeId(), false,
-                NodeInfo.attributesOf(config.nodeId(), config.linkHost(), links.port(), pid)));
+        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastRoomStore.configure(
+                config.hazelcast().toMemberConfig("roomgate-" + config.nodeId(), false,
+                        NodeInfo.attributesOf(config.nodeId(), config.linkHost(), links.port(), pid))));
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
         AutoCloseable processMeters = ProcessMetrics.bind(meters, hazelcast);
         RoomStore store = new MeteredRoomStore(config.durability() == NodeConfig.Durability.REPLICATED

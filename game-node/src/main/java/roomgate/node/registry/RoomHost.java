@@ -41,8 +41,11 @@ import roomgate.protocol.v1.ServerMessage;
  *
  * <p>An event is applied at once, so the next request is judged against it, but nobody hears of it
  * until the store has it (the append completes with the synchronous backup done): only then is it
- * broadcast, in sequence order. If the store refuses an append, another node owns the room now;
- * this one drops it, and the events it never confirmed were never acknowledged to anyone.
+ * broadcast, in sequence order. A room has at most one append in flight; events applied meanwhile
+ * go to the store together in the next one (group commit), so a busy room costs one store round
+ * trip per batch rather than per event, and its appends reach the store in order. If the store
+ * refuses an append, another node owns the room now; this one drops it, and the events it never
+ * confirmed were never acknowledged to anyone.
  */
 final class RoomHost {
     private static final Logger log = LoggerFactory.getLogger(RoomHost.class);
@@ -92,6 +95,9 @@ final class RoomHost {
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final Map<GatewayLink, Map<Long, Slot>> byLink = new LinkedHashMap<>();
     private final ArrayDeque<Pending> unstored = new ArrayDeque<>();
+    /** Logged events applied but not yet sent to the store: the next append's batch. */
+    private final List<Pending> unsent = new ArrayList<>();
+    private boolean appending;
     private final Runnable onLost;
     private long sequence;
     private boolean lost;
@@ -390,15 +396,29 @@ final class RoomHost {
         pending.logged = logged;
         unstored.addLast(pending);
         if (logged) {
-            ctx.store().append(roomId, epoch, event).whenCompleteAsync((ok, failure) -> onStored(pending, ok, failure),
-                    ctx.executor());
+            unsent.add(pending);
+            if (!appending) {
+                appendUnsent();
+            }
         } else {
-            onStored(pending, true, null);
+            pending.stored = true;
+            deliverStored();
         }
         return pending;
     }
 
-    private void onStored(Pending pending, Boolean ok, Throwable failure) {
+    private void appendUnsent() {
+        List<Pending> batch = List.copyOf(unsent);
+        unsent.clear();
+        appending = true;
+        List<RoomEvent> events = new ArrayList<>(batch.size());
+        batch.forEach(p -> events.add(p.event));
+        ctx.store().append(roomId, epoch, events).whenCompleteAsync((ok, failure) -> onStored(batch, ok, failure),
+                ctx.executor());
+    }
+
+    private void onStored(List<Pending> batch, Boolean ok, Throwable failure) {
+        appending = false;
         if (lost) {
             return;
         }
@@ -408,7 +428,14 @@ final class RoomHost {
             lose();
             return;
         }
-        pending.stored = true;
+        batch.forEach(p -> p.stored = true);
+        deliverStored();
+        if (!unsent.isEmpty()) {
+            appendUnsent();
+        }
+    }
+
+    private void deliverStored() {
         while (!unstored.isEmpty() && unstored.peekFirst().stored) {
             deliver(unstored.pollFirst());
         }
@@ -443,6 +470,7 @@ final class RoomHost {
         unstored.forEach(p -> told.addAll(p.targets));
         told.forEach(link -> link.roomLost(roomId));
         unstored.clear();
+        unsent.clear();
         slots.values().forEach(s -> {
             if (s.graceTimer != null) {
                 s.graceTimer.cancel(false);

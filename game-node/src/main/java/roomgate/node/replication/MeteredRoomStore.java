@@ -46,7 +46,7 @@ public final class MeteredRoomStore implements RoomStore {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         for (int i = 0; i < 3; i++) {
             appends[i] = writeTimer(registry, "roomgate.replication.append",
-                    "Appending an accepted room event to the replicated log, until stored with its backup", WRITE_RESULTS[i]);
+                    "Appending accepted room events (one write per batch) to the replicated log, until stored with its backup", WRITE_RESULTS[i]);
             snapshots[i] = writeTimer(registry, "roomgate.replication.snapshot",
                     "Replacing a snapshot room's replicated state", WRITE_RESULTS[i]);
             transfers[i] = writeTimer(registry, "roomgate.replication.transfer",
@@ -97,8 +97,8 @@ public final class MeteredRoomStore implements RoomStore {
     }
 
     @Override
-    public CompletionStage<Boolean> append(String roomId, long epoch, RoomEvent event) {
-        return timed(appends, () -> delegate.append(roomId, epoch, event));
+    public CompletionStage<Boolean> append(String roomId, long epoch, List<RoomEvent> events) {
+        return timed(appends, () -> delegate.append(roomId, epoch, events));
     }
 
     @Override

@@ -24,8 +24,12 @@ public interface RoomStore {
      */
     CompletionStage<Claim> claim(String roomId, String nodeId, Set<String> liveNodeIds, GameType createAs);
 
-    /** Appends an accepted event; completes with false if {@code epoch} is no longer the room's. */
-    CompletionStage<Boolean> append(String roomId, long epoch, RoomEvent event);
+    /**
+     * Appends accepted events (consecutive sequences, following the stored ones) as one write;
+     * completes with false if {@code epoch} is no longer the room's. Events already stored are
+     * skipped, so a write retried by the cluster is not applied twice.
+     */
+    CompletionStage<Boolean> append(String roomId, long epoch, List<RoomEvent> events);
 
     /**
      * Replaces the room's state with a snapshot as of {@code sequence} (dropping the logged events it
