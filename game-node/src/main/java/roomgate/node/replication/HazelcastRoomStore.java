@@ -6,6 +6,7 @@ import com.hazelcast.map.IMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import roomgate.cluster.ClusterNames;
 import roomgate.protocol.link.v1.RoomRecord;
@@ -36,28 +37,47 @@ public final class HazelcastRoomStore implements RoomStore {
 
     @Override
     public CompletionStage<Claim> claim(String roomId, String nodeId, Set<String> liveNodeIds, GameType createAs) {
-        return rooms.submitToKey(roomId, new RecordWrites.Claim(nodeId, liveNodeIds, createAs.getNumber(),
-                UUID.randomUUID().toString())).thenApply(RecordOps::toClaim);
+        return plain(rooms.submitToKey(roomId, new RecordWrites.Claim(nodeId, liveNodeIds, createAs.getNumber(),
+                UUID.randomUUID().toString()))).thenApply(RecordOps::toClaim);
     }
 
     @Override
     public CompletionStage<Boolean> append(String roomId, long epoch, List<RoomEvent> events) {
-        return rooms.submitToKey(roomId, new RecordWrites.Append(epoch, RecordOps.batchOf(events)));
+        return plain(rooms.submitToKey(roomId, new RecordWrites.Append(epoch, RecordOps.batchOf(events))));
     }
 
     @Override
     public CompletionStage<Boolean> snapshot(String roomId, long epoch, RoomState state, long sequence,
             List<ChatMessage> chat) {
-        return rooms.submitToKey(roomId, new RecordWrites.Snapshot(epoch, state, sequence, chat));
+        return plain(rooms.submitToKey(roomId, new RecordWrites.Snapshot(epoch, state, sequence, chat)));
     }
 
     @Override
     public CompletionStage<Boolean> transfer(String roomId, long epoch, String toNodeId) {
-        return rooms.submitToKey(roomId, new RecordWrites.Transfer(epoch, toNodeId, UUID.randomUUID().toString()));
+        return plain(rooms.submitToKey(roomId, new RecordWrites.Transfer(epoch, toNodeId, UUID.randomUUID().toString())));
     }
 
     @Override
     public CompletionStage<RoomRecord> read(String roomId) {
-        return rooms.getAsync(roomId).thenApply(bytes -> bytes == null ? null : RecordOps.parse(bytes));
+        return plain(rooms.getAsync(roomId)).thenApply(bytes -> bytes == null ? null : RecordOps.parse(bytes));
+    }
+
+    /**
+     * A plain future completed on the thread that completes Hazelcast's. Hazelcast runs even the
+     * non-async stages chained on its futures in its default async executor, which on a machine with
+     * fewer than three cores (common pool parallelism 1) starts a new thread per callback: measured,
+     * that made every append queue behind thread creation. The stages after this one are cheap (a
+     * timer, a parse), and the room's own work hops to its stripe as before.
+     */
+    private static <T> CompletableFuture<T> plain(CompletionStage<T> hazelcast) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        hazelcast.whenCompleteAsync((value, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(value);
+            }
+        }, Runnable::run);
+        return result;
     }
 }
