@@ -77,8 +77,9 @@ final class RecordOps {
     }
 
     /**
-     * Appends {@code batch} (a record holding only consecutive events) if {@code epoch} is the
-     * room's. Events the record already has are skipped. The events are added by appending their
+     * Appends {@code batch} (a record holding events in sequence order) if {@code epoch} is the
+     * room's. Events the record already has (a sequence not above its last) are skipped. Sequences
+     * may jump: unlogged events (an arena's ticks) are numbered too. The events are added by appending their
      * encoding to the stored bytes (a repeated field's elements simply follow one another), so an
      * append costs a scan of the record's field headers, not a rebuild of the record.
      */
@@ -97,11 +98,6 @@ final class RecordOps {
         }
         if (fresh == events.size()) {
             return new Result<>(null, true); // stored already: the same append, delivered again
-        }
-        long first = events.get(fresh).getSequence();
-        if (first != header.lastSequence + 1) {
-            throw new IllegalStateException("append of sequence " + first + " to room " + header.roomId
-                    + " whose last is " + header.lastSequence + " (expected: " + (header.lastSequence + 1) + ")");
         }
         byte[] suffix = fresh == 0 ? batch
                 : RoomRecord.newBuilder().addAllEvents(events.subList(fresh, events.size())).build().toByteArray();
@@ -159,18 +155,16 @@ final class RecordOps {
     }
 
     /** What an append checks, read without parsing the events: the epoch and the last sequence stored. */
-    private record Header(String roomId, long epoch, long lastSequence) {
+    private record Header(long epoch, long lastSequence) {
         static Header of(byte[] record) {
             try {
                 CodedInputStream in = CodedInputStream.newInstance(record);
-                String roomId = "";
                 long epoch = 0;
                 long snapshotSequence = 0;
                 int lastEvent = -1;
                 int lastEventLength = 0;
                 for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                     switch (WireFormat.getTagFieldNumber(tag)) {
-                        case RoomRecord.ROOM_ID_FIELD_NUMBER -> roomId = in.readStringRequireUtf8();
                         case RoomRecord.EPOCH_FIELD_NUMBER -> epoch = in.readUInt64();
                         case RoomRecord.SNAPSHOT_SEQUENCE_FIELD_NUMBER -> snapshotSequence = in.readUInt64();
                         case RoomRecord.EVENTS_FIELD_NUMBER -> {
@@ -186,7 +180,7 @@ final class RecordOps {
                     lastSequence = Math.max(lastSequence,
                             RoomEvent.parser().parseFrom(record, lastEvent, lastEventLength).getSequence());
                 }
-                return new Header(roomId, epoch, lastSequence);
+                return new Header(epoch, lastSequence);
             } catch (IOException e) {
                 throw new IllegalStateException("corrupt room record", e);
             }

@@ -25,7 +25,7 @@ public interface RoomStore {
     CompletionStage<Claim> claim(String roomId, String nodeId, Set<String> liveNodeIds, GameType createAs);
 
     /**
-     * Appends accepted events (consecutive sequences, following the stored ones) as one write;
+     * Appends accepted events (in sequence order, after the stored ones) as one write;
      * completes with false if {@code epoch} is no longer the room's. Events already stored are
      * skipped, so a write retried by the cluster is not applied twice.
      */
