@@ -34,6 +34,8 @@ public record HazelcastSettings(
     public static final String DEFAULT_CLUSTER_NAME = "roomgate";
     public static final int DEFAULT_PORT = 5701;
     public static final int DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 5;
+    /** How long a room record outlives its last use. */
+    public static final int ROOM_RECORD_MAX_IDLE_SECONDS = 24 * 60 * 60;
 
     /** The flags read by {@link #fromFlags}; each main adds them to its own. */
     public static final List<String> FLAGS =
@@ -97,9 +99,12 @@ public record HazelcastSettings(
         // cut off from the others (paused, partitioned) cannot accept moves on its own.
         config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(ClusterNames.ROOMS_QUORUM, true, quorumSize)
                 .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
+        // A record nobody has read or written for a day (no request, no takeover) is forgotten, or
+        // finished and abandoned rooms would fill the cluster's memory forever.
         config.addMapConfig(new MapConfig(ClusterNames.ROOMS_MAP)
                 .setBackupCount(1)
                 .setAsyncBackupCount(0)
+                .setMaxIdleSeconds(ROOM_RECORD_MAX_IDLE_SECONDS)
                 .setSplitBrainProtectionName(ClusterNames.ROOMS_QUORUM));
         config.addMapConfig(new MapConfig(ClusterNames.NODE_STATUS_MAP).setBackupCount(1));
 
