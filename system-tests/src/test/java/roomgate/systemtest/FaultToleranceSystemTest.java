@@ -129,8 +129,10 @@ class FaultToleranceSystemTest {
         long recovery = fx.playAfterFault(games, killedAt);
 
         fx.verify(games, "kill -9 node-3");
-        System.out.printf("kill -9 node-3: rooms affected %d, recovered %d, every room playable again within %d ms%n",
-                games.size(), games.stream().filter(g -> !fx.ownerOf(g).equals("node-3")).count(), recovery);
+        System.out.printf("kill -9 node-3: rooms affected %d, recovered %d, every room playable again within %d ms;"
+                + " moves in flight at the kill answered OUTCOME_UNKNOWN: %d%n",
+                games.size(), games.stream().filter(g -> !fx.ownerOf(g).equals("node-3")).count(), recovery,
+                games.stream().mapToInt(LiveGame::outcomeUnknown).sum());
     }
 
     @Test

@@ -25,6 +25,7 @@ final class LiveGame {
     private final List<String> plan;
     private final List<String> acked = new ArrayList<>();
     private int attempts;
+    private volatile int outcomeUnknown;
     /** What the last failed try got: for the message of a test that gives up. */
     private volatile String lastProblem = "";
 
@@ -93,8 +94,12 @@ final class LiveGame {
                     }
                 }
                 lastProblem = code + ": " + answer.getError().getMessage();
+                if (code == ErrorCode.OUTCOME_UNKNOWN) {
+                    outcomeUnknown++;
+                }
                 assertThat(code).as("refusal of %s in %s: %s", uci, roomId, answer.getError().getMessage())
-                        .isIn(ErrorCode.ROOM_UNAVAILABLE, ErrorCode.NOT_IN_ROOM, ErrorCode.NOT_YOUR_TURN);
+                        .isIn(ErrorCode.ROOM_UNAVAILABLE, ErrorCode.NOT_IN_ROOM, ErrorCode.NOT_YOUR_TURN,
+                                ErrorCode.OUTCOME_UNKNOWN);
             } catch (TimeoutException e) {
                 lastProblem = "no answer within " + perTry + " (try " + attempts + ")";
                 if (seenMoves(mover).size() > ply) {
@@ -108,6 +113,11 @@ final class LiveGame {
             Thread.sleep(50);
         }
         return false;
+    }
+
+    /** How many tries were answered OUTCOME_UNKNOWN: they were with a node when it was lost. */
+    int outcomeUnknown() {
+        return outcomeUnknown;
     }
 
     String lastProblem() {

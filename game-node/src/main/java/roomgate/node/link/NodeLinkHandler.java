@@ -89,7 +89,8 @@ final class NodeLinkHandler extends SimpleChannelInboundHandler<LinkFrame> imple
                 .setServerMessage(message.toByteString())
                 .setJoinedRoomId(joinedRoomId)
                 .setLeftRoomId(leftRoomId)
-                .setSequence(sequence)).build());
+                .setSequence(sequence)
+                .setRequestId(message.getRequestId())).build());
     }
 
     @Override

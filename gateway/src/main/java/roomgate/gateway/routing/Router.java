@@ -61,6 +61,7 @@ public final class Router {
     private final Map<Long, ClientSession> sessions = new HashMap<>();
     private final Map<String, LocalRoom> rooms = new HashMap<>();
     private final Map<String, NodeLink> links = new HashMap<>();
+    private final InFlightRequests inFlight = new InFlightRequests();
     /**
      * Nodes whose link failed or that left the view, by id: not placed on, and named in every request
      * and rejoin, so that a node whose own view still lags may take their rooms over.
@@ -142,6 +143,7 @@ public final class Router {
     public void sessionClosed(ClientSession session) {
         assert loop.inEventLoop();
         sessions.remove(session.id());
+        inFlight.sessionClosed(session.id());
         Map<NodeInfo, List<String>> byNode = new HashMap<>();
         for (String roomId : session.rooms()) {
             LocalRoom local = rooms.get(roomId);
@@ -159,6 +161,7 @@ public final class Router {
     // ------------------------------------------------------------------ from nodes
 
     void onReply(NodeLink link, SessionReply reply) {
+        inFlight.answered(reply.getSessionId(), reply.getRequestId());
         ClientSession session = sessions.get(reply.getSessionId());
         if (session == null) {
             if (!reply.getJoinedRoomId().isEmpty()) {
@@ -185,6 +188,7 @@ public final class Router {
             return;
         }
         local.lastSequence = broadcast.getSequence();
+        inFlight.answered(broadcast.getOriginSessionId(), broadcast.getOriginRequestId());
         Delivery delivery = Delivery.ofBytes(broadcast.getServerMessage());
         for (ClientSession session : local.sessions) {
             session.deliver(session.id() == broadcast.getOriginSessionId()
@@ -195,6 +199,8 @@ public final class Router {
 
     void onRedirect(NodeLink link, Redirect redirect) {
         metrics.redirected();
+        // Not applied there; tracked again when it is sent on.
+        inFlight.answered(redirect.getRequest().getSessionId(), redirect.getRequest().getMessage().getRequestId());
         String roomId = redirect.getRoomId();
         LocalRoom local = rooms.get(roomId);
         NodeInfo owner = reachable(redirect.getOwnerNodeId());
@@ -212,7 +218,9 @@ public final class Router {
         if (owner == null || !linkTo(owner).send(LinkFrame.newBuilder().setRequest(redirect.getRequest()).build())) {
             refuse(redirect.getRequest(), "room '" + roomId + "' is owned by node " + redirect.getOwnerNodeId()
                     + ", which cannot be reached now; retry");
+            return;
         }
+        inFlight.sent(redirect.getRequest(), owner.nodeId(), roomId);
     }
 
     void onHandoffStart(NodeLink link, String roomId) {
@@ -317,6 +325,20 @@ public final class Router {
         NodeInfo node = link.node();
         links.remove(node.nodeId(), link);
         markUnreachable(node);
+        // Frames never written are not in doubt: they are routed again below.
+        for (LinkFrame frame : unsent) {
+            if (frame.hasRequest()) {
+                inFlight.answered(frame.getRequest().getSessionId(), frame.getRequest().getMessage().getRequestId());
+            }
+        }
+        for (InFlightRequests.Lost lost : inFlight.lostWith(node.nodeId())) {
+            ClientSession session = sessions.get(lost.sessionId());
+            if (session != null) {
+                session.error(lost.requestId(), ErrorCode.OUTCOME_UNKNOWN, lost.roomId(), "node " + node.nodeId()
+                        + " was lost while handling this request: it may have been applied; if it was, its event"
+                        + " reaches you once the room is back, so check before retrying");
+            }
+        }
         for (Map.Entry<String, LocalRoom> entry : new ArrayList<>(rooms.entrySet())) {
             if (entry.getValue().node.equals(node)) {
                 LocalRoom local = entry.getValue();
@@ -401,7 +423,9 @@ public final class Router {
                 .addAllUnreachableNodeIds(unreachableIds()).build();
         if (!linkTo(node).send(LinkFrame.newBuilder().setRequest(routed).build())) {
             refuse(request, "node " + node.nodeId() + " cannot be reached; retry");
+            return;
         }
+        inFlight.sent(routed, node.nodeId(), roomId);
     }
 
     private void rejoin(String roomId, LocalRoom local, NodeInfo target, int hops) {
