@@ -18,7 +18,9 @@
 # Results: bench/runs/<timestamp>/ (pass reports as JSON + HTML, summary.md, logs, gateway.jfr).
 #
 # Knobs (environment): ROUNDS (3), ROOMS (300), CLIENTS (1000), RATES (500,1000,2000),
-# WARMUP (2), WINDOW (8), FANOUT (500), IDLE (5000), NODES (2).
+# WARMUP (2), WINDOW (8), FANOUT (500), IDLE (5000), NODES (2), DURABILITY (replicated; "memory"
+# keeps room records in the node's JVM: every acknowledged move then skips the synchronous cluster
+# round trip, which costs direct, roomgate and nginx alike and measures storage, not routing).
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -30,6 +32,7 @@ WINDOW=${WINDOW:-8}
 FANOUT=${FANOUT:-500}
 IDLE=${IDLE:-5000}
 NODES=${NODES:-2}
+DURABILITY=${DURABILITY:-replicated}
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 RUN="$ROOT/bench/runs/$(date -u +%Y%m%d-%H%M%S)"
@@ -102,7 +105,7 @@ fi
     echo "java: $($JAVA -version 2>&1 | head -1)"
     echo "nginx: $(nginx -v 2>&1)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other sessions may be running their own work on this machine)"
-    echo "workload: rooms=$ROOMS clients=$CLIENTS rates=$RATES warmup=${WARMUP}s window=${WINDOW}s fanout=$FANOUT idle=$IDLE rounds=$ROUNDS nodes=$NODES"
+    echo "workload: rooms=$ROOMS clients=$CLIENTS rates=$RATES warmup=${WARMUP}s window=${WINDOW}s fanout=$FANOUT idle=$IDLE rounds=$ROUNDS nodes=$NODES durability=$DURABILITY"
 } | tee "$RUN/machine.txt"
 
 # --- the system under test -----------------------------------------------------------------------
@@ -114,7 +117,7 @@ HZ=(--cluster-name "$CLUSTER" --hz-members "$HZ_MEMBERS" --heartbeat-timeout-sec
 
 NODE_PIDS=(); WS_URLS=(); UPSTREAMS=""
 for i in $(seq 1 "$NODES"); do
-    "$JAVA" -Xms1g -Xmx1g -Xlog:gc:file="$RUN/node-$i-gc.log":uptime -jar "$NODE_JAR" --node-id "node-$i" --ws-port 0 --idle-room-seconds 30 \
+    "$JAVA" -Xms1g -Xmx1g -Xlog:gc:file="$RUN/node-$i-gc.log":uptime -jar "$NODE_JAR" --node-id "node-$i" --ws-port 0 --idle-room-seconds 30 --durability "$DURABILITY" \
         --hz-port "${HZ_PORTS[$((i - 1))]}" "${HZ[@]}" > "$RUN/node-$i.out" 2> "$RUN/node-$i.log" &
     STARTED+=($!); NODE_PIDS+=($!)
     ws=$(ready_field "$RUN/node-$i.out" ws-port)
