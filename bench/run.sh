@@ -173,8 +173,10 @@ pass() {   # round target
     grep -E '^bench |PASSED|FAILED' "$RUN/round$round-$target.out" | sed 's/^/    /' | tee -a "$RUN/run.log"
 }
 
-# An uncounted pass through each target first: the JVMs' JIT compilers warm up on the same code
-# paths, so that the first counted pass of a target is not also its warm-up.
+# An uncounted pass through each target first, through every phase but the idle connections: the
+# JVMs' JIT compilers warm up on the same code paths, so that the first counted pass of a target is
+# not also its warm-up. (A warm-up of the open loop alone left the gateway's C2 compiling a third of
+# its CPU time during the counted low-rate windows, charged to routing CPU per message.)
 for target in direct roomgate nginx; do
     log "warm-up pass: $target"
     case $target in
@@ -183,8 +185,8 @@ for target in direct roomgate nginx; do
         nginx)    url="ws://127.0.0.1:$NGINX_PORT/ws" ;;
     esac
     "$JAVA" -Xmx1g -jar "$LOADTEST_JAR" bench --name "$target" --target "$url" --pgn "$PGN_DIR"/*.pgn \
-        --rooms "$ROOMS" --clients "$CLIENTS" --rates 1000 --warmup-seconds 1 --window-seconds 4 --no-closed-loop \
-        --fanout-spectators 0 --report "$RUN/warmup-$target" > "$RUN/warmup-$target.out" 2>&1 || true
+        --rooms "$ROOMS" --clients "$CLIENTS" --rates 1000 --warmup-seconds 2 --window-seconds 6 \
+        --fanout-spectators "$FANOUT" --report "$RUN/warmup-$target" > "$RUN/warmup-$target.out" 2>&1 || true
 done
 
 ORDERS=("direct roomgate nginx" "roomgate nginx direct" "nginx direct roomgate")
@@ -206,13 +208,14 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RUN/mach
 "$JAVA" -jar "$LOADTEST_JAR" bench-summary "$RUN"/round*-*.json --out "$RUN/summary" > /dev/null
 if [[ -f "$RUN/gateway.jfr" ]]; then
     {
-        echo; echo "**gateway CPU by thread (JFR, round 2 pass; % of one core, mean over the pass)**"; echo; echo '```'
+        echo; echo "**gateway CPU by thread (JFR, round 2 pass; % of one core, mean over the pass: total = user + kernel)**"; echo; echo '```'
         jfr print --events jdk.ThreadCPULoad "$RUN/gateway.jfr" \
             | awk -v cores="$(nproc)" '/startTime =/ { ts[$3] = 1 }
                    /user =/ { u = $3; sub(/%/, "", u) } /system =/ { s = $3; sub(/%/, "", s) }
                    /eventThread =/ { t = $0; sub(/.*eventThread = "/, "", t); sub(/".*/, "", t); gsub(/[0-9]+$/, "#", t);
-                                     cpu[t] += (u + s) * cores }
-                   END { k = length(ts); for (t in cpu) if (cpu[t] / k >= 0.05) printf "%7.2f%%  %s\n", cpu[t] / k, t }' \
+                                     usr[t] += u * cores; sys[t] += s * cores }
+                   END { k = length(ts); for (t in usr) if ((usr[t] + sys[t]) / k >= 0.05)
+                         printf "%7.2f%% = %6.2f%% + %6.2f%%  %s\n", (usr[t] + sys[t]) / k, usr[t] / k, sys[t] / k, t }' \
             | sort -rn | head -10
         echo '```'
         echo; echo "**gateway hot methods (JFR execution samples, round 2 pass, top frames)**"; echo; echo '```'

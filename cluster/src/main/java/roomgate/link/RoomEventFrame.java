@@ -11,22 +11,21 @@ import io.netty.buffer.DefaultByteBufHolder;
  */
 public final class RoomEventFrame extends DefaultByteBufHolder {
     private final String roomId;
-    private final int eventOffset;
-    private final int eventLength;
+    // Views made once: content() checks the reference count on every call, and the fan-out loop
+    // asks for them per session.
+    private final ByteBuf event;
     private final long originSessionId;
-    private final int requestIdOffset;
-    private final int requestIdLength;
+    private final ByteBuf originRequestId;
     private final long sequence;
 
+    /** {@code frame} is a reference this holder takes over; the offsets are from its reader index. */
     RoomEventFrame(ByteBuf frame, String roomId, int eventOffset, int eventLength, long originSessionId,
             int requestIdOffset, int requestIdLength, long sequence) {
         super(frame);
         this.roomId = roomId;
-        this.eventOffset = eventOffset;
-        this.eventLength = eventLength;
+        this.event = frame.slice(frame.readerIndex() + eventOffset, eventLength);
         this.originSessionId = originSessionId;
-        this.requestIdOffset = requestIdOffset;
-        this.requestIdLength = requestIdLength;
+        this.originRequestId = frame.slice(frame.readerIndex() + requestIdOffset, requestIdLength);
         this.sequence = sequence;
     }
 
@@ -36,7 +35,7 @@ public final class RoomEventFrame extends DefaultByteBufHolder {
 
     /** The serialized {@code roomgate.v1.ServerMessage}, without request_id; a view, not to be released. */
     public ByteBuf event() {
-        return content().slice(content().readerIndex() + eventOffset, eventLength);
+        return event;
     }
 
     /** The session whose request caused the event, or 0. */
@@ -46,7 +45,7 @@ public final class RoomEventFrame extends DefaultByteBufHolder {
 
     /** The origin request's id as UTF-8 bytes (empty if none); a view, not to be released. */
     public ByteBuf originRequestId() {
-        return content().slice(content().readerIndex() + requestIdOffset, requestIdLength);
+        return originRequestId;
     }
 
     public long sequence() {
@@ -55,6 +54,6 @@ public final class RoomEventFrame extends DefaultByteBufHolder {
 
     @Override
     public String toString() {
-        return "RoomEventFrame(" + roomId + " #" + sequence + ", " + eventLength + " bytes)";
+        return "RoomEventFrame(" + roomId + " #" + sequence + ", " + event.readableBytes() + " bytes)";
     }
 }
