@@ -12,13 +12,15 @@
 # Each pass (loadtest "bench" command): open-loop moves at fixed rates, closed-loop saturation, a
 # fan-out room, then idle connections for memory per connection. CPU time of the routing process
 # (gateway JVM, or nginx master + workers) comes from /proc/PID/stat over each measured window.
-# During round 2 the gateway runs a JFR recording; its hottest methods are printed at the end.
+# One more, uncounted roomgate pass runs with a JFR recording; its hottest methods are printed at the end.
 #
 # Everything listens on 127.0.0.1. Only processes this script started are stopped, by pid.
 # Results: bench/runs/<timestamp>/ (pass reports as JSON + HTML, summary.md, logs, gateway.jfr).
 #
 # Knobs (environment): ROUNDS (3), ROOMS (300), CLIENTS (1000), RATES (500,1000,2000),
-# WARMUP (2), WINDOW (8), FANOUT (500), IDLE (5000), NODES (2).
+# WARMUP (2), WINDOW (8), FANOUT (500), IDLE (5000), NODES (2), DURABILITY (replicated; "memory"
+# keeps room records in the node's JVM: every acknowledged move then skips the synchronous cluster
+# round trip, which costs direct, roomgate and nginx alike and measures storage, not routing).
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -30,6 +32,7 @@ WINDOW=${WINDOW:-8}
 FANOUT=${FANOUT:-500}
 IDLE=${IDLE:-5000}
 NODES=${NODES:-2}
+DURABILITY=${DURABILITY:-replicated}
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 RUN="$ROOT/bench/runs/$(date -u +%Y%m%d-%H%M%S)"
@@ -102,7 +105,7 @@ fi
     echo "java: $($JAVA -version 2>&1 | head -1)"
     echo "nginx: $(nginx -v 2>&1)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other sessions may be running their own work on this machine)"
-    echo "workload: rooms=$ROOMS clients=$CLIENTS rates=$RATES warmup=${WARMUP}s window=${WINDOW}s fanout=$FANOUT idle=$IDLE rounds=$ROUNDS nodes=$NODES"
+    echo "workload: rooms=$ROOMS clients=$CLIENTS rates=$RATES warmup=${WARMUP}s window=${WINDOW}s fanout=$FANOUT idle=$IDLE rounds=$ROUNDS nodes=$NODES durability=$DURABILITY"
 } | tee "$RUN/machine.txt"
 
 # --- the system under test -----------------------------------------------------------------------
@@ -114,7 +117,7 @@ HZ=(--cluster-name "$CLUSTER" --hz-members "$HZ_MEMBERS" --heartbeat-timeout-sec
 
 NODE_PIDS=(); WS_URLS=(); UPSTREAMS=""
 for i in $(seq 1 "$NODES"); do
-    "$JAVA" -Xms1g -Xmx1g -Xlog:gc:file="$RUN/node-$i-gc.log":uptime -jar "$NODE_JAR" --node-id "node-$i" --ws-port 0 --idle-room-seconds 30 \
+    "$JAVA" -Xms1g -Xmx1g -Xlog:gc:file="$RUN/node-$i-gc.log":uptime -jar "$NODE_JAR" --node-id "node-$i" --ws-port 0 --idle-room-seconds 30 --durability "$DURABILITY" \
         --hz-port "${HZ_PORTS[$((i - 1))]}" "${HZ[@]}" > "$RUN/node-$i.out" 2> "$RUN/node-$i.log" &
     STARTED+=($!); NODE_PIDS+=($!)
     ws=$(ready_field "$RUN/node-$i.out" ws-port)
@@ -170,8 +173,10 @@ pass() {   # round target
     grep -E '^bench |PASSED|FAILED' "$RUN/round$round-$target.out" | sed 's/^/    /' | tee -a "$RUN/run.log"
 }
 
-# An uncounted pass through each target first: the JVMs' JIT compilers warm up on the same code
-# paths, so that the first counted pass of a target is not also its warm-up.
+# An uncounted pass through each target first, through every phase but the idle connections: the
+# JVMs' JIT compilers warm up on the same code paths, so that the first counted pass of a target is
+# not also its warm-up. (A warm-up of the open loop alone left the gateway's C2 compiling a third of
+# its CPU time during the counted low-rate windows, charged to routing CPU per message.)
 for target in direct roomgate nginx; do
     log "warm-up pass: $target"
     case $target in
@@ -180,45 +185,45 @@ for target in direct roomgate nginx; do
         nginx)    url="ws://127.0.0.1:$NGINX_PORT/ws" ;;
     esac
     "$JAVA" -Xmx1g -jar "$LOADTEST_JAR" bench --name "$target" --target "$url" --pgn "$PGN_DIR"/*.pgn \
-        --rooms "$ROOMS" --clients "$CLIENTS" --rates 1000 --warmup-seconds 1 --window-seconds 4 --no-closed-loop \
-        --fanout-spectators 0 --report "$RUN/warmup-$target" > "$RUN/warmup-$target.out" 2>&1 || true
+        --rooms "$ROOMS" --clients "$CLIENTS" --rates 1000 --warmup-seconds 2 --window-seconds 6 \
+        --fanout-spectators "$FANOUT" --report "$RUN/warmup-$target" > "$RUN/warmup-$target.out" 2>&1 || true
 done
 
 ORDERS=("direct roomgate nginx" "roomgate nginx direct" "nginx direct roomgate")
 for round in $(seq 1 "$ROUNDS"); do
     order=${ORDERS[$(((round - 1) % 3))]}
     for target in $order; do
-        if [[ $round == 2 && $target == roomgate ]]; then
-            jcmd "$GW_PID" JFR.start name=bench settings=profile filename="$RUN/gateway.jfr" > /dev/null
-            pass "$round" "$target"
-            jcmd "$GW_PID" JFR.stop name=bench > /dev/null
-        else
-            pass "$round" "$target"
-        fi
+        pass "$round" "$target"
     done
 done
+# The profile comes from one more roomgate pass, not counted: JFR's sampling costs the gateway CPU
+# (at 500 moves/s it doubled the routing CPU per message of the pass it ran in).
+jcmd "$GW_PID" JFR.start name=bench settings=profile filename="$RUN/gateway.jfr" > /dev/null
+pass profiled roomgate
+jcmd "$GW_PID" JFR.stop name=bench > /dev/null
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RUN/machine.txt"
 
 # --- results -------------------------------------------------------------------------------------
-"$JAVA" -jar "$LOADTEST_JAR" bench-summary "$RUN"/round*-*.json --out "$RUN/summary" > /dev/null
+"$JAVA" -jar "$LOADTEST_JAR" bench-summary "$RUN"/round[0-9]*-*.json --out "$RUN/summary" > /dev/null
 if [[ -f "$RUN/gateway.jfr" ]]; then
     {
-        echo; echo "**gateway CPU by thread (JFR, round 2 pass; % of one core, mean over the pass)**"; echo; echo '```'
+        echo; echo "**gateway CPU by thread (JFR, profiled pass; % of one core, mean over the pass: total = user + kernel)**"; echo; echo '```'
         jfr print --events jdk.ThreadCPULoad "$RUN/gateway.jfr" \
             | awk -v cores="$(nproc)" '/startTime =/ { ts[$3] = 1 }
                    /user =/ { u = $3; sub(/%/, "", u) } /system =/ { s = $3; sub(/%/, "", s) }
                    /eventThread =/ { t = $0; sub(/.*eventThread = "/, "", t); sub(/".*/, "", t); gsub(/[0-9]+$/, "#", t);
-                                     cpu[t] += (u + s) * cores }
-                   END { k = length(ts); for (t in cpu) if (cpu[t] / k >= 0.05) printf "%7.2f%%  %s\n", cpu[t] / k, t }' \
+                                     usr[t] += u * cores; sys[t] += s * cores }
+                   END { k = length(ts); for (t in usr) if ((usr[t] + sys[t]) / k >= 0.05)
+                         printf "%7.2f%% = %6.2f%% + %6.2f%%  %s\n", (usr[t] + sys[t]) / k, usr[t] / k, sys[t] / k, t }' \
             | sort -rn | head -10
         echo '```'
-        echo; echo "**gateway hot methods (JFR execution samples, round 2 pass, top frames)**"; echo; echo '```'
+        echo; echo "**gateway hot methods (JFR execution samples, profiled pass, top frames)**"; echo; echo '```'
         jfr print --events jdk.ExecutionSample "$RUN/gateway.jfr" \
             | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); n[$0]++; total++ }
                    END { for (m in n) printf "%6.2f%%  %s\n", 100 * n[m] / total, m; printf "(%d samples)\n", total }' \
             | sort -rn | head -25
         echo '```'
-        echo; echo "**gateway samples by package (any frame of the stack; round 2 pass)**"; echo; echo '```'
+        echo; echo "**gateway samples by package (any frame of the stack; profiled pass)**"; echo; echo '```'
         jfr print --stack-depth 64 --events jdk.ExecutionSample "$RUN/gateway.jfr" \
             | awk '/stackTrace = \[/ { inside = 1; delete seen; total++; next }
                    inside && /^[ \t]*\]/ { inside = 0; next }

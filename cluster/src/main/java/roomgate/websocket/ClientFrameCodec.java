@@ -4,8 +4,6 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -48,7 +46,8 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
 
     private static Object parseBinary(ByteBuf content) {
         try {
-            CodedInputStream in = CodedInputStream.newInstance(new ByteBufInputStream(content));
+            // Straight from the frame's buffer: a stream over it would allocate a 4 KiB copy buffer per frame.
+            CodedInputStream in = CodedInputStream.newInstance(content.nioBuffer());
             in.setRecursionLimit(RECURSION_LIMIT);
             ClientMessage message = ClientMessage.parseFrom(in);
             if (message.getBodyCase() == ClientMessage.BodyCase.BODY_NOT_SET) {
@@ -82,7 +81,7 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
         if (json) {
             out.add(new TextWebSocketFrame(delivery.json()));
         } else {
-            out.add(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(delivery.bytes().asReadOnlyByteBuffer())));
+            out.add(new BinaryWebSocketFrame(delivery.bytes().retainedDuplicate()));
         }
     }
 }

@@ -83,7 +83,45 @@ class ClientFrameCodecTest {
                 .setEvent(roomgate.protocol.v1.RoomEvent.newBuilder().setRoomId("r").setSequence(7))
                 .build();
         Delivery forOrigin = Delivery.of(event).withRequestId("req-9");
-        assertThat(ServerMessage.parseFrom(forOrigin.bytes()))
+        assertThat(ServerMessage.parseFrom(ByteBufUtil.getBytes(forOrigin.bytes())))
                 .isEqualTo(event.toBuilder().setRequestId("req-9").build());
+    }
+
+    @Test
+    void aLongOrNonAsciiRequestIdIsSplicedWithItsFullLength() throws Exception {
+        ServerMessage event = ServerMessage.newBuilder()
+                .setEvent(roomgate.protocol.v1.RoomEvent.newBuilder().setRoomId("r").setSequence(8))
+                .build();
+        // 300 bytes of UTF-8 need a two-byte length; 'ü' is two bytes for one char.
+        String requestId = "ü".repeat(100) + "x".repeat(100);
+        Delivery forOrigin = Delivery.of(event)
+                .withRequestId(Unpooled.wrappedBuffer(requestId.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(ServerMessage.parseFrom(ByteBufUtil.getBytes(forOrigin.bytes())))
+                .isEqualTo(event.toBuilder().setRequestId(requestId).build());
+        assertThat(Delivery.of(event).withRequestId("")).extracting(d -> ByteBufUtil.getBytes(d.bytes()))
+                .isEqualTo(event.toByteArray());
+    }
+
+    @Test
+    void aBorrowedEventIsWrittenToEachClientWithAReferenceOfItsOwn() throws Exception {
+        ServerMessage event = ServerMessage.newBuilder()
+                .setEvent(roomgate.protocol.v1.RoomEvent.newBuilder().setRoomId("r").setSequence(9))
+                .build();
+        io.netty.buffer.ByteBuf linkBuffer = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer();
+        linkBuffer.writeBytes(event.toByteArray());
+        Delivery delivery = Delivery.borrowing(linkBuffer);
+        EmbeddedChannel other = new EmbeddedChannel(new ClientFrameCodec());
+        channel.writeOutbound(delivery);
+        other.writeOutbound(delivery);
+        assertThat(linkBuffer.refCnt()).isEqualTo(3);
+
+        linkBuffer.release(); // the link is done with it; the frames still hold the bytes
+        BinaryWebSocketFrame first = channel.readOutbound();
+        BinaryWebSocketFrame second = other.readOutbound();
+        assertThat(ServerMessage.parseFrom(ByteBufUtil.getBytes(first.content()))).isEqualTo(event);
+        assertThat(ServerMessage.parseFrom(ByteBufUtil.getBytes(second.content()))).isEqualTo(event);
+        first.release();
+        second.release();
+        assertThat(linkBuffer.refCnt()).isZero();
     }
 }

@@ -37,7 +37,9 @@ public record GatewayConfig(
                 flags.get("gateway-id", "gw-" + ProcessHandle.current().pid()),
                 flags.get("host", "127.0.0.1"),
                 flags.getInt("port", 8080, 0, 65535),
-                flags.getInt("io-threads", Runtime.getRuntime().availableProcessors() * 2, 1, 256),
+                // One loop per core: a room's clients then spread over fewer loops, so its events cross fewer
+                // node links (measured on 2 cores: more throughput and less CPU per message than 2 per core).
+                flags.getInt("io-threads", Runtime.getRuntime().availableProcessors(), 1, 256),
                 flags.getInt("max-frame-bytes", 16 * 1024, 256, 16 * 1024 * 1024),
                 flags.getInt("rate-per-second", 100, 1, 1_000_000),
                 flags.getInt("rate-burst", 200, 1, 1_000_000),

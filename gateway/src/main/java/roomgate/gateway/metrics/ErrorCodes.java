@@ -1,7 +1,7 @@
 package roomgate.gateway.metrics;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.WireFormat;
+import io.netty.buffer.ByteBuf;
 import roomgate.protocol.v1.Error;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.ServerMessage;
@@ -26,8 +26,8 @@ final class ErrorCodes {
      * The message's error code ({@code ERROR_CODE_UNSPECIFIED} for an error without one), or null if
      * it is not an error or does not parse.
      */
-    static ErrorCode of(ByteString serverMessage) {
-        Cursor in = new Cursor(serverMessage, 0, serverMessage.size());
+    static ErrorCode of(ByteBuf serverMessage) {
+        Cursor in = new Cursor(serverMessage, serverMessage.readerIndex(), serverMessage.writerIndex());
         while (in.more()) {
             int tag = (int) in.varint();
             if (in.broken) {
@@ -68,14 +68,14 @@ final class ErrorCodes {
         return known != null ? known : ErrorCode.UNRECOGNIZED;
     }
 
-    /** Reads protobuf wire format from part of a ByteString; {@code broken} once it runs past the end. */
+    /** Reads protobuf wire format from part of a buffer; {@code broken} once it runs past the end. */
     private static final class Cursor {
-        private final ByteString bytes;
+        private final ByteBuf bytes;
         private final int end;
         private int pos;
         boolean broken;
 
-        Cursor(ByteString bytes, int from, int end) {
+        Cursor(ByteBuf bytes, int from, int end) {
             this.bytes = bytes;
             this.pos = from;
             this.end = end;
@@ -96,7 +96,7 @@ final class ErrorCodes {
                     broken = true;
                     return 0;
                 }
-                byte b = bytes.byteAt(pos++);
+                byte b = bytes.getByte(pos++);
                 value |= (long) (b & 0x7f) << shift;
                 if (b >= 0) {
                     return value;

@@ -1,5 +1,7 @@
 package roomgate.gateway.routing;
 
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -36,6 +38,13 @@ final class InFlightRequests {
     void answered(long sessionId, String requestId) {
         if (!requestId.isEmpty() && !pending.isEmpty()) {
             pending.remove(new Key(sessionId, requestId));
+        }
+    }
+
+    /** The same, with the request_id as the UTF-8 bytes of a link frame (a room event's origin). */
+    void answered(long sessionId, ByteBuf requestIdUtf8) {
+        if (requestIdUtf8.isReadable() && !pending.isEmpty()) {
+            pending.remove(new Key(sessionId, requestIdUtf8.toString(StandardCharsets.UTF_8)));
         }
     }
 

@@ -7,7 +7,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.cluster.NodeInfo;
 import roomgate.link.LinkCodec;
+import roomgate.link.RoomEventFrame;
 import roomgate.protocol.link.v1.Hello;
 import roomgate.protocol.link.v1.LinkFrame;
 import roomgate.transport.Transport;
@@ -26,7 +28,7 @@ import roomgate.transport.Transport;
  * to a session on the same thread, without locks. Frames sent before the connection is up are held
  * and sent once it is.
  */
-final class NodeLink extends SimpleChannelInboundHandler<LinkFrame> {
+final class NodeLink extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(NodeLink.class);
     private static final int CONNECT_TIMEOUT_MS = 2_000;
 
@@ -103,10 +105,23 @@ final class NodeLink extends SimpleChannelInboundHandler<LinkFrame> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, LinkFrame frame) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof RoomEventFrame event) {
+            try {
+                router.onRoomEvent(event);
+            } finally {
+                event.release();
+            }
+        } else if (msg instanceof LinkFrame frame) {
+            onFrame(frame);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onFrame(LinkFrame frame) {
         switch (frame.getBodyCase()) {
             case REPLY -> router.onReply(this, frame.getReply());
-            case BROADCAST -> router.onBroadcast(frame.getBroadcast());
             case REDIRECT -> router.onRedirect(this, frame.getRedirect());
             case HANDOFF_START -> router.onHandoffStart(this, frame.getHandoffStart().getRoomId());
             case HANDOFF_DONE -> router.onHandoffDone(this, frame.getHandoffDone());

@@ -20,6 +20,7 @@ import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.GatewayMetrics.MoveCause;
 import roomgate.gateway.metrics.GatewayMetrics.Route;
 import roomgate.gateway.session.ClientSession;
+import roomgate.link.RoomEventFrame;
 import roomgate.link.RoomRequests;
 import roomgate.protocol.link.v1.HandoffDone;
 import roomgate.protocol.link.v1.HandoffReady;
@@ -28,7 +29,6 @@ import roomgate.protocol.link.v1.Redirect;
 import roomgate.protocol.link.v1.Rejoin;
 import roomgate.protocol.link.v1.RejoinResult;
 import roomgate.protocol.link.v1.RejoinSession;
-import roomgate.protocol.link.v1.RoomBroadcast;
 import roomgate.protocol.link.v1.SessionClosed;
 import roomgate.protocol.link.v1.SessionReply;
 import roomgate.protocol.link.v1.SessionRequest;
@@ -123,6 +123,7 @@ public final class Router {
                 .setSessionId(session.id())
                 .setParticipantId(session.participantId())
                 .setMessage(message)
+                .addAllUnreachableNodeIds(unreachableIds())
                 .build());
     }
 
@@ -182,17 +183,20 @@ public final class Router {
         session.deliver(Delivery.ofBytes(reply.getServerMessage()));
     }
 
-    void onBroadcast(RoomBroadcast broadcast) {
-        LocalRoom local = rooms.get(broadcast.getRoomId());
+    /** A room event: written to each of this loop's sessions in the room from the link's own bytes. */
+    void onRoomEvent(RoomEventFrame event) {
+        LocalRoom local = rooms.get(event.roomId());
         if (local == null) {
             return;
         }
-        local.lastSequence = broadcast.getSequence();
-        inFlight.answered(broadcast.getOriginSessionId(), broadcast.getOriginRequestId());
-        Delivery delivery = Delivery.ofBytes(broadcast.getServerMessage());
+        local.lastSequence = event.sequence();
+        inFlight.answered(event.originSessionId(), event.originRequestId());
+        // Borrowed from the link's buffer, which NodeLink releases when this returns: every session
+        // is written now, on this loop, and the codec keeps its own reference for each frame.
+        Delivery delivery = Delivery.borrowing(event.event());
         for (ClientSession session : local.sessions) {
-            session.deliver(session.id() == broadcast.getOriginSessionId()
-                    ? delivery.withRequestId(broadcast.getOriginRequestId())
+            session.deliver(session.id() == event.originSessionId()
+                    ? delivery.withRequestId(event.originRequestId())
                     : delivery);
         }
     }
@@ -419,8 +423,13 @@ public final class Router {
             return;
         }
         metrics.routed(local != null ? Route.PINNED : Route.HASHED);
-        SessionRequest routed = request.toBuilder().clearUnreachableNodeIds()
-                .addAllUnreachableNodeIds(unreachableIds()).build();
+        // A request names the nodes unreachable now; rebuilt only if that changed since it was made
+        // (it waited while its room moved), as a copy costs more than the rest of the routing.
+        Set<String> unreachableNow = unreachableIds();
+        SessionRequest routed = request.getUnreachableNodeIdsCount() == unreachableNow.size()
+                && unreachableNow.containsAll(request.getUnreachableNodeIdsList())
+                ? request
+                : request.toBuilder().clearUnreachableNodeIds().addAllUnreachableNodeIds(unreachableNow).build();
         if (!linkTo(node).send(LinkFrame.newBuilder().setRequest(routed).build())) {
             refuse(request, "node " + node.nodeId() + " cannot be reached; retry");
             return;

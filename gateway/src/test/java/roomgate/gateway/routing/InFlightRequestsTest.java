@@ -22,7 +22,7 @@ class InFlightRequestsTest {
         inFlight.sent(move(1, "a"), "n1", "r1");
         inFlight.sent(move(1, "b"), "n1", "r1");
         inFlight.sent(move(2, "a"), "n2", "r2");
-        inFlight.answered(1, "a");
+        inFlight.answered(1, io.netty.buffer.Unpooled.copiedBuffer("a", java.nio.charset.StandardCharsets.UTF_8));
 
         assertThat(inFlight.lostWith("n1")).containsExactly(new InFlightRequests.Lost(1, "b", "r1"));
         assertThat(inFlight.lostWith("n1")).as("told once").isEmpty();
