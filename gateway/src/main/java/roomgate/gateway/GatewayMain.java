@@ -1,5 +1,6 @@
 package roomgate.gateway;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -44,6 +45,21 @@ public final class GatewayMain {
         return existing != null ? existing : fresh;
     }
 
+    /**
+     * Gateways are lite members: until a game node joins, the cluster has nowhere to keep a map entry
+     * and every map call fails. A gateway started first waits (it could route nothing anyway).
+     */
+    private static void awaitGameNode(HazelcastInstance hazelcast) throws InterruptedException {
+        boolean told = false;
+        while (hazelcast.getCluster().getMembers().stream().allMatch(Member::isLiteMember)) {
+            if (!told) {
+                log.info("waiting for a game node to join the cluster");
+                told = true;
+            }
+            Thread.sleep(200);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         GatewayConfig config;
         TrafficRecorder recorder = TrafficRecorder.OFF;
@@ -63,6 +79,7 @@ public final class GatewayMain {
         }
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config.hazelcast().toMemberConfig(
                 "roomgate-" + config.gatewayId(), true, Map.of()));
+        awaitGameNode(hazelcast);
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
         PrometheusMeterRegistry meters = ProcessMetrics.newRegistry();
         AutoCloseable processMeters = ProcessMetrics.bind(meters, hazelcast);
