@@ -16,6 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import roomgate.client.RoomgateClient;
@@ -40,6 +43,17 @@ class FaultToleranceSystemTest {
     private static final int PLIES_BEFORE = 4;
 
     private LocalCluster cluster;
+
+    /** A failed fault test leaves a thread dump of every process beside its log. */
+    @RegisterExtension
+    final TestWatcher dumpOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (cluster != null) {
+                cluster.dumpThreads(context.getDisplayName() + " failed: " + cause);
+            }
+        }
+    };
     private GameFixture fx;
 
     @BeforeAll

@@ -3,6 +3,7 @@ package roomgate.systemtest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,6 +165,29 @@ final class LocalCluster implements AutoCloseable {
     /** A node's Prometheus scrape, on the port its ready line names. */
     URI nodeMetrics(String nodeId) {
         return URI.create("http://127.0.0.1:" + nodes.get(nodeId).readyFields().get("metrics-port") + "/metrics");
+    }
+
+    /**
+     * Writes a thread dump of every live gateway and node next to its log ({@code NAME.threads.txt}),
+     * for a test that failed: a stalled cluster is explained by what its threads were doing. Best
+     * effort, never throws.
+     */
+    void dumpThreads(String reason) {
+        List<ServiceProcess> all = new ArrayList<>(gateways);
+        all.addAll(nodes.values());
+        for (ServiceProcess p : all) {
+            try {
+                Path out = logDir.resolve(p.name() + ".threads.txt");
+                Files.writeString(out, "=== " + java.time.Instant.now() + " " + reason + System.lineSeparator(),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                Process jcmd = new ProcessBuilder("jcmd", Long.toString(p.pid()), "Thread.print")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
+                jcmd.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                System.err.println("thread dump of " + p.name() + " failed: " + e);
+            }
+        }
     }
 
     @Override
