@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,8 +54,9 @@ final class ServiceProcess implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
         command.addAll(args);
+        // Appended, not truncated: when Surefire reruns a failed test, the failed attempt's logs stay.
         Process process = new ProcessBuilder(command)
-                .redirectError(err.toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .start();
         ServiceProcess service = new ServiceProcess(name, process, out, err);
@@ -66,7 +68,8 @@ final class ServiceProcess implements AutoCloseable {
 
     private void pumpStdout() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                PrintWriter log = new PrintWriter(Files.newBufferedWriter(stdout), true)) {
+                PrintWriter log = new PrintWriter(Files.newBufferedWriter(stdout, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND), true)) {
             for (String line; (line = in.readLine()) != null; ) {
                 log.println(line);
                 Map<String, String> fields = ReadyLine.parse(line);
