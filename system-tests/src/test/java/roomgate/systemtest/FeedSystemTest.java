@@ -3,10 +3,6 @@ package roomgate.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.util.JsonFormat;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -104,12 +100,7 @@ class FeedSystemTest {
     }
 
     private GatewayHealth health(int gateway) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(cluster.health(gateway)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        GatewayHealth.Builder health = GatewayHealth.newBuilder();
-        JsonFormat.parser().merge(response.body(), health);
-        return health.build();
+        return GameFixture.get(cluster.health(gateway), GatewayHealth.newBuilder());
     }
 
     private static Map<String, Integer> localSubscribers(GatewayHealth health) {

@@ -3,11 +3,7 @@ package roomgate.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.util.JsonFormat;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,12 +109,7 @@ class StickyRoutingSystemTest {
     }
 
     private GatewayHealth health(int gateway) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(cluster.health(gateway)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        GatewayHealth.Builder health = GatewayHealth.newBuilder();
-        JsonFormat.parser().merge(response.body(), health);
-        return health.build();
+        return GameFixture.get(cluster.health(gateway), GatewayHealth.newBuilder());
     }
 
     private static List<String> toUci(List<String> san) {
