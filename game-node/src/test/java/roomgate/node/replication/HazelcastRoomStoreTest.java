@@ -50,8 +50,12 @@ class HazelcastRoomStoreTest {
             members.add(Hazelcast.newHazelcastInstance(HazelcastRoomStore.configure(
                     settings.toMemberConfig(cluster + "-" + i, false, Map.of()))));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> members.get(0).getCluster().getMembers().size() == count
-                && members.get(0).getPartitionService().isClusterSafe());
+        // Partitions are assigned lazily, and a cluster with none assigned counts as safe: wait for
+        // every partition to have an owner too, or a test may ask who owns a key and get null.
+        await().atMost(Duration.ofSeconds(30)).until(() -> members.stream().allMatch(m ->
+                m.getCluster().getMembers().size() == count
+                        && m.getPartitionService().getPartitions().stream().allMatch(p -> p.getOwner() != null)
+                        && m.getPartitionService().isClusterSafe()));
     }
 
     private static List<RoomEvent> chat(String room, long from, long to) {
