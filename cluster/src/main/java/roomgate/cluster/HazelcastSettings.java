@@ -1,11 +1,12 @@
 package roomgate.cluster;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
-import com.hazelcast.config.NetworkConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,10 +86,19 @@ public record HazelcastSettings(
         config.setLiteMember(liteMember);
         config.getMemberAttributeConfig().setAttributes(attributes);
 
-        NetworkConfig network = config.getNetworkConfig();
-        network.setPort(port).setPortAutoIncrement(true).setPortCount(100);
-        network.setPublicAddress(host);
-        network.getInterfaces().setEnabled(true).addInterface(host);
+        // The advanced network with a single member endpoint, not the default "unified" one: on
+        // 5.7.0 a unified connection to a peer whose kernel accepted the TCP connection but whose
+        // process does not answer (SIGSTOPped) makes the IO output thread that owns it spin at
+        // 100% CPU forever (its protocol encoder reports CLEAN while frames wait behind the
+        // unanswered protocol header, so the pipeline re-queues itself without end), starving
+        // every other connection on that thread: heartbeats to those members stop and the
+        // cluster splits. The member endpoint's encoder reports BLOCKED instead and waits.
+        AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);
+        ServerSocketEndpointConfig endpoint = new ServerSocketEndpointConfig();
+        endpoint.setPort(port).setPortAutoIncrement(true).setPortCount(100);
+        endpoint.setPublicAddress(host);
+        endpoint.getInterfaces().setEnabled(true).addInterface(host);
+        network.setMemberEndpointConfig(endpoint);
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
