@@ -22,6 +22,7 @@ public final class RouterGroup {
         for (EventExecutor executor : group) {
             routers.put(executor, new Router((EventLoop) executor, gatewayId, view, transport, metrics));
         }
+        viewChanged(view.get());
     }
 
     /** Tells every router, on its own loop, that membership changed. Called on Hazelcast's thread. */
