@@ -2,6 +2,8 @@ package roomgate.systemtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static roomgate.systemtest.ChessMessages.join;
+import static roomgate.systemtest.ChessMessages.move;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,11 +24,8 @@ import roomgate.client.RoomgateClient;
 import roomgate.client.RoomgateClient.Encoding;
 import roomgate.cluster.NodeInfo;
 import roomgate.cluster.NodeView;
-import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
-import roomgate.protocol.v1.GameType;
-import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Ping;
 import roomgate.protocol.v1.Role;
 import roomgate.protocol.v1.SendChat;
@@ -67,16 +66,6 @@ class MetricsSystemTest {
         return client;
     }
 
-    private static ClientMessage join(String roomId, Role role, Side side) {
-        return ClientMessage.newBuilder()
-                .setJoin(JoinRoom.newBuilder().setRoomId(roomId).setGameType(GameType.CHESS).setRole(role).setSide(side))
-                .build();
-    }
-
-    private static ClientMessage move(String roomId, String uci) {
-        return ClientMessage.newBuilder().setMove(ChessMove.newBuilder().setRoomId(roomId).setUci(uci)).build();
-    }
-
     private static String ownerOf(RoomgateClient client, ClientMessage join) throws Exception {
         ServerMessage reply = client.request(join, TIMEOUT);
         assertThat(reply.hasJoined()).as("join reply %s", reply).isTrue();
@@ -90,6 +79,11 @@ class MetricsSystemTest {
 
     @Test
     void everyProcessServesItsMetersAndTheyAgreeWithTheTraffic() throws Exception {
+        // Before any client: each of the gateway's 2 loops has a link to every node, opened with the view.
+        for (String nodeId : cluster.nodes().keySet()) {
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(scrape(cluster.nodeMetrics(nodeId)).value("roomgate_node_links"))
+                    .as("links to %s before any client", nodeId).isEqualTo(2));
+        }
         // Room A: two players and a JSON spectator; three moves, then black tries an illegal one.
         String roomA = "metrics-a-" + run;
         RoomgateClient whiteA = connect(Encoding.BINARY);

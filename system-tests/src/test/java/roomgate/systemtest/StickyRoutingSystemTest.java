@@ -2,6 +2,8 @@ package roomgate.systemtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static roomgate.systemtest.ChessMessages.join;
+import static roomgate.systemtest.ChessMessages.move;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,11 +29,9 @@ import roomgate.cluster.NodeView;
 import roomgate.protocol.admin.v1.GatewayHealth;
 import roomgate.protocol.admin.v1.NodeStatus;
 import roomgate.protocol.v1.ChatMessage;
-import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameStatus;
-import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Joined;
 import roomgate.protocol.v1.Ping;
@@ -79,16 +79,6 @@ class StickyRoutingSystemTest {
         RoomgateClient client = RoomgateClient.connect(cluster.websocket(gateway), encoding);
         clients.add(client);
         return client;
-    }
-
-    private static ClientMessage join(String roomId, Role role, Side side) {
-        return ClientMessage.newBuilder()
-                .setJoin(JoinRoom.newBuilder().setRoomId(roomId).setGameType(GameType.CHESS).setRole(role).setSide(side))
-                .build();
-    }
-
-    private static ClientMessage move(String roomId, String uci) {
-        return ClientMessage.newBuilder().setMove(ChessMove.newBuilder().setRoomId(roomId).setUci(uci)).build();
     }
 
     private static Joined joined(RoomgateClient client, ClientMessage join) throws Exception {
