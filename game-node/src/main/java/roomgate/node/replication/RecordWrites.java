@@ -166,56 +166,62 @@ final class RecordWrites {
         }
     }
 
-    static final class Append extends Write<Boolean> {
-        private long epoch;
-        private byte[] batch;
+    /** A write checked against the writer's epoch that carries its data as one encoded payload. */
+    private abstract static class EpochWrite extends Write<Boolean> {
+        long epoch;
+        byte[] payload;
 
+        EpochWrite() {}
+
+        EpochWrite(long epoch, byte[] payload) {
+            this.epoch = epoch;
+            this.payload = payload;
+        }
+
+        @Override
+        public final void writeData(ObjectDataOutput out) throws IOException {
+            out.writeLong(epoch);
+            out.writeByteArray(payload);
+        }
+
+        @Override
+        public final void readData(ObjectDataInput in) throws IOException {
+            epoch = in.readLong();
+            payload = in.readByteArray();
+        }
+    }
+
+    /** The payload is the batch {@link RecordOps#append} takes. */
+    static final class Append extends EpochWrite {
         Append() {}
 
         Append(long epoch, byte[] batch) {
-            this.epoch = epoch;
-            this.batch = batch;
+            super(epoch, batch);
         }
 
         @Override
         RecordOps.Result<Boolean> apply(String roomId, byte[] stored) {
-            return RecordOps.append(stored, epoch, batch);
+            return RecordOps.append(stored, epoch, payload);
         }
 
         @Override
         public int getClassId() {
             return APPEND;
         }
-
-        @Override
-        public void writeData(ObjectDataOutput out) throws IOException {
-            out.writeLong(epoch);
-            out.writeByteArray(batch);
-        }
-
-        @Override
-        public void readData(ObjectDataInput in) throws IOException {
-            epoch = in.readLong();
-            batch = in.readByteArray();
-        }
     }
 
-    /** Carries the snapshot as a RoomRecord holding only snapshot fields, to reuse one parser. */
-    static final class Snapshot extends Write<Boolean> {
-        private long epoch;
-        private byte[] carrier;
-
+    /** The payload is a RoomRecord holding only the snapshot fields, to reuse one parser. */
+    static final class Snapshot extends EpochWrite {
         Snapshot() {}
 
         Snapshot(long epoch, RoomState state, long sequence, List<ChatMessage> chat) {
-            this.epoch = epoch;
-            this.carrier = RoomRecord.newBuilder().setSnapshot(state).setSnapshotSequence(sequence)
-                    .addAllSnapshotChat(chat).build().toByteArray();
+            super(epoch, RoomRecord.newBuilder().setSnapshot(state).setSnapshotSequence(sequence)
+                    .addAllSnapshotChat(chat).build().toByteArray());
         }
 
         @Override
         RecordOps.Result<Boolean> apply(String roomId, byte[] stored) {
-            RoomRecord snapshot = RecordOps.parse(carrier);
+            RoomRecord snapshot = RecordOps.parse(payload);
             return RecordOps.snapshot(stored, epoch, snapshot.getSnapshot(), snapshot.getSnapshotSequence(),
                     snapshot.getSnapshotChatList());
         }
@@ -223,18 +229,6 @@ final class RecordWrites {
         @Override
         public int getClassId() {
             return SNAPSHOT;
-        }
-
-        @Override
-        public void writeData(ObjectDataOutput out) throws IOException {
-            out.writeLong(epoch);
-            out.writeByteArray(carrier);
-        }
-
-        @Override
-        public void readData(ObjectDataInput in) throws IOException {
-            epoch = in.readLong();
-            carrier = in.readByteArray();
         }
     }
 
