@@ -5,14 +5,17 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.IntFunction;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -178,12 +181,12 @@ final class LocalCluster implements AutoCloseable {
         for (ServiceProcess p : all) {
             try {
                 Path out = logDir.resolve(p.name() + ".threads.txt");
-                Files.writeString(out, "=== " + java.time.Instant.now() + " " + reason + System.lineSeparator(),
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                Files.writeString(out, "=== " + Instant.now() + " " + reason + System.lineSeparator(),
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 Process jcmd = new ProcessBuilder("jcmd", Long.toString(p.pid()), "Thread.print")
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
-                jcmd.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+                jcmd.waitFor(20, TimeUnit.SECONDS);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 System.err.println("thread dump of " + p.name() + " failed: " + e);
             }
