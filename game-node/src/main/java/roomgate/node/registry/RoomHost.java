@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.node.room.ChatHistory;
@@ -22,8 +23,8 @@ import roomgate.node.room.RoomTypes;
 import roomgate.node.tick.TickStats;
 import roomgate.protocol.link.v1.RejoinSession;
 import roomgate.protocol.link.v1.RoomRecord;
+import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ChatMessage;
-import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Joined;
@@ -45,7 +46,9 @@ import roomgate.protocol.v1.ServerMessage;
  * go to the store together in the next one (group commit), so a busy room costs one store round
  * trip per batch rather than per event, and its appends reach the store in order. If the store
  * refuses an append, another node owns the room now; this one drops it, and the events it never
- * confirmed were never acknowledged to anyone.
+ * confirmed were never acknowledged to anyone. The requests behind them are handed back
+ * ({@link Unanswered}), so that each still gets an answer: from the new owner, or, when the store
+ * may have kept its event after all, {@code OUTCOME_UNKNOWN}.
  */
 final class RoomHost {
     private static final Logger log = LoggerFactory.getLogger(RoomHost.class);
@@ -59,23 +62,35 @@ final class RoomHost {
         ScheduledFuture<?> graceTimer;
     }
 
+    /** A client request and the link it came over. */
+    record Request(GatewayLink link, SessionRequest request) {}
+
+    /**
+     * The requests whose events a lost room never delivered. {@code notStored}: the store never
+     * took their events (never sent, or refused by the epoch), so the room's new owner may apply
+     * them. {@code inDoubt}: their append failed without an answer and may have been kept.
+     */
+    record Unanswered(List<Request> notStored, List<Request> inDoubt) {}
+
     /** An applied event waiting for the store; delivered in order once it and all before it are stored. */
     private static final class Pending {
         final RoomEvent event;
         final Set<GatewayLink> targets;
-        final SessionKey origin;
-        final String requestId;
+        /** The request that caused it, or null (ticks, a seat given up after the grace period). */
+        final Request cause;
+        /** Whether the event, broadcast, answers its cause (it names the request_id to its sender). */
+        final boolean answersCause;
         final Runnable before;
         Runnable after;
         boolean stored;
         boolean logged;
 
-        Pending(RoomEvent event, Set<GatewayLink> targets, SessionKey origin, String requestId, Runnable before,
+        Pending(RoomEvent event, Set<GatewayLink> targets, Request cause, boolean answersCause, Runnable before,
                 Runnable after) {
             this.event = event;
             this.targets = targets;
-            this.origin = origin;
-            this.requestId = requestId;
+            this.cause = cause;
+            this.answersCause = answersCause;
             this.before = before;
             this.after = after;
         }
@@ -97,12 +112,13 @@ final class RoomHost {
     private final ArrayDeque<Pending> unstored = new ArrayDeque<>();
     /** Logged events applied but not yet sent to the store: the next append's batch. */
     private final List<Pending> unsent = new ArrayList<>();
-    private boolean appending;
-    private final Runnable onLost;
+    /** The batch the store has now, or null. */
+    private List<Pending> appending;
+    private final Consumer<Unanswered> onLost;
     private long sequence;
     private boolean lost;
 
-    private RoomHost(String roomId, RoomContext ctx, Room room, long epoch, Runnable onLost) {
+    private RoomHost(String roomId, RoomContext ctx, Room room, long epoch, Consumer<Unanswered> onLost) {
         this.roomId = roomId;
         this.ctx = ctx;
         this.room = room;
@@ -118,8 +134,9 @@ final class RoomHost {
     /**
      * Rebuilds a room from its record: the game from its events, participants from their seat
      * changes (all disconnected until their gateways rejoin them), chat from its messages.
+     * {@code onLost} runs once if another node takes the room, with the requests still to answer.
      */
-    static RoomHost rebuild(RoomRecord record, RoomContext ctx, Runnable onLost) {
+    static RoomHost rebuild(RoomRecord record, RoomContext ctx, Consumer<Unanswered> onLost) {
         Room room = record.hasSnapshot()
                 ? RoomTypes.restore(record.getGameType(), record.getSnapshot())
                 : RoomTypes.create(record.getGameType());
@@ -180,7 +197,7 @@ final class RoomHost {
         }
         RoomEvent.Builder event = room.tick();
         if (event != null) {
-            commit(event, links(), null, "", null, null, false);
+            commit(event, links(), null, false, null, null, false);
         }
         if (snapshotInterval != null && System.nanoTime() - lastSnapshotNanos >= snapshotInterval.toNanos()) {
             snapshot();
@@ -234,7 +251,9 @@ final class RoomHost {
 
     // ------------------------------------------------------------------ requests
 
-    void join(SessionKey who, String participantId, String requestId, JoinRoom request) {
+    void join(SessionKey who, SessionRequest cause) {
+        String participantId = cause.getParticipantId();
+        JoinRoom request = cause.getMessage().getJoin();
         if (slotOf(who) != null || slots.containsKey(participantId)) {
             throw new RoomException(ErrorCode.ALREADY_IN_ROOM, "already in room '" + roomId + "'");
         }
@@ -253,7 +272,7 @@ final class RoomHost {
         room.joined(joining);
         Pending pending = commit(RoomEvent.newBuilder()
                 .setParticipantJoined(ParticipantJoined.newBuilder().setParticipant(joining.toProto())),
-                targets, null, "", null, null, true);
+                targets, new Request(who.link(), cause), false, null, null, true);
         RoomEvent event = pending.event;
         Joined joined = Joined.newBuilder()
                 .setRoomId(roomId)
@@ -265,11 +284,12 @@ final class RoomHost {
                 .setState(state())
                 .addAllChatHistory(chat.latest())
                 .build();
-        ServerMessage reply = ServerMessage.newBuilder().setRequestId(requestId).setJoined(joined).build();
+        ServerMessage reply = ServerMessage.newBuilder().setRequestId(cause.getMessage().getRequestId())
+                .setJoined(joined).build();
         pending.after = () -> who.link().reply(who.sessionId(), reply, roomId, "", event.getSequence());
     }
 
-    void leave(SessionKey who, String requestId) {
+    void leave(SessionKey who, SessionRequest cause) {
         Slot slot = slotOf(who);
         if (slot == null) {
             throw notIn();
@@ -279,13 +299,14 @@ final class RoomHost {
         room.left(slot.participant);
         // The leaver is told first, so it is unseated before the broadcast reaches its link.
         commit(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder().setParticipant(slot.participant.toProto())),
-                links(), null, "",
-                () -> who.link().reply(who.sessionId(), ServerMessage.newBuilder().setRequestId(requestId)
+                links(), new Request(who.link(), cause), false,
+                () -> who.link().reply(who.sessionId(), ServerMessage.newBuilder().setRequestId(cause.getMessage().getRequestId())
                         .setLeft(Left.newBuilder().setRoomId(roomId)).build(), "", roomId, 0),
                 null, true);
     }
 
-    void chat(SessionKey who, String requestId, String text) {
+    void chat(SessionKey who, SessionRequest cause) {
+        String text = cause.getMessage().getChat().getText();
         Slot from = slotOf(who);
         if (from == null) {
             throw notIn();
@@ -301,17 +322,17 @@ final class RoomHost {
                 .setSentAtMs(System.currentTimeMillis())
                 .build();
         chat.add(message);
-        commit(RoomEvent.newBuilder().setChat(message), links(), who, requestId, null, null, true);
+        commit(RoomEvent.newBuilder().setChat(message), links(), new Request(who.link(), cause), true, null, null, true);
     }
 
-    void game(SessionKey who, String requestId, ClientMessage message) {
+    void game(SessionKey who, SessionRequest cause) {
         Slot from = slotOf(who);
         if (from == null) {
             throw notIn();
         }
-        RoomEvent.Builder event = room.apply(from.participant, message);
+        RoomEvent.Builder event = room.apply(from.participant, cause.getMessage());
         if (event != null) {
-            commit(event, links(), who, requestId, null, null, snapshotInterval == null);
+            commit(event, links(), new Request(who.link(), cause), true, null, null, snapshotInterval == null);
         }
     }
 
@@ -377,7 +398,7 @@ final class RoomHost {
                 slots.remove(slot.participant.participantId());
                 room.left(slot.participant);
                 commit(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder()
-                        .setParticipant(slot.participant.toProto())), links(), null, "", null, null, true);
+                        .setParticipant(slot.participant.toProto())), links(), null, false, null, null, true);
             }
         }, ctx.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -389,15 +410,15 @@ final class RoomHost {
      * stored, after every event before it. Unlogged events (ticks, snapshot rooms' game events) need
      * no store, but still wait for the events before them, so nobody sees them out of order.
      */
-    private Pending commit(RoomEvent.Builder builder, Set<GatewayLink> targets, SessionKey origin, String requestId,
+    private Pending commit(RoomEvent.Builder builder, Set<GatewayLink> targets, Request cause, boolean answersCause,
             Runnable before, Runnable after, boolean logged) {
         RoomEvent event = builder.setRoomId(roomId).setSequence(++sequence).setServerTimeMs(System.currentTimeMillis()).build();
-        Pending pending = new Pending(event, new LinkedHashSet<>(targets), origin, requestId, before, after);
+        Pending pending = new Pending(event, new LinkedHashSet<>(targets), cause, answersCause, before, after);
         pending.logged = logged;
         unstored.addLast(pending);
         if (logged) {
             unsent.add(pending);
-            if (!appending) {
+            if (appending == null) {
                 appendUnsent();
             }
         } else {
@@ -410,7 +431,7 @@ final class RoomHost {
     private void appendUnsent() {
         List<Pending> batch = List.copyOf(unsent);
         unsent.clear();
-        appending = true;
+        appending = batch;
         List<RoomEvent> events = new ArrayList<>(batch.size());
         batch.forEach(p -> events.add(p.event));
         ctx.store().append(roomId, epoch, events).whenCompleteAsync((ok, failure) -> onStored(batch, ok, failure),
@@ -418,13 +439,19 @@ final class RoomHost {
     }
 
     private void onStored(List<Pending> batch, Boolean ok, Throwable failure) {
-        appending = false;
         if (lost) {
             return;
         }
-        if (failure != null || !Boolean.TRUE.equals(ok)) {
-            log.warn("room {}: store refused epoch {} ({}); another node owns it, or this one is cut off: dropping it",
-                    roomId, epoch, failure != null ? failure.toString() : "stale epoch");
+        if (failure != null) {
+            // No answer: the store may have kept the batch, so it stays in doubt.
+            log.warn("room {}: append at epoch {} failed ({}); this node may be cut off: dropping the room",
+                    roomId, epoch, failure.toString());
+            lose();
+            return;
+        }
+        appending = null;
+        if (!Boolean.TRUE.equals(ok)) {
+            log.warn("room {}: store refused epoch {}; another node owns it: dropping the room", roomId, epoch);
             lose();
             return;
         }
@@ -451,16 +478,20 @@ final class RoomHost {
         }
         ByteString bytes = ServerMessage.newBuilder().setEvent(p.event).build().toByteString();
         for (GatewayLink link : p.targets) {
-            boolean isOrigin = p.origin != null && p.origin.link() == link;
-            link.broadcast(roomId, bytes, p.event.getSequence(), isOrigin ? p.origin.sessionId() : 0,
-                    isOrigin ? p.requestId : "");
+            boolean isOrigin = p.answersCause && p.cause.link() == link;
+            link.broadcast(roomId, bytes, p.event.getSequence(), isOrigin ? p.cause.request().getSessionId() : 0,
+                    isOrigin ? p.cause.request().getMessage().getRequestId() : "");
         }
         if (p.after != null) {
             p.after.run();
         }
     }
 
-    /** Another node took the room: tell the gateways, forget everything, never write again. */
+    /**
+     * Another node took the room: tell the gateways, forget everything, never write again, and hand
+     * back the requests not yet answered. An append still in flight (none if the store just refused
+     * it) may yet be kept, so its requests are in doubt.
+     */
     void lose() {
         if (lost) {
             return;
@@ -469,6 +500,14 @@ final class RoomHost {
         Set<GatewayLink> told = new HashSet<>(byLink.keySet());
         unstored.forEach(p -> told.addAll(p.targets));
         told.forEach(link -> link.roomLost(roomId));
+        Set<Pending> inDoubt = appending == null ? Set.of() : new HashSet<>(appending);
+        List<Request> notStored = new ArrayList<>();
+        List<Request> doubtful = new ArrayList<>();
+        for (Pending p : unstored) {
+            if (p.cause != null) {
+                (inDoubt.contains(p) ? doubtful : notStored).add(p.cause);
+            }
+        }
         unstored.clear();
         unsent.clear();
         slots.values().forEach(s -> {
@@ -476,7 +515,7 @@ final class RoomHost {
                 s.graceTimer.cancel(false);
             }
         });
-        onLost.run();
+        onLost.accept(new Unanswered(notStored, doubtful));
     }
 
     /** Stops the room after a handoff: no timers, no deliveries. */

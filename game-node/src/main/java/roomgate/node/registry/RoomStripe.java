@@ -250,7 +250,7 @@ final class RoomStripe {
             }
             switch (claim.outcome()) {
                 case CLAIMED -> {
-                    RoomHost host = RoomHost.rebuild(claim.record(), ctx, () -> forget(roomId));
+                    RoomHost host = RoomHost.rebuild(claim.record(), ctx, unanswered -> forget(roomId, unanswered));
                     live.put(roomId, host);
                     roomCount.incrementAndGet();
                     ctx.metrics().roomOpened(host.room().type());
@@ -295,12 +295,12 @@ final class RoomStripe {
         boolean game = false;
         try {
             switch (message.getBodyCase()) {
-                case JOIN -> host.join(who, request.getParticipantId(), message.getRequestId(), message.getJoin());
-                case LEAVE -> host.leave(who, message.getRequestId());
-                case CHAT -> host.chat(who, message.getRequestId(), message.getChat().getText());
+                case JOIN -> host.join(who, request);
+                case LEAVE -> host.leave(who, request);
+                case CHAT -> host.chat(who, request);
                 default -> {
                     game = true;
-                    host.game(who, message.getRequestId(), message);
+                    host.game(who, request);
                     ctx.metrics().moveAccepted(roomType);
                 }
             }
@@ -385,8 +385,7 @@ final class RoomStripe {
             } else {
                 log.warn("room {}: transfer to {} refused ({}); the room was taken over", roomId, handoff.successor,
                         failure != null ? failure.toString() : "stale epoch");
-                host.lose();
-                finishHandoff(roomId, handoff, false);
+                host.lose(); // ends the handoff too
             }
         }, ctx.executor());
     }
@@ -409,11 +408,25 @@ final class RoomStripe {
 
     // ------------------------------------------------------------------ lifecycle
 
-    private void forget(String roomId) {
+    /**
+     * The room was lost to another node. Its unanswered requests are answered here and now, ahead of
+     * anything that arrives later: those the store never took are dispatched again, which (the room
+     * gone from here) asks the directory and redirects them to the owner; those it may have kept
+     * cannot be retried for the client. A handoff under way ends, and the requests it held follow.
+     */
+    private void forget(String roomId, RoomHost.Unanswered unanswered) {
         dispose(roomId);
-        Handoff handoff = handoffs.remove(roomId);
+        for (RoomHost.Request r : unanswered.inDoubt()) {
+            refuse(new Work(r.link(), r.request(), null), ErrorCode.OUTCOME_UNKNOWN, "room '" + roomId
+                    + "' moved to another node while this request was being stored; it may have been applied:"
+                    + " if it was, its event reaches you in the room's catch-up, so check before retrying");
+        }
+        for (RoomHost.Request r : unanswered.notStored()) {
+            dispatch(new Work(r.link(), r.request(), null));
+        }
+        Handoff handoff = handoffs.get(roomId);
         if (handoff != null) {
-            handoff.done.run();
+            finishHandoff(roomId, handoff, false);
         }
     }
 

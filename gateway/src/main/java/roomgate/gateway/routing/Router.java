@@ -207,16 +207,18 @@ public final class Router {
         inFlight.answered(redirect.getRequest().getSessionId(), redirect.getRequest().getMessage().getRequestId());
         String roomId = redirect.getRoomId();
         LocalRoom local = rooms.get(roomId);
+        if (local != null && local.isMoving()) {
+            // A rejoin is already on its way (a node that loses a room says so before it redirects the
+            // requests it had not answered): the request waits for it, and no second rejoin goes out.
+            local.held.add(LinkFrame.newBuilder().setRequest(redirect.getRequest()).build());
+            return;
+        }
         NodeInfo owner = reachable(redirect.getOwnerNodeId());
         if (local != null && local.node.equals(link.node()) && owner != null) {
             // The node we were seated on no longer has the room: move there, then retry.
             hold(local).add(LinkFrame.newBuilder().setRequest(redirect.getRequest()).build());
             metrics.roomMoved(MoveCause.REDIRECT);
             rejoin(roomId, local, owner, 0);
-            return;
-        }
-        if (local != null && local.isMoving()) {
-            local.held.add(LinkFrame.newBuilder().setRequest(redirect.getRequest()).build());
             return;
         }
         if (owner == null || !linkTo(owner).send(LinkFrame.newBuilder().setRequest(redirect.getRequest()).build())) {
