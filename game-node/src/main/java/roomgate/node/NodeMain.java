@@ -67,10 +67,16 @@ public final class NodeMain {
         registry.start(new RoomRegistry.Settings(config.nodeId(), config.roomStripes(), config.idleRoomTtl(),
                 config.reconnectGrace(), new NodeMetrics(meters)), store, liveNodes::current);
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
-            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-                // We were cut off and the cluster went on without us: our rooms have new owners.
-                log.warn("rejoined the cluster after a split; dropping every room this node held");
-                registry.dropAll();
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
+                // We were cut off and the cluster went on without us: our rooms have new owners. Hazelcast
+                // fires MERGING on its merge thread before this member rejoins, and waits for us: once
+                // back in the gateways' view (MERGED comes a second later), no stale room may be served.
+                log.warn("rejoining the cluster after a split; dropping every room this node held");
+                try {
+                    registry.dropAll().get(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    log.warn("dropping the rooms did not finish: {}", e.toString());
+                }
             }
         });
         NodeStatusPublisher status = new NodeStatusPublisher(hazelcast, registry, config.nodeId(),

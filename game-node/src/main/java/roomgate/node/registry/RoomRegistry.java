@@ -170,11 +170,16 @@ public final class RoomRegistry {
         return CompletableFuture.allOf(rooms.toArray(CompletableFuture[]::new));
     }
 
-    /** Drops every room: this node was cut off and the others have taken its rooms over. */
-    public void dropAll() {
+    /**
+     * Drops every room: this node was cut off and the others have taken its rooms over. Completes
+     * when every stripe has dropped its rooms.
+     */
+    public CompletableFuture<Void> dropAll() {
+        List<CompletableFuture<Void>> stripesDone = new ArrayList<>();
         for (RoomStripe stripe : started()) {
-            stripe.context().executor().execute(stripe::onDropAll);
+            stripesDone.add(CompletableFuture.runAsync(stripe::onDropAll, stripe.context().executor()));
         }
+        return CompletableFuture.allOf(stripesDone.toArray(CompletableFuture[]::new));
     }
 
     /** Rooms, connected sessions and epoch range over all stripes. */
