@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import roomgate.chess.ChessGame;
 import roomgate.chess.pgn.PgnGame;
 import roomgate.chess.pgn.PgnReader;
@@ -50,6 +51,8 @@ import roomgate.protocol.v1.Side;
 final class GameFixture implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
     static final int PLIES_AFTER = 2;
+    /** Spectators joining at once in {@link #spectateFor}: one slow answer must not pause the probing. */
+    private static final int PROBERS = 8;
     /** Plain HTTP/1.1: the admin API does not speak HTTP/2, so skip the h2c upgrade attempt. */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -206,6 +209,32 @@ final class GameFixture implements AutoCloseable {
                     .isEqualTo(state.getOwnerNodeId());
         }
         System.out.printf("%s: acknowledged moves lost %d, rooms with duplicated or reordered moves %d%n", fault, lost, duplicated);
+    }
+
+    /**
+     * For {@code period}, new spectators join the games, {@code PROBERS} at a time (a new connection
+     * each); each must be answered with the room's state as acknowledged. Returns how many joined.
+     */
+    int spectateFor(List<LiveGame> games, Duration period) throws Exception {
+        long until = System.nanoTime() + period.toNanos();
+        AtomicInteger joined = new AtomicInteger();
+        List<Future<?>> probers = new ArrayList<>();
+        for (int p = 0; p < PROBERS; p++) {
+            int first = p;
+            probers.add(pool.submit(() -> {
+                for (int i = first; System.nanoTime() < until; i += PROBERS) {
+                    LiveGame game = games.get(i % games.size());
+                    assertThat(spectate(game).getState().getChess().getUciMovesList())
+                            .as("state a spectator is given in %s", game.roomId).isEqualTo(game.acked());
+                    joined.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> prober : probers) {
+            prober.get();
+        }
+        return joined.get();
     }
 
     Joined spectate(LiveGame game) throws Exception {
