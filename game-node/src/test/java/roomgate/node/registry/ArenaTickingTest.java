@@ -3,11 +3,8 @@ package roomgate.node.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import roomgate.cluster.NodeView;
 import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.replication.LocalRoomStore;
-import roomgate.protocol.link.v1.RejoinResult;
 import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ArenaInput;
 import roomgate.protocol.v1.ArenaPlayer;
@@ -46,73 +42,6 @@ class ArenaTickingTest {
     @AfterEach
     void shutDown() throws InterruptedException {
         executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-    }
-
-    /** Collects what the stripe sends; called on the stripe thread, read by the test. */
-    private static final class RecordingLink implements GatewayLink {
-        private final DefaultEventExecutor stripeThread;
-        private final List<ServerMessage> replies = new ArrayList<>();
-        private final List<RoomEvent> events = new ArrayList<>();
-        private boolean offThread;
-
-        RecordingLink(DefaultEventExecutor stripeThread) {
-            this.stripeThread = stripeThread;
-        }
-
-        @Override
-        public synchronized void reply(long sessionId, ServerMessage message, String joinedRoomId, String leftRoomId,
-                long sequence) {
-            replies.add(message);
-        }
-
-        @Override
-        public void redirect(String roomId, String ownerNodeId, SessionRequest request) {
-            throw new AssertionError("no redirects in a one-node test");
-        }
-
-        @Override
-        public void rejoinResult(RejoinResult result) {}
-
-        @Override
-        public void handoffStart(String roomId) {}
-
-        @Override
-        public void handoffDone(String roomId, String newOwnerNodeId) {}
-
-        @Override
-        public void roomLost(String roomId) {}
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public synchronized void broadcast(String roomId, ByteString serverMessage, long sequence, long originSessionId,
-                String originRequestId) {
-            try {
-                events.add(ServerMessage.parseFrom(serverMessage).getEvent());
-            } catch (InvalidProtocolBufferException e) {
-                throw new AssertionError(e);
-            }
-            offThread |= !stripeThread.inEventLoop();
-        }
-
-        synchronized List<RoomEvent> ticks() {
-            return events.stream().filter(RoomEvent::hasArenaTick).toList();
-        }
-
-        synchronized List<RoomEvent> events() {
-            return new ArrayList<>(events);
-        }
-
-        synchronized List<ServerMessage> replies() {
-            return new ArrayList<>(replies);
-        }
-
-        synchronized boolean anythingSentOffTheStripeThread() {
-            return offThread;
-        }
     }
 
     private <T> T onStripe(Callable<T> task) throws Exception {

@@ -3,7 +3,6 @@ package roomgate.node.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.time.Duration;
@@ -12,7 +11,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,7 +21,7 @@ import roomgate.cluster.NodeView;
 import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.replication.LocalRoomStore;
 import roomgate.node.replication.RoomStore;
-import roomgate.protocol.link.v1.RejoinResult;
+import roomgate.protocol.link.v1.RoomRecord;
 import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.ClientMessage;
@@ -56,7 +54,7 @@ class LostRoomRequestsTest {
             new RoomContext("node-a", store, executor, Duration.ofSeconds(30), Duration.ofMinutes(10),
                     new NodeMetrics(new SimpleMeterRegistry())),
             () -> TWO_NODES, () -> false, new AtomicInteger());
-    private final RecordingLink link = new RecordingLink();
+    private final RecordingLink link = new RecordingLink(executor);
 
     @AfterEach
     void shutDown() throws InterruptedException {
@@ -75,12 +73,12 @@ class LostRoomRequestsTest {
         takeOverAs("node-b");
         store.release(); // the join's append now meets node-b's epoch and is refused
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> link.redirects.size() == 2);
-        assertThat(link.lost).containsExactly(ROOM);
-        assertThat(link.redirects).extracting(r -> r.owner + " " + r.request.getMessage().getRequestId())
+        await().atMost(Duration.ofSeconds(5)).until(() -> link.redirects().size() == 2);
+        assertThat(link.lostRooms()).containsExactly(ROOM);
+        assertThat(link.redirects()).extracting(r -> r.ownerNodeId() + " " + r.request().getMessage().getRequestId())
                 .containsExactly("node-b spectate", "node-b hello");
         // Neither was told it happened: node-b applies them, from the record as the store has it.
-        assertThat(link.replies).extracting(ServerMessage::getRequestId).doesNotContain("spectate", "hello");
+        assertThat(link.replies()).extracting(ServerMessage::getRequestId).doesNotContain("spectate", "hello");
         assertThat(records.read(ROOM).toCompletableFuture().join().getEventsCount()).isEqualTo(1);
     }
 
@@ -98,22 +96,22 @@ class LostRoomRequestsTest {
         // never sent, so the new owner may apply it.
         store.fail(new IllegalStateException("operation timed out"));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> link.redirects.size() == 1 && !errors().isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> link.redirects().size() == 1 && !errors().isEmpty());
         assertThat(errors()).extracting(m -> m.getRequestId() + " " + m.getError().getCode())
                 .containsExactly("spectate " + ErrorCode.OUTCOME_UNKNOWN);
-        assertThat(link.redirects).extracting(r -> r.owner + " " + r.request.getMessage().getRequestId())
+        assertThat(link.redirects()).extracting(r -> r.ownerNodeId() + " " + r.request().getMessage().getRequestId())
                 .containsExactly("node-b hello");
     }
 
     private List<ServerMessage> errors() {
-        return link.replies.stream().filter(ServerMessage::hasError).toList();
+        return link.replies().stream().filter(ServerMessage::hasError).toList();
     }
 
     private void seatWhite() {
         request(1, "white", ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
                 .setGameType(GameType.CHESS).setRole(Role.PLAYER).setSide(Side.WHITE)));
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> link.replies.stream().anyMatch(m -> m.getRequestId().equals("white") && m.hasJoined()));
+                .until(() -> link.replies().stream().anyMatch(m -> m.getRequestId().equals("white") && m.hasJoined()));
     }
 
     private void takeOverAs(String nodeId) {
@@ -183,50 +181,8 @@ class LostRoomRequestsTest {
         }
 
         @Override
-        public CompletionStage<roomgate.protocol.link.v1.RoomRecord> read(String roomId) {
+        public CompletionStage<RoomRecord> read(String roomId) {
             return inner.read(roomId);
-        }
-    }
-
-    /** What the stripe sent the gateway, in order. */
-    private static final class RecordingLink implements GatewayLink {
-        record Redirect(String owner, SessionRequest request) {}
-
-        final List<ServerMessage> replies = new CopyOnWriteArrayList<>();
-        final List<Redirect> redirects = new CopyOnWriteArrayList<>();
-        final List<String> lost = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void reply(long sessionId, ServerMessage message, String joinedRoomId, String leftRoomId, long sequence) {
-            replies.add(message);
-        }
-
-        @Override
-        public void broadcast(String roomId, ByteString serverMessage, long sequence, long originSessionId,
-                String originRequestId) {}
-
-        @Override
-        public void redirect(String roomId, String ownerNodeId, SessionRequest request) {
-            redirects.add(new Redirect(ownerNodeId, request));
-        }
-
-        @Override
-        public void rejoinResult(RejoinResult result) {}
-
-        @Override
-        public void handoffStart(String roomId) {}
-
-        @Override
-        public void handoffDone(String roomId, String newOwnerNodeId) {}
-
-        @Override
-        public void roomLost(String roomId) {
-            lost.add(roomId);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
         }
     }
 }

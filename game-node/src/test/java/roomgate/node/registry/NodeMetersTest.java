@@ -3,7 +3,6 @@ package roomgate.node.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -18,7 +17,6 @@ import roomgate.cluster.NodeView;
 import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.replication.LocalRoomStore;
 import roomgate.node.replication.MeteredRoomStore;
-import roomgate.protocol.link.v1.RejoinResult;
 import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.ClientMessage;
@@ -26,7 +24,6 @@ import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Role;
 import roomgate.protocol.v1.SendChat;
-import roomgate.protocol.v1.ServerMessage;
 import roomgate.protocol.v1.Side;
 
 /** What a chess room's requests count, on a real stripe thread with the in-memory store. */
@@ -38,7 +35,7 @@ class NodeMetersTest {
             new RoomContext("node-m", new MeteredRoomStore(store, registry), executor,
                     Duration.ofSeconds(30), Duration.ofMinutes(10), new NodeMetrics(registry)),
             NodeView::empty, () -> false, new AtomicInteger());
-    private final GatewayLink link = new QuietLink();
+    private final GatewayLink link = new RecordingLink(executor);
 
     @AfterEach
     void shutDown() throws InterruptedException {
@@ -99,35 +96,5 @@ class NodeMetersTest {
         assertThat(count("roomgate.node.claims", "outcome", "absent")).isEqualTo(1);
         assertThat(registry.find("roomgate.node.moves.refused").counters()).isEmpty();
         assertThat(registry.find("roomgate.node.rooms").tag("type", "chess").gauge().value()).isZero();
-    }
-
-    /** Takes whatever the stripe sends and drops it: these tests read the meters. */
-    private static final class QuietLink implements GatewayLink {
-        @Override
-        public void reply(long sessionId, ServerMessage message, String joinedRoomId, String leftRoomId, long sequence) {}
-
-        @Override
-        public void broadcast(String roomId, ByteString serverMessage, long sequence, long originSessionId,
-                String originRequestId) {}
-
-        @Override
-        public void redirect(String roomId, String ownerNodeId, SessionRequest request) {}
-
-        @Override
-        public void rejoinResult(RejoinResult result) {}
-
-        @Override
-        public void handoffStart(String roomId) {}
-
-        @Override
-        public void handoffDone(String roomId, String newOwnerNodeId) {}
-
-        @Override
-        public void roomLost(String roomId) {}
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
     }
 }
