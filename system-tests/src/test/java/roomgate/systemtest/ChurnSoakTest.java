@@ -36,8 +36,9 @@ class ChurnSoakTest {
             List<LiveGame> games = fx.createGames("soak-" + cycle, GAMES, null);
             while (System.nanoTime() < end) {
                 cycle++;
-                if (games.stream().anyMatch(LiveGame::finished)) {
-                    games.removeIf(LiveGame::finished);
+                // Games that have played the moves kept for after a fault make way for new ones.
+                if (games.stream().anyMatch(g -> !g.hasMoreThan(GameFixture.PLIES_AFTER))) {
+                    games.removeIf(g -> !g.hasMoreThan(GameFixture.PLIES_AFTER));
                     games.addAll(fx.createGames("soak-" + cycle, GAMES - games.size(), null));
                 }
                 AtomicBoolean traffic = new AtomicBoolean(true);
@@ -65,6 +66,7 @@ class ChurnSoakTest {
                     fx.awaitClusterSafe();
                 }
                 String killed = live.remove(0);
+                long roomsOnKilled = fx.owners(games).values().stream().filter(killed::equals).count();
                 long killedAt = System.nanoTime();
                 cluster.nodes().get(killed).kill();
                 traffic.set(false);
@@ -74,9 +76,9 @@ class ChurnSoakTest {
                 fx.verify(games, "soak cycle " + cycle);
                 Map<String, String> owners = fx.owners(games);
                 assertThat(owners.values()).doesNotContain(drained, killed);
-                System.out.printf("soak cycle %d: +%s, drained %s, killed %s; %d games, %d acknowledged moves, all present;"
-                        + " playable within %d ms after the kill; cycle took %d s%n", cycle, added, drained, killed,
-                        games.size(), games.stream().mapToInt(g -> g.acked().size()).sum(), recovery,
+                System.out.printf("soak cycle %d: +%s, drained %s, killed %s (%d rooms); %d games, %d acknowledged moves,"
+                        + " all present; playable within %d ms after the kill; cycle took %d s%n", cycle, added, drained,
+                        killed, roomsOnKilled, games.size(), games.stream().mapToInt(g -> g.acked().size()).sum(), recovery,
                         (System.nanoTime() - begin) / 1_000_000_000);
             }
         }

@@ -51,6 +51,7 @@ import roomgate.protocol.v1.Side;
 final class GameFixture implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
     static final int PLIES_AFTER = 2;
+    private static final Duration KEEP_PLAYING_ROUND = Duration.ofMillis(500);
     /** Spectators joining at once in {@link #spectateFor}: one slow answer must not pause the probing. */
     private static final int PROBERS = 8;
     /** Plain HTTP/1.1: the admin API does not speak HTTP/2, so skip the h2c upgrade attempt. */
@@ -144,15 +145,27 @@ final class GameFixture implements AutoCloseable {
     }
 
     /** Moves in every room, one room after another, until told to stop. */
+    /**
+     * Plays the games round-robin, a round at most every {@code KEEP_PLAYING_ROUND}, until
+     * {@code traffic} is cleared. The pace makes a game last through the faults it is meant to see
+     * (unpaced, 40 games ran out of moves within one soak cycle, before its drain and kill). Each
+     * game's last PLIES_AFTER moves are kept for {@link #playAfterFault}: a room with no moves left
+     * could not show that it is playable again.
+     */
     Void keepPlaying(List<LiveGame> games, AtomicBoolean traffic) throws InterruptedException {
         while (traffic.get()) {
+            long roundStart = System.nanoTime();
             for (LiveGame game : games) {
                 if (!traffic.get()) {
                     break;
                 }
-                if (!game.finished()) {
+                if (game.hasMoreThan(PLIES_AFTER)) {
                     assertThat(game.playNext(Duration.ofSeconds(2), System.nanoTime() + TIMEOUT.toNanos())).isTrue();
                 }
+            }
+            // Short naps: a fault's figures start when the traffic stops, so stop as soon as told.
+            while (traffic.get() && System.nanoTime() - roundStart < KEEP_PLAYING_ROUND.toNanos()) {
+                Thread.sleep(10);
             }
         }
         return null;

@@ -52,8 +52,9 @@ final class LiveGame {
         return acked;
     }
 
-    boolean finished() {
-        return acked.size() == plan.size();
+    /** Whether more than {@code plies} planned moves are left to play. */
+    boolean hasMoreThan(int plies) {
+        return plan.size() - acked.size() > plies;
     }
 
     /** The ply count this game will reach at most: its plan, or {@code plies} more moves. */
