@@ -84,6 +84,7 @@ class ArenaTickingTest {
         assertThat(me.getLastInputSequence()).isEqualTo(7);
         assertThat(me.getX()).as("moved right for about a second").isGreaterThan(12.5f + 10);
         assertThat(link.anythingSentOffTheStripeThread()).isFalse();
+        assertThat(link.redirects()).as("a one-node test has nowhere to redirect to").isEmpty();
         assertThat(onStripe(() -> stripe.tickerOf("a1"))).isNotNull();
     }
 

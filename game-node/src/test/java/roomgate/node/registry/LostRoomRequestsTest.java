@@ -65,8 +65,7 @@ class LostRoomRequestsTest {
     void requestsTheStoreRefusedAreRedirectedToTheNewOwnerInOrder() {
         seatWhite();
         store.hold();
-        request(2, "spectate", ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
-                .setGameType(GameType.CHESS).setRole(Role.SPECTATOR)));
+        spectate(2);
         request(1, "hello", ClientMessage.newBuilder().setChat(SendChat.newBuilder().setRoomId(ROOM).setText("hi")));
         await().until(() -> store.waiting() != null);
 
@@ -86,8 +85,7 @@ class LostRoomRequestsTest {
     void requestsWhoseAppendFailedWithoutAnAnswerAreToldTheOutcomeIsUnknown() {
         seatWhite();
         store.hold();
-        request(2, "spectate", ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
-                .setGameType(GameType.CHESS).setRole(Role.SPECTATOR)));
+        spectate(2);
         await().until(() -> store.waiting() != null);
         request(1, "hello", ClientMessage.newBuilder().setChat(SendChat.newBuilder().setRoomId(ROOM).setText("hi")));
 
@@ -112,6 +110,12 @@ class LostRoomRequestsTest {
                 .setGameType(GameType.CHESS).setRole(Role.PLAYER).setSide(Side.WHITE)));
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> link.replies().stream().anyMatch(m -> m.getRequestId().equals("white") && m.hasJoined()));
+    }
+
+    /** Session {@code sessionId} joins as a spectator, request id "spectate". */
+    private void spectate(long sessionId) {
+        request(sessionId, "spectate", ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
+                .setGameType(GameType.CHESS).setRole(Role.SPECTATOR)));
     }
 
     private void takeOverAs(String nodeId) {
