@@ -34,9 +34,6 @@ import roomgate.protocol.admin.v1.GatewayHealth;
 import roomgate.protocol.admin.v1.NodeList;
 import roomgate.protocol.admin.v1.NodeStatus;
 import roomgate.protocol.admin.v1.RoomInfo;
-import roomgate.protocol.v1.ClientMessage;
-import roomgate.protocol.v1.GameType;
-import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Joined;
 import roomgate.protocol.v1.Role;
 import roomgate.protocol.v1.RoomEvent;
@@ -252,8 +249,8 @@ final class GameFixture implements AutoCloseable {
 
     Joined spectate(LiveGame game) throws Exception {
         RoomgateClient watcher = connect(0, Encoding.BINARY);
-        ServerMessage reply = watcher.request(ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder()
-                .setRoomId(game.roomId).setGameType(GameType.CHESS).setRole(Role.SPECTATOR)).build(), TIMEOUT);
+        ServerMessage reply = watcher.request(ChessMessages.join(game.roomId, Role.SPECTATOR, Side.SIDE_UNSPECIFIED),
+                TIMEOUT);
         assertThat(reply.hasJoined()).as("spectator join of %s: %s", game.roomId, reply).isTrue();
         watcher.close();
         clients.remove(watcher);
@@ -285,8 +282,7 @@ final class GameFixture implements AutoCloseable {
     }
 
     static void join(RoomgateClient client, String roomId, Side side) throws Exception {
-        ServerMessage reply = client.request(ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder()
-                .setRoomId(roomId).setGameType(GameType.CHESS).setRole(Role.PLAYER).setSide(side)).build(), TIMEOUT);
+        ServerMessage reply = client.request(ChessMessages.join(roomId, Role.PLAYER, side), TIMEOUT);
         assertThat(reply.hasJoined()).as("join %s: %s", roomId, reply).isTrue();
     }
 

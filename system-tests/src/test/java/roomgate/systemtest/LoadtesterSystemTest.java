@@ -30,13 +30,10 @@ import roomgate.loadtest.LoadtestMain;
 import roomgate.loadtest.replay.ChessOutcome;
 import roomgate.loadtest.replay.ExpectedOutcomes;
 import roomgate.loadtest.replay.RecordedTraffic;
-import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.ChessState;
 import roomgate.protocol.v1.ClaimDraw;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
-import roomgate.protocol.v1.GameType;
-import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.LeaveRoom;
 import roomgate.protocol.v1.Role;
 import roomgate.protocol.v1.SendChat;
@@ -92,12 +89,11 @@ class LoadtesterSystemTest {
     }
 
     private static ServerMessage join(RoomgateClient client, String room, Role role, Side side) throws Exception {
-        return client.request(ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(room)
-                .setGameType(GameType.CHESS).setRole(role).setSide(side)).build(), TIMEOUT);
+        return client.request(ChessMessages.join(room, role, side), TIMEOUT);
     }
 
     private static ServerMessage move(RoomgateClient client, String room, String uci) throws Exception {
-        return client.request(ClientMessage.newBuilder().setMove(ChessMove.newBuilder().setRoomId(room).setUci(uci)).build(),
+        return client.request(ChessMessages.move(room, uci),
                 TIMEOUT);
     }
 
