@@ -3,6 +3,7 @@ package roomgate.node.replication;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -23,6 +24,13 @@ import roomgate.protocol.v1.RoomState;
  * room state.
  */
 public final class HazelcastRoomStore implements RoomStore {
+    /**
+     * Well above a write's latency during a failover on the 2-core test machine (up to ~1.4 s while
+     * partitions are promoted and migrated), so only a write that is stuck is sent again; two repeats,
+     * as after ~6 s Hazelcast's backup timeout answers anyway.
+     */
+    private static final WriteHedge HEDGE = new WriteHedge(Duration.ofSeconds(2), 2);
+
     private final IMap<String, byte[]> rooms;
 
     public HazelcastRoomStore(HazelcastInstance hazelcast) {
@@ -37,24 +45,31 @@ public final class HazelcastRoomStore implements RoomStore {
 
     @Override
     public CompletionStage<Claim> claim(String roomId, String nodeId, Set<String> liveNodeIds, GameType createAs) {
-        return plain(rooms.submitToKey(roomId, new RecordWrites.Claim(nodeId, liveNodeIds, createAs.getNumber(),
-                UUID.randomUUID().toString()))).thenApply(RecordOps::toClaim);
+        String token = UUID.randomUUID().toString();
+        return HEDGE.send("claim", roomId, claim -> claim.outcome() == Claim.Outcome.CLAIMED,
+                () -> plain(rooms.submitToKey(roomId, new RecordWrites.Claim(nodeId, liveNodeIds, createAs.getNumber(),
+                        token))).thenApply(RecordOps::toClaim));
     }
 
     @Override
     public CompletionStage<Boolean> append(String roomId, long epoch, List<RoomEvent> events) {
-        return plain(rooms.submitToKey(roomId, new RecordWrites.Append(epoch, RecordOps.batchOf(events))));
+        byte[] batch = RecordOps.batchOf(events);
+        return HEDGE.send("append", roomId, Boolean.TRUE::equals, () -> plain(rooms.submitToKey(roomId,
+                new RecordWrites.Append(epoch, batch))));
     }
 
     @Override
     public CompletionStage<Boolean> snapshot(String roomId, long epoch, RoomState state, long sequence,
             List<ChatMessage> chat) {
-        return plain(rooms.submitToKey(roomId, new RecordWrites.Snapshot(epoch, state, sequence, chat)));
+        return HEDGE.send("snapshot", roomId, Boolean.TRUE::equals, () -> plain(rooms.submitToKey(roomId,
+                new RecordWrites.Snapshot(epoch, state, sequence, chat))));
     }
 
     @Override
     public CompletionStage<Boolean> transfer(String roomId, long epoch, String toNodeId) {
-        return plain(rooms.submitToKey(roomId, new RecordWrites.Transfer(epoch, toNodeId, UUID.randomUUID().toString())));
+        String token = UUID.randomUUID().toString();
+        return HEDGE.send("transfer", roomId, Boolean.TRUE::equals, () -> plain(rooms.submitToKey(roomId,
+                new RecordWrites.Transfer(epoch, toNodeId, token))));
     }
 
     @Override

@@ -22,12 +22,18 @@ import roomgate.protocol.v1.RoomState;
  *
  * <p>Every write is safe to apply twice, because the cluster retries an operation whose answer it
  * lost: a claim or transfer carries a token and answers the same epoch when it finds its own token;
- * an append names its events' sequences and skips those already stored.
+ * an append names its events' sequences and skips those already stored. A repeat that finds its
+ * write done stores the record again unchanged: so it is backed up again, and its caller is answered
+ * only once a live backup has the record (see {@link HazelcastRoomStore}: a repeat may be sent
+ * because the first try's backup went to a member that had just died).
  */
 final class RecordOps {
     private RecordOps() {}
 
-    /** What a write leaves: the record to store ({@code next}, null when unchanged) and its answer. */
+    /**
+     * What a write leaves: the record to store and back up ({@code next}; null when the write was
+     * refused or found nothing to do) and its answer.
+     */
     record Result<R>(byte[] next, R answer) {}
 
     /**
@@ -45,7 +51,7 @@ final class RecordOps {
                     .setOwnerNodeId(nodeId).setEpoch(1).setClaimToken(token).build());
         }
         if (current.getOwnerNodeId().equals(nodeId) && current.getClaimToken().equals(token)) {
-            return new Result<>(null, stored); // this very claim, delivered again
+            return new Result<>(stored, stored); // this very claim, delivered again
         }
         boolean ownerMayLive = !current.getOwnerNodeId().equals(nodeId) && liveNodeIds.contains(current.getOwnerNodeId());
         if (ownerMayLive) {
@@ -97,7 +103,7 @@ final class RecordOps {
             fresh++;
         }
         if (fresh == events.size()) {
-            return new Result<>(null, true); // stored already: the same append, delivered again
+            return new Result<>(stored, true); // stored already: the same append, delivered again
         }
         byte[] suffix = fresh == 0 ? batch
                 : RoomRecord.newBuilder().addAllEvents(events.subList(fresh, events.size())).build().toByteArray();
@@ -133,7 +139,7 @@ final class RecordOps {
         RoomRecord current = stored == null ? null : parse(stored);
         if (current != null && current.getEpoch() == epoch + 1 && current.getOwnerNodeId().equals(toNodeId)
                 && current.getClaimToken().equals(token)) {
-            return new Result<>(null, true);
+            return new Result<>(stored, true); // this very transfer, delivered again
         }
         if (!mayWrite(current, epoch)) {
             return new Result<>(null, false);

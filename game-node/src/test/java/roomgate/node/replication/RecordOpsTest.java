@@ -70,7 +70,7 @@ class RecordOpsTest {
         byte[] stored = created("n1");
         byte[] once = RecordOps.claim(stored, ROOM, "n2", Set.of("n2"), GameType.CHESS, "retry-me").next();
         RecordOps.Result<byte[]> again = RecordOps.claim(once, ROOM, "n2", Set.of("n2"), GameType.CHESS, "retry-me");
-        assertThat(again.next()).as("a repeat changes nothing").isNull();
+        assertThat(again.next()).as("a repeat changes nothing, but stores (so backs up) the record again").isEqualTo(once);
         assertThat(RecordOps.toClaim(again.answer()).record().getEpoch()).isEqualTo(2);
 
         RecordOps.Result<byte[]> fresh = RecordOps.claim(once, ROOM, "n2", Set.of("n2"), GameType.CHESS, "another");
@@ -95,7 +95,7 @@ class RecordOpsTest {
         byte[] stored = appended(created("n1"), 1, batch(1, 3));
         RecordOps.Result<Boolean> repeat = RecordOps.append(stored, 1, batch(1, 3));
         assertThat(repeat.answer()).isTrue();
-        assertThat(repeat.next()).isNull();
+        assertThat(repeat.next()).as("unchanged, stored again for the backup").isEqualTo(stored);
 
         byte[] overlapping = appended(stored, 1, batch(2, 5));
         assertThat(sequences(overlapping)).containsExactly(1L, 2L, 3L, 4L, 5L);
@@ -106,7 +106,7 @@ class RecordOpsTest {
         byte[] stored = appended(created("n1"), 1, batch(1, 2));
         byte[] after = appended(stored, 1, batch(40, 41));
         assertThat(sequences(after)).containsExactly(1L, 2L, 40L, 41L);
-        assertThat(RecordOps.append(after, 1, batch(30, 30)).next()).as("older than the last: stored already").isNull();
+        assertThat(RecordOps.append(after, 1, batch(30, 30)).next()).as("older than the last: stored already").isEqualTo(after);
     }
 
     @Test
@@ -120,12 +120,12 @@ class RecordOpsTest {
         assertThat(record.getSnapshotChat(0).getText()).isEqualTo("kept");
 
         // An append still in flight when the snapshot was taken, then the next one.
-        assertThat(RecordOps.append(snapshotted, 1, batch(5, 5)).next()).isNull();
+        assertThat(RecordOps.append(snapshotted, 1, batch(5, 5)).next()).isEqualTo(snapshotted);
         assertThat(sequences(appended(snapshotted, 1, batch(6, 6)))).containsExactly(4L, 5L, 6L);
 
         byte[] onlySnapshot = RecordOps.snapshot(snapshotted, 1, RoomState.getDefaultInstance(), 5, List.of()).next();
         assertThat(sequences(appended(onlySnapshot, 1, batch(6, 6)))).containsExactly(6L);
-        assertThat(RecordOps.append(onlySnapshot, 1, batch(4, 5)).next()).as("covered by the snapshot").isNull();
+        assertThat(RecordOps.append(onlySnapshot, 1, batch(4, 5)).next()).as("covered by the snapshot").isEqualTo(onlySnapshot);
     }
 
     @Test
@@ -138,7 +138,7 @@ class RecordOpsTest {
 
         RecordOps.Result<Boolean> repeat = RecordOps.transfer(moved, 1, "n2", "tx");
         assertThat(repeat.answer()).isTrue();
-        assertThat(repeat.next()).isNull();
+        assertThat(repeat.next()).as("unchanged, stored again for the backup").isEqualTo(moved);
         assertThat(RecordOps.transfer(moved, 1, "n2", "other").answer()).as("a different transfer at a stale epoch").isFalse();
         assertThat(RecordOps.append(moved, 1, batch(1, 1)).answer()).as("the old owner cannot write").isFalse();
     }
