@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.SoftAssertions;
 import roomgate.chess.ChessGame;
 import roomgate.chess.pgn.PgnGame;
 import roomgate.chess.pgn.PgnReader;
@@ -196,29 +197,34 @@ final class GameFixture implements AutoCloseable {
      * a newly joining spectator receives it); gap-free sequences; one owner per room.
      */
     void verify(List<LiveGame> games, String fault) throws Exception {
+        // Soft: the figures below are printed, and so visible, when a check fails too.
+        SoftAssertions softly = new SoftAssertions();
         int lost = 0;
         int duplicated = 0;
         for (LiveGame game : games) {
+            boolean seenAsAcked = true;
             for (RoomgateClient player : List.of(game.white(), game.black())) {
                 await().atMost(TIMEOUT).until(() -> game.seenMoves(player).size() >= game.acked().size());
                 List<String> seen = game.seenMoves(player);
-                        duplicated += seen.equals(game.acked()) ? 0 : 1;
-                assertThat(seen).as("%s: moves seen by a player in %s", fault, game.roomId).isEqualTo(game.acked());
+                seenAsAcked &= seen.equals(game.acked());
+                softly.assertThat(seen).as("%s: moves seen by a player in %s", fault, game.roomId).isEqualTo(game.acked());
                 List<Long> sequences = game.events(player).stream().map(RoomEvent::getSequence).toList();
                 for (int i = 1; i < sequences.size(); i++) {
-                    assertThat(sequences.get(i)).as("%s: sequence after %d in %s", fault, sequences.get(i - 1), game.roomId)
+                    softly.assertThat(sequences.get(i)).as("%s: sequence after %d in %s", fault, sequences.get(i - 1), game.roomId)
                             .isEqualTo(sequences.get(i - 1) + 1);
                 }
             }
+            duplicated += seenAsAcked ? 0 : 1;
             Joined state = spectate(game);
             List<String> stored = state.getState().getChess().getUciMovesList();
             lost += (int) game.acked().stream().filter(m -> !stored.contains(m)).count();
-            assertThat(stored).as("%s: room state of %s", fault, game.roomId).isEqualTo(game.acked());
+            softly.assertThat(stored).as("%s: room state of %s", fault, game.roomId).isEqualTo(game.acked());
             RoomInfo info = room(game.roomId);
-            assertThat(info.getOwnerNodeId()).as("%s: the owner a joiner meets is the directory's", fault)
+            softly.assertThat(info.getOwnerNodeId()).as("%s: the owner a joiner meets is the directory's", fault)
                     .isEqualTo(state.getOwnerNodeId());
         }
         System.out.printf("%s: acknowledged moves lost %d, rooms with duplicated or reordered moves %d%n", fault, lost, duplicated);
+        softly.assertAll();
     }
 
     /**
