@@ -45,10 +45,13 @@ for round in $(seq 1 "$ROUNDS"); do
         ROOMGATE_DURABILITY=$durability "$LAUNCHER" up --nodes "$NODES" --port "$PORT" \
             --cluster-name "replbench-$$-$round-$durability" --hz-port "$HZ_PORT" > "$RUN/up-$round-$durability.log"
         up=1
+        step=0
         for pace in $PACES; do
-            out="$RUN/$durability-pace$pace-round$round"
+            # A prefix per step: a pace given twice must play new rooms, not the finished games.
+            step=$((step + 1))
+            out="$RUN/$durability-pace$pace-round$round-step$step"
             java -jar "$LOADTEST_JAR" play-pgn "$PGN" --games "$GAMES" --spectators "$SPECTATORS" --pace "$pace" \
-                --room-prefix "r$round-$durability-$pace" --target "ws://127.0.0.1:$PORT/ws" --report "$out" > "$out.txt" 2>&1 \
+                --room-prefix "r$round-$durability-$step" --target "ws://127.0.0.1:$PORT/ws" --report "$out" > "$out.txt" 2>&1 \
                 || echo "play-pgn failed: see $out.txt"
             line=$(grep 'latency moves' "$out.txt" | head -1)
             rate=$(grep 'movesPerSecond' "$out.txt" | awk '{print $2}')
