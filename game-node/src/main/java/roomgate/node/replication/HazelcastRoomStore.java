@@ -2,6 +2,7 @@ package roomgate.node.replication;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import roomgate.cluster.ClusterNames;
 import roomgate.protocol.link.v1.RoomRecord;
 import roomgate.protocol.v1.ChatMessage;
@@ -54,22 +56,25 @@ public final class HazelcastRoomStore implements RoomStore {
     @Override
     public CompletionStage<Boolean> append(String roomId, long epoch, List<RoomEvent> events) {
         byte[] batch = RecordOps.batchOf(events);
-        return HEDGE.send("append", roomId, Boolean.TRUE::equals, () -> plain(rooms.submitToKey(roomId,
-                new RecordWrites.Append(epoch, batch))));
+        return write("append", roomId, () -> new RecordWrites.Append(epoch, batch));
     }
 
     @Override
     public CompletionStage<Boolean> snapshot(String roomId, long epoch, RoomState state, long sequence,
             List<ChatMessage> chat) {
-        return HEDGE.send("snapshot", roomId, Boolean.TRUE::equals, () -> plain(rooms.submitToKey(roomId,
-                new RecordWrites.Snapshot(epoch, state, sequence, chat))));
+        return write("snapshot", roomId, () -> new RecordWrites.Snapshot(epoch, state, sequence, chat));
     }
 
     @Override
     public CompletionStage<Boolean> transfer(String roomId, long epoch, String toNodeId) {
         String token = UUID.randomUUID().toString();
-        return HEDGE.send("transfer", roomId, Boolean.TRUE::equals, () -> plain(rooms.submitToKey(roomId,
-                new RecordWrites.Transfer(epoch, toNodeId, token))));
+        return write("transfer", roomId, () -> new RecordWrites.Transfer(epoch, toNodeId, token));
+    }
+
+    /** A write answered true once stored; each try sends a fresh {@code processor} (same token, same events). */
+    private CompletionStage<Boolean> write(String kind, String roomId,
+            Supplier<EntryProcessor<String, byte[], Boolean>> processor) {
+        return HEDGE.send(kind, roomId, Boolean.TRUE::equals, () -> plain(rooms.submitToKey(roomId, processor.get())));
     }
 
     @Override
