@@ -20,8 +20,8 @@ import roomgate.startup.Flags;
  *
  * <p>Discovery is TCP/IP on loopback by default (multicast is off: it would find strangers'
  * clusters). Hazelcast's default heartbeat timeout is 60 s, far too slow for games; ours defaults
- * to 5 s. {@code quorumSize} is the smallest cluster (members, gateways included) that may touch
- * room records.
+ * to 5 s. {@code quorumSize} is the smallest number of game nodes (Hazelcast counts data members
+ * only, so gateways do not count) that may touch room records.
  */
 public record HazelcastSettings(
         String clusterName,

@@ -344,6 +344,7 @@ final class RoomStripe {
                     .setOk(false)
                     .setRejoin(work.rejoin())
                     .setMessage(message)
+                    .setCode(code)
                     .build());
         }
     }

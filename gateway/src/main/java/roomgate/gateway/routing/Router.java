@@ -75,7 +75,10 @@ public final class Router {
     static final long RETRY_UNREACHABLE_NANOS = 10_000_000_000L;
     /** A node gone from the view is named for this long: every other node's view has caught up by then. */
     static final long FORGET_UNREACHABLE_NANOS = 60_000_000_000L;
-    /** A room that cannot be rejoined yet (its owner's death not yet seen everywhere) is retried this often. */
+    /**
+     * A room that cannot be rejoined yet (its owner's death not yet seen everywhere, or its claim
+     * refused for now) is retried this often, up to REJOIN_ATTEMPTS times: about 10 s.
+     */
     static final long REJOIN_RETRY_MILLIS = 200;
     static final int REJOIN_ATTEMPTS = 50;
 
@@ -270,11 +273,17 @@ public final class Router {
                 return;
             }
             LocalRoom moving = rooms.get(roomId);
-            if (moving != null && moving.isMoving() && !result.getOwnerNodeId().isEmpty()
+            // Either the owner it names is gone as far as we can tell, but the answering node has not
+            // seen that yet; or the node could not load the room just now (its claim failed: no quorum,
+            // a partition whose owner died and whose backup is not promoted yet). Both pass: the clients
+            // stay seated, their requests held, and we ask again shortly.
+            boolean ownerGone = !result.getOwnerNodeId().isEmpty();
+            boolean notNow = !ownerGone && result.getCode() == ErrorCode.ROOM_UNAVAILABLE;
+            if (moving != null && moving.isMoving() && (ownerGone || notNow)
                     && moving.rejoinAttempts < REJOIN_ATTEMPTS) {
-                // The owner it names is gone as far as we can tell, but the answering node has not seen
-                // that yet: name it unreachable and ask again shortly.
-                view.get().byId(result.getOwnerNodeId()).ifPresent(this::markUnreachable);
+                if (ownerGone) {
+                    view.get().byId(result.getOwnerNodeId()).ifPresent(this::markUnreachable);
+                }
                 loop.schedule(() -> {
                     if (rooms.get(roomId) == moving && moving.isMoving()) {
                         rejoin(roomId, moving, placement(roomId), 0);
