@@ -86,9 +86,15 @@ public final class LiveNodes implements InitialMembershipListener {
     private synchronized void update(Set<Member> latest) {
         members = latest;
         List<NodeInfo> nodes = new ArrayList<>();
+        Set<String> memberIds = new HashSet<>();
         for (Member member : latest) {
             // A node is routed to once it has published its status: by then it serves.
-            NodeInfo.of(member).filter(n -> statuses.containsKey(n.nodeId())).ifPresent(nodes::add);
+            NodeInfo.of(member).ifPresent(n -> {
+                memberIds.add(n.nodeId());
+                if (statuses.containsKey(n.nodeId())) {
+                    nodes.add(n);
+                }
+            });
         }
         Set<String> draining = new HashSet<>();
         statuses.forEach((id, s) -> {
@@ -96,7 +102,7 @@ public final class LiveNodes implements InitialMembershipListener {
                 draining.add(id);
             }
         });
-        NodeView next = NodeView.of(current.version() + 1, nodes, draining);
+        NodeView next = NodeView.of(current.version() + 1, nodes, draining, memberIds);
         current = next;
         log.info("live nodes: {}", next);
         for (Consumer<NodeView> listener : listeners) {

@@ -238,8 +238,10 @@ final class RoomStripe {
         List<Work> waiting = new ArrayList<>();
         waiting.add(first);
         loading.put(roomId, waiting);
-        Set<String> liveIds = new LinkedHashSet<>();
-        view.get().nodes().forEach(n -> liveIds.add(n.nodeId()));
+        // An owner counts as live while it is a cluster member, not only once this node has seen its
+        // status: right after this node rejoins from a split the statuses arrive one by one, after the
+        // member list, and a claim in between took a room from its live owner (the SIGSTOP test).
+        Set<String> liveIds = new LinkedHashSet<>(view.get().members());
         liveIds.removeAll(first.unreachable());
         ctx.store().claim(roomId, ctx.nodeId(), liveIds, createAs).whenCompleteAsync((claim, failure) -> {
             List<Work> queued = loading.remove(roomId);
