@@ -61,8 +61,22 @@ stop_all() {
 }
 trap stop_all EXIT
 
+# A free loopback port below the kernel's ephemeral range: the Hazelcast member list names members
+# before they start, and a port from bind(0) could be handed to a member's outgoing socket dialling
+# it, which then connects to itself (see LocalCluster.freePort in the system tests).
 free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+    python3 -c '
+import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+while True:
+    port = random.randrange(max(1024, low - 12000), low)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port)); print(port); break
+    except OSError:
+        pass
+    finally:
+        s.close()'
 }
 
 # Waits for a process's ROOMGATE-READY line and prints its value of $2.

@@ -1,6 +1,7 @@
 package roomgate.systemtest;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
@@ -25,6 +29,8 @@ import java.util.stream.Collectors;
  */
 final class LocalCluster implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** Ports given out by {@link #freePort} in this JVM: two members must never be handed the same one. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final String clusterName = "systest-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path logDir;
@@ -216,10 +222,36 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * A free loopback port below the kernel's ephemeral range, for a member list that names members
+     * before they start. A port from bind(0) is in that range, and a member dialling it before its
+     * owner listens may get that very port as its own source port (Hazelcast binds its outgoing
+     * sockets to port 0): the socket connects to itself, the member takes the address for its own,
+     * and refuses the real member when it joins ("Connecting to self!"; a gateway in
+     * StickyRoutingSystemTest never became ready, 2026-11-27). No socket is given a port below the range.
+     */
+    private static synchronized int freePort() throws IOException {
+        int ephemeralLow = 32768;
+        try {
+            // Not Files.readString: /proc files report size 0, and it returned only the first byte.
+            ephemeralLow = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .get(0).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException unknown) {
+            // Not Linux, or no /proc: Linux's default.
         }
+        int low = Math.max(1024, ephemeralLow - 12_000);
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(low, ephemeralLow);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // In use: try another.
+            }
+        }
+        throw new IOException("no free port in " + low + ".." + (ephemeralLow - 1));
     }
 
 }
