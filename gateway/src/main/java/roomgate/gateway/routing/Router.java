@@ -275,8 +275,8 @@ public final class Router {
             LocalRoom moving = rooms.get(roomId);
             // Either the owner it names is gone as far as we can tell, but the answering node has not
             // seen that yet; or the node could not load the room just now (its claim failed: no quorum,
-            // a partition whose owner died and whose backup is not promoted yet). Both pass: the clients
-            // stay seated, their requests held, and we ask again shortly.
+            // a partition whose owner died and whose backup is not promoted yet). Both are temporary: the
+            // clients stay seated, their requests held, and we ask again shortly.
             boolean ownerGone = !result.getOwnerNodeId().isEmpty();
             boolean notNow = !ownerGone && result.getCode() == ErrorCode.ROOM_UNAVAILABLE;
             if (moving != null && moving.isMoving() && (ownerGone || notNow)
