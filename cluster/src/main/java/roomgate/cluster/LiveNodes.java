@@ -1,6 +1,7 @@
 package roomgate.cluster;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.hazelcast.cluster.Cluster;
 import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
@@ -40,10 +41,15 @@ public final class LiveNodes implements InitialMembershipListener {
     private final Map<String, NodeStatus> statuses = new ConcurrentHashMap<>();
     private Set<Member> members = Set.of();
     private volatile NodeView current = NodeView.empty();
+    private final Cluster cluster;
+
+    private LiveNodes(Cluster cluster) {
+        this.cluster = cluster;
+    }
 
     /** Starts following the cluster of {@code hazelcast}: membership and node status. */
     public static LiveNodes follow(HazelcastInstance hazelcast) {
-        LiveNodes live = new LiveNodes();
+        LiveNodes live = new LiveNodes(hazelcast.getCluster());
         IMap<String, byte[]> status = hazelcast.getMap(ClusterNames.NODE_STATUS_MAP);
         status.addEntryListener(live.new StatusListener(), true);
         status.forEach((id, bytes) -> live.statuses.put(id, parse(bytes)));
@@ -53,6 +59,20 @@ public final class LiveNodes implements InitialMembershipListener {
 
     public NodeView current() {
         return current;
+    }
+
+    /**
+     * The ids of the game nodes that are cluster members now, whether or not they have published a
+     * status: read from Hazelcast's member list on each call, not from the view. The view is built
+     * from events and lags the member list, most after this member rejoins from a split (statuses
+     * arrive one by one); gateways, whose view has this node again, may reach it before that.
+     */
+    public Set<String> memberNodeIds() {
+        Set<String> ids = new HashSet<>();
+        for (Member member : cluster.getMembers()) {
+            NodeInfo.of(member).ifPresent(n -> ids.add(n.nodeId()));
+        }
+        return ids;
     }
 
     /** The latest status each node published (state and stats); may lag the view by a second. */
@@ -86,15 +106,9 @@ public final class LiveNodes implements InitialMembershipListener {
     private synchronized void update(Set<Member> latest) {
         members = latest;
         List<NodeInfo> nodes = new ArrayList<>();
-        Set<String> memberIds = new HashSet<>();
         for (Member member : latest) {
             // A node is routed to once it has published its status: by then it serves.
-            NodeInfo.of(member).ifPresent(n -> {
-                memberIds.add(n.nodeId());
-                if (statuses.containsKey(n.nodeId())) {
-                    nodes.add(n);
-                }
-            });
+            NodeInfo.of(member).filter(n -> statuses.containsKey(n.nodeId())).ifPresent(nodes::add);
         }
         Set<String> draining = new HashSet<>();
         statuses.forEach((id, s) -> {
@@ -102,7 +116,7 @@ public final class LiveNodes implements InitialMembershipListener {
                 draining.add(id);
             }
         });
-        NodeView next = NodeView.of(current.version() + 1, nodes, draining, memberIds);
+        NodeView next = NodeView.of(current.version() + 1, nodes, draining);
         current = next;
         log.info("live nodes: {}", next);
         for (Consumer<NodeView> listener : listeners) {

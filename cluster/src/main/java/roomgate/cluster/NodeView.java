@@ -3,7 +3,6 @@ package roomgate.cluster;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -14,20 +13,18 @@ import java.util.Set;
  * replaces the old one whole when membership changes, so a lookup never sees a half-updated set.
  */
 public final class NodeView {
-    private static final NodeView EMPTY = new NodeView(0, List.of(), Set.of(), Set.of());
+    private static final NodeView EMPTY = new NodeView(0, List.of(), Set.of());
 
     private final long version;
     private final List<NodeInfo> nodes;
     private final Set<String> draining;
-    private final Set<String> members;
     private final long[] nodeHashes;
     private final boolean[] placeable;
 
-    private NodeView(long version, List<NodeInfo> nodes, Set<String> draining, Set<String> members) {
+    private NodeView(long version, List<NodeInfo> nodes, Set<String> draining) {
         this.version = version;
         this.nodes = nodes;
         this.draining = draining;
-        this.members = members;
         this.nodeHashes = new long[nodes.size()];
         this.placeable = new boolean[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
@@ -46,14 +43,6 @@ public final class NodeView {
 
     /** A view in which the {@code draining} nodes still serve their rooms but get no new ones. */
     public static NodeView of(long version, Collection<NodeInfo> nodes, Set<String> draining) {
-        return of(version, nodes, draining, Set.of());
-    }
-
-    /**
-     * As {@link #of(long, Collection, Set)}, where {@code members} also names the game nodes that are
-     * cluster members but not (yet) in the view, as they have published no status.
-     */
-    public static NodeView of(long version, Collection<NodeInfo> nodes, Set<String> draining, Set<String> members) {
         List<NodeInfo> sorted = new ArrayList<>(nodes);
         sorted.sort(Comparator.comparing(NodeInfo::nodeId));
         for (int i = 1; i < sorted.size(); i++) {
@@ -61,9 +50,7 @@ public final class NodeView {
                 throw new IllegalArgumentException("node id '" + sorted.get(i).nodeId() + "' is used by two members");
             }
         }
-        Set<String> allMembers = new HashSet<>(members);
-        sorted.forEach(n -> allMembers.add(n.nodeId()));
-        return new NodeView(version, List.copyOf(sorted), Set.copyOf(draining), Set.copyOf(allMembers));
+        return new NodeView(version, List.copyOf(sorted), Set.copyOf(draining));
     }
 
     public long version() {
@@ -101,14 +88,6 @@ public final class NodeView {
             }
         }
         return best < 0 ? null : nodes.get(best);
-    }
-
-    /**
-     * The ids of every game node that is a cluster member: the view's nodes and those not in it yet.
-     * A room's owner is alive while it is a member, even before this process has seen its status.
-     */
-    public Set<String> members() {
-        return members;
     }
 
     public boolean isDraining(String nodeId) {

@@ -42,8 +42,10 @@ class LiveNodesTest {
                 NodeInfo.attributesOf("node-a", "127.0.0.1", 7001, 11)));
         gateway = Hazelcast.newHazelcastInstance(settings.toMemberConfig("gw-" + cluster, true, Map.of()));
         LiveNodes live = LiveNodes.follow(gateway);
-        // Members count as nodes once they publish a status.
+        // Members count as nodes once they publish a status; as members (whose rooms are not to be
+        // taken) at once, and the lite member (the gateway) never.
         assertThat(live.current().nodes()).isEmpty();
+        assertThat(live.memberNodeIds()).containsExactly("node-a");
         publish(gateway, "node-a", NodeState.ACTIVE);
         await().atMost(Duration.ofSeconds(20)).until(() -> !live.current().nodes().isEmpty());
 
@@ -72,6 +74,7 @@ class LiveNodesTest {
         node1.getLifecycleService().terminate();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(live.current().nodes()).extracting(NodeInfo::nodeId).containsExactly("node-b"));
+        assertThat(live.memberNodeIds()).containsExactly("node-b");
         assertThat(live.current().version()).isGreaterThan(version);
     }
 

@@ -65,7 +65,7 @@ public final class NodeMain {
                 ? new HazelcastRoomStore(hazelcast)
                 : new LocalRoomStore(), meters);
         registry.start(new RoomRegistry.Settings(config.nodeId(), config.roomStripes(), config.idleRoomTtl(),
-                config.reconnectGrace(), new NodeMetrics(meters)), store, liveNodes::current);
+                config.reconnectGrace(), new NodeMetrics(meters)), store, liveNodes::current, liveNodes::memberNodeIds);
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
                 // We were cut off and the cluster went on without us: our rooms have new owners. Hazelcast

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,10 +59,13 @@ public final class RoomRegistry {
     /**
      * Starts the registry.
      *
-     * @param view the live nodes, for claims (whose owner may still be alive) and handoffs (who is next)
+     * @param view the live nodes, for placement (handoffs: who is next)
+     * @param members the ids of the game nodes that are cluster members now, for claims (whose owner
+     *     may still be alive)
      * @throws IllegalStateException if it is already started
      */
-    public synchronized void start(Settings settings, RoomStore store, Supplier<NodeView> view) {
+    public synchronized void start(Settings settings, RoomStore store, Supplier<NodeView> view,
+            Supplier<Set<String>> members) {
         if (stripes != null) {
             throw new IllegalStateException("RoomRegistry already started for node " + this.nodeId);
         }
@@ -76,7 +80,7 @@ public final class RoomRegistry {
                     ExecutorDelayProbe.DEFAULT_INTERVAL);
             RoomContext ctx = new RoomContext(settings.nodeId(), store, executor,
                     settings.reconnectGrace(), settings.idleRoomTtl(), settings.metrics());
-            created[i] = new RoomStripe(ctx, view, () -> draining, roomCount);
+            created[i] = new RoomStripe(ctx, view, members, () -> draining, roomCount);
         }
         this.nodeId = settings.nodeId();
         this.draining = false;

@@ -83,6 +83,7 @@ final class RoomStripe {
 
     private final RoomContext ctx;
     private final Supplier<NodeView> view;
+    private final Supplier<Set<String>> members;
     private final Supplier<Boolean> draining;
     private final AtomicInteger roomCount;
     private final Map<String, RoomHost> live = new HashMap<>();
@@ -97,9 +98,15 @@ final class RoomStripe {
         }
     };
 
-    RoomStripe(RoomContext ctx, Supplier<NodeView> view, Supplier<Boolean> draining, AtomicInteger roomCount) {
+    /**
+     * @param members the ids of the game nodes that are cluster members now (read live from Hazelcast,
+     *     not from the view): a room's owner counts as alive while it is one
+     */
+    RoomStripe(RoomContext ctx, Supplier<NodeView> view, Supplier<Set<String>> members, Supplier<Boolean> draining,
+            AtomicInteger roomCount) {
         this.ctx = ctx;
         this.view = view;
+        this.members = members;
         this.draining = draining;
         this.roomCount = roomCount;
     }
@@ -238,10 +245,11 @@ final class RoomStripe {
         List<Work> waiting = new ArrayList<>();
         waiting.add(first);
         loading.put(roomId, waiting);
-        // An owner counts as live while it is a cluster member, not only once this node has seen its
-        // status: right after this node rejoins from a split the statuses arrive one by one, after the
-        // member list, and a claim in between took a room from its live owner (the SIGSTOP test).
-        Set<String> liveIds = new LinkedHashSet<>(view.get().members());
+        // The owner counts as alive while it is a cluster member (minus those the gateway names
+        // unreachable), read from Hazelcast's member list and not from the view: right after this
+        // node rejoins from a split, gateways reach it before its view has caught up (built from
+        // events, statuses one by one), and a claim made then took rooms from live owners.
+        Set<String> liveIds = new LinkedHashSet<>(members.get());
         liveIds.removeAll(first.unreachable());
         ctx.store().claim(roomId, ctx.nodeId(), liveIds, createAs).whenCompleteAsync((claim, failure) -> {
             List<Work> queued = loading.remove(roomId);

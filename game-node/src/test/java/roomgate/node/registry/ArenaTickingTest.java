@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,7 +35,7 @@ class ArenaTickingTest {
     private final LocalRoomStore store = new LocalRoomStore();
     private final RoomStripe stripe = new RoomStripe(
             new RoomContext("node-t", store, executor, Duration.ofSeconds(30), IDLE, NodeMetrics.disabled()),
-            NodeView::empty, () -> false, roomCount);
+            NodeView::empty, Set::of, () -> false, roomCount);
     private final RecordingLink link = new RecordingLink(executor);
     private final SessionKey player = new SessionKey(link, 1);
     private final SessionKey watcher = new SessionKey(link, 2);
@@ -118,7 +119,7 @@ class ArenaTickingTest {
         RecordingLink otherLink = new RecordingLink(otherThread);
         RoomStripe other = new RoomStripe(new RoomContext("node-u", store, otherThread, Duration.ofSeconds(30), IDLE,
                 NodeMetrics.disabled()),
-                NodeView::empty, () -> false, new AtomicInteger());
+                NodeView::empty, Set::of, () -> false, new AtomicInteger());
         otherThread.submit(() -> other.onRequest(otherLink, SessionRequest.newBuilder().setSessionId(9)
                 .setParticipantId("p9").setMessage(join("a1", GameType.ARENA, Role.SPECTATOR)).build()))
                 .get(5, TimeUnit.SECONDS);

@@ -27,9 +27,9 @@ import roomgate.protocol.v1.ServerMessage;
 
 /**
  * Whom a node may take a room from. Its owner, node-b, is a cluster member that node-a's view does
- * not list yet (node-a has not seen its status: so it was right after node-a rejoined from a split,
- * when a spectator's join hashed to it took a room from its live owner). The owner is live until it
- * leaves the cluster or a gateway names it unreachable.
+ * not list (so it was right after node-a rejoined from a split: gateways reached it before its view
+ * caught up, and a spectator's join hashed to it took a room from its live owner). The owner is live
+ * until it leaves the cluster or a gateway names it unreachable.
  */
 class ClaimLivenessTest {
     private static final String ROOM = "c1";
@@ -72,11 +72,11 @@ class ClaimLivenessTest {
         assertThat(owner()).isEqualTo("node-a");
     }
 
-    /** node-a's stripe; its view lists only itself, with {@code members} in the cluster. */
+    /** node-a's stripe; its view lists only itself, Hazelcast's member list {@code members}. */
     private RoomStripe stripeSeeing(Set<String> members) {
-        NodeView view = NodeView.of(1, List.of(NODE_A), Set.of(), members);
+        NodeView view = NodeView.of(1, List.of(NODE_A));
         return new RoomStripe(new RoomContext("node-a", records, executor, Duration.ofSeconds(30), Duration.ofMinutes(10),
-                new NodeMetrics(new SimpleMeterRegistry())), () -> view, () -> false, new AtomicInteger());
+                new NodeMetrics(new SimpleMeterRegistry())), () -> view, () -> members, () -> false, new AtomicInteger());
     }
 
     private void ownedByNodeB() {

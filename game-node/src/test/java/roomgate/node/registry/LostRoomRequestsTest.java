@@ -53,7 +53,7 @@ class LostRoomRequestsTest {
     private final RoomStripe stripe = new RoomStripe(
             new RoomContext("node-a", store, executor, Duration.ofSeconds(30), Duration.ofMinutes(10),
                     new NodeMetrics(new SimpleMeterRegistry())),
-            () -> TWO_NODES, () -> false, new AtomicInteger());
+            () -> TWO_NODES, () -> Set.of("node-a", "node-b"), () -> false, new AtomicInteger());
     private final RecordingLink link = new RecordingLink(executor);
 
     @AfterEach

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +35,7 @@ class NodeMetersTest {
     private final RoomStripe stripe = new RoomStripe(
             new RoomContext("node-m", new MeteredRoomStore(store, registry), executor,
                     Duration.ofSeconds(30), Duration.ofMinutes(10), new NodeMetrics(registry)),
-            NodeView::empty, () -> false, new AtomicInteger());
+            NodeView::empty, Set::of, () -> false, new AtomicInteger());
     private final GatewayLink link = new RecordingLink(executor);
 
     @AfterEach
