@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class QuorumLossSystemTest {
     private static final int ROOMS = 20;
-    private static final Pattern CLAIM_ERRORS = Pattern.compile("(?m)^roomgate_node_claims_total\\{outcome=\"error\"[^}]*} (\\S+)$");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private LocalCluster cluster;
     private GameFixture fx;
@@ -63,11 +59,8 @@ class QuorumLossSystemTest {
         assertThat(connected).isEqualTo(games.size());
     }
 
-    /** node's count of claims that failed (the store refused or did not answer). */
+    /** The node's count of claims that failed (the store refused or did not answer). */
     private double claimErrors(String nodeId) throws Exception {
-        HttpResponse<String> scrape = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(cluster.nodeMetrics(nodeId)).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = CLAIM_ERRORS.matcher(scrape.body());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return Metrics.scrape(HTTP, cluster.nodeMetrics(nodeId)).value("roomgate_node_claims_total", "outcome", "error");
     }
 }
