@@ -37,11 +37,11 @@ import roomgate.protocol.admin.v1.NodeStatus;
 public final class LiveNodes implements InitialMembershipListener {
     private static final Logger log = LoggerFactory.getLogger(LiveNodes.class);
 
+    private final Cluster cluster;
     private final List<Consumer<NodeView>> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, NodeStatus> statuses = new ConcurrentHashMap<>();
     private Set<Member> members = Set.of();
     private volatile NodeView current = NodeView.empty();
-    private final Cluster cluster;
 
     private LiveNodes(Cluster cluster) {
         this.cluster = cluster;
