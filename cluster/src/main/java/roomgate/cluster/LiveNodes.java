@@ -29,10 +29,14 @@ import roomgate.protocol.admin.v1.NodeStatus;
  * Follows Hazelcast membership and the nodes' published status, and keeps the current
  * {@link NodeView}. It starts from the member list Hazelcast hands to {@link #init} and then
  * applies events in order, so the view is never missing a node that joined before the listener was
- * added. A node enters the view when it is a member and has published its status (so it is ready
- * to serve); one that publishes DRAINING stays in the view (it still serves its rooms) but gets no
- * new rooms. Readers call {@link #current()} from any thread, including Netty event loops: it is one
- * volatile read.
+ * added. A node enters the view when it is a member and that very member has published its status
+ * (so it is ready to serve). A status names the member UUID that wrote it, so the status a killed
+ * node left behind does not make its restarted process routable, and the one a node wrote before
+ * a split does not make it routable when it rejoins (Hazelcast gives it a new UUID): it is routed
+ * to once it can write again, and by then it knows the cluster's members, from which its claims
+ * judge whether a room's owner is alive. A node that publishes DRAINING stays in the view (it
+ * still serves its rooms) but gets no new rooms. Readers call {@link #current()} from any thread,
+ * including Netty event loops: it is one volatile read.
  */
 public final class LiveNodes implements InitialMembershipListener {
     private static final Logger log = LoggerFactory.getLogger(LiveNodes.class);
@@ -107,8 +111,8 @@ public final class LiveNodes implements InitialMembershipListener {
         members = latest;
         List<NodeInfo> nodes = new ArrayList<>();
         for (Member member : latest) {
-            // A node is routed to once it has published its status: by then it serves.
-            NodeInfo.of(member).filter(n -> statuses.containsKey(n.nodeId())).ifPresent(nodes::add);
+            // A node is routed to once this member has published its status: by then it serves.
+            NodeInfo.of(member).filter(this::publishedByItself).ifPresent(nodes::add);
         }
         Set<String> draining = new HashSet<>();
         statuses.forEach((id, s) -> {
@@ -124,15 +128,26 @@ public final class LiveNodes implements InitialMembershipListener {
         }
     }
 
+    private boolean publishedByItself(NodeInfo node) {
+        NodeStatus status = statuses.get(node.nodeId());
+        return status != null && status.getMemberUuid().equals(node.memberUuid().toString());
+    }
+
     private void onStatus(String nodeId, NodeStatus status) {
         NodeStatus before = status == null ? statuses.remove(nodeId) : statuses.put(nodeId, status);
-        NodeState was = before == null ? null : before.getState();
-        NodeState now = status == null ? null : status.getState();
-        if (was != now) {
+        if (!sameStateAndMember(before, status)) {
             synchronized (this) {
                 update(members);
             }
         }
+    }
+
+    /** Whether a new status can change the view: its state and its writer can, its stats cannot. */
+    private static boolean sameStateAndMember(NodeStatus a, NodeStatus b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.getState() == b.getState() && a.getMemberUuid().equals(b.getMemberUuid());
     }
 
     private static NodeStatus parse(byte[] bytes) {

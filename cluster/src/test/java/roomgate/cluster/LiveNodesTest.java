@@ -46,7 +46,7 @@ class LiveNodesTest {
         // taken) at once, and the lite member (the gateway) never.
         assertThat(live.current().nodes()).isEmpty();
         assertThat(live.memberNodeIds()).containsExactly("node-a");
-        publish(gateway, "node-a", NodeState.ACTIVE);
+        publish(node1, "node-a", NodeState.ACTIVE);
         await().atMost(Duration.ofSeconds(20)).until(() -> !live.current().nodes().isEmpty());
 
         assertThat(live.current().nodes()).extracting(NodeInfo::nodeId).containsExactly("node-a");
@@ -56,18 +56,18 @@ class LiveNodesTest {
 
         node2 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n2-" + cluster, false,
                 NodeInfo.attributesOf("node-b", "127.0.0.1", 7002, 12)));
-        publish(gateway, "node-b", NodeState.ACTIVE);
+        publish(node2, "node-b", NodeState.ACTIVE);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(live.current().nodes()).extracting(NodeInfo::nodeId).containsExactly("node-a", "node-b"));
         assertThat(live.current().ownerOf("any-room")).isNotNull();
 
         // A draining node stays (it serves its rooms) but takes no new ones.
-        publish(gateway, "node-b", NodeState.DRAINING);
+        publish(node2, "node-b", NodeState.DRAINING);
         await().atMost(Duration.ofSeconds(20)).until(() -> live.current().isDraining("node-b"));
         for (int i = 0; i < 50; i++) {
             assertThat(live.current().ownerOf("room-" + i).nodeId()).isEqualTo("node-a");
         }
-        publish(gateway, "node-b", NodeState.ACTIVE);
+        publish(node2, "node-b", NodeState.ACTIVE);
         await().atMost(Duration.ofSeconds(20)).until(() -> !live.current().isDraining("node-b"));
         long version = live.current().version();
 
@@ -78,9 +78,41 @@ class LiveNodesTest {
         assertThat(live.current().version()).isGreaterThan(version);
     }
 
-    private static void publish(HazelcastInstance hz, String nodeId, NodeState state) {
-        IMap<String, byte[]> status = hz.getMap(ClusterNames.NODE_STATUS_MAP);
-        status.set(nodeId, NodeStatus.newBuilder().setNodeId(nodeId).setState(state).build().toByteArray());
+    @Test
+    void aStatusCountsOnlyForTheMemberThatPublishedIt() throws IOException {
+        int port = freePort();
+        HazelcastSettings settings = new HazelcastSettings(cluster, "127.0.0.1", port,
+                List.of("127.0.0.1:" + port + "-" + (port + 5)), 5, 1, 1);
+        gateway = Hazelcast.newHazelcastInstance(settings.toMemberConfig("gw-" + cluster, true, Map.of()));
+        node1 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n1-" + cluster, false,
+                NodeInfo.attributesOf("node-a", "127.0.0.1", 7001, 11)));
+        LiveNodes live = LiveNodes.follow(gateway);
+        publish(node1, "node-a", NodeState.ACTIVE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> live.current().nodes().size() == 1);
+
+        // Killed: its status stays behind in the map.
+        node1.getLifecycleService().terminate();
+        await().atMost(Duration.ofSeconds(20)).until(() -> live.current().nodes().isEmpty());
+        assertThat(live.statuses()).containsKey("node-a");
+
+        // Restarted under the same id: a member at once, routed to only once it has published.
+        long before = live.current().version();
+        node2 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n2-" + cluster, false,
+                NodeInfo.attributesOf("node-a", "127.0.0.1", 7002, 12)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> live.current().version() > before);
+        assertThat(live.memberNodeIds()).containsExactly("node-a");
+        assertThat(live.current().nodes()).as("routable on the status its previous process left").isEmpty();
+
+        publish(node2, "node-a", NodeState.ACTIVE);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(live.current().nodes()).extracting(NodeInfo::linkPort).containsExactly(7002));
+    }
+
+    /** Publishes as the node itself does: from the member, naming its UUID. */
+    private static void publish(HazelcastInstance node, String nodeId, NodeState state) {
+        IMap<String, byte[]> status = node.getMap(ClusterNames.NODE_STATUS_MAP);
+        status.set(nodeId, NodeStatus.newBuilder().setNodeId(nodeId).setState(state)
+                .setMemberUuid(node.getCluster().getLocalMember().getUuid().toString()).build().toByteArray());
     }
 
     private static int freePort() throws IOException {

@@ -1,5 +1,6 @@
 package roomgate.node.operations;
 
+import com.hazelcast.cluster.Cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.micrometer.core.instrument.Gauge;
@@ -18,8 +19,8 @@ import roomgate.protocol.admin.v1.NodeStatus;
 
 /**
  * Publishes this node's status (ACTIVE or DRAINING, rooms, sessions, epoch range) to the cluster
- * every second. Gateways route to a node only once its first status is published, and stop placing
- * new rooms on it when it says DRAINING. Runs on its own thread: Hazelcast calls block. The same
+ * every second. Gateways route to a node only once this member has published (a status names the
+ * member UUID that wrote it), and stop placing new rooms on it when it says DRAINING. Runs on its own thread: Hazelcast calls block. The same
  * status is a pair of gauges ({@link #bindTo}): the node's state, and its connected sessions as of
  * the last publication (at most a second old), so a scrape never waits for the room threads.
  */
@@ -27,6 +28,7 @@ public final class NodeStatusPublisher implements AutoCloseable, MeterBinder {
     private static final Logger log = LoggerFactory.getLogger(NodeStatusPublisher.class);
 
     private final IMap<String, byte[]> statuses;
+    private final Cluster cluster;
     private final RoomRegistry registry;
     private final NodeStatus identity;
     private volatile RegistryStats lastStats = new RegistryStats(0, 0, 0, 0);
@@ -38,6 +40,7 @@ public final class NodeStatusPublisher implements AutoCloseable, MeterBinder {
 
     public NodeStatusPublisher(HazelcastInstance hazelcast, RoomRegistry registry, String nodeId, String linkAddress, long pid) {
         this.statuses = hazelcast.getMap(ClusterNames.NODE_STATUS_MAP);
+        this.cluster = hazelcast.getCluster();
         this.registry = registry;
         this.identity = NodeStatus.newBuilder().setNodeId(nodeId).setLinkAddress(linkAddress).setPid(pid).build();
     }
@@ -71,6 +74,8 @@ public final class NodeStatusPublisher implements AutoCloseable, MeterBinder {
                 .setMinEpoch(stats.minEpoch())
                 .setMaxEpoch(stats.maxEpoch())
                 .setUpdatedMs(System.currentTimeMillis())
+                // Read on each publication: Hazelcast gives this member a new UUID when it rejoins after a split.
+                .setMemberUuid(cluster.getLocalMember().getUuid().toString())
                 .build().toByteArray());
     }
 
