@@ -1,5 +1,6 @@
 package roomgate.node.registry;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,6 +44,8 @@ import roomgate.protocol.v1.ServerMessage;
  */
 final class RoomStripe {
     private static final Logger log = LoggerFactory.getLogger(RoomStripe.class);
+    /** One per process, shared by the stripes: below the quorum every claim fails, several a second per room. */
+    private static final LogThrottle CLAIM_FAILURES = new LogThrottle(Duration.ofSeconds(5));
     /** Redirects per request before we give up: guards against two nodes pointing at each other. */
     static final int MAX_HOPS = 4;
     static final long HANDOFF_READY_TIMEOUT_MS = 5_000;
@@ -254,7 +257,11 @@ final class RoomStripe {
         ctx.store().claim(roomId, ctx.nodeId(), liveIds, createAs).whenCompleteAsync((claim, failure) -> {
             List<Work> queued = loading.remove(roomId);
             if (failure != null) {
-                log.warn("room {}: claim failed: {}", roomId, failure.toString());
+                long heldBack = CLAIM_FAILURES.admit();
+                if (heldBack != LogThrottle.HOLD) {
+                    log.warn("room {}: claim failed: {}{}", roomId, failure.toString(),
+                            heldBack == 0 ? "" : " (" + heldBack + " more claim failures not logged since the last such line)");
+                }
                 queued.forEach(w -> refuse(w, ErrorCode.ROOM_UNAVAILABLE, "room '" + roomId + "' cannot be loaded now; retry"));
                 return;
             }

@@ -1,0 +1,45 @@
+package roomgate.node.registry;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * Lets the first of a burst of like log lines through, then at most one per interval, and says how
+ * many it held back. While the cluster is below its quorum every claim fails, and the gateways ask
+ * again for each room every 200 ms: 200 rooms made a thousand identical warnings a second, burying
+ * everything else. The exact counts are in the metrics ({@code roomgate_node_claims_total}); the log
+ * only has to show that it is happening, and why.
+ */
+final class LogThrottle {
+    /** {@link #admit()}'s answer for a line to leave out. */
+    static final long HOLD = -1;
+
+    private final long intervalNanos;
+    private final LongSupplier nanoTime;
+    private boolean any;
+    private long lastNanos;
+    private long heldBack;
+
+    LogThrottle(Duration interval) {
+        this(interval, System::nanoTime);
+    }
+
+    LogThrottle(Duration interval, LongSupplier nanoTime) {
+        this.intervalNanos = interval.toNanos();
+        this.nanoTime = nanoTime;
+    }
+
+    /** {@link #HOLD}, or (the line is to be logged) how many were held back since the last one logged. */
+    synchronized long admit() {
+        long now = nanoTime.getAsLong();
+        if (any && now - lastNanos < intervalNanos) {
+            heldBack++;
+            return HOLD;
+        }
+        any = true;
+        lastNanos = now;
+        long count = heldBack;
+        heldBack = 0;
+        return count;
+    }
+}
