@@ -71,11 +71,8 @@ final class LiveGame {
         RoomgateClient mover = players[ply % 2];
         String uci = plan.get(ply);
         while (System.nanoTime() < deadlineNanos) {
-            String requestId = roomId + "/" + ply + "/" + (attempts++);
-            mover.send(ClientMessage.newBuilder().setRequestId(requestId)
-                    .setMove(ChessMove.newBuilder().setRoomId(roomId).setUci(uci)).build());
             try {
-                ServerMessage answer = mover.await(m -> m.getRequestId().equals(requestId), perTry);
+                ServerMessage answer = sendNext(perTry);
                 if (answer.hasEvent()) {
                     acked.add(uci);
                     return true;
@@ -117,6 +114,16 @@ final class LiveGame {
     }
 
     /** How many tries were answered OUTCOME_UNKNOWN: they were with a node when it was lost. */
+    /** Sends the next planned move once and returns its answer: the move's event, or an error. */
+    ServerMessage sendNext(Duration timeout) throws TimeoutException, InterruptedException {
+        int ply = acked.size();
+        String requestId = roomId + "/" + ply + "/" + (attempts++);
+        RoomgateClient mover = players[ply % 2];
+        mover.send(ClientMessage.newBuilder().setRequestId(requestId)
+                .setMove(ChessMove.newBuilder().setRoomId(roomId).setUci(plan.get(ply))).build());
+        return mover.await(m -> m.getRequestId().equals(requestId), timeout);
+    }
+
     int outcomeUnknown() {
         return outcomeUnknown;
     }

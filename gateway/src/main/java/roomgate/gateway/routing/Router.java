@@ -77,10 +77,12 @@ public final class Router {
     static final long FORGET_UNREACHABLE_NANOS = 60_000_000_000L;
     /**
      * A room that cannot be rejoined yet (its owner's death not yet seen everywhere, or its claim
-     * refused for now) is retried this often, up to REJOIN_ATTEMPTS times: about 10 s.
+     * refused for now) is retried this often, until REJOIN_GIVE_UP_NANOS after its move began. A
+     * deadline rather than a number of tries: a try can take seconds (a claim waiting for a
+     * partition's new owner), and the clients, their requests held, wait on the clock.
      */
     static final long REJOIN_RETRY_MILLIS = 200;
-    static final int REJOIN_ATTEMPTS = 50;
+    static final long REJOIN_GIVE_UP_NANOS = 10_000_000_000L;
 
     /** A room with sessions on this loop. */
     private static final class LocalRoom {
@@ -90,8 +92,8 @@ public final class Router {
         long lastSequence;
         /** While the room moves: requests wait here, in arrival order. */
         List<LinkFrame> held;
-        /** Rejoins tried for the current move; reset when it succeeds. */
-        int rejoinAttempts;
+        /** When the current move gives up (its clients unseated) unless a node has taken the room; 0 when none. */
+        long giveUpNanos;
 
         LocalRoom(NodeInfo node) {
             this.node = node;
@@ -279,8 +281,8 @@ public final class Router {
             // clients stay seated, their requests held, and we ask again shortly.
             boolean ownerGone = !result.getOwnerNodeId().isEmpty();
             boolean notNow = !ownerGone && result.getCode() == ErrorCode.ROOM_UNAVAILABLE;
-            if (moving != null && moving.isMoving() && (ownerGone || notNow)
-                    && moving.rejoinAttempts < REJOIN_ATTEMPTS) {
+            boolean temporary = moving != null && moving.isMoving() && (ownerGone || notNow);
+            if (temporary && System.nanoTime() - moving.giveUpNanos < 0) {
                 if (ownerGone) {
                     view.get().byId(result.getOwnerNodeId()).ifPresent(this::markUnreachable);
                 }
@@ -291,8 +293,10 @@ public final class Router {
                 }, REJOIN_RETRY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
                 return;
             }
-            failRejoin(roomId, rejoin, result.getMessage().isEmpty()
-                    ? "room '" + roomId + "' cannot be served now; join it again" : result.getMessage());
+            failRejoin(roomId, rejoin, temporary
+                    ? "no game node could take room '" + roomId + "' over in time; join it again"
+                    : result.getMessage().isEmpty() ? "room '" + roomId + "' cannot be served now; join it again"
+                    : result.getMessage());
             return;
         }
         LocalRoom local = rooms.get(roomId);
@@ -301,7 +305,7 @@ public final class Router {
             rooms.put(roomId, local);
         }
         local.node = link.node();
-        local.rejoinAttempts = 0;
+        local.giveUpNanos = 0;
         Set<Long> unknown = new HashSet<>(result.getUnknownSessionIdsList());
         ServerMessage moved = ServerMessage.newBuilder()
                 .setRoomMoved(RoomMoved.newBuilder().setRoomId(roomId).setOwnerNodeId(result.getOwnerNodeId())).build();
@@ -462,7 +466,9 @@ public final class Router {
 
     private void rejoin(String roomId, LocalRoom local, NodeInfo target, int hops) {
         hold(local);
-        local.rejoinAttempts++;
+        if (local.giveUpNanos == 0) {
+            local.giveUpNanos = System.nanoTime() + REJOIN_GIVE_UP_NANOS;
+        }
         if (target == null) {
             failRejoin(roomId, null, "no game node can take room '" + roomId + "' now; join it again");
             return;
