@@ -61,22 +61,28 @@ stop_all() {
 }
 trap stop_all EXIT
 
-# A free loopback port below the kernel's ephemeral range: the Hazelcast member list names members
-# before they start, and a port from bind(0) could be handed to a member's outgoing socket dialling
-# it, which then connects to itself (see LocalCluster.freePort in the system tests).
-free_port() {
-    python3 -c '
-import random, socket
+# Free loopback ports ($1 of them, 1 by default, all different) below the kernel's ephemeral range:
+# the Hazelcast member list names members before they start, and a port from bind(0) could be handed
+# to a member's outgoing socket dialling it, which then connects to itself (see LocalCluster.freePort
+# in the system tests). Drawn in one call, as none is bound until its member starts.
+free_ports() {
+    python3 - "${1:-1}" <<'PY'
+import random, socket, sys
 low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-while True:
+ports = []
+while len(ports) < int(sys.argv[1]):
     port = random.randrange(max(1024, low - 12000), low)
     s = socket.socket()
     try:
-        s.bind(("127.0.0.1", port)); print(port); break
+        s.bind(("127.0.0.1", port))
+        if port not in ports:
+            ports.append(port)
     except OSError:
         pass
     finally:
-        s.close()'
+        s.close()
+print(*ports)
+PY
 }
 
 # Waits for a process's ROOMGATE-READY line and prints its value of $2.
@@ -124,8 +130,7 @@ fi
 
 # --- the system under test -----------------------------------------------------------------------
 CLUSTER="bench-$$-$RANDOM"
-HZ_PORTS=()
-for _ in $(seq 0 "$NODES"); do HZ_PORTS+=("$(free_port)"); done
+read -r -a HZ_PORTS <<< "$(free_ports $((NODES + 1)))"
 HZ_MEMBERS=$(printf '127.0.0.1:%s,' "${HZ_PORTS[@]}"); HZ_MEMBERS=${HZ_MEMBERS%,}
 HZ=(--cluster-name "$CLUSTER" --hz-members "$HZ_MEMBERS" --heartbeat-timeout-seconds 5)
 
@@ -155,7 +160,7 @@ for _ in $(seq 1 100); do
 done
 log "gateway pid $GW_PID port $GW_PORT"
 
-NGINX_PORT=$(free_port)
+NGINX_PORT=$(free_ports)
 sed -e "s|@RUN@|$RUN|g" -e "s|@PORT@|$NGINX_PORT|g" "$ROOT/bench/nginx.conf.template" \
     | awk -v up="$UPSTREAMS" '{ if ($0 == "@UPSTREAMS@") printf "%s", up; else print }' > "$RUN/nginx.conf"
 nginx -c "$RUN/nginx.conf" -e "$RUN/nginx-error.log" &
