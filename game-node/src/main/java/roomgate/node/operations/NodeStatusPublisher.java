@@ -20,9 +20,10 @@ import roomgate.protocol.admin.v1.NodeStatus;
 /**
  * Publishes this node's status (ACTIVE or DRAINING, rooms, sessions, epoch range) to the cluster
  * every second. Gateways route to a node only once this member has published (a status names the
- * member UUID that wrote it), and stop placing new rooms on it when it says DRAINING. Runs on its own thread: Hazelcast calls block. The same
- * status is a pair of gauges ({@link #bindTo}): the node's state, and its connected sessions as of
- * the last publication (at most a second old), so a scrape never waits for the room threads.
+ * member UUID that wrote it), and stop placing new rooms on it when it says DRAINING. Runs on its
+ * own thread: Hazelcast calls block. The same status is a pair of gauges ({@link #bindTo}): the
+ * node's state, and its connected sessions as of the last publication (at most a second old), so a
+ * scrape never waits for the room threads.
  */
 public final class NodeStatusPublisher implements AutoCloseable, MeterBinder {
     private static final Logger log = LoggerFactory.getLogger(NodeStatusPublisher.class);
