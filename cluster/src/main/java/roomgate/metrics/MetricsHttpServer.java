@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +35,15 @@ public final class MetricsHttpServer implements AutoCloseable {
 
     /** Binds {@code host:port} (0 picks a free port) and serves {@link #PATH}. */
     public static MetricsHttpServer start(String host, int port, PrometheusMeterRegistry registry) throws IOException {
+        return start(host, port, registry, Map.of());
+    }
+
+    /**
+     * As {@link #start(String, int, PrometheusMeterRegistry)}, also serving each of {@code pages}
+     * (path -> handler) on the same thread: a node's few read-only pages beside its metrics.
+     */
+    public static MetricsHttpServer start(String host, int port, PrometheusMeterRegistry registry,
+            Map<String, HttpHandler> pages) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 16);
         ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "metrics-http");
@@ -42,6 +52,7 @@ public final class MetricsHttpServer implements AutoCloseable {
         });
         http.setExecutor(thread);
         http.createContext("/", handler(registry));
+        pages.forEach(http::createContext);
         http.start();
         return new MetricsHttpServer(http, thread);
     }

@@ -18,6 +18,7 @@ import roomgate.node.direct.DirectWebSocketServer;
 import roomgate.node.link.NodeLinkServer;
 import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.operations.DrainCommands;
+import roomgate.node.operations.HostedRoomsPage;
 import roomgate.node.operations.NodeStatusPublisher;
 import roomgate.node.registry.RoomRegistry;
 import roomgate.node.replication.HazelcastRoomStore;
@@ -85,7 +86,8 @@ public final class NodeMain {
         DrainCommands drain = new DrainCommands(registry, status);
         drain.listen(hazelcast, config.nodeId());
         status.start();
-        MetricsHttpServer metricsHttp = MetricsHttpServer.start(config.metricsHost(), config.metricsPort(), meters);
+        MetricsHttpServer metricsHttp = MetricsHttpServer.start(config.metricsHost(), config.metricsPort(), meters,
+                Map.of(HostedRoomsPage.PATH, new HostedRoomsPage(registry, config.nodeId())));
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (config.drainOnSigterm()) {

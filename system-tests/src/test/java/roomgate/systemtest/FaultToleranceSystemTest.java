@@ -81,6 +81,7 @@ class FaultToleranceSystemTest {
         fx.playAll(games, PLIES_BEFORE, Duration.ofSeconds(10));
         Map<String, String> ownersBefore = fx.owners(games);
 
+        FenceWatch fence = fx.watchFencing(games);
         AtomicBoolean traffic = new AtomicBoolean(true);
         Future<?> moves = fx.submit(() -> fx.keepPlaying(games, traffic));
         cluster.addNode("node-5");
@@ -95,6 +96,7 @@ class FaultToleranceSystemTest {
         fx.verify(games, "add node-5");
         System.out.printf("add node-5 under traffic: live rooms moved 0 of %d; new rooms on node-5: %d of %d (fair share 20)%n",
                 games.size(), onNew, fresh.size());
+        fx.checkFencing(fence, "add node-5");
         assertThat(onNew).isBetween(8L, 35L);
     }
 
@@ -104,6 +106,7 @@ class FaultToleranceSystemTest {
         List<LiveGame> games = fx.createGames("drain", ROOMS_PER_FAULT, "node-2");
         fx.playAll(games, PLIES_BEFORE, Duration.ofSeconds(20));
 
+        FenceWatch fence = fx.watchFencing(games);
         AtomicBoolean traffic = new AtomicBoolean(true);
         Future<?> moves = fx.submit(() -> fx.keepPlaying(games, traffic));
         long begin = System.nanoTime();
@@ -127,6 +130,7 @@ class FaultToleranceSystemTest {
                 + " node-2 reported 0 rooms %d ms after the command, next move after it within %d ms%n",
                 games.size(), games.stream().filter(g -> !fx.ownerOf(g).equals("node-2")).count(), connected, noticed,
                 drainedMs, recovery);
+        fx.checkFencing(fence, "drain node-2");
         assertThat(connected).isEqualTo(games.size());
         assertThat(noticed).isEqualTo(games.size());
     }
@@ -138,6 +142,7 @@ class FaultToleranceSystemTest {
         fx.playAll(games, PLIES_BEFORE, Duration.ofSeconds(20));
 
         fx.awaitClusterSafe();
+        FenceWatch fence = fx.watchFencing(games);
         long killedAt = System.nanoTime();
         cluster.nodes().get("node-3").kill();
         long recovery = fx.playAfterFault(games, killedAt);
@@ -147,6 +152,7 @@ class FaultToleranceSystemTest {
                 + " moves in flight at the kill answered OUTCOME_UNKNOWN: %d%n",
                 games.size(), games.stream().filter(g -> !fx.ownerOf(g).equals("node-3")).count(), recovery,
                 games.stream().mapToInt(LiveGame::outcomeUnknown).sum());
+        fx.checkFencing(fence, "kill -9 node-3");
     }
 
     @Test
@@ -159,6 +165,7 @@ class FaultToleranceSystemTest {
         // As an operator must (README): with one backup, a fault before the previous one is
         // re-replicated can take both copies of a record.
         fx.awaitClusterSafe();
+        FenceWatch fence = fx.watchFencing(games);
         long stoppedAt = System.nanoTime();
         node4.pause(true);
         long recovery = fx.playAfterFault(games, stoppedAt);
@@ -174,6 +181,7 @@ class FaultToleranceSystemTest {
         System.out.printf("SIGSTOP node-4 past the 5 s heartbeat timeout, then SIGCONT: rooms %d, playable again within %d ms,"
                 + " rooms owned by node-4 after it resumed: %d, spectator joins while it came back: %d%n",
                 games.size(), recovery, owners.values().stream().filter("node-4"::equals).count(), probes);
+        fx.checkFencing(fence, "SIGSTOP node-4");
         assertThat(owners.values()).doesNotContain("node-4");
     }
 

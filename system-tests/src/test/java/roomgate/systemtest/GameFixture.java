@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
 import roomgate.chess.ChessGame;
 import roomgate.chess.pgn.PgnGame;
@@ -198,6 +199,20 @@ final class GameFixture implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ checks
+
+    /** Starts watching which nodes hold these games' rooms, and the writes refused, until {@link #checkFencing}. */
+    FenceWatch watchFencing(List<LiveGame> games) throws Exception {
+        return new FenceWatch(cluster, games.stream().map(g -> g.roomId).collect(Collectors.toSet()));
+    }
+
+    /** Stops {@code fence}, prints what it saw, and fails if two nodes ever held one room at one epoch. */
+    void checkFencing(FenceWatch fence, String fault) throws Exception {
+        fence.close();
+        System.out.printf("%s: %s%n", fault, fence.summary());
+        assertThat(fence.failure()).as("%s: the watch itself failed", fault).isNull();
+        assertThat(fence.seen()).as("%s: rooms seen held by a node (GET /rooms)", fault).hasSize(fence.watched());
+        assertThat(fence.duplicates()).as("%s: rooms two nodes held at one epoch", fault).isEmpty();
+    }
 
     /**
      * Every acknowledged move, once and in order, in both players' views and in the room's state (as

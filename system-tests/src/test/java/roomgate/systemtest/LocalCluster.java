@@ -10,7 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +34,8 @@ final class LocalCluster implements AutoCloseable {
     private final String clusterName = "systest-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path logDir;
     private final List<Integer> hzPorts = new ArrayList<>();
-    private final Map<String, ServiceProcess> nodes = new LinkedHashMap<>();
+    /** Concurrent: an {@link OwnerWatch} reads it while a test adds nodes. */
+    private final Map<String, ServiceProcess> nodes = new ConcurrentHashMap<>();
     private final List<ServiceProcess> gateways = new ArrayList<>();
     private final List<ServiceProcess> publishers = new ArrayList<>();
     private final List<String> nodeArgs;

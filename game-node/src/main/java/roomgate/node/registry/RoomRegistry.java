@@ -17,6 +17,7 @@ import roomgate.link.RoomRequests;
 import roomgate.metrics.ExecutorDelayProbe;
 import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.replication.RoomStore;
+import roomgate.protocol.admin.v1.HostedRoom;
 import roomgate.protocol.link.v1.Rejoin;
 import roomgate.protocol.link.v1.SessionRequest;
 
@@ -195,6 +196,21 @@ public final class RoomRegistry {
             total = total.thenCombine(part, RegistryStats::plus);
         }
         return total;
+    }
+
+    /** The rooms held in memory now, each with its epoch, over all stripes. */
+    public CompletableFuture<List<HostedRoom>> hostedRooms() {
+        CompletableFuture<List<HostedRoom>> all = CompletableFuture.completedFuture(List.of());
+        for (RoomStripe stripe : started()) {
+            CompletableFuture<List<HostedRoom>> part = new CompletableFuture<>();
+            stripe.context().executor().execute(() -> part.complete(stripe.onHostedRooms()));
+            all = all.thenCombine(part, (a, b) -> {
+                List<HostedRoom> both = new ArrayList<>(a);
+                both.addAll(b);
+                return both;
+            });
+        }
+        return all;
     }
 
     private RoomStripe stripeOf(String roomId) {

@@ -23,6 +23,7 @@ import roomgate.node.replication.RoomStore;
 import roomgate.node.room.RoomException;
 import roomgate.node.room.RoomTypes;
 import roomgate.node.tick.Ticker;
+import roomgate.protocol.admin.v1.HostedRoom;
 import roomgate.protocol.link.v1.Rejoin;
 import roomgate.protocol.link.v1.RejoinResult;
 import roomgate.protocol.link.v1.RejoinSession;
@@ -190,6 +191,12 @@ final class RoomStripe {
             stats = stats.plus(new RegistryStats(1, host.connectedSessions(), host.epoch(), host.epoch()));
         }
         return stats;
+    }
+
+    List<HostedRoom> onHostedRooms() {
+        List<HostedRoom> rooms = new ArrayList<>(live.size());
+        live.forEach((roomId, host) -> rooms.add(HostedRoom.newBuilder().setRoomId(roomId).setEpoch(host.epoch()).build()));
+        return rooms;
     }
 
     /** This node was cut off and the cluster went on without it: whatever it holds is stale. */

@@ -1,0 +1,62 @@
+package roomgate.node.operations;
+
+import com.google.protobuf.util.JsonFormat;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import roomgate.node.registry.RoomRegistry;
+import roomgate.protocol.admin.v1.HostedRoom;
+import roomgate.protocol.admin.v1.HostedRooms;
+
+/**
+ * {@code GET /rooms} on the node's metrics port: the rooms this node holds in memory now, each
+ * with the epoch it took it at, as JSON. The directory (the gateway's {@code /rooms/ID}) says who
+ * owns a room; this says what a node believes, so an operator or a fault test can see two nodes
+ * hold one room (a copy at an older epoch is fenced: its writes are refused). Served on the
+ * metrics server's own thread; the stripes answer on theirs.
+ */
+public final class HostedRoomsPage implements HttpHandler {
+    public static final String PATH = "/rooms";
+    private static final JsonFormat.Printer JSON = JsonFormat.printer().includingDefaultValueFields();
+
+    private final RoomRegistry registry;
+    private final String nodeId;
+
+    public HostedRoomsPage(RoomRegistry registry, String nodeId) {
+        this.registry = registry;
+        this.nodeId = nodeId;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestURI().getPath().equals(PATH) || !exchange.getRequestMethod().equals("GET")) {
+                send(exchange, 404, "only GET " + PATH + "\n");
+                return;
+            }
+            HostedRooms.Builder page = HostedRooms.newBuilder().setNodeId(nodeId);
+            try {
+                registry.hostedRooms().get(2, TimeUnit.SECONDS).stream()
+                        .sorted(Comparator.comparing(HostedRoom::getRoomId)).forEach(page::addRooms);
+            } catch (Exception e) {
+                send(exchange, 503, "the room threads did not answer: " + e + "\n");
+                return;
+            }
+            send(exchange, 200, JSON.print(page));
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type",
+                status == 200 ? "application/json" : "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
