@@ -202,6 +202,7 @@ class FaultToleranceSystemTest {
             lastSeen.put(game, events.get(events.size() - 1).getSequence());
         }
 
+        FenceWatch fence = fx.watchFencing(games);
         cluster.gateway(doomed).kill();
         for (LiveGame game : games) {
             game.black().closeFuture().get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
@@ -228,5 +229,6 @@ class FaultToleranceSystemTest {
         }
         System.out.printf("gateway lost (kill -9): %d clients resumed (half on another gateway, half on a restarted one),"
                 + " %d missed moves delivered on resume, all moved again in their seats%n", games.size(), resumedMissed);
+        fx.checkFencing(fence, "gateway lost");
     }
 }
