@@ -50,6 +50,7 @@ class QuorumLossSystemTest {
         fx.playAll(games, 4, Duration.ofSeconds(20));
         fx.awaitClusterSafe();
 
+        FenceWatch fence = fx.watchFencing(games);
         long killedAt = System.nanoTime();
         cluster.nodes().get("node-1").kill();
         // node-2 is every room's successor; below the quorum its claims are refused.
@@ -65,6 +66,7 @@ class QuorumLossSystemTest {
         System.out.printf("quorum lost: rooms %d, first claim refused %d ms after the kill, claims refused %.0f,"
                 + " node-3 ready %d ms after it, every room playable again within %d ms%n",
                 games.size(), refusedAfter, claimErrors("node-2"), quorumAfter, recovery);
+        fx.checkFencing(fence, "quorum lost");
         assertThat(connected).isEqualTo(games.size());
     }
 
