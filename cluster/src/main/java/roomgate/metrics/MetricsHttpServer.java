@@ -1,18 +1,17 @@
 package roomgate.metrics;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import roomgate.http.HttpReplies;
 
 /**
  * {@code GET /metrics} in Prometheus' text format, on the JDK's own HTTP server with one thread of
@@ -64,29 +63,18 @@ public final class MetricsHttpServer implements AutoCloseable {
             try (exchange) {
                 String path = exchange.getRequestURI().getPath();
                 if (!path.equals(PATH)) {
-                    send(exchange, 404, "text/plain; charset=utf-8",
+                    HttpReplies.send(exchange, 404, "text/plain; charset=utf-8",
                             ("no such path: " + path + " (expected: " + PATH + ")\n").getBytes(StandardCharsets.UTF_8));
                 } else if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
-                    send(exchange, 405, "text/plain; charset=utf-8",
+                    HttpReplies.send(exchange, 405, "text/plain; charset=utf-8",
                             (exchange.getRequestMethod() + " " + PATH + " (expected: GET)\n").getBytes(StandardCharsets.UTF_8));
                 } else {
                     ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
                     registry.scrape(body);
-                    send(exchange, 200, CONTENT_TYPE, body.toByteArray());
+                    HttpReplies.send(exchange, 200, CONTENT_TYPE, body.toByteArray());
                 }
             }
         };
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
     }
 
     public int port() {

@@ -4,10 +4,10 @@ import com.google.protobuf.util.JsonFormat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import roomgate.http.HttpReplies;
 import roomgate.node.registry.RoomRegistry;
 import roomgate.protocol.admin.v1.HostedRoom;
 import roomgate.protocol.admin.v1.HostedRooms;
@@ -51,12 +51,7 @@ public final class HostedRoomsPage implements HttpHandler {
     }
 
     private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type",
-                status == 200 ? "application/json" : "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        HttpReplies.send(exchange, status, status == 200 ? "application/json" : "text/plain; charset=utf-8",
+                body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -9,7 +9,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +24,7 @@ import roomgate.cluster.ClusterNames;
 import roomgate.cluster.LiveNodes;
 import roomgate.cluster.NodeInfo;
 import roomgate.cluster.NodeView;
+import roomgate.http.HttpReplies;
 import roomgate.metrics.MetricsHttpServer;
 import roomgate.protocol.admin.v1.NodeList;
 import roomgate.protocol.admin.v1.NodeState;
@@ -243,12 +243,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        HttpReplies.send(exchange, status, "application/json", (json + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
