@@ -7,8 +7,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -142,10 +144,17 @@ class FaultToleranceSystemTest {
         fx.playAll(games, PLIES_BEFORE, Duration.ofSeconds(20));
 
         fx.awaitClusterSafe();
+        // Their takeover waits for Hazelcast to promote the record's backup: the figures show them apart.
+        Set<String> primaryDies = new HashSet<>();
+        for (LiveGame game : games) {
+            if (fx.room(game.roomId).getRecordPrimaryNodeId().equals("node-3")) {
+                primaryDies.add(game.roomId);
+            }
+        }
         FenceWatch fence = fx.watchFencing(games);
         long killedAt = System.nanoTime();
         cluster.nodes().get("node-3").kill();
-        long recovery = fx.playAfterFault(games, killedAt);
+        long recovery = fx.playAfterFault(games, killedAt, primaryDies, "whose record's primary copy was on node-3");
 
         fx.verify(games, "kill -9 node-3");
         System.out.printf("kill -9 node-3: rooms affected %d, recovered %d, every room playable again within %d ms;"

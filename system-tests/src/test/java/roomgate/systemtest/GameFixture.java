@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
 import roomgate.chess.ChessGame;
@@ -172,6 +174,14 @@ final class GameFixture implements AutoCloseable {
 
     /** Plays PLIES_AFTER more moves in every room; returns the ms until the slowest room moved again. */
     long playAfterFault(List<LiveGame> games, long faultNanos) throws Exception {
+        return playAfterFault(games, faultNanos, Set.of(), "");
+    }
+
+    /**
+     * As {@link #playAfterFault(List, long)}, and prints the spread of the rooms in {@code apart}
+     * (named {@code apartAs}) and of the others separately.
+     */
+    long playAfterFault(List<LiveGame> games, long faultNanos, Set<String> apart, String apartAs) throws Exception {
         Map<LiveGame, Long> firstMove = new ConcurrentHashMap<>();
         List<Future<?>> done = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
@@ -188,13 +198,24 @@ final class GameFixture implements AutoCloseable {
         for (Future<?> f : done) {
             f.get();
         }
-        long[] ms = firstMove.values().stream().mapToLong(t -> (t - faultNanos) / 1_000_000).sorted().toArray();
+        // The spread says whether a slow figure is a few stragglers or every room.
+        long max = printSpread("first move after the fault", firstMove, faultNanos, g -> true);
+        if (!apart.isEmpty()) {
+            printSpread("  of them, rooms " + apartAs, firstMove, faultNanos, g -> apart.contains(g.roomId));
+            printSpread("  the other rooms", firstMove, faultNanos, g -> !apart.contains(g.roomId));
+        }
+        return max;
+    }
+
+    /** Prints p50, p90 and max of the chosen rooms' first move after the fault; returns the max (0 if none). */
+    private static long printSpread(String what, Map<LiveGame, Long> firstMove, long faultNanos, Predicate<LiveGame> chosen) {
+        long[] ms = firstMove.entrySet().stream().filter(e -> chosen.test(e.getKey()))
+                .mapToLong(e -> (e.getValue() - faultNanos) / 1_000_000).sorted().toArray();
         if (ms.length == 0) {
             return 0;
         }
-        // The spread says whether a slow figure is a few stragglers or every room.
-        System.out.printf("first move after the fault, %d rooms: p50 %d ms, p90 %d ms, max %d ms%n",
-                ms.length, ms[ms.length / 2], ms[ms.length * 9 / 10], ms[ms.length - 1]);
+        System.out.printf("%s, %d rooms: p50 %d ms, p90 %d ms, max %d ms%n",
+                what, ms.length, ms[ms.length / 2], ms[ms.length * 9 / 10], ms[ms.length - 1]);
         return ms[ms.length - 1];
     }
 

@@ -3,6 +3,7 @@ package roomgate.gateway.admin;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -149,6 +150,11 @@ public final class AdminServer implements AutoCloseable {
         return list.build();
     }
 
+    private String recordPrimary(String roomId) {
+        Member owner = hazelcast.getPartitionService().getPartition(roomId).getOwner();
+        return owner == null ? "" : NodeInfo.of(owner).map(NodeInfo::nodeId).orElse("");
+    }
+
     private RoomInfo room(String roomId) {
         byte[] bytes = rooms.get(roomId);
         if (bytes == null) {
@@ -177,6 +183,7 @@ public final class AdminServer implements AutoCloseable {
                 .setLastSequence(last)
                 .addAllParticipants(participants)
                 .setGameType(record.getGameType().name())
+                .setRecordPrimaryNodeId(recordPrimary(roomId))
                 .build();
     }
 
