@@ -41,6 +41,7 @@ class ChurnSoakTest {
                     games.removeIf(g -> !g.hasMoreThan(GameFixture.PLIES_AFTER));
                     games.addAll(fx.createGames("soak-" + cycle, GAMES - games.size(), null));
                 }
+                FenceWatch fence = fx.watchFencing(games);
                 AtomicBoolean traffic = new AtomicBoolean(true);
                 Future<?> moves = fx.submit(() -> fx.keepPlaying(games, traffic));
                 long begin = System.nanoTime();
@@ -74,6 +75,7 @@ class ChurnSoakTest {
                 long recovery = fx.playAfterFault(games, killedAt);
                 fx.awaitClusterSafe();
                 fx.verify(games, "soak cycle " + cycle);
+                fx.checkFencing(fence, "soak cycle " + cycle);
                 Map<String, String> owners = fx.owners(games);
                 assertThat(owners.values()).doesNotContain(drained, killed);
                 System.out.printf("soak cycle %d: +%s, drained %s, killed %s (%d rooms); %d games, %d acknowledged moves,"
