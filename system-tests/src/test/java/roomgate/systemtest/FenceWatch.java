@@ -77,14 +77,9 @@ final class FenceWatch implements AutoCloseable {
 
     private void observe() {
         Map<String, CompletableFuture<HttpResponse<String>>> asked = new HashMap<>();
-        for (Map.Entry<String, ServiceProcess> node : cluster.nodes().entrySet()) {
-            // A node still starting has no metrics port yet; a dead one none any more.
-            if (node.getValue().isAlive() && node.getValue().readyFields().containsKey("metrics-port")) {
-                URI uri = cluster.nodeMetrics(node.getKey()).resolve("/rooms");
-                asked.put(node.getKey(), HTTP.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(300)).build(),
-                        HttpResponse.BodyHandlers.ofString()));
-            }
-        }
+        metricsNow().forEach((nodeId, metrics) -> asked.put(nodeId, HTTP.sendAsync(
+                HttpRequest.newBuilder(metrics.resolve("/rooms")).timeout(Duration.ofMillis(300)).build(),
+                HttpResponse.BodyHandlers.ofString())));
         // room -> epoch -> the nodes holding it at that epoch
         Map<String, Map<Long, List<String>>> held = new HashMap<>();
         asked.forEach((nodeId, answer) -> {
@@ -132,11 +127,6 @@ final class FenceWatch implements AutoCloseable {
         return roomIds.size();
     }
 
-    /** Room observations with two nodes holding one room at one epoch. */
-    synchronized int duplicateOwners() {
-        return duplicateOwners;
-    }
-
     /** The watched rooms some node was seen holding. */
     synchronized Set<String> seen() {
         return Set.copyOf(seen);
@@ -144,11 +134,6 @@ final class FenceWatch implements AutoCloseable {
 
     synchronized List<String> duplicates() {
         return List.copyOf(duplicates);
-    }
-
-    /** Room observations with two nodes holding one room at different epochs (the older one fenced). */
-    synchronized int staleCopies() {
-        return staleCopies;
     }
 
     /**
@@ -172,19 +157,27 @@ final class FenceWatch implements AutoCloseable {
     /** Per live node: its appends, snapshots and transfers refused as stale (another epoch owns the room), and failed. */
     private Map<String, double[]> refusedWrites() throws Exception {
         Map<String, double[]> counts = new HashMap<>();
-        for (Map.Entry<String, ServiceProcess> node : cluster.nodes().entrySet()) {
-            // A node still starting has no metrics port yet; a dead one none any more.
-            if (node.getValue().isAlive() && node.getValue().readyFields().containsKey("metrics-port")) {
-                Metrics metrics = Metrics.scrape(HTTP, cluster.nodeMetrics(node.getKey()));
-                double[] c = new double[2];
-                for (String write : List.of("append", "snapshot", "transfer")) {
-                    c[0] += metrics.value("roomgate_replication_" + write + "_seconds_count", "result", "stale");
-                    c[1] += metrics.value("roomgate_replication_" + write + "_seconds_count", "result", "error");
-                }
-                counts.put(node.getKey(), c);
+        for (Map.Entry<String, URI> node : metricsNow().entrySet()) {
+            Metrics metrics = Metrics.scrape(HTTP, node.getValue());
+            double[] c = new double[2];
+            for (String write : List.of("append", "snapshot", "transfer")) {
+                c[0] += metrics.value("roomgate_replication_" + write + "_seconds_count", "result", "stale");
+                c[1] += metrics.value("roomgate_replication_" + write + "_seconds_count", "result", "error");
             }
+            counts.put(node.getKey(), c);
         }
         return counts;
+    }
+
+    /** node -> its /metrics URI, for the nodes that run now (one still starting has no metrics port yet). */
+    private Map<String, URI> metricsNow() {
+        Map<String, URI> now = new HashMap<>();
+        cluster.nodes().forEach((nodeId, process) -> {
+            if (process.isAlive() && process.readyFields().containsKey("metrics-port")) {
+                now.put(nodeId, cluster.nodeMetrics(nodeId));
+            }
+        });
+        return now;
     }
 
     @Override

@@ -34,7 +34,7 @@ final class LocalCluster implements AutoCloseable {
     private final String clusterName = "systest-" + UUID.randomUUID().toString().substring(0, 8);
     private final Path logDir;
     private final List<Integer> hzPorts = new ArrayList<>();
-    /** Concurrent: an {@link OwnerWatch} reads it while a test adds nodes. */
+    /** Concurrent: a {@link FenceWatch} reads it while a test adds nodes. */
     private final Map<String, ServiceProcess> nodes = new ConcurrentHashMap<>();
     private final List<ServiceProcess> gateways = new ArrayList<>();
     private final List<ServiceProcess> publishers = new ArrayList<>();

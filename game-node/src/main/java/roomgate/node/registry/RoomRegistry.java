@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import roomgate.cluster.NodeView;
 import roomgate.cluster.RendezvousHash;
@@ -189,26 +191,25 @@ public final class RoomRegistry {
 
     /** Rooms, connected sessions and epoch range over all stripes. */
     public CompletableFuture<RegistryStats> stats() {
-        CompletableFuture<RegistryStats> total = CompletableFuture.completedFuture(RegistryStats.NONE);
-        for (RoomStripe stripe : started()) {
-            CompletableFuture<RegistryStats> part = new CompletableFuture<>();
-            stripe.context().executor().execute(() -> part.complete(stripe.onStats()));
-            total = total.thenCombine(part, RegistryStats::plus);
-        }
-        return total;
+        return acrossStripes(RoomStripe::onStats, RegistryStats.NONE, RegistryStats::plus);
     }
 
     /** The rooms held in memory now, each with its epoch, over all stripes. */
     public CompletableFuture<List<HostedRoom>> hostedRooms() {
-        CompletableFuture<List<HostedRoom>> all = CompletableFuture.completedFuture(List.of());
+        return acrossStripes(RoomStripe::onHostedRooms, List.of(), (a, b) -> {
+            List<HostedRoom> both = new ArrayList<>(a);
+            both.addAll(b);
+            return both;
+        });
+    }
+
+    /** Asks every stripe on its own thread (one thread touches a stripe's rooms) and combines the answers. */
+    private <T> CompletableFuture<T> acrossStripes(Function<RoomStripe, T> ask, T none, BinaryOperator<T> combine) {
+        CompletableFuture<T> all = CompletableFuture.completedFuture(none);
         for (RoomStripe stripe : started()) {
-            CompletableFuture<List<HostedRoom>> part = new CompletableFuture<>();
-            stripe.context().executor().execute(() -> part.complete(stripe.onHostedRooms()));
-            all = all.thenCombine(part, (a, b) -> {
-                List<HostedRoom> both = new ArrayList<>(a);
-                both.addAll(b);
-                return both;
-            });
+            CompletableFuture<T> part = new CompletableFuture<>();
+            stripe.context().executor().execute(() -> part.complete(ask.apply(stripe)));
+            all = all.thenCombine(part, combine);
         }
         return all;
     }
