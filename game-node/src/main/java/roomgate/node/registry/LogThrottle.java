@@ -6,9 +6,10 @@ import java.util.function.LongSupplier;
 /**
  * Lets the first of a burst of like log lines through, then at most one per interval, and says how
  * many it held back. While the cluster is below its quorum every claim fails, and the gateways ask
- * again for each room every 200 ms: 200 rooms made a thousand identical warnings a second, burying
- * everything else. The exact counts are in the metrics ({@code roomgate_node_claims_total}); the log
- * only has to show that it is happening, and why.
+ * again for each room every 200 ms: in QuorumLossSystemTest 20 rooms made 96-176 identical
+ * warnings in the ~2.5 s before a third node joined, so 200 rooms would make about a thousand a
+ * second, burying everything else. The exact counts are in the metrics
+ * ({@code roomgate_node_claims_total}); the log only has to show that it is happening, and why.
  */
 final class LogThrottle {
     /** {@link #admit()}'s answer for a line to leave out. */
