@@ -39,6 +39,7 @@ RUN="$ROOT/bench/runs/$(date -u +%Y%m%d-%H%M%S)"
 NODE_JAR="$ROOT/game-node/target/roomgate-node.jar"
 GATEWAY_JAR="$ROOT/gateway/target/roomgate-gateway.jar"
 LOADTEST_JAR="$ROOT/loadtest/target/roomgate-loadtest.jar"
+JVM_OPTIONS="$ROOT/deploy/jvm.options"   # the servers' options, as deploy/local/roomgate.sh runs them
 PGN_DIR="$ROOT/../shared/data/pgn"
 JAVA=${JAVA:-java}
 mkdir -p "$RUN/nginx-tmp"
@@ -136,7 +137,7 @@ HZ=(--cluster-name "$CLUSTER" --hz-members "$HZ_MEMBERS" --heartbeat-timeout-sec
 
 NODE_PIDS=(); WS_URLS=(); UPSTREAMS=""
 for i in $(seq 1 "$NODES"); do
-    "$JAVA" -Xms1g -Xmx1g -Xlog:gc:file="$RUN/node-$i-gc.log":uptime -jar "$NODE_JAR" --node-id "node-$i" --ws-port 0 --idle-room-seconds 30 --durability "$DURABILITY" \
+    "$JAVA" "@$JVM_OPTIONS" -Xms1g -Xmx1g -Xlog:gc:file="$RUN/node-$i-gc.log":uptime -jar "$NODE_JAR" --node-id "node-$i" --ws-port 0 --idle-room-seconds 30 --durability "$DURABILITY" \
         --hz-port "${HZ_PORTS[$((i - 1))]}" "${HZ[@]}" > "$RUN/node-$i.out" 2> "$RUN/node-$i.log" &
     STARTED+=($!); NODE_PIDS+=($!)
     ws=$(ready_field "$RUN/node-$i.out" ws-port)
@@ -149,7 +150,7 @@ done
 # gateway's default of two per core, a room's clients spread over more loops and every event crosses
 # more node links (measured: fewer loops, more throughput and less CPU per message on 2 cores).
 GW_IO_THREADS=${GW_IO_THREADS:-$(nproc)}
-"$JAVA" -Xms1536m -Xmx1536m -Xlog:gc:file="$RUN/gateway-gc.log":uptime -jar "$GATEWAY_JAR" --gateway-id gw-bench --port 0 \
+"$JAVA" "@$JVM_OPTIONS" -Xms1536m -Xmx1536m -Xlog:gc:file="$RUN/gateway-gc.log":uptime -jar "$GATEWAY_JAR" --gateway-id gw-bench --port 0 \
     --io-threads "$GW_IO_THREADS" --rate-per-second 1000000 --rate-burst 1000000 --hz-port "${HZ_PORTS[$NODES]}" "${HZ[@]}" \
     > "$RUN/gateway.out" 2> "$RUN/gateway.log" &
 GW_PID=$!; STARTED+=($GW_PID)

@@ -24,6 +24,7 @@ readonly REPO_ROOT
 readonly RUN_ROOT="$REPO_ROOT/run"
 readonly NODE_JAR="$REPO_ROOT/game-node/target/roomgate-node.jar"
 readonly GATEWAY_JAR="$REPO_ROOT/gateway/target/roomgate-gateway.jar"
+readonly JVM_OPTIONS="$REPO_ROOT/deploy/jvm.options"   # always used; JAVA_OPTS come after it
 readonly LOOPBACK=127.0.0.1
 readonly MARKER_PROP=roomgate.launcher.run
 readonly STOP_TIMEOUT=10
@@ -61,7 +62,7 @@ Options for logs:
 
 Environment:
   JAVA       java command (default: java)
-  JAVA_OPTS  JVM options (default: -Xmx512m)
+  JAVA_OPTS  JVM options (default: -Xmx512m), after those every server gets from deploy/jvm.options
   MVN        maven command (default: mvn)
 
 Files: run/<timestamp>/ under $REPO_ROOT; run/current points to the latest run.
@@ -321,7 +322,7 @@ launch() {
     shift 3
     local -a java_opts=()
     read -r -a java_opts <<<"$JAVA_OPTS"
-    nohup "$JAVA" "${java_opts[@]+"${java_opts[@]}"}" "-D$MARKER_PROP=$run_dir" -jar "$jar" "$@" \
+    nohup "$JAVA" "@$JVM_OPTIONS" "${java_opts[@]+"${java_opts[@]}"}" "-D$MARKER_PROP=$run_dir" -jar "$jar" "$@" \
         </dev/null >"$run_dir/$name.out" 2>"$run_dir/$name.log" 9>&- &
     local pid=$!
     printf '%s %s\n' "$name" "$pid" >>"$run_dir/pids"

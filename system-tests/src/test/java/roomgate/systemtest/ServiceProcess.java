@@ -24,6 +24,9 @@ import roomgate.startup.ReadyLine;
  * test can be read afterwards. Stopped by its own process handle, never by name.
  */
 final class ServiceProcess implements AutoCloseable {
+    /** The options the launcher and the benchmark run the servers with; the tests run from system-tests/. */
+    private static final Path JVM_OPTIONS = Path.of("..", "deploy", "jvm.options").toAbsolutePath().normalize();
+
     private final String name;
     private final Process process;
     private final CompletableFuture<Map<String, String>> ready = new CompletableFuture<>();
@@ -45,6 +48,7 @@ final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
+        command.add("@" + JVM_OPTIONS);
         // The same as the runnable jars' manifests grant Hazelcast.
         command.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens",
                 "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",

@@ -157,7 +157,7 @@ public final class FeedBench {
     private Map<String, String> start(String name, String jar, String heap, int member, List<String> args)
             throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                heap, "-jar", repo.resolve(jar).toString()));
+                "@" + repo.resolve("deploy/jvm.options"), heap, "-jar", repo.resolve(jar).toString()));
         command.addAll(args);
         command.addAll(List.of("--cluster-name", clusterName, "--hz-port", Integer.toString(hzPorts.get(member)),
                 "--hz-members", hzPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","))));
