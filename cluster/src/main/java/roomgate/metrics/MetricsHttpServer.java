@@ -6,7 +6,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -61,14 +60,7 @@ public final class MetricsHttpServer implements AutoCloseable {
         Objects.requireNonNull(registry, "registry");
         return exchange -> {
             try (exchange) {
-                String path = exchange.getRequestURI().getPath();
-                if (!path.equals(PATH)) {
-                    HttpReplies.send(exchange, 404, "text/plain; charset=utf-8",
-                            ("no such path: " + path + " (expected: " + PATH + ")\n").getBytes(StandardCharsets.UTF_8));
-                } else if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
-                    HttpReplies.send(exchange, 405, "text/plain; charset=utf-8",
-                            (exchange.getRequestMethod() + " " + PATH + " (expected: GET)\n").getBytes(StandardCharsets.UTF_8));
-                } else {
+                if (HttpReplies.acceptsGet(exchange, PATH)) {
                     ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
                     registry.scrape(body);
                     HttpReplies.send(exchange, 200, CONTENT_TYPE, body.toByteArray());

@@ -34,8 +34,7 @@ public final class HostedRoomsPage implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!exchange.getRequestURI().getPath().equals(PATH) || !exchange.getRequestMethod().equals("GET")) {
-                send(exchange, 404, "only GET " + PATH + "\n");
+            if (!HttpReplies.acceptsGet(exchange, PATH)) {
                 return;
             }
             HostedRooms.Builder page = HostedRooms.newBuilder().setNodeId(nodeId);
@@ -51,7 +50,7 @@ public final class HostedRoomsPage implements HttpHandler {
     }
 
     private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        HttpReplies.send(exchange, status, status == 200 ? "application/json" : "text/plain; charset=utf-8",
+        HttpReplies.send(exchange, status, status == 200 ? "application/json" : HttpReplies.TEXT,
                 body.getBytes(StandardCharsets.UTF_8));
     }
 }
