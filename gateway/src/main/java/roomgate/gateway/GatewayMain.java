@@ -86,8 +86,10 @@ public final class GatewayMain {
         PubSubManager feeds = PubSubManager.instance();
         feeds.start(new HazelcastFeedUpstream(hazelcast));
         Transport transport = Transport.best();
+        GatewayMetrics metrics = new GatewayMetrics(meters);
+        metrics.countMissedFeedUpdates(feeds::missedUpdates);
         GatewayServer server = GatewayServer.start(config, transport, liveNodes::current,
-                new ResumeTokens(resumeKey(hazelcast)), feeds, new GatewayMetrics(meters), recorder);
+                new ResumeTokens(resumeKey(hazelcast)), feeds, metrics, recorder);
         liveNodes.onChange(server.routers()::viewChanged);
         AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), hazelcast, liveNodes, meters);
 

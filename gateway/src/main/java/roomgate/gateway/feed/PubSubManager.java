@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ public final class PubSubManager {
     private static final PubSubManager INSTANCE = new PubSubManager();
 
     private final Map<EventLoop, LoopFeeds> loops = new ConcurrentHashMap<>();
+    private final LongAdder missedUpdates = new LongAdder();
     // Changed on the lifecycle thread only; read by status() from anywhere.
     private final Map<String, TopicFanout> topics = new ConcurrentHashMap<>();
     private volatile int upstreamSubscriptions;
@@ -104,13 +106,22 @@ public final class PubSubManager {
         return new FeedSession(this, loopFeeds(channel.eventLoop()), session, channel);
     }
 
-    /** What /health shows: upstream subscriptions and local subscribers per topic. */
+    /** What /health shows: upstream subscriptions, and local subscribers and missed updates per topic. */
     public FeedStatus status() {
         List<FeedStatus.Topic> list = new ArrayList<>();
         for (TopicFanout fanout : topics.values()) {
-            list.add(new FeedStatus.Topic(fanout.topic(), fanout.subscribers()));
+            list.add(new FeedStatus.Topic(fanout.topic(), fanout.subscribers(), fanout.missed()));
         }
         return new FeedStatus(upstreamSubscriptions, list);
+    }
+
+    /**
+     * Feed updates that never reached this gateway, over all topics since it started: gaps in the
+     * publishers' sequences (see {@link TopicFanout#missed}). Every local subscriber of the topic
+     * misses them too.
+     */
+    public long missedUpdates() {
+        return missedUpdates.sum();
     }
 
     LoopFeeds loopFeeds(EventLoop loop) {
@@ -174,7 +185,7 @@ public final class PubSubManager {
     }
 
     private boolean addSubscriber(String topic, LoopFeeds loop) {
-        TopicFanout fanout = topics.computeIfAbsent(topic, TopicFanout::new);
+        TopicFanout fanout = topics.computeIfAbsent(topic, t -> new TopicFanout(t, missedUpdates));
         fanout.addSubscriber(loop);
         if (fanout.registration() != null) {
             return true;

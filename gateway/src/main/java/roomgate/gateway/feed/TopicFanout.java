@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.protocol.v1.FeedUpdate;
@@ -20,8 +21,11 @@ import roomgate.protocol.v1.ServerMessage;
 final class TopicFanout {
     private static final Logger log = LoggerFactory.getLogger(TopicFanout.class);
     private static final LoopFeeds[] NO_LOOPS = new LoopFeeds[0];
+    private static final long MISSED_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final String topic;
+    /** This gateway's missed updates over all topics, past ones included. */
+    private final LongAdder missedByGateway;
     // Lifecycle thread only.
     private final Map<LoopFeeds, Integer> subscribersPerLoop = new HashMap<>();
     private UUID registration;
@@ -34,9 +38,14 @@ final class TopicFanout {
     private long incarnation;
     private long lastSequence;
     private boolean warnedTopic;
+    private long missedLogged;
+    private long lastMissedLogNanos;
+    // Written on the upstream thread, read anywhere.
+    private volatile long missed;
 
-    TopicFanout(String topic) {
+    TopicFanout(String topic, LongAdder missedByGateway) {
         this.topic = topic;
+        this.missedByGateway = missedByGateway;
     }
 
     String topic() {
@@ -45,6 +54,15 @@ final class TopicFanout {
 
     int subscribers() {
         return subscribers;
+    }
+
+    /**
+     * Updates of this topic that never reached this gateway since its upstream subscription began:
+     * the gaps in the publisher's sequence. The upstream skips ahead when the gateway falls behind
+     * it by more than it stores, and loses what it had not backed up when a node dies.
+     */
+    long missed() {
+        return missed;
     }
 
     UUID registration() {
@@ -102,6 +120,8 @@ final class TopicFanout {
             incarnation++;
             log.info("feed {}: sequence went back from {} to {}; publisher restarted", topic, lastSequence,
                     update.getSequence());
+        } else if (lastSequence > 0 && update.getSequence() > lastSequence + 1) {
+            missed(update.getSequence() - lastSequence - 1);
         }
         lastSequence = update.getSequence();
         Update out = new Update(topic, incarnation, update.getSequence(),
@@ -112,6 +132,19 @@ final class TopicFanout {
             } catch (RejectedExecutionException stopping) {
                 // The loop is shutting down with the gateway; its sessions are closing.
             }
+        }
+    }
+
+    /** Counts a gap; logs at most one line per topic every 10 s, which sums up the gaps since the last. */
+    private void missed(long count) {
+        missed += count; // one writer: the upstream thread
+        missedByGateway.add(count);
+        long now = System.nanoTime();
+        if (missedLogged == 0 || now - lastMissedLogNanos >= MISSED_LOG_INTERVAL_NANOS) {
+            log.warn("feed {}: {} updates never reached this gateway ({} since it subscribed); it fell behind"
+                    + " the upstream, or a node died with them", topic, missed - missedLogged, missed);
+            missedLogged = missed;
+            lastMissedLogNanos = now;
         }
     }
 }

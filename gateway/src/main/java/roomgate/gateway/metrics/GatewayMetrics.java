@@ -1,6 +1,7 @@
 package roomgate.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 import roomgate.metrics.ProcessMetrics;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
@@ -63,6 +65,7 @@ public final class GatewayMetrics {
     private final Counter[] moves = new Counter[MoveCause.values().length];
     private final Counter redirects;
     private final Set<Channel> links = ConcurrentHashMap.newKeySet();
+    private volatile LongSupplier missedFeedUpdates;
 
     public GatewayMetrics(PrometheusMeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -111,6 +114,15 @@ public final class GatewayMetrics {
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /** Counts the feed updates that never reached this gateway, as the feeds count them. */
+    public void countMissedFeedUpdates(LongSupplier missed) {
+        // The registry holds a function counter's object weakly: this object keeps the supplier.
+        missedFeedUpdates = missed;
+        FunctionCounter.builder("roomgate.gateway.feed.updates.missed", this, m -> m.missedFeedUpdates.getAsLong())
+                .description("Feed updates that never reached this gateway (gaps in the publishers' sequences)")
+                .register(registry);
     }
 
     void connectionOpened() {

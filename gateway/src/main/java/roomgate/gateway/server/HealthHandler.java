@@ -85,7 +85,10 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
         FeedStatus feedStatus = feeds.get();
         health.setUpstreamSubscriptions(feedStatus.upstreamSubscriptions());
         for (FeedStatus.Topic topic : feedStatus.topics()) {
-            health.addTopics(TopicStatus.newBuilder().setTopic(topic.topic()).setLocalSubscribers(topic.localSubscribers()));
+            health.addTopics(TopicStatus.newBuilder()
+                    .setTopic(topic.topic())
+                    .setLocalSubscribers(topic.localSubscribers())
+                    .setMissedUpdates(topic.missedUpdates()));
         }
         return JSON.print(health);
     }

@@ -82,6 +82,35 @@ class PubSubLifecycleTest {
     }
 
     @Test
+    void gapsInAPublishersSequenceAreCountedAsMissedPerTopicAndForTheGateway() throws Exception {
+        feeds.start(upstream, new DirectExecutorService());
+        long missedBefore = feeds.missedUpdates(); // the singleton's counter outlives a stop
+        FeedClient a = new FeedClient(feeds);
+        a.subscribe("a1", "stock.A", "stock.B");
+        upstream.publish("stock.A", 5, 1); // joined mid-stream: 1..4 were never ours to miss
+        upstream.publish("stock.A", 6, 1);
+        upstream.publish("stock.A", 9, 1); // 7, 8
+        upstream.publish("stock.A", 20, 1); // 10..19
+        upstream.publish("stock.A", 1, 1); // the publisher restarted: a new stream, not a gap
+        upstream.publish("stock.A", 3, 1); // 2
+        for (int seq = 1; seq <= 3; seq++) {
+            upstream.publish("stock.B", seq, 1);
+        }
+        assertThat(feeds.status().topics()).extracting(FeedStatus.Topic::topic, FeedStatus.Topic::missedUpdates)
+                .containsExactly(tuple("stock.A", 13L), tuple("stock.B", 0L));
+        assertThat(feeds.missedUpdates() - missedBefore).isEqualTo(13);
+
+        // A topic's count starts again with its next upstream subscription; the gateway's does not.
+        a.unsubscribe("a2", "stock.A");
+        a.subscribe("a3", "stock.A");
+        upstream.publish("stock.A", 50, 1);
+        upstream.publish("stock.A", 52, 1);
+        assertThat(feeds.status().topics()).extracting(FeedStatus.Topic::topic, FeedStatus.Topic::missedUpdates)
+                .containsExactly(tuple("stock.A", 1L), tuple("stock.B", 0L));
+        assertThat(feeds.missedUpdates() - missedBefore).isEqualTo(14);
+    }
+
+    @Test
     void updatesStopAtUnsubscribedAndStartAfterSubscribed() throws Exception {
         feeds.start(upstream, new DirectExecutorService());
         FeedClient a = new FeedClient(feeds);
