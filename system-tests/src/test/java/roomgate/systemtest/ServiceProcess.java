@@ -48,6 +48,9 @@ final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
+        // Every pause of the whole JVM (a GC, a safepoint), with wall-clock times to line up with the
+        // other logs: a stop that waited for a starved thread shows as a long "Reaching safepoint".
+        command.add("-Xlog:gc,safepoint:file=" + logDir.resolve(name + "-gc.log") + ":time");
         command.add("@" + JVM_OPTIONS);
         // The same as the runnable jars' manifests grant Hazelcast.
         command.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens",
