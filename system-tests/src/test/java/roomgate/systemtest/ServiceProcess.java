@@ -46,6 +46,9 @@ final class ServiceProcess implements AutoCloseable {
         Path err = logDir.resolve(name + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // A small heap and the serial collector, which runs no GC threads beside the application: seven
+        // JVMs share two cores in the fault tests. The launcher's default (G1, 512 MB) measured the same
+        // failover figures (docs/ARCHITECTURE.md, "The kill figure over time").
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
         // Every pause of the whole JVM (a GC, a safepoint), with wall-clock times to line up with the
