@@ -43,7 +43,7 @@ fi
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cpus; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "current: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD || echo ' with uncommitted changes')"
     [[ -n $BASE ]] && echo "base: $BASE ($rev)"
-    echo "$RUNS runs per side, alternated; one run = add, drain, kill (FaultToleranceSystemTest)"
+    echo "$RUNS run(s)$([[ -n $BASE ]] && echo ' per side, alternated'); one run = add, drain, kill (FaultToleranceSystemTest)"
 } | tee "$RUN/summary.txt"
 
 # Prints "kill PRIMARY_DIED_MAX OTHERS_MAX DRAIN" from a run's output (a dash where a figure is missing).
