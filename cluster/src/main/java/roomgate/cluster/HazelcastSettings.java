@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import roomgate.startup.Flags;
+import roomgate.runtime.Flags;
 
 /**
  * How a roomgate process joins the Hazelcast cluster: cluster name, where this member listens, whom

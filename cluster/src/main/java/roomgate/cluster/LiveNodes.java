@@ -24,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.protocol.admin.v1.NodeState;
 import roomgate.protocol.admin.v1.NodeStatus;
+import roomgate.placement.NodeView;
+import roomgate.placement.NodeInfo;
 
 /**
  * Follows Hazelcast membership and the nodes' published status, and keeps the current
@@ -74,7 +76,7 @@ public final class LiveNodes implements InitialMembershipListener {
     public Set<String> memberNodeIds() {
         Set<String> ids = new HashSet<>();
         for (Member member : cluster.getMembers()) {
-            NodeInfo.of(member).ifPresent(n -> ids.add(n.nodeId()));
+            NodeAttributes.nodeOf(member).ifPresent(n -> ids.add(n.nodeId()));
         }
         return ids;
     }
@@ -112,7 +114,7 @@ public final class LiveNodes implements InitialMembershipListener {
         List<NodeInfo> nodes = new ArrayList<>();
         for (Member member : latest) {
             // A node is routed to once this member has published its status: by then it serves.
-            NodeInfo.of(member).filter(this::publishedByItself).ifPresent(nodes::add);
+            NodeAttributes.nodeOf(member).filter(this::publishedByItself).ifPresent(nodes::add);
         }
         Set<String> draining = new HashSet<>();
         statuses.forEach((id, s) -> {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import roomgate.placement.NodeInfo;
 
 /** Real Hazelcast members on loopback: a lite member (a gateway's view) follows game nodes. */
 class LiveNodesTest {
@@ -39,7 +40,7 @@ class LiveNodesTest {
         HazelcastSettings settings = new HazelcastSettings(cluster, "127.0.0.1", port,
                 List.of("127.0.0.1:" + port + "-" + (port + 5)), 5, 1, 1);
         node1 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n1-" + cluster, false,
-                NodeInfo.attributesOf("node-a", "127.0.0.1", 7001, 11)));
+                NodeAttributes.of("node-a", "127.0.0.1", 7001, 11)));
         gateway = Hazelcast.newHazelcastInstance(settings.toMemberConfig("gw-" + cluster, true, Map.of()));
         LiveNodes live = LiveNodes.follow(gateway);
         // Members count as nodes once they publish a status; as members (whose rooms are not to be
@@ -55,7 +56,7 @@ class LiveNodesTest {
         assertThat(a.pid()).isEqualTo(11);
 
         node2 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n2-" + cluster, false,
-                NodeInfo.attributesOf("node-b", "127.0.0.1", 7002, 12)));
+                NodeAttributes.of("node-b", "127.0.0.1", 7002, 12)));
         publish(node2, "node-b", NodeState.ACTIVE);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(live.current().nodes()).extracting(NodeInfo::nodeId).containsExactly("node-a", "node-b"));
@@ -85,7 +86,7 @@ class LiveNodesTest {
                 List.of("127.0.0.1:" + port + "-" + (port + 5)), 5, 1, 1);
         gateway = Hazelcast.newHazelcastInstance(settings.toMemberConfig("gw-" + cluster, true, Map.of()));
         node1 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n1-" + cluster, false,
-                NodeInfo.attributesOf("node-a", "127.0.0.1", 7001, 11)));
+                NodeAttributes.of("node-a", "127.0.0.1", 7001, 11)));
         LiveNodes live = LiveNodes.follow(gateway);
         publish(node1, "node-a", NodeState.ACTIVE);
         await().atMost(Duration.ofSeconds(20)).until(() -> live.current().nodes().size() == 1);
@@ -98,7 +99,7 @@ class LiveNodesTest {
         // Restarted under the same id: a member at once, routed to only once it has published.
         long before = live.current().version();
         node2 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n2-" + cluster, false,
-                NodeInfo.attributesOf("node-a", "127.0.0.1", 7002, 12)));
+                NodeAttributes.of("node-a", "127.0.0.1", 7002, 12)));
         await().atMost(Duration.ofSeconds(20)).until(() -> live.current().version() > before);
         assertThat(live.memberNodeIds()).containsExactly("node-a");
         assertThat(live.current().nodes()).as("routable on the status its previous process left").isEmpty();

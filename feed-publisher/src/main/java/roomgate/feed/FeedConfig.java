@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import roomgate.cluster.FeedTopics;
 import roomgate.cluster.HazelcastSettings;
-import roomgate.startup.Flags;
+import roomgate.runtime.Flags;
 
 /**
  * What the feed publisher is told at start-up; built once in {@link FeedMain} from flags and

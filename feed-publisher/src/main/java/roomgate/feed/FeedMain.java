@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.cluster.FeedTopics;
-import roomgate.startup.ReadyLine;
+import roomgate.runtime.ReadyLine;
 
 /**
  * The feed publisher operators run: joins the cluster as a Hazelcast lite member (same flags as

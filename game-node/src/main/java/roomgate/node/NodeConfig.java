@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import roomgate.cluster.HazelcastSettings;
-import roomgate.startup.Flags;
+import roomgate.runtime.Flags;
 
 /** Everything a game node is told at start-up; built once in {@link NodeMain} from flags and environment. */
 public record NodeConfig(

@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.cluster.ClusterNames;
 import roomgate.cluster.LiveNodes;
-import roomgate.cluster.NodeInfo;
-import roomgate.metrics.MetricsHttpServer;
-import roomgate.metrics.ProcessMetrics;
+import roomgate.placement.NodeInfo;
+import roomgate.runtime.metrics.MetricsHttpServer;
+import roomgate.cluster.HazelcastMetrics;
+import roomgate.runtime.metrics.ProcessMetrics;
 import roomgate.node.direct.DirectWebSocketServer;
 import roomgate.node.link.NodeLinkServer;
 import roomgate.node.metrics.NodeMetrics;
@@ -25,8 +26,9 @@ import roomgate.node.replication.HazelcastRoomStore;
 import roomgate.node.replication.LocalRoomStore;
 import roomgate.node.replication.MeteredRoomStore;
 import roomgate.node.replication.RoomStore;
-import roomgate.startup.ReadyLine;
-import roomgate.transport.Transport;
+import roomgate.runtime.ReadyLine;
+import roomgate.runtime.net.Transport;
+import roomgate.cluster.NodeAttributes;
 
 /**
  * Starts a game node: the node-link server, the Hazelcast member that says where it is, the room
@@ -59,9 +61,10 @@ public final class NodeMain {
                 : DirectWebSocketServer.start(transport, config.linkHost(), config.wsPort(), config.ioThreads(), registry);
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastRoomStore.configure(
                 config.hazelcast().toMemberConfig("roomgate-" + config.nodeId(), false,
-                        NodeInfo.attributesOf(config.nodeId(), config.linkHost(), links.port(), pid))));
+                        NodeAttributes.of(config.nodeId(), config.linkHost(), links.port(), pid))));
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
-        AutoCloseable processMeters = ProcessMetrics.bind(meters, hazelcast);
+        AutoCloseable processMeters = ProcessMetrics.bind(meters);
+        new HazelcastMetrics(hazelcast).bindTo(meters);
         RoomStore store = new MeteredRoomStore(config.durability() == NodeConfig.Durability.REPLICATED
                 ? new HazelcastRoomStore(hazelcast)
                 : new LocalRoomStore(), meters);

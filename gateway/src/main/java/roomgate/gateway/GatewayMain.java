@@ -22,9 +22,11 @@ import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.feed.HazelcastFeedUpstream;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.server.GatewayServer;
-import roomgate.metrics.ProcessMetrics;
-import roomgate.startup.ReadyLine;
-import roomgate.transport.Transport;
+import roomgate.cluster.HazelcastMetrics;
+import roomgate.runtime.metrics.ProcessMetrics;
+import roomgate.runtime.ReadyLine;
+import roomgate.runtime.net.Transport;
+import roomgate.gateway.config.GatewayConfig;
 
 /**
  * Starts a gateway: joins the cluster as a Hazelcast lite member (it holds no data, it only follows
@@ -82,7 +84,8 @@ public final class GatewayMain {
         awaitGameNode(hazelcast);
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
         PrometheusMeterRegistry meters = ProcessMetrics.newRegistry();
-        AutoCloseable processMeters = ProcessMetrics.bind(meters, hazelcast);
+        AutoCloseable processMeters = ProcessMetrics.bind(meters);
+        new HazelcastMetrics(hazelcast).bindTo(meters);
         PubSubManager feeds = PubSubManager.instance();
         feeds.start(new HazelcastFeedUpstream(hazelcast));
         Transport transport = Transport.best();

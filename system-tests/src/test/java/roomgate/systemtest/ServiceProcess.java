@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import roomgate.startup.ReadyLine;
+import roomgate.runtime.ReadyLine;
 
 /**
  * A gateway or game node running in its own JVM, started by a test with the test's classpath. It is

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import roomgate.startup.ReadyLine;
+import roomgate.runtime.ReadyLine;
 
 /**
  * The feeds benchmark (run by {@code bench/feeds/run.sh}, never by the test suite): one game node,

@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
-import roomgate.link.RoomRequests;
+import roomgate.wire.client.RoomRequests;
 import roomgate.node.registry.GatewayLink;
 import roomgate.node.registry.RoomRegistry;
 import roomgate.protocol.link.v1.RejoinResult;
@@ -18,8 +18,8 @@ import roomgate.protocol.v1.Error;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.Pong;
 import roomgate.protocol.v1.ServerMessage;
-import roomgate.websocket.DecodeFailure;
-import roomgate.websocket.Delivery;
+import roomgate.wire.client.DecodeFailure;
+import roomgate.wire.client.Delivery;
 
 /**
  * One client connected straight to the node: the last handler of its pipeline and, to the

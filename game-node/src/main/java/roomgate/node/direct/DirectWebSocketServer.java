@@ -13,9 +13,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.node.registry.RoomRegistry;
-import roomgate.transport.ListeningChannel;
-import roomgate.transport.Transport;
-import roomgate.websocket.ClientFrameCodec;
+import roomgate.runtime.net.ListeningChannel;
+import roomgate.runtime.net.Transport;
+import roomgate.wire.client.ClientFrameCodec;
 
 /**
  * An optional WebSocket endpoint on a game node ({@code --ws-port}) that speaks the public client

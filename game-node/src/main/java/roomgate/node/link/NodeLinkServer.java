@@ -8,11 +8,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.concurrent.atomic.AtomicInteger;
-import roomgate.link.LinkCodec;
-import roomgate.metrics.ExecutorDelayProbe;
+import roomgate.wire.link.LinkCodec;
+import roomgate.runtime.metrics.ExecutorDelayProbe;
 import roomgate.node.registry.RoomRegistry;
-import roomgate.transport.ListeningChannel;
-import roomgate.transport.Transport;
+import roomgate.runtime.net.ListeningChannel;
+import roomgate.runtime.net.Transport;
 
 /**
  * The TCP server that gateways open their long-lived links to. Each accepted connection is one

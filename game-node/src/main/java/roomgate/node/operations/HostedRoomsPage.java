@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import roomgate.http.HttpReplies;
+import roomgate.runtime.http.HttpReplies;
 import roomgate.node.registry.RoomRegistry;
 import roomgate.protocol.admin.v1.HostedRoom;
 import roomgate.protocol.admin.v1.HostedRooms;

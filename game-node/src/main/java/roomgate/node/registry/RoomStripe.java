@@ -17,11 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import roomgate.cluster.NodeInfo;
-import roomgate.cluster.NodeView;
+import roomgate.placement.NodeInfo;
+import roomgate.placement.NodeView;
 import roomgate.node.replication.RoomStore;
 import roomgate.node.room.RoomException;
-import roomgate.node.room.RoomTypes;
+import roomgate.node.room.types.RoomTypes;
 import roomgate.node.tick.Ticker;
 import roomgate.protocol.admin.v1.HostedRoom;
 import roomgate.protocol.link.v1.Rejoin;
@@ -55,7 +55,7 @@ final class RoomStripe {
     /** A request or rejoin, as it arrived on a link. */
     private record Work(GatewayLink link, SessionRequest request, Rejoin rejoin) {
         String roomId() {
-            return request != null ? roomgate.link.RoomRequests.roomIdOf(request.getMessage()) : rejoin.getRoomId();
+            return request != null ? roomgate.wire.client.RoomRequests.roomIdOf(request.getMessage()) : rejoin.getRoomId();
         }
 
         List<String> unreachable() {

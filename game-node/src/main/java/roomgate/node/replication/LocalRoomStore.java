@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import roomgate.protocol.link.v1.RoomRecord;
+import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.RoomEvent;

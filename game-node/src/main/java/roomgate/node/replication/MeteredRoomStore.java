@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import roomgate.protocol.link.v1.RoomRecord;
+import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.RoomEvent;

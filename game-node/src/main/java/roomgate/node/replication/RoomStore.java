@@ -3,7 +3,7 @@ package roomgate.node.replication;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import roomgate.protocol.link.v1.RoomRecord;
+import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.RoomEvent;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
-import roomgate.protocol.link.v1.RoomRecord;
+import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.RoomEvent;

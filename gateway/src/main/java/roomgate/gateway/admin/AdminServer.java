@@ -23,17 +23,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.cluster.ClusterNames;
 import roomgate.cluster.LiveNodes;
-import roomgate.cluster.NodeInfo;
-import roomgate.cluster.NodeView;
-import roomgate.http.HttpReplies;
-import roomgate.metrics.MetricsHttpServer;
+import roomgate.placement.NodeInfo;
+import roomgate.placement.NodeView;
+import roomgate.runtime.http.HttpReplies;
+import roomgate.runtime.metrics.MetricsHttpServer;
 import roomgate.protocol.admin.v1.NodeList;
 import roomgate.protocol.admin.v1.NodeState;
 import roomgate.protocol.admin.v1.NodeStatus;
 import roomgate.protocol.admin.v1.PlacementDryRun;
 import roomgate.protocol.admin.v1.RoomInfo;
-import roomgate.protocol.link.v1.RoomRecord;
+import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.v1.RoomEvent;
+import roomgate.cluster.NodeAttributes;
 
 /**
  * The operators' API, JSON over HTTP on its own port (loopback by default), separate from the client
@@ -152,7 +153,7 @@ public final class AdminServer implements AutoCloseable {
 
     private String recordPrimary(String roomId) {
         Member owner = hazelcast.getPartitionService().getPartition(roomId).getOwner();
-        return owner == null ? "" : NodeInfo.of(owner).map(NodeInfo::nodeId).orElse("");
+        return owner == null ? "" : NodeAttributes.nodeOf(owner).map(NodeInfo::nodeId).orElse("");
     }
 
     private RoomInfo room(String roomId) {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import roomgate.cluster.FeedTopics;
-import roomgate.websocket.Delivery;
+import roomgate.wire.client.Delivery;
 import roomgate.gateway.session.ClientSession;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.ServerMessage;

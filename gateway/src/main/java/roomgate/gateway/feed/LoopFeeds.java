@@ -4,7 +4,7 @@ import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
-import roomgate.websocket.Delivery;
+import roomgate.wire.client.Delivery;
 
 /**
  * The feed subscriptions of one event loop's sessions, by topic, and the fan-out of each update to

@@ -1,6 +1,6 @@
 package roomgate.gateway.feed;
 
-import roomgate.websocket.Delivery;
+import roomgate.wire.client.Delivery;
 
 /**
  * One session's subscription to one topic, and its conflation slot: while the client's channel is

@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
-import roomgate.metrics.MetricsHttpServer;
+import roomgate.runtime.metrics.MetricsHttpServer;
 
 /**
  * {@code GET /metrics} on the client port, before the WebSocket upgrade; every other request is

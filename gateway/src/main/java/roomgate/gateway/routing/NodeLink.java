@@ -15,12 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import roomgate.cluster.NodeInfo;
-import roomgate.link.LinkCodec;
-import roomgate.link.RoomEventFrame;
+import roomgate.placement.NodeInfo;
+import roomgate.wire.link.LinkCodec;
+import roomgate.wire.link.RoomEventFrame;
 import roomgate.protocol.link.v1.Hello;
 import roomgate.protocol.link.v1.LinkFrame;
-import roomgate.transport.Transport;
+import roomgate.runtime.net.Transport;
 
 /**
  * A long-lived link from one gateway event loop to one game node. It is opened on the loop of the

@@ -13,15 +13,15 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import roomgate.cluster.NodeInfo;
-import roomgate.cluster.NodeView;
-import roomgate.websocket.Delivery;
+import roomgate.placement.NodeInfo;
+import roomgate.placement.NodeView;
+import roomgate.wire.client.Delivery;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.GatewayMetrics.MoveCause;
 import roomgate.gateway.metrics.GatewayMetrics.Route;
 import roomgate.gateway.session.ClientSession;
-import roomgate.link.RoomEventFrame;
-import roomgate.link.RoomRequests;
+import roomgate.wire.link.RoomEventFrame;
+import roomgate.wire.client.RoomRequests;
 import roomgate.protocol.link.v1.HandoffDone;
 import roomgate.protocol.link.v1.HandoffReady;
 import roomgate.protocol.link.v1.LinkFrame;
@@ -37,7 +37,7 @@ import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.Resumed;
 import roomgate.protocol.v1.RoomMoved;
 import roomgate.protocol.v1.ServerMessage;
-import roomgate.transport.Transport;
+import roomgate.runtime.net.Transport;
 
 /**
  * Routing and fan-out for the sessions of one event loop. A room request goes to the node serving

@@ -6,9 +6,9 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import roomgate.cluster.NodeView;
+import roomgate.placement.NodeView;
 import roomgate.gateway.metrics.GatewayMetrics;
-import roomgate.transport.Transport;
+import roomgate.runtime.net.Transport;
 
 /**
  * One {@link Router} per event loop of the client-facing group, created at start-up. A session

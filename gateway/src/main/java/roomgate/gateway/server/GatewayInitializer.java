@@ -11,8 +11,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicLong;
-import roomgate.gateway.GatewayConfig;
-import roomgate.websocket.ClientFrameCodec;
+import roomgate.gateway.config.GatewayConfig;
+import roomgate.wire.client.ClientFrameCodec;
 import roomgate.gateway.metrics.ClientMessageMeter;
 import roomgate.gateway.metrics.ClientTrafficMeter;
 import roomgate.gateway.metrics.GatewayMetrics;
@@ -21,8 +21,8 @@ import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
-import roomgate.gateway.session.SessionHandler;
-import roomgate.cluster.NodeView;
+import roomgate.gateway.server.SessionHandler;
+import roomgate.placement.NodeView;
 import java.util.function.Supplier;
 
 /**

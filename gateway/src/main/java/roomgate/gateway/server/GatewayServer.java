@@ -7,15 +7,15 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
-import roomgate.cluster.NodeView;
-import roomgate.gateway.GatewayConfig;
+import roomgate.placement.NodeView;
+import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
-import roomgate.metrics.ExecutorDelayProbe;
-import roomgate.transport.Transport;
+import roomgate.runtime.metrics.ExecutorDelayProbe;
+import roomgate.runtime.net.Transport;
 
 /**
  * The client endpoint: one listening socket, one event-loop group that serves client connections

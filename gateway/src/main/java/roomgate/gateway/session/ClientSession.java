@@ -8,7 +8,7 @@ import java.util.Set;
 import roomgate.protocol.v1.Error;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.ServerMessage;
-import roomgate.websocket.Delivery;
+import roomgate.wire.client.Delivery;
 
 /**
  * One connected WebSocket client: its gateway-wide id, the rooms it is seated in, and the way to
@@ -40,7 +40,7 @@ public final class ClientSession {
     }
 
     /** Takes the identity of a lost session this client resumes. */
-    void resumeAs(String participantId) {
+    public void resumeAs(String participantId) {
         this.participantId = participantId;
     }
 

@@ -4,20 +4,20 @@ package roomgate.gateway.session;
  * A token bucket per session: {@code ratePerSecond} requests a second on average, bursts up to
  * {@code burst}. A flood is refused at the gateway, before it reaches any node or room.
  */
-final class RateLimiter {
+public final class RateLimiter {
     private final double ratePerNano;
     private final double burst;
     private double tokens;
     private long lastNanos;
 
-    RateLimiter(int ratePerSecond, int burst, long nowNanos) {
+    public RateLimiter(int ratePerSecond, int burst, long nowNanos) {
         this.ratePerNano = ratePerSecond / 1e9;
         this.burst = burst;
         this.tokens = burst;
         this.lastNanos = nowNanos;
     }
 
-    boolean tryAcquire(long nowNanos) {
+    public boolean tryAcquire(long nowNanos) {
         tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * ratePerNano);
         lastNanos = nowNanos;
         if (tokens >= 1) {

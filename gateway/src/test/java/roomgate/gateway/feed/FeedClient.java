@@ -9,18 +9,18 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import roomgate.cluster.NodeView;
-import roomgate.websocket.ClientFrameCodec;
+import roomgate.placement.NodeView;
+import roomgate.wire.client.ClientFrameCodec;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
-import roomgate.gateway.session.SessionHandler;
+import roomgate.gateway.server.SessionHandler;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.protocol.v1.Subscribe;
 import roomgate.protocol.v1.Unsubscribe;
-import roomgate.transport.Transport;
+import roomgate.runtime.net.Transport;
 
 /** One client connection's gateway pipeline (frame codec and session handler) on an EmbeddedChannel. */
 final class FeedClient {

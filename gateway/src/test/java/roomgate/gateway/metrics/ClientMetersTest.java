@@ -17,17 +17,17 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import roomgate.cluster.NodeView;
-import roomgate.websocket.ClientFrameCodec;
+import roomgate.placement.NodeView;
+import roomgate.wire.client.ClientFrameCodec;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.session.ResumeTokens;
-import roomgate.gateway.session.SessionHandler;
-import roomgate.metrics.ProcessMetrics;
+import roomgate.gateway.server.SessionHandler;
+import roomgate.runtime.metrics.ProcessMetrics;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.Ping;
-import roomgate.transport.Transport;
+import roomgate.runtime.net.Transport;
 
 /**
  * The client pipeline's meters, with the real codec and session and no node behind them: what a

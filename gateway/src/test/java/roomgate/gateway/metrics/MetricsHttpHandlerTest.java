@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import roomgate.metrics.MetricsHttpServer;
+import roomgate.runtime.metrics.MetricsHttpServer;
 
 /** /metrics is answered off the loop; other paths pass on; the WebSocket upgrade removes the handler. */
 class MetricsHttpHandlerTest {

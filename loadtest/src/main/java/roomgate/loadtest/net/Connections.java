@@ -17,7 +17,7 @@ import java.util.function.IntFunction;
 import roomgate.client.RoomgateClient;
 import roomgate.client.RoomgateClient.Encoding;
 import roomgate.protocol.v1.ServerMessage;
-import roomgate.transport.Transport;
+import roomgate.runtime.net.Transport;
 
 /**
  * The load tester's client connections: one Netty event-loop group shared by all of them, each

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import roomgate.cluster.RendezvousHash;
+import roomgate.placement.RendezvousHash;
 
 /**
  * Where the load goes, and which URL each client connects to. Every client URL carries its

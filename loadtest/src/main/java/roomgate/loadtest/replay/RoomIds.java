@@ -1,7 +1,7 @@
 package roomgate.loadtest.replay;
 
-import roomgate.cluster.RendezvousHash;
-import roomgate.link.RoomRequests;
+import roomgate.placement.RendezvousHash;
+import roomgate.wire.client.RoomRequests;
 
 /**
  * The fresh room ID of copy k of a recorded room: {@code PREFIX.k.ORIGINAL}, which stays a valid

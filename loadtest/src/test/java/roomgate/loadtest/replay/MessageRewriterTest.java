@@ -47,6 +47,6 @@ class MessageRewriterTest {
         String copy = RoomIds.copyOf("rp-ab", 3, longId);
         assertThat(copy).hasSizeLessThanOrEqualTo(128).startsWith("rp-ab.3.h");
         assertThat(RoomIds.copyOf("rp-ab", 3, "s" + "r".repeat(127))).isNotEqualTo(copy);
-        assertThat(roomgate.link.RoomRequests.checkRoomId(copy)).isNull();
+        assertThat(roomgate.wire.client.RoomRequests.checkRoomId(copy)).isNull();
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import roomgate.node.room.Participant;
 import roomgate.node.room.RoomException;
-import roomgate.node.room.RoomTypes;
+import roomgate.node.room.types.RoomTypes;
 import roomgate.protocol.v1.ArenaInput;
 import roomgate.protocol.v1.ArenaPlayer;
 import roomgate.protocol.v1.ArenaState;

@@ -1,0 +1,208 @@
+package roomgate.gateway.server;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import roomgate.wire.client.DecodeFailure;
+import roomgate.wire.client.Delivery;
+import roomgate.gateway.feed.FeedSession;
+import roomgate.gateway.feed.PubSubManager;
+import roomgate.gateway.routing.Router;
+import roomgate.gateway.recording.TrafficRecorder;
+import roomgate.gateway.routing.RouterGroup;
+import roomgate.wire.client.RoomRequests;
+import roomgate.protocol.v1.ClientMessage;
+import roomgate.protocol.v1.ErrorCode;
+import roomgate.protocol.v1.Pong;
+import roomgate.protocol.v1.Resume;
+import roomgate.protocol.v1.Resumed;
+import roomgate.protocol.v1.ServerMessage;
+import roomgate.protocol.v1.SessionStarted;
+import roomgate.gateway.session.ClientSession;
+import roomgate.gateway.session.RateLimiter;
+import roomgate.gateway.session.ResumeTokens;
+
+/**
+ * The last handler of a client connection: once the WebSocket handshake is done it opens a
+ * {@link ClientSession}, answers pings itself, refuses floods and requests it can judge without a
+ * node, hands room requests to the router of its event loop and feed subscriptions to the
+ * connection's {@link FeedSession}.
+ */
+public final class SessionHandler extends ChannelInboundHandlerAdapter {
+    /** Names of the HTTP-only handlers that the session removes once the connection is a WebSocket. */
+    public static final String HEALTH_HANDLER = "health";
+
+    private final RouterGroup routers;
+    private final PubSubManager feeds;
+    private final AtomicLong sessionIds;
+    private final String gatewayId;
+    private final ResumeTokens tokens;
+    private final int ratePerSecond;
+    private final int burst;
+    private final TrafficRecorder recorder;
+    private ClientSession session;
+    private Router router;
+    private FeedSession feedSession;
+    private RateLimiter limiter;
+    private long lastRateErrorNanos;
+    private boolean started;
+
+    /** {@code recorder} is told of every room request this handler routes and of the session's end. */
+    public SessionHandler(RouterGroup routers, PubSubManager feeds, AtomicLong sessionIds, String gatewayId,
+            ResumeTokens tokens, int ratePerSecond, int burst, TrafficRecorder recorder) {
+        this.routers = routers;
+        this.feeds = feeds;
+        this.sessionIds = sessionIds;
+        this.gatewayId = gatewayId;
+        this.tokens = tokens;
+        this.ratePerSecond = ratePerSecond;
+        this.burst = burst;
+        this.recorder = recorder;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            if (ctx.pipeline().get(HEALTH_HANDLER) != null) {
+                ctx.pipeline().remove(HEALTH_HANDLER);
+            }
+            String participantId = gatewayId + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+            session = new ClientSession(sessionIds.incrementAndGet(), participantId, ctx.channel());
+            router = routers.of(ctx.channel().eventLoop());
+            router.register(session);
+            feedSession = feeds.openSession(session, ctx.channel());
+            limiter = new RateLimiter(ratePerSecond, burst, System.nanoTime());
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (session == null) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof DecodeFailure failure) {
+            session.error("", failure.code(), "", failure.message());
+        } else if (msg instanceof ClientMessage message) {
+            onMessage(message);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onMessage(ClientMessage message) {
+        if (!started) {
+            // Sent with the first answer rather than on connect, so it comes in the client's encoding.
+            started = true;
+            session.deliver(Delivery.of(ServerMessage.newBuilder()
+                    .setSessionStarted(SessionStarted.newBuilder().setResumeToken(tokens.issue(session.participantId())))
+                    .build()));
+        }
+        long now = System.nanoTime();
+        if (!limiter.tryAcquire(now)) {
+            // One refusal a second at most: answering every message of a flood would be a flood.
+            if (now - lastRateErrorNanos > 1_000_000_000L) {
+                lastRateErrorNanos = now;
+                session.error(message.getRequestId(), ErrorCode.RATE_LIMITED, "",
+                        "more than " + ratePerSecond + " messages/s (burst " + burst + "); messages are being dropped");
+            }
+            return;
+        }
+        if (message.getBodyCase() == ClientMessage.BodyCase.PING) {
+            session.deliver(Delivery.of(ServerMessage.newBuilder()
+                    .setRequestId(message.getRequestId())
+                    .setPong(Pong.newBuilder()
+                            .setClientTimeMs(message.getPing().getClientTimeMs())
+                            .setServerTimeMs(System.currentTimeMillis()))
+                    .build()));
+            return;
+        }
+        if (message.getBodyCase() == ClientMessage.BodyCase.RESUME) {
+            resume(message.getRequestId(), message.getResume());
+            return;
+        }
+        if (message.getBodyCase() == ClientMessage.BodyCase.SUBSCRIBE) {
+            feedSession.subscribe(message.getRequestId(), message.getSubscribe().getTopicsList());
+            return;
+        }
+        if (message.getBodyCase() == ClientMessage.BodyCase.UNSUBSCRIBE) {
+            feedSession.unsubscribe(message.getRequestId(), message.getUnsubscribe().getTopicsList());
+            return;
+        }
+        String roomId = RoomRequests.roomIdOf(message);
+        String problem = RoomRequests.checkRoomId(roomId);
+        if (problem != null) {
+            session.error(message.getRequestId(), ErrorCode.INVALID_ARGUMENT, "", problem);
+            return;
+        }
+        // Recorded here, where the gateway accepts a request: what a replay sends is what a client did.
+        recorder.roomRequest(session.id(), roomId, message);
+        router.forward(session, message, roomId);
+    }
+
+    private void resume(String requestId, Resume resume) {
+        String participantId = tokens.verify(resume.getResumeToken());
+        if (participantId == null) {
+            session.error(requestId, ErrorCode.RESUME_REJECTED, "", "resume_token: not a token this cluster issued");
+            return;
+        }
+        if (!session.rooms().isEmpty()) {
+            session.error(requestId, ErrorCode.INVALID_ARGUMENT, "",
+                    "resume must come before joining rooms on a new connection");
+            return;
+        }
+        for (String roomId : resume.getLastSequencesMap().keySet()) {
+            String problem = RoomRequests.checkRoomId(roomId);
+            if (problem != null) {
+                session.error(requestId, ErrorCode.INVALID_ARGUMENT, roomId, problem);
+                return;
+            }
+        }
+        session.resumeAs(participantId);
+        if (resume.getLastSequencesMap().isEmpty()) {
+            session.deliver(Delivery.of(ServerMessage.newBuilder().setRequestId(requestId)
+                    .setResumed(Resumed.getDefaultInstance()).build()));
+        }
+        resume.getLastSequencesMap().forEach((roomId, last) -> router.resume(session, roomId, last, requestId));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (session != null) {
+            router.sessionClosed(session);
+            feedSession.close();
+            recorder.sessionEnded(session.id());
+        }
+        ctx.fireChannelInactive();
+    }
+
+    /** A client that reads slowly gets the newest price per topic once it catches up, not a backlog. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (feedSession != null) {
+            feedSession.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            // A fragmented message grew past the limit: the stream can no longer be trusted.
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, cause.getMessage()))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        // Single oversized frames and other protocol violations were answered with a close frame
+        // by the WebSocket decoder already; whatever else went wrong, this connection is done.
+        ctx.close();
+    }
+}

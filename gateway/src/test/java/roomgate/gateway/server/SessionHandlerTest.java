@@ -1,0 +1,144 @@
+package roomgate.gateway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import roomgate.placement.NodeView;
+import roomgate.wire.client.ClientFrameCodec;
+import roomgate.gateway.feed.PubSubManager;
+import roomgate.gateway.metrics.GatewayMetrics;
+import roomgate.gateway.recording.TrafficRecorder;
+import roomgate.gateway.routing.RouterGroup;
+import roomgate.protocol.v1.ClientMessage;
+import roomgate.protocol.v1.ErrorCode;
+import roomgate.protocol.v1.GameType;
+import roomgate.protocol.v1.JoinRoom;
+import roomgate.protocol.v1.Ping;
+import roomgate.protocol.v1.Resume;
+import roomgate.protocol.v1.ServerMessage;
+import roomgate.runtime.net.Transport;
+import roomgate.gateway.session.ResumeTokens;
+
+/** The session's own answers, with no node behind it: pings, bad input, floods, no live node. */
+class SessionHandlerTest {
+    private static final ResumeTokens TOKENS = new ResumeTokens(new byte[32]);
+    private EmbeddedChannel channel;
+    private ServerMessage sessionStarted;
+
+    @BeforeEach
+    void open() {
+        channel = new EmbeddedChannel();
+        RouterGroup routers = new RouterGroup(channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO,
+                GatewayMetrics.disabled());
+        channel.pipeline().addLast(new ClientFrameCodec(),
+                new SessionHandler(routers, PubSubManager.instance(), new AtomicLong(), "gw-test", TOKENS, 5, 5, TrafficRecorder.OFF));
+        channel.pipeline().fireUserEventTriggered(
+                new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+    }
+
+    private ServerMessage send(byte[] frame) throws Exception {
+        channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame)));
+        ServerMessage reply = read();
+        if (reply != null && reply.hasSessionStarted()) {
+            sessionStarted = reply;
+            reply = read();
+        }
+        return reply;
+    }
+
+    private ServerMessage read() throws Exception {
+        BinaryWebSocketFrame out = channel.readOutbound();
+        try {
+            return out == null ? null : ServerMessage.parseFrom(ByteBufUtil.getBytes(out.content()));
+        } finally {
+            if (out != null) {
+                out.release();
+            }
+        }
+    }
+
+    private ServerMessage send(ClientMessage message) throws Exception {
+        return send(message.toByteArray());
+    }
+
+    @Test
+    void pingIsAnsweredWithPongEchoingRequestId() throws Exception {
+        ServerMessage reply = send(ClientMessage.newBuilder().setRequestId("p1")
+                .setPing(Ping.newBuilder().setClientTimeMs(42)).build());
+        assertThat(reply.getRequestId()).isEqualTo("p1");
+        assertThat(reply.getPong().getClientTimeMs()).isEqualTo(42);
+        assertThat(reply.getPong().getServerTimeMs()).isPositive();
+    }
+
+    @Test
+    void theFirstAnswerIsPrecededByAResumeTokenForThisSessionsParticipant() throws Exception {
+        send(ClientMessage.newBuilder().setPing(Ping.getDefaultInstance()).build());
+        String token = sessionStarted.getSessionStarted().getResumeToken();
+        assertThat(TOKENS.verify(token)).startsWith("gw-test-");
+        assertThat(new ResumeTokens(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}).verify(token))
+                .as("a token from another cluster's key").isNull();
+    }
+
+    @Test
+    void resumeWithAForgedTokenIsRejected() throws Exception {
+        ServerMessage reply = send(ClientMessage.newBuilder().setRequestId("r")
+                .setResume(Resume.newBuilder().setResumeToken("gw-x-1.forged").putLastSequences("r1", 3)).build());
+        assertThat(reply.getRequestId()).isEqualTo("r");
+        assertThat(reply.getError().getCode()).isEqualTo(ErrorCode.RESUME_REJECTED);
+    }
+
+    @Test
+    void malformedFrameGetsAnErrorAndTheConnectionKeepsWorking() throws Exception {
+        ServerMessage reply = send(new byte[] {0x0a, (byte) 0xff, (byte) 0xff});
+        assertThat(reply.getError().getCode()).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(send(ClientMessage.newBuilder().setPing(Ping.getDefaultInstance()).build()).hasPong()).isTrue();
+    }
+
+    @Test
+    void badRoomIdIsRefusedNamingTheField() throws Exception {
+        ServerMessage reply = send(ClientMessage.newBuilder().setRequestId("j")
+                .setJoin(JoinRoom.newBuilder().setRoomId("room with spaces").setGameType(GameType.CHESS)).build());
+        assertThat(reply.getRequestId()).isEqualTo("j");
+        assertThat(reply.getError().getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(reply.getError().getMessage()).startsWith("room_id: character ' '");
+    }
+
+    @Test
+    void joinWithNoLiveNodeIsRoomUnavailable() throws Exception {
+        ServerMessage reply = send(ClientMessage.newBuilder().setRequestId("j")
+                .setJoin(JoinRoom.newBuilder().setRoomId("r1").setGameType(GameType.CHESS)).build());
+        assertThat(reply.getError().getCode()).isEqualTo(ErrorCode.ROOM_UNAVAILABLE);
+        assertThat(reply.getError().getRoomId()).isEqualTo("r1");
+    }
+
+    @Test
+    void floodPastTheBurstIsRefusedOnceAndDropped() throws Exception {
+        ClientMessage ping = ClientMessage.newBuilder().setPing(Ping.getDefaultInstance()).build();
+        int pongs = 0;
+        int limited = 0;
+        for (int i = 0; i < 50; i++) {
+            ServerMessage reply = send(ping);
+            if (reply == null) {
+                continue;
+            }
+            if (reply.hasPong()) {
+                pongs++;
+            } else if (reply.getError().getCode() == ErrorCode.RATE_LIMITED) {
+                limited++;
+            }
+        }
+        // Burst of 5; the 50 pings take well under the 200 ms that would refill one token at 5/s.
+        assertThat(pongs).isBetween(5, 6);
+        assertThat(limited).isEqualTo(1);
+        assertThat(channel.isOpen()).isTrue();
+    }
+}
