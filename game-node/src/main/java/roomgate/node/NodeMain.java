@@ -4,7 +4,9 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -15,7 +17,6 @@ import roomgate.placement.NodeInfo;
 import roomgate.runtime.metrics.MetricsHttpServer;
 import roomgate.cluster.HazelcastMetrics;
 import roomgate.runtime.metrics.ProcessMetrics;
-import roomgate.node.direct.DirectWebSocketServer;
 import roomgate.node.link.NodeLinkServer;
 import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.operations.DrainCommands;
@@ -26,6 +27,7 @@ import roomgate.node.replication.HazelcastRoomStore;
 import roomgate.node.replication.LocalRoomStore;
 import roomgate.node.replication.MeteredRoomStore;
 import roomgate.node.replication.RoomStore;
+import roomgate.runtime.Lifecycle;
 import roomgate.runtime.ReadyLine;
 import roomgate.runtime.net.Transport;
 import roomgate.cluster.NodeAttributes;
@@ -33,14 +35,37 @@ import roomgate.cluster.NodeAttributes;
 /**
  * Starts a game node: the node-link server, the Hazelcast member that says where it is, the room
  * registry with its store, and last the node's status, which is what makes gateways route to it.
- * On SIGTERM it drains (hands its rooms to their successors) and then exits.
+ * On SIGTERM its lifecycle drains the node (hands its rooms to their successors) and then stops the
+ * rest in the reverse order of their start.
  */
 public final class NodeMain {
     private static final Logger log = LoggerFactory.getLogger(NodeMain.class);
+    /** A drain that takes longer is given up; the rooms left are taken over as after a crash. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /** What a started node offers to a {@link Variant}. */
+    public record Started(NodeConfig config, RoomRegistry registry, Transport transport, Lifecycle lifecycle) {}
+
+    /**
+     * Something a variant of this main starts beside the node, before it joins the cluster (the
+     * benchmarks' direct WebSocket listener, which is not part of the product). It registers its
+     * own stop with the lifecycle and adds what it listens on to the ready line.
+     */
+    @FunctionalInterface
+    public interface Variant {
+        Variant NONE = (node, ready) -> {};
+
+        void start(Started node, Map<String, Object> ready) throws Exception;
+    }
 
     private NodeMain() {}
 
     public static void main(String[] args) throws Exception {
+        run(args, Variant.NONE);
+    }
+
+    /** Parses {@code args} (exits with status 2 if they are wrong), starts the node and prints its ready line. */
+    public static void run(String[] args, Variant variant) throws Exception {
         NodeConfig config;
         try {
             config = NodeConfig.fromArgs(args, System.getenv());
@@ -50,20 +75,31 @@ public final class NodeMain {
             return;
         }
         long pid = ProcessHandle.current().pid();
+        Lifecycle lifecycle = Lifecycle.onShutdownHook("node " + config.nodeId());
         RoomRegistry registry = RoomRegistry.instance();
         Transport transport = Transport.best();
         PrometheusMeterRegistry meters = ProcessMetrics.newRegistry();
+        lifecycle.onStop("process meters", ProcessMetrics.bind(meters)::close);
+        // Rooms stop last of the node's own parts: after the member has left and the links have
+        // closed, no gateway can send this node a request for them any more.
+        lifecycle.onStop("rooms", registry::stop);
         // Listening before joining, so the member can publish the real port; nobody routes here
         // before the status is published below, after the registry has started.
         NodeLinkServer links = NodeLinkServer.start(transport, config.linkHost(), config.linkPort(),
                 config.ioThreads(), registry, meters);
-        DirectWebSocketServer direct = config.wsPort() == NodeConfig.WS_OFF ? null
-                : DirectWebSocketServer.start(transport, config.linkHost(), config.wsPort(), config.ioThreads(), registry);
+        lifecycle.onStop("links", links::close);
+        Map<String, Object> ready = new LinkedHashMap<>();
+        ready.put("node-id", config.nodeId());
+        ready.put("link-port", links.port());
+        variant.start(new Started(config, registry, transport, lifecycle), ready);
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastRoomStore.configure(
                 config.hazelcast().toMemberConfig("roomgate-" + config.nodeId(), false,
                         NodeAttributes.of(config.nodeId(), config.linkHost(), links.port(), pid))));
+        lifecycle.onStop("hazelcast", () -> {
+            hazelcast.getMap(ClusterNames.NODE_COMMANDS_MAP).delete(config.nodeId());
+            hazelcast.shutdown();
+        });
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
-        AutoCloseable processMeters = ProcessMetrics.bind(meters);
         new HazelcastMetrics(hazelcast).bindTo(meters);
         RoomStore store = new MeteredRoomStore(config.durability() == NodeConfig.Durability.REPLICATED
                 ? new HazelcastRoomStore(hazelcast)
@@ -83,51 +119,28 @@ public final class NodeMain {
                 }
             }
         });
+        MetricsHttpServer metricsHttp = MetricsHttpServer.start(config.metricsHost(), config.metricsPort(), meters,
+                Map.of(HostedRoomsPage.PATH, new HostedRoomsPage(registry, config.nodeId())));
+        lifecycle.onStop("metrics endpoint", metricsHttp::close);
         NodeStatusPublisher status = new NodeStatusPublisher(hazelcast, registry, config.nodeId(),
                 config.linkHost() + ":" + links.port(), pid);
         status.bindTo(meters);
         DrainCommands drain = new DrainCommands(registry, status);
         drain.listen(hazelcast, config.nodeId());
         status.start();
-        MetricsHttpServer metricsHttp = MetricsHttpServer.start(config.metricsHost(), config.metricsPort(), meters,
-                Map.of(HostedRoomsPage.PATH, new HostedRoomsPage(registry, config.nodeId())));
-
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (config.drainOnSigterm()) {
+        lifecycle.onStop("status", status::close);
+        if (config.drainOnSigterm()) {
+            lifecycle.onStop("drain", DRAIN_TIMEOUT.plusSeconds(1), () -> {
                 log.info("node {} stopping: draining first", config.nodeId());
-                try {
-                    drain.drain().get(30, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    log.warn("drain did not finish: {}", e.toString());
-                }
-            }
-            status.close();
-            hazelcast.getMap(ClusterNames.NODE_COMMANDS_MAP).delete(config.nodeId());
-            hazelcast.shutdown();
-            links.close();
-            if (direct != null) {
-                direct.close();
-            }
-            registry.stop();
-            metricsHttp.close();
-            try {
-                processMeters.close();
-            } catch (Exception e) {
-                log.warn("closing the process meters: {}", e.toString());
-            }
-        }, "shutdown"));
-
-        Map<String, Object> ready = new LinkedHashMap<>();
-        ready.put("node-id", config.nodeId());
-        ready.put("link-port", links.port());
-        if (direct != null) {
-            ready.put("ws-port", direct.port());
+                drain.drain().get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            });
         }
+
         ready.put("metrics-port", metricsHttp.port());
         ready.put("hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
         ready.put("pid", pid);
         ready.put("transport", transport);
-        ready.put("durability", config.durability().name().toLowerCase(java.util.Locale.ROOT));
+        ready.put("durability", config.durability().name().toLowerCase(Locale.ROOT));
         System.out.println(ReadyLine.format("node", ready));
         System.out.flush();
     }

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import roomgate.cluster.ClusterNames;
 import roomgate.cluster.LiveNodes;
 import java.io.IOException;
+import java.time.Duration;
 import roomgate.gateway.admin.AdminServer;
 import roomgate.gateway.recording.FileTrafficRecorder;
 import roomgate.gateway.recording.RoomPattern;
@@ -24,6 +25,7 @@ import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.server.GatewayServer;
 import roomgate.cluster.HazelcastMetrics;
 import roomgate.runtime.metrics.ProcessMetrics;
+import roomgate.runtime.Lifecycle;
 import roomgate.runtime.ReadyLine;
 import roomgate.runtime.net.Transport;
 import roomgate.gateway.config.GatewayConfig;
@@ -31,10 +33,14 @@ import roomgate.gateway.config.GatewayConfig;
 /**
  * Starts a gateway: joins the cluster as a Hazelcast lite member (it holds no data, it only follows
  * which game nodes are live), then opens the client endpoint. Joining first means the gateway
- * knows the nodes before its first client arrives.
+ * knows the nodes before its first client arrives. On SIGTERM its lifecycle stops the admin API,
+ * says goodbye to every client (close 1001 behind what each is owed), and then leaves the cluster.
  */
 public final class GatewayMain {
     private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
+
+    /** How long clients get to take their close frames before the gateway goes on stopping without them. */
+    private static final Duration GOODBYE_TIMEOUT = Duration.ofSeconds(5);
 
     private GatewayMain() {}
 
@@ -64,13 +70,15 @@ public final class GatewayMain {
 
     public static void main(String[] args) throws Exception {
         GatewayConfig config;
-        TrafficRecorder recorder = TrafficRecorder.OFF;
+        TrafficRecorder recorder;
         try {
             config = GatewayConfig.fromArgs(args, System.getenv());
             if (config.recording() != null) {
                 // Before joining the cluster: a bad pattern or an unwritable file stops us cleanly.
                 RoomPattern rooms = RoomPattern.parse(config.recording().roomPattern());
                 recorder = FileTrafficRecorder.start(rooms, config.recording().file(), config.gatewayId());
+            } else {
+                recorder = TrafficRecorder.OFF;
             }
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("roomgate-gateway: " + (e instanceof IOException
@@ -79,38 +87,36 @@ public final class GatewayMain {
             System.exit(2);
             return;
         }
+        Lifecycle lifecycle = Lifecycle.onShutdownHook("gateway " + config.gatewayId());
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config.hazelcast().toMemberConfig(
                 "roomgate-" + config.gatewayId(), true, Map.of()));
+        lifecycle.onStop("hazelcast", hazelcast::shutdown);
         awaitGameNode(hazelcast);
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
         PrometheusMeterRegistry meters = ProcessMetrics.newRegistry();
-        AutoCloseable processMeters = ProcessMetrics.bind(meters);
+        lifecycle.onStop("process meters", ProcessMetrics.bind(meters)::close);
         new HazelcastMetrics(hazelcast).bindTo(meters);
         PubSubManager feeds = PubSubManager.instance();
         feeds.start(new HazelcastFeedUpstream(hazelcast));
+        lifecycle.onStop("feeds", feeds::stop);
+        // Stopped after the client connections: the recording ends with their ends.
+        lifecycle.onStop("recording", recorder::close);
         Transport transport = Transport.best();
         GatewayMetrics metrics = new GatewayMetrics(meters);
         metrics.countMissedFeedUpdates(feeds::missedUpdates);
         GatewayServer server = GatewayServer.start(config, transport, liveNodes::current,
                 new ResumeTokens(resumeKey(hazelcast)), feeds, metrics, recorder);
+        lifecycle.onStop("event loops", server::close);
+        lifecycle.onStop("client connections", GOODBYE_TIMEOUT.plusSeconds(1), () -> {
+            int open = server.openClients();
+            if (!server.sayGoodbye(GOODBYE_TIMEOUT)) {
+                log.warn("{} of {} client connections did not close within {} ms", server.openClients(), open,
+                        GOODBYE_TIMEOUT.toMillis());
+            }
+        });
         liveNodes.onChange(server.routers()::viewChanged);
         AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), hazelcast, liveNodes, meters);
-
-        TrafficRecorder started = recorder;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("gateway {} stopping", config.gatewayId());
-            admin.close();
-            server.close();
-            // After the server: every session has ended, so the recording ends with their ends.
-            started.close();
-            feeds.stop();
-            hazelcast.shutdown();
-            try {
-                processMeters.close();
-            } catch (Exception e) {
-                log.warn("closing the process meters: {}", e.toString());
-            }
-        }, "shutdown"));
+        lifecycle.onStop("admin", admin::close);
 
         Map<String, Object> ready = new LinkedHashMap<>();
         ready.put("gateway-id", config.gatewayId());

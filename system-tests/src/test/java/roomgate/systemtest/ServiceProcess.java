@@ -126,6 +126,11 @@ final class ServiceProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM: the process runs its graceful stop; {@link #awaitExit} tells when it is done. */
+    void terminate() {
+        process.destroy();
+    }
+
     /** SIGSTOP / SIGCONT by this process's own pid: it hangs (sockets stay open) and later resumes. */
     void pause(boolean paused) throws IOException, InterruptedException {
         Process signal = new ProcessBuilder("kill", paused ? "-STOP" : "-CONT", Long.toString(process.pid()))

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import roomgate.chess.ChessGame;
 import roomgate.chess.pgn.PgnGame;
 import roomgate.chess.pgn.PgnReader;
 import roomgate.client.RoomgateClient;
+import roomgate.client.RoomgateClient.CloseStatus;
 import roomgate.client.RoomgateClient.Encoding;
 import roomgate.placement.NodeInfo;
 import roomgate.placement.NodeView;
@@ -35,6 +37,7 @@ import roomgate.protocol.v1.GameStatus;
 import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Joined;
 import roomgate.protocol.v1.Ping;
+import roomgate.protocol.v1.Resume;
 import roomgate.protocol.v1.Role;
 import roomgate.protocol.v1.RoomEvent;
 import roomgate.protocol.v1.Seat;
@@ -320,5 +323,33 @@ class StickyRoutingSystemTest {
             assertThat(events(client, room).stream().filter(RoomEvent::hasMoveMade).map(e -> e.getMoveMade().getSan()))
                     .containsExactly("e4", "e5");
         }
+    }
+
+    @Test
+    void aGatewayStoppedBySigtermSaysGoingAwayExitsAndTheSeatResumesOnAnother() throws Exception {
+        String room = "stop-" + run;
+        int stopping = cluster.addGateway("gw-stopping-" + run);
+        RoomgateClient white = connect(stopping, Encoding.BINARY);
+        RoomgateClient black = connect(0, Encoding.BINARY);
+        joined(white, join(room, Role.PLAYER, Side.WHITE));
+        joined(black, join(room, Role.PLAYER, Side.BLACK));
+        String token = white.received().stream().filter(ServerMessage::hasSessionStarted).findFirst().orElseThrow()
+                .getSessionStarted().getResumeToken();
+        ServerMessage e4 = white.request(move(room, "e2e4"), TIMEOUT);
+        assertThat(e4.hasEvent()).as("move answer %s", e4).isTrue();
+
+        cluster.gateway(stopping).terminate();
+
+        CloseStatus closed = white.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(closed.code()).as("close status %s", closed).isEqualTo(1001);
+        assertThat(cluster.gateway(stopping).awaitExit(TIMEOUT)).as("the gateway exits by itself").isPresent();
+        RoomgateClient again = connect(0, Encoding.BINARY);
+        ServerMessage resumed = again.request(ClientMessage.newBuilder().setResume(Resume.newBuilder()
+                .setResumeToken(token).putLastSequences(room, e4.getEvent().getSequence())).build(), TIMEOUT);
+        assertThat(resumed.hasResumed()).as("resume answer %s", resumed).isTrue();
+        assertThat(black.request(move(room, "e7e5"), TIMEOUT).hasEvent()).isTrue();
+        ServerMessage nf3 = again.request(move(room, "g1f3"), TIMEOUT);
+        assertThat(nf3.hasEvent()).as("white moves again in its seat: %s", nf3).isTrue();
+        assertThat(nf3.getEvent().getSequence()).isEqualTo(e4.getEvent().getSequence() + 2);
     }
 }

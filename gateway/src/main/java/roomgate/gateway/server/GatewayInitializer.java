@@ -2,6 +2,7 @@ package roomgate.gateway.server;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -37,6 +38,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
 
     private final GatewayConfig config;
+    private final ChannelGroup clients;
     private final RouterGroup routers;
     private final PubSubManager feeds;
     private final Supplier<NodeView> view;
@@ -47,12 +49,13 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final ClientMessageMeter messageMeter;
     private final TrafficRecorder recorder;
 
-    public GatewayInitializer(GatewayConfig config, RouterGroup routers, PubSubManager feeds, Supplier<NodeView> view,
+    public GatewayInitializer(GatewayConfig config, ChannelGroup clients, RouterGroup routers, PubSubManager feeds, Supplier<NodeView> view,
             ResumeTokens tokens, GatewayMetrics metrics, TrafficRecorder recorder) {
         this.recorder = recorder;
         this.metrics = metrics;
         this.messageMeter = new ClientMessageMeter(metrics);
         this.config = config;
+        this.clients = clients;
         this.routers = routers;
         this.feeds = feeds;
         this.view = view;
@@ -73,6 +76,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        clients.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));

@@ -2,10 +2,17 @@ package roomgate.gateway.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.function.Supplier;
 import roomgate.placement.NodeView;
 import roomgate.gateway.config.GatewayConfig;
@@ -20,17 +27,25 @@ import roomgate.runtime.net.Transport;
 /**
  * The client endpoint: one listening socket, one event-loop group that serves client connections
  * and, on the same loops, the links to the game nodes.
+ *
+ * <p>It stops in two steps, which the gateway's lifecycle runs in order: {@link #sayGoodbye} stops
+ * accepting and closes every client connection with 1001 (going away) behind what is already
+ * queued for it, so that a client knows to reconnect elsewhere and has every reply it was sent;
+ * {@link #close} then shuts the event loops down, and with them the links to the nodes.
  */
 public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel serverChannel;
+    private final ChannelGroup clients;
     private final RouterGroup routers;
 
-    private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, RouterGroup routers) {
+    private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, ChannelGroup clients,
+            RouterGroup routers) {
         this.boss = boss;
         this.workers = workers;
         this.serverChannel = serverChannel;
+        this.clients = clients;
         this.routers = routers;
     }
 
@@ -44,6 +59,8 @@ public final class GatewayServer implements AutoCloseable {
                     "How late the gateway's event loops run a task due now (sampled every 100 ms)",
                     ExecutorDelayProbe.DEFAULT_INTERVAL);
             RouterGroup routers = new RouterGroup(workers, config.gatewayId(), view, transport, metrics);
+            // Closed channels leave the group by themselves.
+            ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
             ServerBootstrap bootstrap = new ServerBootstrap();
             if (config.clientSendBufferBytes() > 0) {
                 // Caps what the kernel queues for a client that does not read, so that feed
@@ -56,9 +73,9 @@ public final class GatewayServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                    .childHandler(new GatewayInitializer(config, routers, feeds, view, tokens, metrics, recorder))
+                    .childHandler(new GatewayInitializer(config, clients, routers, feeds, view, tokens, metrics, recorder))
                     .bind(config.host(), config.port()).sync().channel();
-            return new GatewayServer(boss, workers, channel, routers);
+            return new GatewayServer(boss, workers, channel, clients, routers);
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully();
             workers.shutdownGracefully();
@@ -75,6 +92,32 @@ public final class GatewayServer implements AutoCloseable {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** How many client connections are open (upgraded to WebSocket or not). */
+    public int openClients() {
+        return clients.size();
+    }
+
+    /**
+     * Stops accepting, then ends every client connection: no more requests are read, and a close
+     * frame with 1001 (going away) is queued behind what each client is still owed; the connection
+     * closes once that frame is written. A connection still in its HTTP upgrade is just closed.
+     * Waits up to {@code timeout} for them all to close.
+     *
+     * @return whether every client connection closed in time
+     */
+    public boolean sayGoodbye(Duration timeout) throws InterruptedException {
+        serverChannel.close().sync();
+        for (Channel client : clients) {
+            client.config().setAutoRead(false);
+            // On the channel's own loop, so the frame goes out after every write queued there before it.
+            client.eventLoop().execute(() -> client
+                    .writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "gateway stopping"))
+                    .addListener(ChannelFutureListener.CLOSE));
+        }
+        return clients.newCloseFuture().await(timeout.toMillis());
+    }
+
+    /** Shuts the event loops down; whatever is still open on them closes. */
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();
