@@ -36,7 +36,7 @@ DURABILITY=${DURABILITY:-replicated}
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 RUN="$ROOT/bench/runs/$(date -u +%Y%m%d-%H%M%S)"
-NODE_JAR="$ROOT/game-node/target/roomgate-node.jar"
+NODE_JAR="$ROOT/bench/direct-node/target/roomgate-node-direct.jar"   # the node with its direct listener
 GATEWAY_JAR="$ROOT/gateway/target/roomgate-gateway.jar"
 LOADTEST_JAR="$ROOT/loadtest/target/roomgate-loadtest.jar"
 JVM_OPTIONS="$ROOT/deploy/jvm.options"   # the servers' options, as deploy/local/roomgate.sh runs them

@@ -21,11 +21,7 @@ public record NodeConfig(
         boolean drainOnSigterm,
         String metricsHost,
         int metricsPort,
-        int wsPort,
         HazelcastSettings hazelcast) {
-
-    /** {@link #wsPort()} when the direct WebSocket listener is off. */
-    public static final int WS_OFF = -1;
 
     /** Where accepted room events are kept before clients hear of them. */
     public enum Durability {
@@ -37,7 +33,7 @@ public record NodeConfig(
 
     static final List<String> FLAGS = List.of("node-id", "link-host", "link-port", "io-threads", "room-stripes",
             "idle-room-seconds", "reconnect-grace-seconds", "durability", "drain-on-sigterm", "metrics-host",
-            "metrics-port", "ws-port");
+            "metrics-port");
 
     public static NodeConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -66,7 +62,6 @@ public record NodeConfig(
                 Boolean.parseBoolean(drain),
                 flags.get("metrics-host", "127.0.0.1"),
                 flags.getInt("metrics-port", 0, 0, 65535),
-                flags.getInt("ws-port", WS_OFF, WS_OFF, 65535),
                 HazelcastSettings.fromFlags(flags));
     }
 }

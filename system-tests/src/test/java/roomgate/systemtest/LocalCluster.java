@@ -98,7 +98,9 @@ final class LocalCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--link-port", "0"));
         args.addAll(nodeArgs);
         args.addAll(hazelcastArgs(memberIndex));
-        ServiceProcess node = ServiceProcess.start(nodeId, "roomgate.node.NodeMain", args, logDir);
+        // The direct listener is the benchmarks' own node variant, not the product's.
+        String main = nodeArgs.contains("--ws-port") ? "roomgate.bench.direct.DirectNodeMain" : "roomgate.node.NodeMain";
+        ServiceProcess node = ServiceProcess.start(nodeId, main, args, logDir);
         nodes.put(nodeId, node);
         return node;
     }

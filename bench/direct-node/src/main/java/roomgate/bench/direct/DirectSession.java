@@ -1,4 +1,4 @@
-package roomgate.node.direct;
+package roomgate.bench.direct;
 
 import com.google.protobuf.ByteString;
 import io.netty.channel.Channel;

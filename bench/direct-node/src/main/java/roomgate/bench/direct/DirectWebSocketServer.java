@@ -1,4 +1,4 @@
-package roomgate.node.direct;
+package roomgate.bench.direct;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
