@@ -21,7 +21,7 @@ import roomgate.protocol.admin.v1.HostedRooms;
  */
 public final class HostedRoomsPage implements HttpHandler {
     public static final String PATH = "/rooms";
-    private static final JsonFormat.Printer JSON = JsonFormat.printer().includingDefaultValueFields();
+    private static final JsonFormat.Printer JSON = JsonFormat.printer().alwaysPrintFieldsWithNoPresence();
 
     private final RoomRegistry registry;
     private final String nodeId;

@@ -24,6 +24,9 @@ import roomgate.protocol.v1.RoomState;
  * about who owns the room. Identified serialization instead of Java's: these cross the network on
  * every move.
  */
+// EntryProcessor extends Serializable, but Hazelcast sends these with their identified serialization: no
+// serialVersionUID is ever read.
+@SuppressWarnings("serial")
 final class RecordWrites {
     static final int FACTORY_ID = 0x52474d31; // "RGM1"
     private static final int CLAIM = 1;
@@ -40,7 +43,7 @@ final class RecordWrites {
             case APPEND -> new Append();
             case SNAPSHOT -> new Snapshot();
             case TRANSFER -> new Transfer();
-            case REPLACE_VALUE -> new ReplaceValue();
+            case REPLACE_VALUE -> new ReplaceValue<>();
             default -> throw new IllegalArgumentException("classId: " + classId + " (expected: 1..5)");
         };
     }

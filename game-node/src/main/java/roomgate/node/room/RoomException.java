@@ -9,6 +9,7 @@ import roomgate.protocol.v1.ErrorCode;
  * second, and a refusal is an answer, not a bug.
  */
 public final class RoomException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
     private final ErrorCode code;
 
     public RoomException(ErrorCode code, String message) {

@@ -52,7 +52,7 @@ import roomgate.cluster.NodeAttributes;
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
-    private static final JsonFormat.Printer JSON = JsonFormat.printer().includingDefaultValueFields();
+    private static final JsonFormat.Printer JSON = JsonFormat.printer().alwaysPrintFieldsWithNoPresence();
     /** Room ids sampled to estimate how new placements shift; the estimate's error is about 1%. */
     static final int PLACEMENT_SAMPLE = 10_000;
 

@@ -58,6 +58,7 @@ public final class BenchRun {
         this.out = out;
     }
 
+    @SuppressWarnings("try") // the progress printer prints on its own timer; the try only closes it
     public Report run() throws Exception {
         Report report = new Report("roomgate bench: " + settings.name() + " (" + settings.target() + ")");
         report.put("command", "bench").put("targetName", settings.name()).put("target", settings.target().toString())

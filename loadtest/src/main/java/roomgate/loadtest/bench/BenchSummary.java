@@ -63,7 +63,7 @@ public final class BenchSummary {
         for (Path file : results) {
             JsonNode root = json.readTree(file.toFile());
             String target = root.path("targetName").asText();
-            root.path("phases").fields().forEachRemaining(phase -> {
+            root.path("phases").properties().forEach(phase -> {
                 for (String[] metric : PHASE_METRICS) {
                     JsonNode v = at(phase.getValue(), metric[0]);
                     if (v.isNumber()) {

@@ -57,6 +57,7 @@ public final class PgnPlay {
         this.out = out;
     }
 
+    @SuppressWarnings("try") // the progress printer prints on its own timer; the try only closes it
     public Report run() throws Exception {
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "pacer"));
         List<Table> tables = new ArrayList<>();

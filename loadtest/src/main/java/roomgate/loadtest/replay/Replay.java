@@ -90,6 +90,7 @@ public final class Replay {
         this.out = out;
     }
 
+    @SuppressWarnings("try") // the progress printer prints on its own timer; the try only closes it
     public Report run() throws Exception {
         RecordedTraffic traffic = settings.traffic();
         Map<String, ChessOutcome> expected = ExpectedOutcomes.derive(traffic);
