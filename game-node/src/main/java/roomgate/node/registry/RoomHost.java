@@ -81,18 +81,18 @@ final class RoomHost {
         /** Whether the event, broadcast, answers its cause (it names the request_id to its sender). */
         final boolean answersCause;
         final Runnable before;
+        final boolean logged;
+        /** Runs after the broadcast; set once the event is numbered (a Joined names its sequence). */
         Runnable after;
         boolean stored;
-        boolean logged;
 
-        Pending(RoomEvent event, Set<GatewayLink> targets, Request cause, boolean answersCause, Runnable before,
-                Runnable after) {
+        Pending(RoomEvent event, Commit commit) {
             this.event = event;
-            this.targets = targets;
-            this.cause = cause;
-            this.answersCause = answersCause;
-            this.before = before;
-            this.after = after;
+            this.targets = new LinkedHashSet<>(commit.targets());
+            this.cause = commit.cause();
+            this.answersCause = commit.answersCause();
+            this.before = commit.before();
+            this.logged = commit.logged();
         }
     }
 
@@ -197,7 +197,7 @@ final class RoomHost {
         }
         RoomEvent.Builder event = room.tick();
         if (event != null) {
-            commit(event, links(), null, false, null, null, false);
+            commit(Commit.of(event).to(links()).logged(false));
         }
         if (snapshotInterval != null && System.nanoTime() - lastSnapshotNanos >= snapshotInterval.toNanos()) {
             snapshot();
@@ -270,9 +270,9 @@ final class RoomHost {
         slots.put(participantId, slot);
         attach(slot, who);
         room.joined(joining);
-        Pending pending = commit(RoomEvent.newBuilder()
-                .setParticipantJoined(ParticipantJoined.newBuilder().setParticipant(joining.toProto())),
-                targets, new Request(who.link(), cause), false, null, null, true);
+        Pending pending = commit(Commit.of(RoomEvent.newBuilder()
+                .setParticipantJoined(ParticipantJoined.newBuilder().setParticipant(joining.toProto())))
+                .to(targets).causedBy(new Request(who.link(), cause)));
         RoomEvent event = pending.event;
         Joined joined = Joined.newBuilder()
                 .setRoomId(roomId)
@@ -298,11 +298,12 @@ final class RoomHost {
         slots.remove(slot.participant.participantId());
         room.left(slot.participant);
         // The leaver is told first, so it is unseated before the broadcast reaches its link.
-        commit(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder().setParticipant(slot.participant.toProto())),
-                links(), new Request(who.link(), cause), false,
-                () -> who.link().reply(who.sessionId(), ServerMessage.newBuilder().setRequestId(cause.getMessage().getRequestId())
-                        .setLeft(Left.newBuilder().setRoomId(roomId)).build(), "", roomId, 0),
-                null, true);
+        commit(Commit.of(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder()
+                        .setParticipant(slot.participant.toProto())))
+                .to(links()).causedBy(new Request(who.link(), cause))
+                .before(() -> who.link().reply(who.sessionId(), ServerMessage.newBuilder()
+                        .setRequestId(cause.getMessage().getRequestId())
+                        .setLeft(Left.newBuilder().setRoomId(roomId)).build(), "", roomId, 0)));
     }
 
     void chat(SessionKey who, SessionRequest cause) {
@@ -322,7 +323,7 @@ final class RoomHost {
                 .setSentAtMs(System.currentTimeMillis())
                 .build();
         chat.add(message);
-        commit(RoomEvent.newBuilder().setChat(message), links(), new Request(who.link(), cause), true, null, null, true);
+        commit(Commit.of(RoomEvent.newBuilder().setChat(message)).to(links()).answering(new Request(who.link(), cause)));
     }
 
     void game(SessionKey who, SessionRequest cause) {
@@ -332,7 +333,7 @@ final class RoomHost {
         }
         RoomEvent.Builder event = room.apply(from.participant, cause.getMessage());
         if (event != null) {
-            commit(event, links(), new Request(who.link(), cause), true, null, null, snapshotInterval == null);
+            commit(Commit.of(event).to(links()).answering(new Request(who.link(), cause)).logged(snapshotInterval == null));
         }
     }
 
@@ -397,8 +398,8 @@ final class RoomHost {
             if (!lost && slot.session == null && slots.get(slot.participant.participantId()) == slot) {
                 slots.remove(slot.participant.participantId());
                 room.left(slot.participant);
-                commit(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder()
-                        .setParticipant(slot.participant.toProto())), links(), null, false, null, null, true);
+                commit(Commit.of(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder()
+                        .setParticipant(slot.participant.toProto()))).to(links()));
             }
         }, ctx.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -406,17 +407,16 @@ final class RoomHost {
     // ------------------------------------------------------------------ events
 
     /**
-     * Numbers an applied event and, if {@code logged}, appends it to the store; it is delivered when
-     * stored, after every event before it. Unlogged events (ticks, snapshot rooms' game events) need
-     * no store, but still wait for the events before them, so nobody sees them out of order.
+     * Numbers an applied event and, if logged, appends it to the store; it is delivered when stored,
+     * after every event before it. Unlogged events (ticks, snapshot rooms' game events) need no
+     * store, but still wait for the events before them, so nobody sees them out of order.
      */
-    private Pending commit(RoomEvent.Builder builder, Set<GatewayLink> targets, Request cause, boolean answersCause,
-            Runnable before, Runnable after, boolean logged) {
-        RoomEvent event = builder.setRoomId(roomId).setSequence(++sequence).setServerTimeMs(System.currentTimeMillis()).build();
-        Pending pending = new Pending(event, new LinkedHashSet<>(targets), cause, answersCause, before, after);
-        pending.logged = logged;
+    private Pending commit(Commit commit) {
+        RoomEvent event = commit.event().setRoomId(roomId).setSequence(++sequence)
+                .setServerTimeMs(System.currentTimeMillis()).build();
+        Pending pending = new Pending(event, commit);
         unstored.addLast(pending);
-        if (logged) {
+        if (pending.logged) {
             unsent.add(pending);
             if (appending == null) {
                 appendUnsent();
