@@ -10,6 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -114,6 +116,8 @@ final class RoomHost {
     private final List<Pending> unsent = new ArrayList<>();
     /** The batch the store has now, or null. */
     private List<Pending> appending;
+    /** Completed when {@link #unstored} empties; null while nobody waits for that. */
+    private CompletableFuture<Void> flush;
     private final Consumer<Unanswered> onLost;
     private long sequence;
     private boolean lost;
@@ -209,7 +213,7 @@ final class RoomHost {
     }
 
     /** Replicates the whole state now (snapshot rooms); completes with false if this node lost the room. */
-    java.util.concurrent.CompletionStage<Boolean> snapshot() {
+    CompletionStage<Boolean> snapshot() {
         lastSnapshotNanos = System.nanoTime();
         return ctx.store().snapshot(roomId, epoch, state(), sequence, chat.latest())
                 .whenCompleteAsync((ok, failure) -> {
@@ -238,6 +242,22 @@ final class RoomHost {
 
     boolean isFlushed() {
         return unstored.isEmpty();
+    }
+
+    /**
+     * Completes once every event applied so far is stored and delivered (at once if they are), or the
+     * room is lost (nothing is pending then either). It completes on this room's thread in the middle
+     * of a delivery: continue asynchronously, on the stripe's executor, and check again there, since
+     * events applied meanwhile are pending anew.
+     */
+    CompletionStage<Void> flushed() {
+        if (unstored.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (flush == null) {
+            flush = new CompletableFuture<>();
+        }
+        return flush;
     }
 
     /** The links that have connected participants now. */
@@ -466,6 +486,17 @@ final class RoomHost {
         while (!unstored.isEmpty() && unstored.peekFirst().stored) {
             deliver(unstored.pollFirst());
         }
+        if (unstored.isEmpty()) {
+            completeFlush();
+        }
+    }
+
+    private void completeFlush() {
+        CompletableFuture<Void> waiting = flush;
+        flush = null;
+        if (waiting != null) {
+            waiting.complete(null);
+        }
     }
 
     private void deliver(Pending p) {
@@ -510,6 +541,7 @@ final class RoomHost {
         }
         unstored.clear();
         unsent.clear();
+        completeFlush();
         slots.values().forEach(s -> {
             if (s.graceTimer != null) {
                 s.graceTimer.cancel(false);
