@@ -108,7 +108,8 @@ final class RoomHost {
     private final TickStats tickStats;
     private long lastSnapshotNanos = System.nanoTime();
     private final ChatHistory chat = new ChatHistory(CHAT_HISTORY);
-    private final List<RoomEvent> stored = new ArrayList<>();
+    /** Logged events as delivered, for catching up sessions that rejoin. */
+    private final CatchUpHistory history = new CatchUpHistory();
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final Map<GatewayLink, Map<Long, Slot>> byLink = new LinkedHashMap<>();
     private final ArrayDeque<Pending> unstored = new ArrayDeque<>();
@@ -172,7 +173,7 @@ final class RoomHost {
             case CHAT -> chat.add(event.getChat());
             default -> room.replay(event);
         }
-        stored.add(event);
+        history.add(event);
         sequence = event.getSequence();
     }
 
@@ -294,18 +295,8 @@ final class RoomHost {
                 .setParticipantJoined(ParticipantJoined.newBuilder().setParticipant(joining.toProto())))
                 .to(targets).causedBy(new Request(who.link(), cause)));
         RoomEvent event = pending.event;
-        Joined joined = Joined.newBuilder()
-                .setRoomId(roomId)
-                .setGameType(room.type())
-                .setOwnerNodeId(ctx.nodeId())
-                .setParticipantId(participantId)
-                .setSeat(joining.seat())
-                .setLastSequence(event.getSequence())
-                .setState(state())
-                .addAllChatHistory(chat.latest())
-                .build();
         ServerMessage reply = ServerMessage.newBuilder().setRequestId(cause.getMessage().getRequestId())
-                .setJoined(joined).build();
+                .setJoined(joined(joining)).build();
         pending.after = () -> who.link().reply(who.sessionId(), reply, roomId, "", event.getSequence());
     }
 
@@ -359,7 +350,7 @@ final class RoomHost {
 
     /**
      * Seats sessions again after the room moved or their connection was lost: each is attached to
-     * its participant and sent the stored events after the last one it saw.
+     * its participant, to be caught up ({@link #catchUp}) on what it missed since the last event it saw.
      *
      * @return the sessions whose participant this room does not know
      */
@@ -381,13 +372,35 @@ final class RoomHost {
         return unknown;
     }
 
-    /** Sends one rejoined session what it missed; call after the gateway has the RejoinResult. */
+    /**
+     * Sends one rejoined session what it missed; call after the gateway has the RejoinResult. That is
+     * the stored events after the last one it saw, while the {@link CatchUpHistory} window holds them
+     * all; past that, the message a join gets: the whole state, as of the latest event applied.
+     */
     void catchUp(GatewayLink link, RejoinSession s) {
-        for (RoomEvent event : stored) {
-            if (event.getSequence() > s.getLastSequence()) {
+        List<RoomEvent> missed = history.after(s.getLastSequence());
+        if (missed != null) {
+            for (RoomEvent event : missed) {
                 link.reply(s.getSessionId(), ServerMessage.newBuilder().setEvent(event).build(), roomId, "",
                         event.getSequence());
             }
+            return;
+        }
+        Slot slot = slots.get(s.getParticipantId());
+        long asOf = sequence;
+        ServerMessage state = ServerMessage.newBuilder().setJoined(joined(slot.participant)).build();
+        Runnable send = () -> link.reply(s.getSessionId(), state, roomId, "", asOf);
+        Pending last = unstored.peekLast();
+        if (last == null) {
+            send.run();
+        } else {
+            // The state shows events not stored yet: like a join's, it goes out once they are (and
+            // not at all if they never are), after their broadcast, which reaches this link too.
+            Runnable already = last.after;
+            last.after = already == null ? send : () -> {
+                already.run();
+                send.run();
+            };
         }
     }
 
@@ -502,7 +515,7 @@ final class RoomHost {
     private void deliver(Pending p) {
         if (p.logged) {
             // Only logged events are caught up on: a tick is superseded by the next one anyway.
-            stored.add(p.event);
+            history.add(p.event);
         }
         if (p.before != null) {
             p.before.run();
@@ -561,6 +574,20 @@ final class RoomHost {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** What a join is answered with: the room's whole state, as of the latest event applied. */
+    private Joined joined(Participant participant) {
+        return Joined.newBuilder()
+                .setRoomId(roomId)
+                .setGameType(room.type())
+                .setOwnerNodeId(ctx.nodeId())
+                .setParticipantId(participant.participantId())
+                .setSeat(participant.seat())
+                .setLastSequence(sequence)
+                .setState(state())
+                .addAllChatHistory(chat.latest())
+                .build();
+    }
 
     private RoomState state() {
         RoomState.Builder state = RoomState.newBuilder();
