@@ -44,7 +44,8 @@ final class LiveRoom {
         return idleTimer != null;
     }
 
-    void idleTimer(ScheduledFuture<?> timer) {
+    /** Holds the timer armed for the room's current empty spell (one at most). */
+    void armIdleTimer(ScheduledFuture<?> timer) {
         cancelIdleTimer();
         idleTimer = timer;
     }

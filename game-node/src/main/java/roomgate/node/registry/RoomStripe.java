@@ -476,7 +476,7 @@ final class RoomStripe {
         if (!host.isEmpty()) {
             room.cancelIdleTimer();
         } else if (!room.hasIdleTimer()) {
-            room.idleTimer(ctx.executor().schedule(() -> {
+            room.armIdleTimer(ctx.executor().schedule(() -> {
                 room.cancelIdleTimer(); // fired: forget it, so the next empty spell arms a new one
                 disposeIfIdle(roomId, room);
             }, ctx.idleRoomTtl().toMillis(), TimeUnit.MILLISECONDS));
