@@ -10,6 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -81,18 +83,18 @@ final class RoomHost {
         /** Whether the event, broadcast, answers its cause (it names the request_id to its sender). */
         final boolean answersCause;
         final Runnable before;
+        final boolean logged;
+        /** Runs after the broadcast; set once the event is numbered (a Joined names its sequence). */
         Runnable after;
         boolean stored;
-        boolean logged;
 
-        Pending(RoomEvent event, Set<GatewayLink> targets, Request cause, boolean answersCause, Runnable before,
-                Runnable after) {
+        Pending(RoomEvent event, Commit commit) {
             this.event = event;
-            this.targets = targets;
-            this.cause = cause;
-            this.answersCause = answersCause;
-            this.before = before;
-            this.after = after;
+            this.targets = new LinkedHashSet<>(commit.targets());
+            this.cause = commit.cause();
+            this.answersCause = commit.answersCause();
+            this.before = commit.before();
+            this.logged = commit.logged();
         }
     }
 
@@ -106,7 +108,8 @@ final class RoomHost {
     private final TickStats tickStats;
     private long lastSnapshotNanos = System.nanoTime();
     private final ChatHistory chat = new ChatHistory(CHAT_HISTORY);
-    private final List<RoomEvent> stored = new ArrayList<>();
+    /** Logged events as delivered, for catching up sessions that rejoin. */
+    private final CatchUpHistory history = new CatchUpHistory();
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final Map<GatewayLink, Map<Long, Slot>> byLink = new LinkedHashMap<>();
     private final ArrayDeque<Pending> unstored = new ArrayDeque<>();
@@ -114,6 +117,8 @@ final class RoomHost {
     private final List<Pending> unsent = new ArrayList<>();
     /** The batch the store has now, or null. */
     private List<Pending> appending;
+    /** Completed when {@link #unstored} empties; null while nobody waits for that. */
+    private CompletableFuture<Void> flush;
     private final Consumer<Unanswered> onLost;
     private long sequence;
     private boolean lost;
@@ -168,7 +173,7 @@ final class RoomHost {
             case CHAT -> chat.add(event.getChat());
             default -> room.replay(event);
         }
-        stored.add(event);
+        history.add(event);
         sequence = event.getSequence();
     }
 
@@ -197,7 +202,7 @@ final class RoomHost {
         }
         RoomEvent.Builder event = room.tick();
         if (event != null) {
-            commit(event, links(), null, false, null, null, false);
+            commit(Commit.of(event).to(links()).logged(false));
         }
         if (snapshotInterval != null && System.nanoTime() - lastSnapshotNanos >= snapshotInterval.toNanos()) {
             snapshot();
@@ -209,7 +214,7 @@ final class RoomHost {
     }
 
     /** Replicates the whole state now (snapshot rooms); completes with false if this node lost the room. */
-    java.util.concurrent.CompletionStage<Boolean> snapshot() {
+    CompletionStage<Boolean> snapshot() {
         lastSnapshotNanos = System.nanoTime();
         return ctx.store().snapshot(roomId, epoch, state(), sequence, chat.latest())
                 .whenCompleteAsync((ok, failure) -> {
@@ -238,6 +243,22 @@ final class RoomHost {
 
     boolean isFlushed() {
         return unstored.isEmpty();
+    }
+
+    /**
+     * Completes once every event applied so far is stored and delivered (at once if they are), or the
+     * room is lost (nothing is pending then either). It completes on this room's thread in the middle
+     * of a delivery: continue asynchronously, on the stripe's executor, and check again there, since
+     * events applied meanwhile are pending anew.
+     */
+    CompletionStage<Void> flushed() {
+        if (unstored.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (flush == null) {
+            flush = new CompletableFuture<>();
+        }
+        return flush;
     }
 
     /** The links that have connected participants now. */
@@ -270,22 +291,12 @@ final class RoomHost {
         slots.put(participantId, slot);
         attach(slot, who);
         room.joined(joining);
-        Pending pending = commit(RoomEvent.newBuilder()
-                .setParticipantJoined(ParticipantJoined.newBuilder().setParticipant(joining.toProto())),
-                targets, new Request(who.link(), cause), false, null, null, true);
+        Pending pending = commit(Commit.of(RoomEvent.newBuilder()
+                .setParticipantJoined(ParticipantJoined.newBuilder().setParticipant(joining.toProto())))
+                .to(targets).causedBy(new Request(who.link(), cause)));
         RoomEvent event = pending.event;
-        Joined joined = Joined.newBuilder()
-                .setRoomId(roomId)
-                .setGameType(room.type())
-                .setOwnerNodeId(ctx.nodeId())
-                .setParticipantId(participantId)
-                .setSeat(joining.seat())
-                .setLastSequence(event.getSequence())
-                .setState(state())
-                .addAllChatHistory(chat.latest())
-                .build();
         ServerMessage reply = ServerMessage.newBuilder().setRequestId(cause.getMessage().getRequestId())
-                .setJoined(joined).build();
+                .setJoined(joined(joining)).build();
         pending.after = () -> who.link().reply(who.sessionId(), reply, roomId, "", event.getSequence());
     }
 
@@ -298,11 +309,12 @@ final class RoomHost {
         slots.remove(slot.participant.participantId());
         room.left(slot.participant);
         // The leaver is told first, so it is unseated before the broadcast reaches its link.
-        commit(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder().setParticipant(slot.participant.toProto())),
-                links(), new Request(who.link(), cause), false,
-                () -> who.link().reply(who.sessionId(), ServerMessage.newBuilder().setRequestId(cause.getMessage().getRequestId())
-                        .setLeft(Left.newBuilder().setRoomId(roomId)).build(), "", roomId, 0),
-                null, true);
+        commit(Commit.of(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder()
+                        .setParticipant(slot.participant.toProto())))
+                .to(links()).causedBy(new Request(who.link(), cause))
+                .before(() -> who.link().reply(who.sessionId(), ServerMessage.newBuilder()
+                        .setRequestId(cause.getMessage().getRequestId())
+                        .setLeft(Left.newBuilder().setRoomId(roomId)).build(), "", roomId, 0)));
     }
 
     void chat(SessionKey who, SessionRequest cause) {
@@ -322,7 +334,7 @@ final class RoomHost {
                 .setSentAtMs(System.currentTimeMillis())
                 .build();
         chat.add(message);
-        commit(RoomEvent.newBuilder().setChat(message), links(), new Request(who.link(), cause), true, null, null, true);
+        commit(Commit.of(RoomEvent.newBuilder().setChat(message)).to(links()).answering(new Request(who.link(), cause)));
     }
 
     void game(SessionKey who, SessionRequest cause) {
@@ -332,13 +344,13 @@ final class RoomHost {
         }
         RoomEvent.Builder event = room.apply(from.participant, cause.getMessage());
         if (event != null) {
-            commit(event, links(), new Request(who.link(), cause), true, null, null, snapshotInterval == null);
+            commit(Commit.of(event).to(links()).answering(new Request(who.link(), cause)).logged(snapshotInterval == null));
         }
     }
 
     /**
      * Seats sessions again after the room moved or their connection was lost: each is attached to
-     * its participant and sent the stored events after the last one it saw.
+     * its participant, to be caught up ({@link #catchUp}) on what it missed since the last event it saw.
      *
      * @return the sessions whose participant this room does not know
      */
@@ -360,13 +372,35 @@ final class RoomHost {
         return unknown;
     }
 
-    /** Sends one rejoined session what it missed; call after the gateway has the RejoinResult. */
+    /**
+     * Sends one rejoined session what it missed; call after the gateway has the RejoinResult. That is
+     * the stored events after the last one it saw, while the {@link CatchUpHistory} window holds them
+     * all; past that, the message a join gets: the whole state, as of the latest event applied.
+     */
     void catchUp(GatewayLink link, RejoinSession s) {
-        for (RoomEvent event : stored) {
-            if (event.getSequence() > s.getLastSequence()) {
+        List<RoomEvent> missed = history.after(s.getLastSequence());
+        if (missed != null) {
+            for (RoomEvent event : missed) {
                 link.reply(s.getSessionId(), ServerMessage.newBuilder().setEvent(event).build(), roomId, "",
                         event.getSequence());
             }
+            return;
+        }
+        Slot slot = slots.get(s.getParticipantId());
+        long asOf = sequence;
+        ServerMessage state = ServerMessage.newBuilder().setJoined(joined(slot.participant)).build();
+        Runnable send = () -> link.reply(s.getSessionId(), state, roomId, "", asOf);
+        Pending last = unstored.peekLast();
+        if (last == null) {
+            send.run();
+        } else {
+            // The state shows events not stored yet: like a join's, it goes out once they are (and
+            // not at all if they never are), after their broadcast, which reaches this link too.
+            Runnable already = last.after;
+            last.after = already == null ? send : () -> {
+                already.run();
+                send.run();
+            };
         }
     }
 
@@ -397,8 +431,8 @@ final class RoomHost {
             if (!lost && slot.session == null && slots.get(slot.participant.participantId()) == slot) {
                 slots.remove(slot.participant.participantId());
                 room.left(slot.participant);
-                commit(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder()
-                        .setParticipant(slot.participant.toProto())), links(), null, false, null, null, true);
+                commit(Commit.of(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder()
+                        .setParticipant(slot.participant.toProto()))).to(links()));
             }
         }, ctx.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -406,17 +440,16 @@ final class RoomHost {
     // ------------------------------------------------------------------ events
 
     /**
-     * Numbers an applied event and, if {@code logged}, appends it to the store; it is delivered when
-     * stored, after every event before it. Unlogged events (ticks, snapshot rooms' game events) need
-     * no store, but still wait for the events before them, so nobody sees them out of order.
+     * Numbers an applied event and, if logged, appends it to the store; it is delivered when stored,
+     * after every event before it. Unlogged events (ticks, snapshot rooms' game events) need no
+     * store, but still wait for the events before them, so nobody sees them out of order.
      */
-    private Pending commit(RoomEvent.Builder builder, Set<GatewayLink> targets, Request cause, boolean answersCause,
-            Runnable before, Runnable after, boolean logged) {
-        RoomEvent event = builder.setRoomId(roomId).setSequence(++sequence).setServerTimeMs(System.currentTimeMillis()).build();
-        Pending pending = new Pending(event, new LinkedHashSet<>(targets), cause, answersCause, before, after);
-        pending.logged = logged;
+    private Pending commit(Commit commit) {
+        RoomEvent event = commit.event().setRoomId(roomId).setSequence(++sequence)
+                .setServerTimeMs(System.currentTimeMillis()).build();
+        Pending pending = new Pending(event, commit);
         unstored.addLast(pending);
-        if (logged) {
+        if (pending.logged) {
             unsent.add(pending);
             if (appending == null) {
                 appendUnsent();
@@ -466,12 +499,23 @@ final class RoomHost {
         while (!unstored.isEmpty() && unstored.peekFirst().stored) {
             deliver(unstored.pollFirst());
         }
+        if (unstored.isEmpty()) {
+            completeFlush();
+        }
+    }
+
+    private void completeFlush() {
+        CompletableFuture<Void> waiting = flush;
+        flush = null;
+        if (waiting != null) {
+            waiting.complete(null);
+        }
     }
 
     private void deliver(Pending p) {
         if (p.logged) {
             // Only logged events are caught up on: a tick is superseded by the next one anyway.
-            stored.add(p.event);
+            history.add(p.event);
         }
         if (p.before != null) {
             p.before.run();
@@ -510,6 +554,7 @@ final class RoomHost {
         }
         unstored.clear();
         unsent.clear();
+        completeFlush();
         slots.values().forEach(s -> {
             if (s.graceTimer != null) {
                 s.graceTimer.cancel(false);
@@ -529,6 +574,20 @@ final class RoomHost {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** What a join is answered with: the room's whole state, as of the latest event applied. */
+    private Joined joined(Participant participant) {
+        return Joined.newBuilder()
+                .setRoomId(roomId)
+                .setGameType(room.type())
+                .setOwnerNodeId(ctx.nodeId())
+                .setParticipantId(participant.participantId())
+                .setSeat(participant.seat())
+                .setLastSequence(sequence)
+                .setState(state())
+                .addAllChatHistory(chat.latest())
+                .build();
+    }
 
     private RoomState state() {
         RoomState.Builder state = RoomState.newBuilder();

@@ -1,17 +1,15 @@
 package roomgate.node.registry;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -22,6 +20,10 @@ import roomgate.placement.NodeView;
 import roomgate.node.replication.RoomStore;
 import roomgate.node.room.RoomException;
 import roomgate.node.room.types.RoomTypes;
+import roomgate.node.registry.RoomPhase.HandingOff;
+import roomgate.node.registry.RoomPhase.Live;
+import roomgate.node.registry.RoomPhase.Loading;
+import roomgate.node.registry.RoomPhase.Moved;
 import roomgate.node.tick.Ticker;
 import roomgate.protocol.admin.v1.HostedRoom;
 import roomgate.protocol.link.v1.Rejoin;
@@ -39,9 +41,10 @@ import roomgate.protocol.v1.ServerMessage;
  * a room happens on that stripe's single thread, in arrival order, and room code needs no locks.
  * Methods named {@code on...} run on the stripe thread.
  *
- * <p>A room is LOADING while its claim is with the store (requests wait in order), LIVE once this
- * node owns it, HANDING OFF while a drain moves it to its successor (its gateways hold new requests),
- * and gone after: later requests are redirected to where it went.
+ * <p>Each room it knows of is in one {@link RoomPhase}: LOADING while its claim is with the store
+ * (requests wait in order), LIVE once this node owns it, HANDING OFF while a drain moves it to its
+ * successor (its gateways hold new requests), and MOVED after: later requests are redirected to
+ * where it went.
  */
 final class RoomStripe {
     private static final Logger log = LoggerFactory.getLogger(RoomStripe.class);
@@ -52,55 +55,17 @@ final class RoomStripe {
     static final long HANDOFF_READY_TIMEOUT_MS = 5_000;
     private static final int MOVED_MEMORY = 10_000;
 
-    /** A request or rejoin, as it arrived on a link. */
-    private record Work(GatewayLink link, SessionRequest request, Rejoin rejoin) {
-        String roomId() {
-            return request != null ? roomgate.wire.client.RoomRequests.roomIdOf(request.getMessage()) : rejoin.getRoomId();
-        }
-
-        List<String> unreachable() {
-            return request != null ? request.getUnreachableNodeIdsList() : rejoin.getUnreachableNodeIdsList();
-        }
-
-        int hops() {
-            return request != null ? request.getHops() : rejoin.getHops();
-        }
-    }
-
-    private final class Handoff {
-        final String successor;
-        final Set<GatewayLink> told;
-        final Set<GatewayLink> awaiting;
-        final List<Work> held = new ArrayList<>();
-        final Runnable done;
-        final long startNanos = System.nanoTime();
-        ScheduledFuture<?> timeout;
-        boolean transferring;
-
-        Handoff(String successor, Set<GatewayLink> links, Runnable done) {
-            this.successor = successor;
-            this.told = links;
-            this.awaiting = new HashSet<>(links);
-            this.done = done;
-        }
-    }
-
     private final RoomContext ctx;
     private final Supplier<NodeView> view;
     private final Supplier<Set<String>> members;
     private final Supplier<Boolean> draining;
     private final AtomicInteger roomCount;
-    private final Map<String, RoomHost> live = new HashMap<>();
-    private final Map<String, List<Work>> loading = new HashMap<>();
-    private final Map<String, Handoff> handoffs = new HashMap<>();
-    /** The running tickers of ticking rooms that have someone in them. */
-    private final Map<String, Ticker> tickers = new HashMap<>();
-    private final Map<String, String> movedTo = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > MOVED_MEMORY;
-        }
-    };
+    private final Map<String, RoomPhase> rooms = new HashMap<>();
+    /**
+     * The rooms in {@link Moved}, oldest first: only the latest {@link #MOVED_MEMORY} are remembered
+     * (a draining node moves every room it has, and keeps no more than it needs to redirect stragglers).
+     */
+    private final ArrayDeque<String> movedOrder = new ArrayDeque<>();
 
     /**
      * @param members the ids of the game nodes that are cluster members now (read live from Hazelcast,
@@ -130,48 +95,59 @@ final class RoomStripe {
     }
 
     void onSessionClosed(SessionKey who, String roomId) {
-        RoomHost host = live.get(roomId);
-        if (host != null) {
-            host.disconnected(who);
+        LiveRoom room = served(roomId);
+        if (room != null) {
+            room.host().disconnected(who);
             settle(roomId);
         }
     }
 
     void onLinkClosed(GatewayLink link) {
-        for (Map.Entry<String, RoomHost> e : new ArrayList<>(live.entrySet())) {
-            e.getValue().linkClosed(link);
-            Handoff handoff = handoffs.get(e.getKey());
-            if (handoff != null && handoff.awaiting.remove(link)) {
-                maybeTransfer(e.getKey());
+        for (String roomId : liveRooms()) {
+            LiveRoom room = served(roomId);
+            if (room == null) {
+                continue;
             }
-            settle(e.getKey());
+            room.host().linkClosed(link);
+            if (rooms.get(roomId) instanceof HandingOff handingOff && handingOff.handoff().awaiting.remove(link)) {
+                maybeTransfer(roomId);
+            }
+            settle(roomId);
         }
     }
 
     void onHandoffReady(GatewayLink link, String roomId) {
-        Handoff handoff = handoffs.get(roomId);
-        if (handoff != null && handoff.awaiting.remove(link)) {
+        if (rooms.get(roomId) instanceof HandingOff handingOff && handingOff.handoff().awaiting.remove(link)) {
             maybeTransfer(roomId);
         }
     }
 
+    /** The rooms this node serves here (handing off or not). */
     List<String> liveRooms() {
-        return new ArrayList<>(live.keySet());
+        List<String> served = new ArrayList<>();
+        rooms.forEach((roomId, phase) -> {
+            if (phase.served() != null) {
+                served.add(roomId);
+            }
+        });
+        return served;
     }
 
     /** Moves a live room to its successor (drain); {@code done} runs when it moved or cannot. */
     void onStartHandoff(String roomId, Runnable done) {
-        RoomHost host = live.get(roomId);
+        RoomPhase phase = rooms.get(roomId);
         NodeInfo successor = view.get().ownerOf(roomId, Set.of(ctx.nodeId()));
-        if (host == null || handoffs.containsKey(roomId) || successor == null) {
-            if (host != null && successor == null) {
+        if (!(phase instanceof Live live) || successor == null) {
+            if (phase != null && phase.served() != null && successor == null) {
                 log.warn("room {}: no other node to hand it to; it stays", roomId);
             }
             done.run();
             return;
         }
-        Handoff handoff = new Handoff(successor.nodeId(), host.links(), done);
-        handoffs.put(roomId, handoff);
+        LiveRoom room = live.room();
+        Handoff handoff = new Handoff(successor.nodeId(), room.host().links(), done);
+        rooms.put(roomId, new HandingOff(room, handoff));
+        room.cancelIdleTimer(); // it leaves by the handoff, not for being idle
         handoff.told.forEach(link -> link.handoffStart(roomId));
         handoff.timeout = ctx.executor().schedule(() -> {
             if (!handoff.awaiting.isEmpty()) {
@@ -187,22 +163,28 @@ final class RoomStripe {
     /** Stats for the node's published status: rooms, connected sessions, epoch range. */
     RegistryStats onStats() {
         RegistryStats stats = RegistryStats.NONE;
-        for (RoomHost host : live.values()) {
+        for (String roomId : liveRooms()) {
+            RoomHost host = served(roomId).host();
             stats = stats.plus(new RegistryStats(1, host.connectedSessions(), host.epoch(), host.epoch()));
         }
         return stats;
     }
 
     List<HostedRoom> onHostedRooms() {
-        List<HostedRoom> rooms = new ArrayList<>(live.size());
-        live.forEach((roomId, host) -> rooms.add(HostedRoom.newBuilder().setRoomId(roomId).setEpoch(host.epoch()).build()));
-        return rooms;
+        List<HostedRoom> hosted = new ArrayList<>();
+        for (String roomId : liveRooms()) {
+            hosted.add(HostedRoom.newBuilder().setRoomId(roomId).setEpoch(served(roomId).host().epoch()).build());
+        }
+        return hosted;
     }
 
     /** This node was cut off and the cluster went on without it: whatever it holds is stale. */
     void onDropAll() {
-        for (RoomHost host : new ArrayList<>(live.values())) {
-            host.lose();
+        for (String roomId : liveRooms()) {
+            LiveRoom room = served(roomId);
+            if (room != null) {
+                room.host().lose();
+            }
         }
     }
 
@@ -210,25 +192,26 @@ final class RoomStripe {
 
     private void dispatch(Work work) {
         String roomId = work.roomId();
-        RoomHost host = live.get(roomId);
-        if (host != null) {
-            Handoff handoff = handoffs.get(roomId);
-            if (handoff != null && !handoff.told.contains(work.link())) {
+        RoomPhase phase = rooms.get(roomId);
+        if (phase instanceof Live live) {
+            serve(live.room().host(), work);
+            return;
+        }
+        if (phase instanceof HandingOff handingOff) {
+            if (!handingOff.handoff().told.contains(work.link())) {
                 // A link the handoff did not reach: its request waits for the new owner.
-                handoff.held.add(work);
+                handingOff.handoff().held.add(work);
                 return;
             }
-            serve(host, work);
+            serve(handingOff.room().host(), work);
             return;
         }
-        List<Work> waiting = loading.get(roomId);
-        if (waiting != null) {
-            waiting.add(work);
+        if (phase instanceof Loading loading) {
+            loading.waiting().add(work);
             return;
         }
-        String moved = movedTo.get(roomId);
-        if (moved != null) {
-            redirect(work, moved);
+        if (phase instanceof Moved moved) {
+            redirect(work, moved.successor());
             return;
         }
         if (draining.get()) {
@@ -254,7 +237,7 @@ final class RoomStripe {
     private void load(String roomId, Work first, GameType createAs) {
         List<Work> waiting = new ArrayList<>();
         waiting.add(first);
-        loading.put(roomId, waiting);
+        rooms.put(roomId, new Loading(waiting));
         // The owner counts as alive while it is a cluster member (minus those the gateway names
         // unreachable), read from Hazelcast's member list and not from the view: right after this
         // node rejoins from a split, gateways reach it before its view has caught up (built from
@@ -262,7 +245,8 @@ final class RoomStripe {
         Set<String> liveIds = new LinkedHashSet<>(members.get());
         liveIds.removeAll(first.unreachable());
         ctx.store().claim(roomId, ctx.nodeId(), liveIds, createAs).whenCompleteAsync((claim, failure) -> {
-            List<Work> queued = loading.remove(roomId);
+            // Nothing but this completion ends LOADING: the requests that came meanwhile are all here.
+            List<Work> queued = ((Loading) rooms.remove(roomId)).waiting();
             if (failure != null) {
                 long heldBack = CLAIM_FAILURES.admit();
                 if (heldBack != LogThrottle.HOLD) {
@@ -275,7 +259,7 @@ final class RoomStripe {
             switch (claim.outcome()) {
                 case CLAIMED -> {
                     RoomHost host = RoomHost.rebuild(claim.record(), ctx, unanswered -> forget(roomId, unanswered));
-                    live.put(roomId, host);
+                    rooms.put(roomId, new Live(new LiveRoom(host)));
                     roomCount.incrementAndGet();
                     ctx.metrics().roomOpened(host.room().type());
                     if (claim.record().getEpoch() > 1) {
@@ -376,37 +360,36 @@ final class RoomStripe {
     // ------------------------------------------------------------------ handoff
 
     private void maybeTransfer(String roomId) {
-        Handoff handoff = handoffs.get(roomId);
-        RoomHost host = live.get(roomId);
-        if (handoff == null || handoff.transferring || !handoff.awaiting.isEmpty()) {
+        if (!(rooms.get(roomId) instanceof HandingOff handingOff)) {
             return;
         }
-        if (host == null) {
-            finishHandoff(roomId, handoff, false);
+        Handoff handoff = handingOff.handoff();
+        RoomHost host = handingOff.room().host();
+        if (handoff.transferring || !handoff.awaiting.isEmpty()) {
             return;
         }
         if (!host.isFlushed()) {
             // Events still on their way to the store: they must be stored (and delivered) before the move.
-            ctx.executor().schedule(() -> maybeTransfer(roomId), 2, TimeUnit.MILLISECONDS);
+            host.flushed().whenCompleteAsync((done, failure) -> maybeTransfer(roomId), ctx.executor());
             return;
         }
         handoff.transferring = true;
-        Ticker ticker = tickers.remove(roomId);
-        if (ticker != null) {
-            ticker.stop(); // the last snapshot below must be the state the successor starts from
-        }
+        handingOff.room().stopTicker(); // the last snapshot below must be the state the successor starts from
         CompletionStage<Boolean> saved = host.replicatesSnapshots()
                 ? host.snapshot()
                 : CompletableFuture.completedFuture(true);
         saved.thenCompose(ok -> ok ? ctx.store().transfer(roomId, host.epoch(), handoff.successor)
                 : CompletableFuture.completedFuture(false)).whenCompleteAsync((ok, failure) -> {
             if (failure == null && Boolean.TRUE.equals(ok)) {
+                if (rooms.get(roomId) != handingOff) {
+                    return; // lost meanwhile (a late append refused): forget() has ended the handoff already
+                }
                 Set<GatewayLink> links = new LinkedHashSet<>(handoff.told);
                 links.addAll(host.links());
                 dispose(roomId);
-                movedTo.put(roomId, handoff.successor);
+                moved(roomId, handoff.successor);
                 links.forEach(link -> link.handoffDone(roomId, handoff.successor));
-                finishHandoff(roomId, handoff, true);
+                finishHandoff(handoff, true);
             } else {
                 log.warn("room {}: transfer to {} refused ({}); the room was taken over", roomId, handoff.successor,
                         failure != null ? failure.toString() : "stale epoch");
@@ -415,8 +398,8 @@ final class RoomStripe {
         }, ctx.executor());
     }
 
-    private void finishHandoff(String roomId, Handoff handoff, boolean moved) {
-        handoffs.remove(roomId);
+    /** The handoff is over (the room is MOVED, or gone from here): its held requests follow. */
+    private void finishHandoff(Handoff handoff, boolean moved) {
         ctx.metrics().handoff(moved, System.nanoTime() - handoff.startNanos);
         if (handoff.timeout != null) {
             handoff.timeout.cancel(false);
@@ -431,6 +414,17 @@ final class RoomStripe {
         handoff.done.run();
     }
 
+    private void moved(String roomId, String successor) {
+        rooms.put(roomId, new Moved(successor));
+        movedOrder.addLast(roomId);
+        if (movedOrder.size() > MOVED_MEMORY) {
+            String eldest = movedOrder.pollFirst();
+            if (rooms.get(eldest) instanceof Moved) {
+                rooms.remove(eldest);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ lifecycle
 
     /**
@@ -440,6 +434,7 @@ final class RoomStripe {
      * cannot be retried for the client. A handoff under way ends, and the requests it held follow.
      */
     private void forget(String roomId, RoomHost.Unanswered unanswered) {
+        Handoff handoff = rooms.get(roomId) instanceof HandingOff handingOff ? handingOff.handoff() : null;
         dispose(roomId);
         for (RoomHost.Request r : unanswered.inDoubt()) {
             refuse(new Work(r.link(), r.request(), null), ErrorCode.OUTCOME_UNKNOWN, "room '" + roomId
@@ -449,64 +444,96 @@ final class RoomStripe {
         for (RoomHost.Request r : unanswered.notStored()) {
             dispatch(new Work(r.link(), r.request(), null));
         }
-        Handoff handoff = handoffs.get(roomId);
         if (handoff != null) {
-            finishHandoff(roomId, handoff, false);
+            finishHandoff(handoff, false);
         }
     }
 
     /**
      * After a room's participants may have changed: it ticks only while someone is in it (an empty
-     * arena would wake this thread 30 times a second for nobody), and is freed when idle long enough.
+     * arena would wake this thread 30 times a second for nobody), and is freed when it stays empty
+     * for the idle time. One idle timer at most, armed when the room is found empty and cancelled
+     * when someone is in it again: a timer from an earlier empty spell must not free it early.
      */
     private void settle(String roomId) {
-        RoomHost host = live.get(roomId);
-        if (host == null) {
+        RoomPhase phase = rooms.get(roomId);
+        LiveRoom room = phase == null ? null : phase.served();
+        if (room == null) {
             return;
         }
+        RoomHost host = room.host();
         if (host.tickInterval() != null) {
-            Ticker ticker = tickers.get(roomId);
-            if (ticker == null && !host.isEmpty()) {
-                ticker = new Ticker(roomId, ctx.executor(), host.tickInterval(), host.tickStats(), index -> host.tick());
-                tickers.put(roomId, ticker);
-                ticker.start();
-            } else if (ticker != null && host.isEmpty()) {
-                tickers.remove(roomId).stop();
+            if (room.ticker() == null && !host.isEmpty()) {
+                room.startTicker(new Ticker(roomId, ctx.executor(), host.tickInterval(), host.tickStats(),
+                        index -> host.tick()));
+            } else if (room.ticker() != null && host.isEmpty()) {
+                room.stopTicker();
             }
         }
-        if (host.isEmpty()) {
-            ctx.executor().schedule(() -> {
-                if (live.get(roomId) == host && host.isEmpty() && host.isFlushed() && !handoffs.containsKey(roomId)) {
-                    dispose(roomId);
-                }
-            }, ctx.idleRoomTtl().toMillis(), TimeUnit.MILLISECONDS);
+        if (!(phase instanceof Live)) {
+            return; // a room handing off leaves by its handoff, never for being idle
+        }
+        if (!host.isEmpty()) {
+            room.cancelIdleTimer();
+        } else if (!room.hasIdleTimer()) {
+            room.armIdleTimer(ctx.executor().schedule(() -> {
+                room.cancelIdleTimer(); // fired: forget it, so the next empty spell arms a new one
+                disposeIfIdle(roomId, room);
+            }, ctx.idleRoomTtl().toMillis(), TimeUnit.MILLISECONDS));
         }
     }
 
-    /** Forgets a room here (its record stays in the store): no ticks, no timers. */
-    private void dispose(String roomId) {
-        RoomHost host = live.remove(roomId);
-        Ticker ticker = tickers.remove(roomId);
-        if (ticker != null) {
-            ticker.stop();
+    /** Frees a room that is still live here, empty and with no newer idle timer, once its events are stored. */
+    private void disposeIfIdle(String roomId, LiveRoom room) {
+        if (!(rooms.get(roomId) instanceof Live live) || live.room() != room || !room.host().isEmpty()
+                || room.hasIdleTimer()) {
+            return;
         }
-        if (host != null) {
-            host.close();
-            roomCount.decrementAndGet();
-            ctx.metrics().roomClosed(host.room().type());
-            if (host.tickStats() != null) {
-                log.info("room {} ({}) leaves this node; its ticks: {}", roomId, host.room().type(), host.tickStats().summary());
-            }
+        if (room.host().isFlushed()) {
+            dispose(roomId);
+        } else {
+            room.host().flushed().whenCompleteAsync((done, failure) -> disposeIfIdle(roomId, room), ctx.executor());
+        }
+    }
+
+    /** Forgets a room this node serves here (its record stays in the store): no ticks, no timers. */
+    private void dispose(String roomId) {
+        RoomPhase phase = rooms.get(roomId);
+        LiveRoom room = phase == null ? null : phase.served();
+        if (room == null) {
+            return;
+        }
+        rooms.remove(roomId);
+        room.stop();
+        RoomHost host = room.host();
+        host.close();
+        roomCount.decrementAndGet();
+        ctx.metrics().roomClosed(host.room().type());
+        if (host.tickStats() != null) {
+            log.info("room {} ({}) leaves this node; its ticks: {}", roomId, host.room().type(), host.tickStats().summary());
         }
     }
 
     void onClear() {
-        new ArrayList<>(live.keySet()).forEach(this::dispose);
+        liveRooms().forEach(this::dispose);
+    }
+
+    /** The room this node serves here under {@code roomId}, handing off or not; null if none. */
+    private LiveRoom served(String roomId) {
+        RoomPhase phase = rooms.get(roomId);
+        return phase == null ? null : phase.served();
+    }
+
+    /** The room's phase here, or null if this stripe does not know it; for tests. */
+    RoomPhase phaseOf(String roomId) {
+        assert ctx.executor().inEventLoop();
+        return rooms.get(roomId);
     }
 
     /** The running ticker of a room, or null; for tests. */
     Ticker tickerOf(String roomId) {
         assert ctx.executor().inEventLoop();
-        return tickers.get(roomId);
+        LiveRoom room = served(roomId);
+        return room == null ? null : room.ticker();
     }
 }

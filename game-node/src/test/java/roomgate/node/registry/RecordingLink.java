@@ -22,6 +22,7 @@ final class RecordingLink implements GatewayLink {
     private final List<RoomEvent> events = new CopyOnWriteArrayList<>();
     private final List<Redirect> redirects = new CopyOnWriteArrayList<>();
     private final List<String> lostRooms = new CopyOnWriteArrayList<>();
+    private final List<String> handoffs = new CopyOnWriteArrayList<>();
     private volatile boolean offThread;
 
     RecordingLink(EventExecutor stripeThread) {
@@ -46,6 +47,11 @@ final class RecordingLink implements GatewayLink {
 
     List<String> lostRooms() {
         return List.copyOf(lostRooms);
+    }
+
+    /** "start ROOM" and "done ROOM NODE", in the order sent. */
+    List<String> handoffs() {
+        return List.copyOf(handoffs);
     }
 
     boolean anythingSentOffTheStripeThread() {
@@ -83,11 +89,13 @@ final class RecordingLink implements GatewayLink {
     @Override
     public void handoffStart(String roomId) {
         sent();
+        handoffs.add("start " + roomId);
     }
 
     @Override
     public void handoffDone(String roomId, String newOwnerNodeId) {
         sent();
+        handoffs.add("done " + roomId + " " + newOwnerNodeId);
     }
 
     @Override

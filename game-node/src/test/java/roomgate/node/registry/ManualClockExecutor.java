@@ -1,0 +1,57 @@
+package roomgate.node.registry;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
+import java.time.Duration;
+
+/**
+ * A stripe thread whose scheduled tasks run on a clock the test moves: a timer due in ten minutes
+ * runs when the test says ten minutes have passed, and not before, with no sleeping. Everything
+ * else (tasks submitted now, completions handed to the thread) runs at once, as on a real stripe.
+ * The loop is {@code DefaultEventExecutor}'s (final, so not extended): one thread, tasks in order.
+ */
+final class ManualClockExecutor extends SingleThreadEventExecutor {
+    /** Netty's scheduler reads "now" from here; the start value is arbitrary. */
+    private volatile long nowNanos = 1_000_000_000L;
+    private static final long SHUTDOWN_STEP_NANOS = 100_000_000L;
+
+    ManualClockExecutor() {
+        super(null, new DefaultThreadFactory(ManualClockExecutor.class), true);
+    }
+
+    @Override
+    protected long getCurrentTimeNanos() {
+        return nowNanos;
+    }
+
+    /**
+     * Moves the clock on and runs, on the thread, whatever fell due, in deadline order; returns when
+     * they have run (call it from the test's thread). Netty's own loop would run them later than a
+     * task the test submits right after, so they are not left to it.
+     */
+    void advance(Duration by) {
+        submit(() -> {
+            nowNanos += by.toNanos();
+            for (Runnable due = pollScheduledTask(nowNanos); due != null; due = pollScheduledTask(nowNanos)) {
+                due.run();
+            }
+        }).syncUninterruptibly();
+    }
+
+    @Override
+    protected void run() {
+        for (;;) {
+            Runnable task = takeTask();
+            if (task != null) {
+                runTask(task);
+                updateLastExecutionTime();
+            }
+            if (isShuttingDown()) {
+                nowNanos += SHUTDOWN_STEP_NANOS; // a graceful shutdown waits on this clock too
+            }
+            if (confirmShutdown()) {
+                break;
+            }
+        }
+    }
+}
