@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,6 @@ import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.Resumed;
 import roomgate.protocol.v1.RoomMoved;
 import roomgate.protocol.v1.ServerMessage;
-import roomgate.runtime.net.Transport;
 
 /**
  * Routing and fan-out for the sessions of one event loop. A room request goes to the node serving
@@ -56,7 +56,9 @@ public final class Router {
     private final EventLoop loop;
     private final String gatewayId;
     private final Supplier<NodeView> view;
-    private final Transport transport;
+    private final LinkConnector connector;
+    /** Nanoseconds, as System.nanoTime: the retry and give-up windows are read from it, so tests need not sleep. */
+    private final LongSupplier nanoClock;
     private final GatewayMetrics metrics;
     private final Map<Long, ClientSession> sessions = new HashMap<>();
     private final Map<String, LocalRoom> rooms = new HashMap<>();
@@ -104,12 +106,14 @@ public final class Router {
         }
     }
 
-    Router(EventLoop loop, String gatewayId, Supplier<NodeView> view, Transport transport, GatewayMetrics metrics) {
+    Router(EventLoop loop, String gatewayId, Supplier<NodeView> view, LinkConnector connector, GatewayMetrics metrics,
+            LongSupplier nanoClock) {
         this.loop = loop;
         this.gatewayId = gatewayId;
         this.view = view;
-        this.transport = transport;
+        this.connector = connector;
         this.metrics = metrics;
+        this.nanoClock = nanoClock;
     }
 
     GatewayMetrics metrics() {
@@ -282,7 +286,7 @@ public final class Router {
             boolean ownerGone = !result.getOwnerNodeId().isEmpty();
             boolean notNow = !ownerGone && result.getCode() == ErrorCode.ROOM_UNAVAILABLE;
             boolean temporary = moving != null && moving.isMoving() && (ownerGone || notNow);
-            if (temporary && System.nanoTime() - moving.giveUpNanos < 0) {
+            if (temporary && nanoClock.getAsLong() - moving.giveUpNanos < 0) {
                 if (ownerGone) {
                     view.get().byId(result.getOwnerNodeId()).ifPresent(this::markUnreachable);
                 }
@@ -412,7 +416,7 @@ public final class Router {
     }
 
     private void markUnreachable(NodeInfo node) {
-        if (unreachable.put(node.nodeId(), new Unreachable(node.memberUuid(), System.nanoTime())) == null) {
+        if (unreachable.put(node.nodeId(), new Unreachable(node.memberUuid(), nanoClock.getAsLong())) == null) {
             log.warn("node {} unreachable; moving its rooms", node.nodeId());
         }
     }
@@ -420,7 +424,7 @@ public final class Router {
     /** The node ids not to place on (and to name as unreachable), after dropping those worth another try. */
     private Set<String> unreachableIds() {
         if (!unreachable.isEmpty()) {
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             NodeView current = view.get();
             unreachable.entrySet().removeIf(e -> {
                 NodeInfo live = current.byId(e.getKey()).orElse(null);
@@ -467,7 +471,7 @@ public final class Router {
     private void rejoin(String roomId, LocalRoom local, NodeInfo target, int hops) {
         hold(local);
         if (local.giveUpNanos == 0) {
-            local.giveUpNanos = System.nanoTime() + REJOIN_GIVE_UP_NANOS;
+            local.giveUpNanos = nanoClock.getAsLong() + REJOIN_GIVE_UP_NANOS;
         }
         if (target == null) {
             failRejoin(roomId, null, "no game node can take room '" + roomId + "' now; join it again");
@@ -560,7 +564,7 @@ public final class Router {
             // The node restarted under the same id at a new address: the old link is stale.
             link.close();
         }
-        NodeLink opened = NodeLink.open(this, loop, node, transport, gatewayId);
+        NodeLink opened = NodeLink.open(this, loop, node, connector, gatewayId);
         if (!opened.isClosed()) {
             links.put(node.nodeId(), opened);
         }
