@@ -41,7 +41,7 @@ class RouterUnreachableNodeTest {
         assertThat(request.getUnreachableNodeIdsList()).containsExactly("n1");
 
         // Still within the interval (it must have passed, not just been reached).
-        h.advance(Router.RETRY_UNREACHABLE_NANOS, TimeUnit.NANOSECONDS);
+        h.advance(UnreachableNodes.RETRY_UNREACHABLE_NANOS, TimeUnit.NANOSECONDS);
         h.router.forward(client.session, join(roomId, "j2"), roomId);
         assertThat(h.node(successor).nextRequest().getUnreachableNodeIdsList()).containsExactly("n1");
         assertThat(h.connectsTo("n1")).isEqualTo(1);
