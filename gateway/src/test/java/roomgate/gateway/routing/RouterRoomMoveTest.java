@@ -12,8 +12,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import roomgate.gateway.routing.RouterHarness.Client;
 import roomgate.protocol.link.v1.HandoffDone;
+import roomgate.protocol.link.v1.HandoffReady;
 import roomgate.protocol.link.v1.HandoffStart;
 import roomgate.protocol.link.v1.LinkFrame;
+import roomgate.protocol.link.v1.Redirect;
 import roomgate.protocol.link.v1.Rejoin;
 import roomgate.protocol.link.v1.RejoinResult;
 import roomgate.protocol.link.v1.RejoinSession;
@@ -52,7 +54,7 @@ class RouterRoomMoveTest {
         h.node("n1").send(LinkFrame.newBuilder().setHandoffStart(HandoffStart.newBuilder().setRoomId(roomId)).build());
         assertThat(h.node("n1").sent()).as("the node is told at once that nothing more comes for the room")
                 .containsExactly(LinkFrame.newBuilder().setHandoffReady(
-                        roomgate.protocol.link.v1.HandoffReady.newBuilder().setRoomId(roomId)).build());
+                        HandoffReady.newBuilder().setRoomId(roomId)).build());
 
         h.router.forward(a.session, move(roomId, "m1", "e2e4"), roomId);
         h.router.forward(b.session, chat(roomId, "c1", "hi"), roomId);
@@ -92,6 +94,28 @@ class RouterRoomMoveTest {
         h.router.forward(b.session, move(roomId, "m3", "e7e5"), roomId);
         assertThat(h.node("n2").nextRequest().getMessage().getRequestId()).isEqualTo("m3");
         assertThat(h.node("n1").sent()).isEmpty();
+    }
+
+    @Test
+    void aRedirectFromTheNodeTheRoomIsSeatedOnMovesTheRoomToTheOwnerBeforeTheRequestIsSentThere() {
+        h.router.forward(a.session, move(roomId, "m1", "e2e4"), roomId);
+        SessionRequest request = h.node("n1").nextRequest();
+
+        h.node("n1").send(LinkFrame.newBuilder().setRedirect(Redirect.newBuilder()
+                .setRoomId(roomId).setOwnerNodeId("n3").setRequest(request)).build());
+
+        List<LinkFrame> toN3 = h.node("n3").sent();
+        assertThat(toN3).as("the rejoin first; the request waits for it").hasSize(1);
+        Rejoin rejoin = toN3.get(0).getRejoin();
+        assertThat(rejoin.getSessionsList()).extracting(RejoinSession::getSessionId).containsExactly(1L, 2L);
+        assertThat(h.node("n1").sent()).isEmpty();
+
+        h.node("n3").send(LinkFrame.newBuilder().setRejoinResult(RejoinResult.newBuilder()
+                .setRoomId(roomId).setOk(true).setOwnerNodeId("n3").setRejoin(rejoin)).build());
+
+        assertThat(a.received()).extracting(m -> m.getRoomMoved().getOwnerNodeId()).containsExactly("n3");
+        assertThat(b.received()).extracting(m -> m.getRoomMoved().getOwnerNodeId()).containsExactly("n3");
+        assertThat(h.node("n3").nextRequest().getMessage()).isEqualTo(move(roomId, "m1", "e2e4"));
     }
 
     @Test
