@@ -1,16 +1,12 @@
 package roomgate.gateway.routing;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -20,17 +16,14 @@ import roomgate.wire.link.LinkCodec;
 import roomgate.wire.link.RoomEventFrame;
 import roomgate.protocol.link.v1.Hello;
 import roomgate.protocol.link.v1.LinkFrame;
-import roomgate.runtime.net.Transport;
 
 /**
  * A long-lived link from one gateway event loop to one game node. It is opened on the loop of the
- * sessions it serves (as Netty's proxy example connects its backend), so a node's reply is handed
- * to a session on the same thread, without locks. Frames sent before the connection is up are held
- * and sent once it is.
+ * sessions it serves, through a {@link LinkConnector}, so a node's reply is handed to a session on
+ * the same thread, without locks. Frames sent before the connection is up are held and sent once it is.
  */
 final class NodeLink extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(NodeLink.class);
-    private static final int CONNECT_TIMEOUT_MS = 2_000;
 
     private final Router router;
     private final NodeInfo node;
@@ -43,22 +36,15 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
         this.node = node;
     }
 
-    static NodeLink open(Router router, EventLoop loop, NodeInfo node, Transport transport, String gatewayId) {
+    static NodeLink open(Router router, EventLoop loop, NodeInfo node, LinkConnector connector, String gatewayId) {
         NodeLink link = new NodeLink(router, node);
-        ChannelFuture connect = new Bootstrap()
-                .group(loop)
-                .channel(transport.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new FlushConsolidationHandler(64, true));
-                        LinkCodec.install(ch.pipeline());
-                        ch.pipeline().addLast(link);
-                    }
-                })
-                .connect(node.linkHost(), node.linkPort());
+        ChannelFuture connect = connector.connect(loop, node, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                LinkCodec.install(ch.pipeline());
+                ch.pipeline().addLast(link);
+            }
+        });
         link.channel = connect.channel();
         connect.addListener(f -> {
             if (f.isSuccess()) {

@@ -5,6 +5,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import roomgate.placement.NodeView;
 import roomgate.gateway.metrics.GatewayMetrics;
@@ -17,10 +18,17 @@ import roomgate.runtime.net.Transport;
 public final class RouterGroup {
     private final Map<EventExecutor, Router> routers = new IdentityHashMap<>();
 
+    /** Routers whose links are TCP connections over {@code transport}, on the system clock. */
     public RouterGroup(EventLoopGroup group, String gatewayId, Supplier<NodeView> view, Transport transport,
             GatewayMetrics metrics) {
+        this(group, gatewayId, view, new SocketLinkConnector(transport), metrics, System::nanoTime);
+    }
+
+    /** Routers whose links {@code connector} opens, timing their retry windows on {@code nanoClock}. */
+    public RouterGroup(EventLoopGroup group, String gatewayId, Supplier<NodeView> view, LinkConnector connector,
+            GatewayMetrics metrics, LongSupplier nanoClock) {
         for (EventExecutor executor : group) {
-            routers.put(executor, new Router((EventLoop) executor, gatewayId, view, transport, metrics));
+            routers.put(executor, new Router((EventLoop) executor, gatewayId, view, connector, metrics, nanoClock));
         }
         viewChanged(view.get());
     }

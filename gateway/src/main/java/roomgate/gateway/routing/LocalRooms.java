@@ -1,0 +1,50 @@
+package roomgate.gateway.routing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import roomgate.gateway.session.ClientSession;
+import roomgate.placement.NodeInfo;
+
+/**
+ * The rooms this loop's sessions are seated in, by id. A room is kept while it has sessions here
+ * or is moving (its requests held), and forgotten after. Confined to one event loop.
+ */
+final class LocalRooms {
+    private final Map<String, LocalRoom> rooms = new HashMap<>();
+
+    LocalRoom get(String roomId) {
+        return rooms.get(roomId);
+    }
+
+    /** The room as it is now, added (served by {@code node}) if this loop had none. */
+    LocalRoom getOrAdd(String roomId, NodeInfo node) {
+        return rooms.computeIfAbsent(roomId, r -> new LocalRoom(r, node));
+    }
+
+    void remove(String roomId) {
+        rooms.remove(roomId);
+    }
+
+    /** A copy, to move rooms while going through them (a failed move removes its room). */
+    List<LocalRoom> snapshot() {
+        return new ArrayList<>(rooms.values());
+    }
+
+    /** Seats the session in the room, which is added, served by {@code node}, if new here. */
+    LocalRoom seat(ClientSession session, String roomId, NodeInfo node) {
+        LocalRoom local = getOrAdd(roomId, node);
+        local.sessions.add(session);
+        session.rooms().add(roomId);
+        return local;
+    }
+
+    /** Takes the session out of the room's fan-out; a room left empty and not moving is forgotten. */
+    void unseat(ClientSession session, String roomId) {
+        LocalRoom local = rooms.get(roomId);
+        if (local != null && local.sessions.remove(session) && local.sessions.isEmpty() && !local.isMoving()) {
+            rooms.remove(roomId);
+        }
+    }
+}
