@@ -24,7 +24,7 @@ import roomgate.protocol.v1.ServerMessage;
  */
 class QuorumLossSystemTest {
     private static final int ROOMS = 20;
-    /** The gateway gives a room up this long after it began to move (Router.REJOIN_GIVE_UP_NANOS). */
+    /** The gateway gives a room up this long after it began to move (RoomMoves.REJOIN_GIVE_UP_NANOS). */
     private static final long GIVE_UP_MS = 10_000;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
