@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ClientMessage;
 
@@ -26,6 +27,8 @@ final class InFlightRequests {
     private record Target(String nodeId, String roomId) {}
 
     private final Map<Key, Target> pending = new HashMap<>();
+    /** Completed, and replaced by null, once nothing is pending: what a stopping gateway waits for. */
+    private CompletableFuture<Void> emptied;
 
     void sent(SessionRequest request, String nodeId, String roomId) {
         String requestId = request.getMessage().getRequestId();
@@ -38,6 +41,7 @@ final class InFlightRequests {
     void answered(long sessionId, String requestId) {
         if (!requestId.isEmpty() && !pending.isEmpty()) {
             pending.remove(new Key(sessionId, requestId));
+            completeIfEmpty();
         }
     }
 
@@ -45,12 +49,14 @@ final class InFlightRequests {
     void answered(long sessionId, ByteBuf requestIdUtf8) {
         if (requestIdUtf8.isReadable() && !pending.isEmpty()) {
             pending.remove(new Key(sessionId, requestIdUtf8.toString(StandardCharsets.UTF_8)));
+            completeIfEmpty();
         }
     }
 
     void sessionClosed(long sessionId) {
         if (!pending.isEmpty()) {
             pending.keySet().removeIf(k -> k.sessionId() == sessionId);
+            completeIfEmpty();
         }
     }
 
@@ -64,7 +70,27 @@ final class InFlightRequests {
                 it.remove();
             }
         }
+        completeIfEmpty();
         return lost;
+    }
+
+    /** Completes once no request is pending (at once if none is). */
+    CompletableFuture<Void> emptied() {
+        if (pending.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (emptied == null) {
+            emptied = new CompletableFuture<>();
+        }
+        return emptied;
+    }
+
+    private void completeIfEmpty() {
+        if (emptied != null && pending.isEmpty()) {
+            CompletableFuture<Void> done = emptied;
+            emptied = null;
+            done.complete(null);
+        }
     }
 
     int size() {

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -121,6 +122,11 @@ public final class Router {
     }
 
     // ------------------------------------------------------------------ from nodes
+
+    /** Completes once every request this loop sent to a node is answered, or its node lost. On the loop. */
+    CompletableFuture<Void> requestsAnswered() {
+        return inFlight.emptied();
+    }
 
     void onReply(NodeLink link, SessionReply reply) {
         inFlight.answered(reply.getSessionId(), reply.getRequestId());

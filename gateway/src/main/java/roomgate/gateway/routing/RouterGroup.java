@@ -5,6 +5,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import roomgate.placement.NodeView;
@@ -36,6 +37,21 @@ public final class RouterGroup {
     /** Tells every router, on its own loop, that membership changed. Called on Hazelcast's thread. */
     public void viewChanged(NodeView view) {
         routers.forEach((loop, router) -> loop.execute(() -> router.onViewChanged(view)));
+    }
+
+    /**
+     * Completes once every request the loops have sent to nodes is answered (or its node lost): what
+     * a stopping gateway waits for before it closes its clients, so that none loses an answer.
+     */
+    public CompletableFuture<Void> requestsAnswered() {
+        CompletableFuture<?>[] loops = new CompletableFuture<?>[routers.size()];
+        int i = 0;
+        for (Map.Entry<EventExecutor, Router> entry : routers.entrySet()) {
+            CompletableFuture<Void> answered = new CompletableFuture<>();
+            entry.getKey().execute(() -> entry.getValue().requestsAnswered().thenRun(() -> answered.complete(null)));
+            loops[i++] = answered;
+        }
+        return CompletableFuture.allOf(loops);
     }
 
     public Router of(EventLoop loop) {

@@ -13,6 +13,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import roomgate.placement.NodeView;
 import roomgate.gateway.config.GatewayConfig;
@@ -98,23 +101,31 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, then ends every client connection: no more requests are read, and a close
-     * frame with 1001 (going away) is queued behind what each client is still owed; the connection
-     * closes once that frame is written. A connection still in its HTTP upgrade is just closed.
-     * Waits up to {@code timeout} for them all to close.
+     * Stops accepting, then ends every client connection: no more requests are read; the answers to
+     * those already sent to nodes are awaited; then a close frame with 1001 (going away) is queued
+     * behind what each client is still owed, and the connection closes once that frame is written.
+     * A connection still in its HTTP upgrade is just closed. Waits up to {@code timeout} in all.
      *
      * @return whether every client connection closed in time
      */
     public boolean sayGoodbye(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         serverChannel.close().sync();
         for (Channel client : clients) {
             client.config().setAutoRead(false);
+        }
+        try {
+            routers.requestsAnswered().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Close anyway: a client that missed an answer learns the outcome by resuming.
+        }
+        for (Channel client : clients) {
             // On the channel's own loop, so the frame goes out after every write queued there before it.
             client.eventLoop().execute(() -> client
                     .writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "gateway stopping"))
                     .addListener(ChannelFutureListener.CLOSE));
         }
-        return clients.newCloseFuture().await(timeout.toMillis());
+        return clients.newCloseFuture().await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /** Shuts the event loops down; whatever is still open on them closes. */

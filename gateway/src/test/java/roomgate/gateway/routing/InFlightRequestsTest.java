@@ -48,4 +48,23 @@ class InFlightRequestsTest {
         inFlight.sessionClosed(3);
         assertThat(inFlight.lostWith("n1")).isEmpty();
     }
+
+    @Test
+    void emptiedCompletesOnlyOnceTheLastPendingRequestIsAnsweredOrLost() {
+        assertThat(inFlight.emptied()).as("nothing pending").isDone();
+        inFlight.sent(move(1, "a"), "n1", "r1");
+        inFlight.sent(move(2, "b"), "n2", "r2");
+
+        java.util.concurrent.CompletableFuture<Void> emptied = inFlight.emptied();
+        inFlight.answered(1, "a");
+        assertThat(emptied).as("n2's request is still pending").isNotDone();
+        inFlight.lostWith("n2");
+        assertThat(emptied).isDone();
+
+        inFlight.sent(move(3, "c"), "n1", "r1");
+        java.util.concurrent.CompletableFuture<Void> again = inFlight.emptied();
+        assertThat(again).isNotDone();
+        inFlight.sessionClosed(3);
+        assertThat(again).isDone();
+    }
 }
