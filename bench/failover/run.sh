@@ -8,7 +8,7 @@
 # time until every room was playable again after the kill (the target is 1 s), the slowest of the
 # rooms whose record's primary copy died with the node and of the others, and how long the drained
 # node took to report no rooms. One run says little: these figures move with everything else the machine does
-# (docs/FAILOVER-TIMING.md), so run several, and run nothing else meanwhile.
+# (docs/notes/2026-11-28-failover-timing.md), so run several, and run nothing else meanwhile.
 #
 # With BASE=<git revision>, runs alternate between this checkout (as it is, uncommitted changes
 # included) and that revision (checked out in a git worktree in the run folder, removed at the end),

@@ -48,7 +48,7 @@ final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // A small heap and the serial collector, which runs no GC threads beside the application: seven
         // JVMs share two cores in the fault tests. The launcher's default (G1, 512 MB) measured the same
-        // failover figures (docs/FAILOVER-TIMING.md, "The figure over time").
+        // failover figures (docs/notes/2026-11-28-failover-timing.md, "The figure over time").
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
         // Every pause of the whole JVM (a GC, a safepoint), with wall-clock times to line up with the
