@@ -67,7 +67,7 @@ final class GameFixture implements AutoCloseable {
 
     GameFixture(LocalCluster cluster) throws Exception {
         this.cluster = cluster;
-        for (PgnGame game : PgnReader.readAll(Path.of("..", "..", "shared", "data", "pgn", "tatamast22.pgn"))) {
+        for (PgnGame game : PgnReader.readAll(Path.of("..", "data", "pgn", "tatamast22.pgn"))) {
             if (game.sanMoves().size() >= 40) {
                 ChessGame replay = new ChessGame();
                 List<String> uci = new ArrayList<>();

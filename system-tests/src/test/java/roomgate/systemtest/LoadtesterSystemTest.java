@@ -50,7 +50,7 @@ import roomgate.protocol.v1.Side;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoadtesterSystemTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final Path PGN = Path.of("..", "..", "shared", "data", "pgn");
+    private static final Path PGN = Path.of("..", "data", "pgn");
     /** Morphy vs. Duke Karl / Count Isouard, Paris 1858: mate on ply 33. */
     private static final List<String> OPERA_GAME = List.of(
             "e4", "e5", "Nf3", "d6", "d4", "Bg4", "dxe5", "Bxf3", "Qxf3", "dxe5", "Bc4", "Nf6", "Qb3", "Qe7",
