@@ -364,10 +364,12 @@ final class GameFixture implements AutoCloseable {
         });
     }
 
+    /** The node's status as gateway 0 lists it; fails if it is not listed (an empty status would read 0 rooms). */
     NodeStatus nodeStatus(String nodeId) throws Exception {
         NodeList nodes = get(cluster.admin(0).resolve("/nodes"), NodeList.newBuilder());
-        return nodes.getNodesList().stream()
-                .filter(n -> n.getNodeId().equals(nodeId)).findFirst().orElse(NodeStatus.getDefaultInstance());
+        return nodes.getNodesList().stream().filter(n -> n.getNodeId().equals(nodeId)).findFirst()
+                .orElseThrow(() -> new AssertionError(nodeId + " is not in GET /nodes: " + nodes.getNodesList().stream()
+                        .map(NodeStatus::getNodeId).toList()));
     }
 
     @SuppressWarnings("unchecked")
