@@ -293,6 +293,7 @@ final class GameFixture implements AutoCloseable {
         for (Future<?> prober : probers) {
             prober.get();
         }
+        assertThat(joined.get()).as("spectators that joined in %s", period).isPositive();
         return joined.get();
     }
 
