@@ -40,7 +40,7 @@ NODE_JAR="$ROOT/bench/direct-node/target/roomgate-node-direct.jar"   # the node 
 GATEWAY_JAR="$ROOT/gateway/target/roomgate-gateway.jar"
 LOADTEST_JAR="$ROOT/loadtest/target/roomgate-loadtest.jar"
 JVM_OPTIONS="$ROOT/deploy/jvm.options"   # the servers' options, as deploy/local/roomgate.sh runs them
-PGN_DIR="$ROOT/../shared/data/pgn"
+PGN_DIR="$ROOT/data/pgn"
 JAVA=${JAVA:-java}
 mkdir -p "$RUN/nginx-tmp"
 

@@ -33,8 +33,10 @@ if [[ -n $BASE ]]; then
     rev=$(git -C "$ROOT" rev-parse --short "$BASE^{commit}")
     git -C "$ROOT" worktree add -q --detach "$RUN/trees/base" "$rev"
     trap 'git -C "$ROOT" worktree remove --force "$RUN/trees/base"' EXIT
-    # The tests read real games from ../shared beside the checkout.
-    ln -s "$(cd "$ROOT/.." && pwd)/shared" "$RUN/trees/shared"
+    # A base older than data/pgn in the repository reads its games from ../shared/data/pgn beside the
+    # checkout: give it this checkout's copy there.
+    mkdir -p "$RUN/trees/shared"
+    ln -s "$ROOT/data" "$RUN/trees/shared/data"
     labels+=("base-$rev")
     trees+=("$RUN/trees/base")
 fi

@@ -11,7 +11,7 @@
 #
 # Only the processes roomgate.sh starts are stopped (by pid, by roomgate.sh down); loopback only.
 # Knobs (environment): ROUNDS (2), GAMES (30), SPECTATORS (2), PACES ("250 50"), NODES (3),
-# PGN (../shared/data/pgn/tatamast22.pgn).
+# PGN (data/pgn/tatamast22.pgn).
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-2}
@@ -20,7 +20,7 @@ SPECTATORS=${SPECTATORS:-2}
 PACES=${PACES:-"250 50"}
 NODES=${NODES:-3}
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
-PGN=${PGN:-$ROOT/../shared/data/pgn/tatamast22.pgn}
+PGN=${PGN:-$ROOT/data/pgn/tatamast22.pgn}
 LAUNCHER="$ROOT/deploy/local/roomgate.sh"
 LOADTEST_JAR="$ROOT/loadtest/target/roomgate-loadtest.jar"
 RUN="$ROOT/bench/runs/replication-$(date -u +%Y%m%d-%H%M%S)"

@@ -1,6 +1,7 @@
 package roomgate.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
@@ -9,6 +10,8 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,9 +42,13 @@ class HungPeerTest {
                     () -> Hazelcast.newHazelcastInstance(config).getLifecycleService().terminate(), "hung-peer-starter");
             starter.setDaemon(true);
             starter.start();
-            Thread.sleep(1_000);
+            // Measured only once the member has IO output threads: with none (not started yet, or
+            // named differently) the CPU below would be 0 and the test would pass without measuring.
+            await().atMost(Duration.ofSeconds(30)).until(() -> outputThreads(cluster).size() > 0);
             long before = outputThreadsCpuNanos(cluster);
+            // The measured window, inside the 5 s the join waits on the hung peer.
             Thread.sleep(3_000);
+            assertThat(outputThreads(cluster)).as("IO output threads at the end of the window").isNotEmpty();
             long burned = outputThreadsCpuNanos(cluster) - before;
             starter.join(60_000);
             // Idle output threads use about a millisecond here; the spin burned 2-3 s (a whole core).
@@ -52,11 +59,14 @@ class HungPeerTest {
     private static long outputThreadsCpuNanos(String instanceName) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long total = 0;
-        for (ThreadInfo info : threads.dumpAllThreads(false, false)) {
-            if (info.getThreadName().startsWith("hz." + instanceName + ".IO.thread-out")) {
-                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-            }
+        for (ThreadInfo info : outputThreads(instanceName)) {
+            total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
         }
         return total;
+    }
+
+    private static List<ThreadInfo> outputThreads(String instanceName) {
+        return Arrays.stream(ManagementFactory.getThreadMXBean().dumpAllThreads(false, false))
+                .filter(info -> info.getThreadName().startsWith("hz." + instanceName + ".IO.thread-out")).toList();
     }
 }

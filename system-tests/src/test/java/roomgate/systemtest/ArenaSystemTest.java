@@ -266,7 +266,9 @@ class ArenaSystemTest {
         for (Seat4 s : players) {
             s.client().send(input(s.watch().roomId, s.direction()[0], s.direction()[1], sequence));
         }
-        Thread.sleep(500);
+        // The window opens once every player's first input has reached its arena (echoed in a tick).
+        await().atMost(TIMEOUT).until(() -> players.stream().allMatch(s -> s.watch().me() != null
+                && s.watch().me().getLastInputSequence() == 1));
         long[] before = new long[everyone.size()];
         long windowStart = System.nanoTime();
         for (int i = 0; i < everyone.size(); i++) {
@@ -275,6 +277,7 @@ class ArenaSystemTest {
         }
         long windowEnd = windowStart + WINDOW.toNanos();
         while (System.nanoTime() < windowEnd) {
+            // Pacing: a fresh input from every player four times a second, through the measured window.
             Thread.sleep(Math.min(250, Math.max(1, (windowEnd - System.nanoTime()) / 1_000_000)));
             sequence++;
             for (Seat4 s : players) {

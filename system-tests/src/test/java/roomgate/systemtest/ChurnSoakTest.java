@@ -83,6 +83,7 @@ class ChurnSoakTest {
                         killed, roomsOnKilled, games.size(), games.stream().mapToInt(g -> g.acked().size()).sum(), recovery,
                         (System.nanoTime() - begin) / 1_000_000_000);
             }
+            assertThat(cycle).as("cycles run in %d minutes", minutes).isPositive();
         }
     }
 }

@@ -88,7 +88,17 @@ class FaultToleranceSystemTest {
         Future<?> moves = fx.submit(() -> fx.keepPlaying(games, traffic));
         cluster.addNode("node-5");
         await().atMost(TIMEOUT).until(() -> fx.health().getNodesList().size() == 5);
-        Thread.sleep(1_000);
+        // Moves go on in the view with node-5: every game with moves to spare gets two more
+        // acknowledged (the first may have been sent before the view changed).
+        Map<LiveGame, Integer> atAdd = new HashMap<>();
+        games.stream().filter(g -> g.hasMoreThan(GameFixture.PLIES_AFTER + 1)).forEach(g -> atAdd.put(g, g.acked().size()));
+        assertThat(atAdd).as("games still playing when node-5 joined").isNotEmpty();
+        await().atMost(TIMEOUT).until(() -> {
+            if (moves.isDone()) {
+                moves.get(); // the traffic failed: say why rather than time out
+            }
+            return atAdd.entrySet().stream().allMatch(e -> e.getKey().acked().size() >= e.getValue() + 2);
+        });
         traffic.set(false);
         moves.get();
 

@@ -2,6 +2,7 @@ package roomgate.systemtest;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import roomgate.protocol.admin.v1.HostedRoom;
 import roomgate.protocol.admin.v1.HostedRooms;
 
@@ -98,8 +101,16 @@ final class FenceWatch implements AutoCloseable {
                 }
             } catch (InvalidProtocolBufferException e) {
                 throw new IllegalStateException("bad /rooms page from " + nodeId, e);
-            } catch (Exception e) {
-                // No answer in time: a killed or paused node, out of this observation.
+            } catch (TimeoutException e) {
+                // No answer in time: a paused node, out of this observation.
+            } catch (ExecutionException e) {
+                // Refused or timed out on the way: a killed or paused node, out of this observation.
+                // Anything else is the watch failing, and fails the test (checkFencing).
+                if (!(e.getCause() instanceof IOException)) {
+                    throw new IllegalStateException("GET /rooms of " + nodeId, e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // closing: run() returns at its next sleep
             }
         });
         synchronized (this) {

@@ -67,7 +67,7 @@ final class GameFixture implements AutoCloseable {
 
     GameFixture(LocalCluster cluster) throws Exception {
         this.cluster = cluster;
-        for (PgnGame game : PgnReader.readAll(Path.of("..", "..", "shared", "data", "pgn", "tatamast22.pgn"))) {
+        for (PgnGame game : PgnReader.readAll(Path.of("..", "data", "pgn", "tatamast22.pgn"))) {
             if (game.sanMoves().size() >= 40) {
                 ChessGame replay = new ChessGame();
                 List<String> uci = new ArrayList<>();
@@ -293,6 +293,7 @@ final class GameFixture implements AutoCloseable {
         for (Future<?> prober : probers) {
             prober.get();
         }
+        assertThat(joined.get()).as("spectators that joined in %s", period).isPositive();
         return joined.get();
     }
 
@@ -364,10 +365,12 @@ final class GameFixture implements AutoCloseable {
         });
     }
 
+    /** The node's status as gateway 0 lists it; fails if it is not listed (an empty status would read 0 rooms). */
     NodeStatus nodeStatus(String nodeId) throws Exception {
         NodeList nodes = get(cluster.admin(0).resolve("/nodes"), NodeList.newBuilder());
-        return nodes.getNodesList().stream()
-                .filter(n -> n.getNodeId().equals(nodeId)).findFirst().orElse(NodeStatus.getDefaultInstance());
+        return nodes.getNodesList().stream().filter(n -> n.getNodeId().equals(nodeId)).findFirst()
+                .orElseThrow(() -> new AssertionError(nodeId + " is not in GET /nodes: " + nodes.getNodesList().stream()
+                        .map(NodeStatus::getNodeId).toList()));
     }
 
     @SuppressWarnings("unchecked")

@@ -3,8 +3,8 @@ package roomgate.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import roomgate.client.RoomgateClient;
 import roomgate.protocol.v1.ChessMove;
@@ -23,7 +23,8 @@ final class LiveGame {
     final String roomId;
     private final RoomgateClient[] players;
     private final List<String> plan;
-    private final List<String> acked = new ArrayList<>();
+    /** Written by the thread playing the game, read by the test's thread while it plays. */
+    private final List<String> acked = new CopyOnWriteArrayList<>();
     private int attempts;
     private volatile int outcomeUnknown;
     /** What the last failed try got: for the message of a test that gives up. */
@@ -108,6 +109,7 @@ final class LiveGame {
                 lastProblem = "client: " + closed.getMessage();
                 return false;
             }
+            // A retrying client's pause: the fault that refused this try needs a moment to pass.
             Thread.sleep(50);
         }
         return false;

@@ -123,7 +123,9 @@ final class ServiceProcess implements AutoCloseable {
     /** kill -9: the process dies at once, its sockets close, nothing is flushed. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") still runs 10 s after kill -9");
+        }
     }
 
     /** SIGTERM: the process runs its graceful stop; {@link #awaitExit} tells when it is done. */

@@ -130,7 +130,7 @@ class StickyRoutingSystemTest {
         }
         NodeView expected = NodeView.of(1, infos);
 
-        List<PgnGame> games = PgnReader.readAll(Path.of("..", "..", "shared", "data", "pgn", "tatamast22.pgn"));
+        List<PgnGame> games = PgnReader.readAll(Path.of("..", "data", "pgn", "tatamast22.pgn"));
         List<Room> rooms = new ArrayList<>();
         for (int r = 0; r < ROOMS; r++) {
             String id = "sys-" + run + "-" + r;

@@ -21,11 +21,12 @@ import roomgate.chess.pgn.PgnGame;
 import roomgate.chess.pgn.PgnReader;
 
 /**
- * Replays every game in the shared PGN folder through ChessGame and checks the counts its README
- * states. The folder lives outside the module (shared/data/pgn beside the repositories).
+ * Replays every game in the repository's PGN folder through ChessGame and checks the counts its
+ * README states. The folder is data/pgn at the repository root, one level above this module (Surefire
+ * runs the tests in the module folder).
  */
 class RealGamesTest {
-    private static final Path PGN_DIR = Path.of("..", "..", "shared", "data", "pgn");
+    private static final Path PGN_DIR = Path.of("..", "data", "pgn");
 
     private static Path dir;
 
@@ -33,8 +34,8 @@ class RealGamesTest {
     static void locateFolder() {
         dir = PGN_DIR.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
-            fail("real-game PGN folder not found at " + dir + " (expected ../../shared/data/pgn relative to "
-                    + Path.of("").toAbsolutePath() + "); these tests need the shared data set");
+            fail("real-game PGN folder not found at " + dir + " (expected ../data/pgn relative to "
+                    + Path.of("").toAbsolutePath() + "); these tests need the games in the repository");
         }
     }
 

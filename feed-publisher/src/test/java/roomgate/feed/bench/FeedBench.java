@@ -111,12 +111,12 @@ public final class FeedBench {
                     }
                 }
                 CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-                Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+                Thread.sleep(TimeUnit.SECONDS.toMillis(warmup)); // the warm-up: deliveries in it are not measured
                 stats.interval();
                 jitter.reset();
                 long[] cpuBefore = cpuTicks(pids);
                 long startNanos = System.nanoTime();
-                Thread.sleep(TimeUnit.SECONDS.toMillis(measure));
+                Thread.sleep(TimeUnit.SECONDS.toMillis(measure)); // the measured window itself
                 BenchStats.Interval interval = stats.interval();
                 double seconds = (System.nanoTime() - startNanos) / 1e9;
                 long[] cpuAfter = cpuTicks(pids);
@@ -176,7 +176,7 @@ public final class FeedBench {
                     return fields;
                 }
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // polls the process's output for its ready line; fails loudly at the deadline below
         }
         throw new IllegalStateException(name + " not ready after 60 s; see " + logDir.resolve(name + ".log"));
     }

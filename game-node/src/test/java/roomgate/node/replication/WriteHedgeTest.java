@@ -2,6 +2,7 @@ package roomgate.node.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -25,12 +26,17 @@ class WriteHedgeTest {
         });
     }
 
-    private void awaitTries(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (tries.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+    private void awaitTries(int count) {
+        await().atMost(Duration.ofSeconds(2)).until(() -> tries.size() >= count);
         assertThat(tries).hasSize(count);
+    }
+
+    /**
+     * Six hedge delays in which a repeat, were one still to come, would have been sent: the checks
+     * after it are that none was, and only waiting out the window can show that.
+     */
+    private static void waitOutTheRepeatWindow() throws InterruptedException {
+        Thread.sleep(AFTER.toMillis() * 6);
     }
 
     @Test
@@ -38,7 +44,7 @@ class WriteHedgeTest {
         CompletableFuture<Boolean> answer = send();
         tries.get(0).complete(true);
         assertThat(answer.get(1, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(AFTER.toMillis() * 6);
+        waitOutTheRepeatWindow();
         assertThat(tries).hasSize(1);
     }
 
@@ -50,7 +56,7 @@ class WriteHedgeTest {
 
         tries.get(1).complete(true);
         assertThat(answer.get(1, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(AFTER.toMillis() * 6);
+        waitOutTheRepeatWindow();
         assertThat(tries).as("no repeat once answered").hasSize(2);
     }
 
@@ -69,8 +75,9 @@ class WriteHedgeTest {
     @Test
     void repeatsAreBounded() throws Exception {
         CompletableFuture<Boolean> answer = send();
-        Thread.sleep(AFTER.toMillis() * 10);
-        assertThat(tries).as("the write and its two repeats").hasSize(3);
+        awaitTries(3);
+        waitOutTheRepeatWindow();
+        assertThat(tries).as("the write and its two repeats, and no more").hasSize(3);
         assertThat(answer).isNotDone();
     }
 

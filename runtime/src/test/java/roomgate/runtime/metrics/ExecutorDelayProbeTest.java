@@ -43,7 +43,7 @@ class ExecutorDelayProbeTest {
         probe.stop();
         Thread.sleep(50); // at most the one sample already scheduled still runs, and it records nothing
         long stopped = timer.count();
-        Thread.sleep(100);
+        Thread.sleep(100); // ten sampling periods in which a running probe would record; a stopped one must not
         assertThat(timer.count()).isEqualTo(stopped);
     }
 
