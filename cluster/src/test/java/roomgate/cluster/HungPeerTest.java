@@ -27,10 +27,11 @@ class HungPeerTest {
     @Test
     void connectingToAPeerThatNeverAnswersDoesNotBurnAnIoThread() throws Exception {
         // Bound and listening, never accepted from and never read: what a paused process looks like.
-        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-                ServerSocket free = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            int port = free.getLocalPort();
-            free.close();
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort(); // closed again at once: a port for the member to bind
+        }
+        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             String cluster = "hung-" + UUID.randomUUID();
             HazelcastSettings settings = new HazelcastSettings(cluster, "127.0.0.1", port,
                     List.of("127.0.0.1:" + port, "127.0.0.1:" + hung.getLocalPort()), 5, 1, 1);

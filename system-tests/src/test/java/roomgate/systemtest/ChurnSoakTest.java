@@ -52,7 +52,7 @@ class ChurnSoakTest {
                 fx.awaitClusterSafe();
 
                 String drained = live.remove(0);
-                assertThat(fx.http(HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes/" + drained + "/drain"))
+                assertThat(GameFixture.http(HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes/" + drained + "/drain"))
                         .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(202);
                 await().atMost(Duration.ofSeconds(60)).until(() -> fx.nodeStatus(drained).getRooms() == 0);
                 cluster.nodes().get(drained).close();

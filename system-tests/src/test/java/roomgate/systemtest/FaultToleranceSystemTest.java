@@ -123,7 +123,7 @@ class FaultToleranceSystemTest {
         Future<?> moves = fx.submit(() -> fx.keepPlaying(games, traffic));
         long begin = System.nanoTime();
         fx.awaitClusterSafe();
-        HttpResponse<String> drain = fx.http(HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes/node-2/drain"))
+        HttpResponse<String> drain = GameFixture.http(HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes/node-2/drain"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(drain.statusCode()).isEqualTo(202);
         // The node publishes its status every second: this figure is within a second of the real one.

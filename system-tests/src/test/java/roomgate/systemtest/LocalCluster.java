@@ -247,7 +247,8 @@ final class LocalCluster implements AutoCloseable {
             if (!HANDED_OUT.add(port)) {
                 continue;
             }
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            try {
+                new ServerSocket(port, 1, InetAddress.getLoopbackAddress()).close();
                 return port;
             } catch (IOException taken) {
                 // In use: try another.

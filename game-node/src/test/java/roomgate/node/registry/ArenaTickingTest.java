@@ -69,7 +69,7 @@ class ArenaTickingTest {
         long joinedAt = System.nanoTime();
         request(player, "a1", ClientMessage.newBuilder().setArenaInput(ArenaInput.newBuilder()
                 .setRoomId("a1").setMoveX(1).setInputSequence(7)).build());
-        Thread.sleep(1000);
+        Thread.sleep(1000); // the measured window: ticks per second of wall time is what this test checks
         List<RoomEvent> ticks = link.ticks();
         double seconds = (System.nanoTime() - joinedAt) / 1e9;
         assertThat(ticks.size()).as("ticks in %.2f s", seconds).isBetween((int) (27 * seconds), (int) (31 * seconds) + 1);

@@ -2,7 +2,9 @@ package roomgate.node.registry;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
+import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A stripe thread whose scheduled tasks run on a clock the test moves: a timer due in ten minutes
@@ -11,7 +13,7 @@ import java.time.Duration;
  * The loop is {@code DefaultEventExecutor}'s (final, so not extended): one thread, tasks in order.
  */
 final class ManualClockExecutor extends SingleThreadEventExecutor {
-    /** Netty's scheduler reads "now" from here; the start value is arbitrary. */
+    /** The start value is arbitrary. */
     private volatile long nowNanos = 1_000_000_000L;
     private static final long SHUTDOWN_STEP_NANOS = 100_000_000L;
 
@@ -19,9 +21,35 @@ final class ManualClockExecutor extends SingleThreadEventExecutor {
         super(null, new DefaultThreadFactory(ManualClockExecutor.class), true);
     }
 
+    /**
+     * Netty's scheduler reads "now" from its ticker, from the super constructor on: so it is made on
+     * first use rather than by a field initializer, which would run only after that constructor.
+     */
+    private volatile Ticker ticker;
+
+    private final class ManualTicker implements Ticker {
+        @Override
+        public long initialNanoTime() {
+            return 0;
+        }
+
+        @Override
+        public long nanoTime() {
+            return nowNanos;
+        }
+
+        @Override
+        public void sleep(long delay, TimeUnit unit) {
+            throw new UnsupportedOperationException("the test moves this clock; nothing sleeps on it");
+        }
+    }
+
     @Override
-    protected long getCurrentTimeNanos() {
-        return nowNanos;
+    public Ticker ticker() {
+        if (ticker == null) {
+            ticker = new ManualTicker();
+        }
+        return ticker;
     }
 
     /**

@@ -28,7 +28,7 @@ class MetricsHttpHandlerTest {
     @Test
     void metricsAreScrapedOnTheScrapeExecutorAndNotOnTheLoop() {
         channel.writeInbound(get("/metrics"));
-        assertThat((Object) channel.readOutbound()).as("nothing written on the loop itself").isNull();
+        assertThat(channel.<Object>readOutbound()).as("nothing written on the loop itself").isNull();
         assertThat(channel.config().isAutoRead()).as("no more reads while scraping").isFalse();
 
         scrapeThread.forEach(Runnable::run);
@@ -45,12 +45,12 @@ class MetricsHttpHandlerTest {
     void otherPathsArePassedOnAndTheUpgradeRemovesTheHandler() {
         FullHttpRequest health = get("/health");
         channel.writeInbound(health);
-        assertThat((Object) channel.readInbound()).isSameAs(health);
+        assertThat(channel.<Object>readInbound()).isSameAs(health);
         assertThat(channel.pipeline().get(MetricsHttpHandler.class)).isNotNull();
 
         FullHttpRequest upgrade = get("/ws");
         channel.writeInbound(upgrade);
-        assertThat((Object) channel.readInbound()).isSameAs(upgrade);
+        assertThat(channel.<Object>readInbound()).isSameAs(upgrade);
         assertThat(channel.pipeline().get(MetricsHttpHandler.class)).isNull();
         assertThat(scrapeThread).isEmpty();
         health.release();

@@ -25,14 +25,14 @@ class ClientFrameCodecTest {
     @Test
     void binaryFrameBecomesClientMessage() {
         channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(move.toByteArray())));
-        assertThat((Object) channel.readInbound()).isEqualTo(move);
+        assertThat(channel.<Object>readInbound()).isEqualTo(move);
     }
 
     @Test
     void textFrameInProto3JsonBecomesTheSameMessage() {
         channel.writeInbound(new TextWebSocketFrame(
                 "{\"requestId\":\"r1\",\"move\":{\"roomId\":\"room-1\",\"uci\":\"e2e4\"}}"));
-        assertThat((Object) channel.readInbound()).isEqualTo(move);
+        assertThat(channel.<Object>readInbound()).isEqualTo(move);
     }
 
     @Test

@@ -39,12 +39,12 @@ class LinkCodecTest {
         reader.writeInbound(wire.readRetainedSlice(2));
         wire.release();
 
-        assertThat((Object) reader.readInbound()).isEqualTo(a);
+        assertThat(reader.<Object>readInbound()).isEqualTo(a);
         RoomEventFrame event = reader.readInbound();
         assertBroadcast(event);
         event.release();
-        assertThat((Object) reader.readInbound()).isEqualTo(b);
-        assertThat((Object) reader.readInbound()).isNull();
+        assertThat(reader.<Object>readInbound()).isEqualTo(b);
+        assertThat(reader.<Object>readInbound()).isNull();
     }
 
     @Test
@@ -55,7 +55,7 @@ class LinkCodecTest {
         ByteBuf out = writer.readOutbound();
         assertThat(out.readInt()).isEqualTo(BROADCAST.getSerializedSize());
         assertThat(ByteBufUtil.getBytes(out)).isEqualTo(BROADCAST.toByteArray());
-        assertThat((Object) writer.readOutbound()).isNull();
+        assertThat(writer.<Object>readOutbound()).isNull();
         out.release();
     }
 
