@@ -71,6 +71,8 @@ public final class GatewayMetrics {
         IDLE,
         /** Dropped: a WebSocket ping past the rate limit, or while the connection's output is full. */
         PING,
+        /** Closed: more pings dropped in a row than the rate limit's burst. */
+        PING_FLOOD,
         /** Closed: a message in more than {@code --max-fragments} fragments, or fragments past the rate limit. */
         FRAGMENTS,
         /** Closed: more malformed messages than {@code --max-malformed} allows. */

@@ -21,7 +21,9 @@ import roomgate.gateway.session.RateLimiter;
  *
  * <ul>
  * <li>A ping past the rate, or while the connection's output is full, is dropped unanswered: its
- *     pong would only add to what the client is not reading.
+ *     pong would only add to what the client is not reading. More than {@code burst} pings dropped
+ *     in a row (the client sent a whole burst in less time than one token takes to refill) is a
+ *     flood, not a hiccup: the connection is closed (1008).
  * <li>A fragment past the rate, or a message in more than {@code maxFragments} fragments, closes the
  *     connection (1008): a fragment cannot be dropped without corrupting its message, and honest
  *     clients send small messages whole.
@@ -34,6 +36,7 @@ public final class FrameGuard extends ChannelInboundHandlerAdapter {
     private final GatewayMetrics metrics;
     /** Frames of the message being received, when it is fragmented; 0 between messages. */
     private int fragments;
+    private int droppedPingsInARow;
     private boolean closing;
 
     public FrameGuard(int ratePerSecond, int burst, int maxFragments, GatewayMetrics metrics) {
@@ -57,8 +60,15 @@ public final class FrameGuard extends ChannelInboundHandlerAdapter {
             if (!ctx.channel().isWritable() || !limiter(ctx).tryAcquire(System.nanoTime())) {
                 ReferenceCountUtil.release(msg);
                 metrics.refused(Refusal.PING);
+                if (++droppedPingsInARow > burst) {
+                    closing = true;
+                    metrics.refused(Refusal.PING_FLOOD);
+                    Closing.close(ctx.channel(), WebSocketCloseStatus.POLICY_VIOLATION,
+                            "ping flood: more than " + burst + " pings past " + ratePerSecond + "/s");
+                }
                 return;
             }
+            droppedPingsInARow = 0;
         } else if (frame instanceof ContinuationWebSocketFrame) {
             fragments++;
             if (fragments > maxFragments) {

@@ -120,15 +120,39 @@ class ClientLimitsTest {
 
     @Test
     void pingsPastTheRateLimitAreDroppedUnanswered() {
-        EmbeddedChannel channel = websocket(5, 5, 64);
+        EmbeddedChannel channel = websocket(5, 100, 64);
         for (int i = 0; i < 100; i++) {
+            channel.writeInbound(new PingWebSocketFrame());
+        }
+        drainOutbound(channel).forEach(ReferenceCountUtil::release);
+        // The burst is spent; now 5/s: one in a few, then a pause as an honest client would make.
+        int answered = 0;
+        for (int i = 0; i < 50; i++) {
+            channel.writeInbound(new PingWebSocketFrame());
+            List<Object> out = drainOutbound(channel);
+            answered += out.size();
+            out.forEach(ReferenceCountUtil::release);
+        }
+        assertThat(answered).as("50 pings at once past the burst").isLessThanOrEqualTo(1);
+        assertThat(metrics.refusals(Refusal.PING)).isGreaterThanOrEqualTo(49);
+        assertThat(channel.isOpen()).as("fewer than a burst dropped in a row").isTrue();
+    }
+
+    @Test
+    void aPingFloodIsClosed() {
+        EmbeddedChannel channel = websocket(5, 5, 64);
+        for (int i = 0; i < 100 && channel.isOpen(); i++) {
             channel.writeInbound(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {(byte) i})));
         }
         List<Object> out = drainOutbound(channel);
-        // The burst of 5, and maybe one more refilled meanwhile at 5/s.
-        assertThat(out).allMatch(o -> o instanceof PongWebSocketFrame).hasSizeBetween(5, 6);
-        assertThat(metrics.refusals(Refusal.PING)).isBetween(94.0, 95.0);
-        assertThat(channel.isOpen()).isTrue();
+        // The burst of 5 (maybe one more refilled meanwhile at 5/s), then one close frame.
+        assertThat(out.subList(0, out.size() - 1)).allMatch(o -> o instanceof PongWebSocketFrame).hasSizeBetween(5, 6);
+        CloseWebSocketFrame close = (CloseWebSocketFrame) out.get(out.size() - 1);
+        assertThat(close.statusCode()).isEqualTo(1008);
+        assertThat(close.reasonText()).startsWith("ping flood");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(metrics.refusals(Refusal.PING)).isGreaterThanOrEqualTo(6);
+        assertThat(metrics.refusals(Refusal.PING_FLOOD)).isEqualTo(1);
         out.forEach(ReferenceCountUtil::release);
     }
 
