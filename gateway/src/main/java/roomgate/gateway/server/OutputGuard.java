@@ -8,6 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
@@ -17,8 +19,11 @@ import roomgate.gateway.metrics.GatewayMetrics;
  * The first handler of a client connection, nearest the socket, so every byte written to the client
  * passes it: HTTP answers, pongs, close frames, errors, room events, feed updates. It holds the
  * connection to one output budget: a write that would leave more than {@code budgetBytes} queued
- * (written but not yet taken by the kernel) closes the connection at once. No close frame is sent
- * then: it could only queue behind the bytes the client is not reading.
+ * (written but not yet taken by the kernel) ends the connection. An HTTP connection is closed at
+ * once. A WebSocket gets the rest of the write batch that crossed the budget (a frame's header and
+ * payload may be two writes, and a frame cut in two would garble what follows), then one close
+ * frame (1008) with the reason, and is closed when that has left or after a second: it can only
+ * leave behind the bytes the client is not reading. Whatever is written after that is dropped.
  *
  * <p>And it stops reading while the connection is unwritable (Netty's backpressure idiom): a client
  * that does not read what it asked for cannot make the gateway answer more, since its requests stay
@@ -33,6 +38,10 @@ public final class OutputGuard extends ChannelDuplexHandler {
     private final GatewayMetrics metrics;
     private boolean pausedForOutput;
     private boolean exceeded;
+    /** From the write that crossed the budget to the next flush: the rest of its frame still goes. */
+    private boolean overdraft;
+    /** While the one close frame after the budget was exceeded is being written. */
+    private boolean writingClose;
 
     public OutputGuard(long budgetBytes, GatewayMetrics metrics) {
         this.budgetBytes = budgetBytes;
@@ -41,6 +50,10 @@ public final class OutputGuard extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (writingClose || overdraft) {
+            ctx.write(msg, promise);
+            return;
+        }
         if (!exceeded) {
             ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
             long pending = buffer == null ? 0 : buffer.totalPendingWriteBytes();
@@ -50,11 +63,32 @@ public final class OutputGuard extends ChannelDuplexHandler {
             }
             exceeded = true;
             metrics.refused(GatewayMetrics.Refusal.OUTPUT_BUDGET);
+            if (ctx.pipeline().get(WebSocketFrameEncoder.class) != null) {
+                overdraft = true;
+                ctx.write(msg, promise);
+                return;
+            }
             ctx.close();
         }
         ReferenceCountUtil.release(msg);
         if (!promise.isVoid()) {
             promise.tryFailure(new ClosedChannelException());
+        }
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        ctx.flush();
+        if (overdraft) {
+            overdraft = false;
+            // On the loop: the close frame passes through write() while the flag is up.
+            writingClose = true;
+            try {
+                Closing.close(ctx.channel(), WebSocketCloseStatus.POLICY_VIOLATION,
+                        "client reads too slowly: more than " + budgetBytes + " bytes queued");
+            } finally {
+                writingClose = false;
+            }
         }
     }
 

@@ -71,6 +71,25 @@ class ClientLimitsTest {
     }
 
     @Test
+    void aWebSocketPastTheOutputBudgetIsSentOneCloseFrameWithTheReason() {
+        EmbeddedChannel channel = new EmbeddedChannel(new OutputGuard(1_000, metrics),
+                new io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder(false));
+        channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[600])));
+        // Crosses the budget: its batch still goes whole (a frame cut in two would garble the close frame).
+        channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[600])));
+        channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[600])))
+                .addListener(f -> assertThat(f.isSuccess()).as("dropped").isFalse());
+        String wire = text(drainOutbound(channel));
+        // Two frames of a 4-byte header and 600 bytes, then the close frame; the third never went.
+        int close = 2 * 604;
+        assertThat(wire.charAt(close)).isEqualTo((char) 0x88);
+        assertThat((wire.charAt(close + 2) << 8) | wire.charAt(close + 3)).isEqualTo(1008);
+        assertThat(wire.substring(close + 4)).isEqualTo("client reads too slowly: more than 1000 bytes queued");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(metrics.refusals(Refusal.OUTPUT_BUDGET)).isEqualTo(1);
+    }
+
+    @Test
     void writesWithinTheBudgetPassUntouched() {
         EmbeddedChannel channel = new EmbeddedChannel(new OutputGuard(1_000, metrics));
         for (int i = 0; i < 10; i++) {
