@@ -67,6 +67,8 @@ public final class GatewayMetrics {
         HTTP_TIMEOUT,
         /** Closed: an HTTP request that could not be decoded (431 for oversized headers, 414, 400). */
         HTTP_BAD_REQUEST,
+        /** Closed: more HTTP requests on one connection than the gateway serves (100). */
+        HTTP_REQUESTS,
         /** Closed: a WebSocket that sent nothing, pongs included, for {@code --idle-timeout-seconds}. */
         IDLE,
         /** Dropped: a WebSocket ping past the rate limit, or while the connection's output is full. */

@@ -29,12 +29,20 @@ import roomgate.gateway.metrics.GatewayMetrics.Refusal;
  * reading stopped because it does not read its answers. A request the HTTP decoder could not decode
  * is answered and closed: 431 for headers past the decoder's limit, 414 for a too-long request line,
  * 400 otherwise (the decoder discards whatever follows a bad request, so the connection is useless).
- * Removed from the pipeline once the connection is a WebSocket.
+ * A keep-alive connection carries at most {@link #MAX_REQUESTS} requests (nginx's
+ * {@code keepalive_requests} does the same): a client pipelining requests it never reads the answers
+ * to then costs the event loop a hundred answers, not as many as it can send before its output
+ * fills; what it sent after those is dropped and the connection closed. Removed from the pipeline
+ * once the connection is a WebSocket.
  */
 public final class HttpGuard extends ChannelInboundHandlerAdapter {
+    /** Requests one HTTP connection may carry; HTTP clients open a new connection when one closes. */
+    static final int MAX_REQUESTS = 100;
+
     private final long timeoutSeconds;
     private final GatewayMetrics metrics;
     private ScheduledFuture<?> deadline;
+    private int requests;
 
     public HttpGuard(long timeoutSeconds, GatewayMetrics metrics) {
         this.timeoutSeconds = timeoutSeconds;
@@ -79,6 +87,20 @@ public final class HttpGuard extends ChannelInboundHandlerAdapter {
                         : HttpResponseStatus.BAD_REQUEST;
                 String why = cause instanceof TooLongFrameException ? cause.getMessage() : "malformed HTTP request";
                 refuse(ctx, status, why);
+                return;
+            }
+            if (++requests > MAX_REQUESTS) {
+                ReferenceCountUtil.release(msg);
+                if (requests == MAX_REQUESTS + 1) {
+                    disarm();
+                    metrics.refused(Refusal.HTTP_REQUESTS);
+                    // Behind the answers already written; and whether or not they leave, in a second.
+                    ctx.channel().config().setAutoRead(false);
+                    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                    ctx.executor().schedule(() -> {
+                        ctx.close();
+                    }, Closing.FRAME_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                }
                 return;
             }
             // The next request (or the upgrade's completion) has a full deadline of its own.

@@ -291,6 +291,20 @@ class ClientLimitsTest {
         drainOutbound(channel).forEach(ReferenceCountUtil::release);
     }
 
+    @Test
+    void aConnectionCarriesAtMostAHundredRequests() {
+        List<FullHttpRequest> received = new ArrayList<>();
+        EmbeddedChannel channel = http(received);
+        String request = "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n";
+        // Pipelined, in one read: 120 requests (unanswered here; the codec holds at most 128).
+        channel.writeInbound(Unpooled.copiedBuffer(request.repeat(120), StandardCharsets.US_ASCII));
+        assertThat(received).hasSize(HttpGuard.MAX_REQUESTS);
+        received.forEach(FullHttpRequest::release);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(metrics.refusals(Refusal.HTTP_REQUESTS)).isEqualTo(1);
+        drainOutbound(channel).forEach(ReferenceCountUtil::release);
+    }
+
     // --- keepalive ---
 
     @Test
