@@ -30,9 +30,10 @@ import roomgate.gateway.metrics.GatewayMetrics.Refusal;
  * is answered and closed: 431 for headers past the decoder's limit, 414 for a too-long request line,
  * 400 otherwise (the decoder discards whatever follows a bad request, so the connection is useless).
  * A keep-alive connection carries at most {@link #MAX_REQUESTS} requests (nginx's
- * {@code keepalive_requests} does the same): a client pipelining requests it never reads the answers
- * to then costs the event loop a hundred answers, not as many as it can send before its output
- * fills; what it sent after those is dropped and the connection closed. Removed from the pipeline
+ * {@code keepalive_requests} does the same): the last one is passed on as {@code Connection: close},
+ * so its answer says so and the connection closes behind it; a client pipelining requests it never
+ * reads the answers to then costs the event loop a hundred answers, not as many as it can send
+ * before its output fills, and what it sent after those is dropped. Removed from the pipeline
  * once the connection is a WebSocket.
  */
 public final class HttpGuard extends ChannelInboundHandlerAdapter {
@@ -102,6 +103,9 @@ public final class HttpGuard extends ChannelInboundHandlerAdapter {
                     }, Closing.FRAME_GRACE_MILLIS, TimeUnit.MILLISECONDS);
                 }
                 return;
+            }
+            if (requests == MAX_REQUESTS && !request.headers().contains(HttpHeaderNames.UPGRADE)) {
+                request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
             // The next request (or the upgrade's completion) has a full deadline of its own.
             disarm();

@@ -299,6 +299,9 @@ class ClientLimitsTest {
         // Pipelined, in one read: 120 requests (unanswered here; the codec holds at most 128).
         channel.writeInbound(Unpooled.copiedBuffer(request.repeat(120), StandardCharsets.US_ASCII));
         assertThat(received).hasSize(HttpGuard.MAX_REQUESTS);
+        assertThat(io.netty.handler.codec.http.HttpUtil.isKeepAlive(received.get(98))).isTrue();
+        assertThat(io.netty.handler.codec.http.HttpUtil.isKeepAlive(received.get(99)))
+                .as("the last one is answered as Connection: close").isFalse();
         received.forEach(FullHttpRequest::release);
         assertThat(channel.isOpen()).isFalse();
         assertThat(metrics.refusals(Refusal.HTTP_REQUESTS)).isEqualTo(1);
