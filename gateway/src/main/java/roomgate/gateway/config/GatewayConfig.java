@@ -21,10 +21,59 @@ public record GatewayConfig(
         int adminPort,
         int clientSendBufferBytes,
         HazelcastSettings hazelcast,
-        Recording recording) {
+        Recording recording,
+        ClientLimits limits) {
 
     static final List<String> FLAGS = List.of("gateway-id", "host", "port", "io-threads", "max-frame-bytes",
-            "rate-per-second", "rate-burst", "admin-host", "admin-port", "client-send-buffer-bytes", "record-rooms", "record-file");
+            "rate-per-second", "rate-burst", "admin-host", "admin-port", "client-send-buffer-bytes", "record-rooms", "record-file",
+            "output-budget-bytes", "http-timeout-seconds", "ping-interval-seconds", "idle-timeout-seconds",
+            "max-connections", "max-connections-per-address", "max-fragments", "max-malformed",
+            "max-display-name-chars", "max-chat-chars");
+
+    /**
+     * What one client connection may cost the gateway, whatever it sends: the bytes queued for it, how
+     * long its HTTP request and its silences may last, how many connections there are, how many
+     * fragments and malformed messages it may send, and how long its names and chat lines may be.
+     */
+    public record ClientLimits(
+            int outputBudgetBytes,
+            int httpTimeoutSeconds,
+            int pingIntervalSeconds,
+            int idleTimeoutSeconds,
+            int maxConnections,
+            int maxConnectionsPerAddress,
+            int maxFragments,
+            int maxMalformed,
+            int maxDisplayNameChars,
+            int maxChatChars) {
+
+        /** The defaults, as {@link #fromArgs} sets them without flags. */
+        public static ClientLimits defaults() {
+            return of(Flags.parse(new String[0], Map.of(), Set.copyOf(FLAGS)));
+        }
+
+        static ClientLimits of(Flags flags) {
+            return new ClientLimits(
+                    // Today's mute threshold: a client may fall 4 MiB behind before it is cut off.
+                    flags.getInt("output-budget-bytes", 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+                    // A GET with headers takes milliseconds; 10 s is generous for a slow network.
+                    flags.getInt("http-timeout-seconds", 10, 1, 3600),
+                    flags.getInt("ping-interval-seconds", 20, 1, 3600),
+                    // 0: never close a silent client (only for tools that cannot answer pings).
+                    flags.getInt("idle-timeout-seconds", 60, 0, 86_400),
+                    // Well below a usual open-files limit, so that a flood of sockets cannot take the
+                    // descriptors the node links and Hazelcast need.
+                    flags.getInt("max-connections", 10_000, 1, 10_000_000),
+                    // High enough for the benchmarks' 6,000 sockets from one load generator; lower it
+                    // when clients reach the gateway directly rather than through a proxy.
+                    flags.getInt("max-connections-per-address", 8_192, 1, 10_000_000),
+                    flags.getInt("max-fragments", 64, 1, 1_000_000),
+                    flags.getInt("max-malformed", 10, 1, 1_000_000),
+                    flags.getInt("max-display-name-chars", 64, 1, 4096),
+                    // The node's own limit on chat text.
+                    flags.getInt("max-chat-chars", 500, 1, 16 * 1024));
+        }
+    }
 
     /** What to record (--record-rooms, a {@code RoomPattern}) and where (--record-file); null when off. */
     public record Recording(String roomPattern, Path file) {}
@@ -49,7 +98,8 @@ public record GatewayConfig(
                 // tcp_wmem's max (4 MiB): megabytes of stale prices queued before conflation starts.
                 flags.getInt("client-send-buffer-bytes", 0, 0, 64 * 1024 * 1024),
                 HazelcastSettings.fromFlags(flags),
-                recording(flags.get("record-rooms", null), flags.get("record-file", null)));
+                recording(flags.get("record-rooms", null), flags.get("record-file", null)),
+                ClientLimits.of(flags));
     }
 
     private static Recording recording(String rooms, String file) {

@@ -52,6 +52,35 @@ public final class GatewayMetrics {
         UNAVAILABLE
     }
 
+    /**
+     * Why the gateway refused a connection, closed one, or dropped a frame, to protect itself from a
+     * client: each is one of its limits (flags in {@code GatewayConfig}).
+     */
+    public enum Refusal {
+        /** At accept: as many connections open as {@code --max-connections}. */
+        CONNECTIONS_TOTAL,
+        /** At accept: as many from this address as {@code --max-connections-per-address}. */
+        CONNECTIONS_PER_ADDRESS,
+        /** Closed: more than {@code --output-budget-bytes} queued for a client that does not read. */
+        OUTPUT_BUDGET,
+        /** Closed: no complete HTTP request within {@code --http-timeout-seconds} (slow or silent). */
+        HTTP_TIMEOUT,
+        /** Closed: an HTTP request that could not be decoded (431 for oversized headers, 414, 400). */
+        HTTP_BAD_REQUEST,
+        /** Closed: more HTTP requests on one connection than the gateway serves (100). */
+        HTTP_REQUESTS,
+        /** Closed: a WebSocket that sent nothing, pongs included, for {@code --idle-timeout-seconds}. */
+        IDLE,
+        /** Dropped: a WebSocket ping past the rate limit, or while the connection's output is full. */
+        PING,
+        /** Closed: more pings dropped in a row than the rate limit's burst. */
+        PING_FLOOD,
+        /** Closed: a message in more than {@code --max-fragments} fragments, or fragments past the rate limit. */
+        FRAGMENTS,
+        /** Closed: more malformed messages than {@code --max-malformed} allows. */
+        MALFORMED
+    }
+
     private final PrometheusMeterRegistry registry;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger sessions = new AtomicInteger();
@@ -64,6 +93,7 @@ public final class GatewayMetrics {
     private final Counter[] routes = new Counter[Route.values().length];
     private final Counter[] moves = new Counter[MoveCause.values().length];
     private final Counter redirects;
+    private final Counter[] refusals = new Counter[Refusal.values().length];
     private final Set<Channel> links = ConcurrentHashMap.newKeySet();
     private volatile LongSupplier missedFeedUpdates;
 
@@ -97,6 +127,11 @@ public final class GatewayMetrics {
             moves[cause.ordinal()] = Counter.builder("roomgate.gateway.room.moves")
                     .description("Rooms this gateway's sessions were rejoined to at a new node, per event loop")
                     .tag("cause", lower(cause)).register(registry);
+        }
+        for (Refusal refusal : Refusal.values()) {
+            refusals[refusal.ordinal()] = Counter.builder("roomgate.gateway.refusals")
+                    .description("Connections refused or closed, and frames dropped, by the gateway's limits on clients")
+                    .tag("reason", lower(refusal)).register(registry);
         }
         redirects = Counter.builder("roomgate.gateway.redirects")
                 .description("Requests a node sent back to be sent to the room's owner").register(registry);
@@ -163,6 +198,16 @@ public final class GatewayMetrics {
 
     public void routed(Route route) {
         routes[route.ordinal()].increment();
+    }
+
+    /** A client limit refused a connection, closed one or dropped a frame. */
+    public void refused(Refusal refusal) {
+        refusals[refusal.ordinal()].increment();
+    }
+
+    /** How many times {@code refusal} happened; for tests and logs. */
+    public double refusals(Refusal refusal) {
+        return refusals[refusal.ordinal()].count();
     }
 
     public void redirected() {

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.gateway.config.GatewayConfig;
@@ -27,10 +28,13 @@ import roomgate.placement.NodeView;
 import java.util.function.Supplier;
 
 /**
- * The pipeline of a client connection, one handler per concern: HTTP codec and aggregator, metrics
- * and health (HTTP only; removed after the upgrade), the WebSocket protocol handler (handshake,
- * control frames, the frame size limit), reassembly of fragmented frames, the traffic meter, the
- * protobuf/JSON frame codec, the message meter, and the session.
+ * The pipeline of a client connection, one handler per concern: the output budget (first, so it
+ * sees every byte written), the idle detector, HTTP codec and aggregator, the HTTP deadline, metrics
+ * and health (HTTP only; removed after the upgrade), the frame guard (pings and fragments against
+ * the rate limit), the WebSocket protocol handler (handshake, control frames, the frame size
+ * limit), keepalive, reassembly of fragmented frames, the traffic meter, the protobuf/JSON frame
+ * codec, the message meter, and the session. A connection past the connection caps gets no pipeline:
+ * it is closed as it is accepted.
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     public static final String WEBSOCKET_PATH = "/ws";
@@ -48,6 +52,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final GatewayMetrics metrics;
     private final ClientMessageMeter messageMeter;
     private final TrafficRecorder recorder;
+    private final ConnectionCaps caps;
 
     public GatewayInitializer(GatewayConfig config, ChannelGroup clients, RouterGroup routers, PubSubManager feeds, Supplier<NodeView> view,
             ResumeTokens tokens, GatewayMetrics metrics, TrafficRecorder recorder) {
@@ -60,12 +65,17 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         this.feeds = feeds;
         this.view = view;
         this.tokens = tokens;
+        this.caps = new ConnectionCaps(config.limits().maxConnections(), config.limits().maxConnectionsPerAddress());
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(WEBSOCKET_PATH)
                 // Accept /ws?room=r1 too: a client that also talks to a proxy hashing on the query
                 // (nginx's "hash $arg_room") can use one URL everywhere; the query is ignored here.
                 .checkStartsWith(true)
                 .handshakeTimeoutMillis(10_000)
+                // No close frame of its own when the connection is closed: whoever closes a WebSocket
+                // sends the one close frame with its reason (the decoder a 1009 for an oversized frame,
+                // the session a 1008...); a second one (1000) after it breaks RFC 6455 5.5.1.
+                .sendCloseFrame(null)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(config.maxFrameBytes())
                         .allowExtensions(false)
@@ -76,18 +86,30 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        GatewayMetrics.Refusal refusal = caps.admit(ch);
+        if (refusal != null) {
+            metrics.refused(refusal);
+            ch.close();
+            return;
+        }
         clients.add(ch);
+        GatewayConfig.ClientLimits limits = config.limits();
         ChannelPipeline p = ch.pipeline();
+        p.addLast("output-guard", new OutputGuard(limits.outputBudgetBytes(), metrics));
+        p.addLast("idle", new IdleStateHandler(limits.pingIntervalSeconds(), 0, 0));
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        p.addLast(SessionHandler.HTTP_GUARD, new HttpGuard(limits.httpTimeoutSeconds(), metrics));
         p.addLast("metrics", new MetricsHttpHandler(WEBSOCKET_PATH, metrics.registry()::scrape, GlobalEventExecutor.INSTANCE));
         p.addLast(SessionHandler.HEALTH_HANDLER, new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view, feeds::status));
+        p.addLast("frame-guard", new FrameGuard(config.ratePerSecond(), config.rateBurst(), limits.maxFragments(), metrics));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
+        p.addLast("keepalive", new KeepAlive(limits.pingIntervalSeconds(), limits.idleTimeoutSeconds(), metrics));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
         p.addLast("traffic-meter", new ClientTrafficMeter(metrics));
         p.addLast("frame-codec", new ClientFrameCodec());
         p.addLast("message-meter", messageMeter);
         p.addLast("session", new SessionHandler(routers, feeds, sessionIds, config.gatewayId(), tokens,
-                config.ratePerSecond(), config.rateBurst(), recorder));
+                config.ratePerSecond(), config.rateBurst(), limits, metrics, recorder));
     }
 }

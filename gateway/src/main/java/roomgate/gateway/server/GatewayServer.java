@@ -75,6 +75,9 @@ public final class GatewayServer implements AutoCloseable {
                     .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    // A peer that vanished without a FIN (power loss, a NAT that forgot it) is found
+                    // by the kernel too, not only by the WebSocket idle limit.
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                     .childHandler(new GatewayInitializer(config, clients, routers, feeds, view, tokens, metrics, recorder))
                     .bind(config.host(), config.port()).sync().channel();
@@ -112,6 +115,7 @@ public final class GatewayServer implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         serverChannel.close().sync();
         for (Channel client : clients) {
+            client.attr(OutputGuard.READING_STOPPED).set(true);
             client.config().setAutoRead(false);
         }
         try {

@@ -1,10 +1,8 @@
 package roomgate.gateway.server;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -12,8 +10,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.wire.client.DecodeFailure;
 import roomgate.wire.client.Delivery;
+import roomgate.gateway.config.GatewayConfig.ClientLimits;
 import roomgate.gateway.feed.FeedSession;
 import roomgate.gateway.feed.PubSubManager;
+import roomgate.gateway.metrics.GatewayMetrics;
+import roomgate.gateway.metrics.GatewayMetrics.Refusal;
 import roomgate.gateway.routing.Router;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
@@ -28,16 +29,19 @@ import roomgate.protocol.v1.SessionStarted;
 import roomgate.gateway.session.ClientSession;
 import roomgate.gateway.session.RateLimiter;
 import roomgate.gateway.session.ResumeTokens;
+import roomgate.gateway.session.TextChecks;
 
 /**
  * The last handler of a client connection: once the WebSocket handshake is done it opens a
  * {@link ClientSession}, answers pings itself, refuses floods and requests it can judge without a
  * node, hands room requests to the router of its event loop and feed subscriptions to the
- * connection's {@link FeedSession}.
+ * connection's {@link FeedSession}. Malformed messages draw from the rate limit like any message,
+ * and past {@code maxMalformed} of them (one more allowed per second) the connection is closed.
  */
 public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** Names of the HTTP-only handlers that the session removes once the connection is a WebSocket. */
     public static final String HEALTH_HANDLER = "health";
+    public static final String HTTP_GUARD = "http-guard";
 
     private final RouterGroup routers;
     private final PubSubManager feeds;
@@ -47,16 +51,30 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final int ratePerSecond;
     private final int burst;
     private final TrafficRecorder recorder;
+    private final ClientLimits limits;
+    private final GatewayMetrics metrics;
     private ClientSession session;
     private Router router;
     private FeedSession feedSession;
     private RateLimiter limiter;
+    private RateLimiter malformed;
     private long lastRateErrorNanos;
     private boolean started;
+    private boolean closing;
+
+    /** With the default {@link ClientLimits} and meters nobody scrapes. */
+    public SessionHandler(RouterGroup routers, PubSubManager feeds, AtomicLong sessionIds, String gatewayId,
+            ResumeTokens tokens, int ratePerSecond, int burst, TrafficRecorder recorder) {
+        this(routers, feeds, sessionIds, gatewayId, tokens, ratePerSecond, burst, ClientLimits.defaults(),
+                GatewayMetrics.disabled(), recorder);
+    }
 
     /** {@code recorder} is told of every room request this handler routes and of the session's end. */
     public SessionHandler(RouterGroup routers, PubSubManager feeds, AtomicLong sessionIds, String gatewayId,
-            ResumeTokens tokens, int ratePerSecond, int burst, TrafficRecorder recorder) {
+            ResumeTokens tokens, int ratePerSecond, int burst, ClientLimits limits, GatewayMetrics metrics,
+            TrafficRecorder recorder) {
+        this.limits = limits;
+        this.metrics = metrics;
         this.routers = routers;
         this.feeds = feeds;
         this.sessionIds = sessionIds;
@@ -70,32 +88,64 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            if (ctx.pipeline().get(HEALTH_HANDLER) != null) {
-                ctx.pipeline().remove(HEALTH_HANDLER);
+            for (String http : new String[] {HEALTH_HANDLER, HTTP_GUARD}) {
+                if (ctx.pipeline().get(http) != null) {
+                    ctx.pipeline().remove(http);
+                }
             }
             String participantId = gatewayId + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
             session = new ClientSession(sessionIds.incrementAndGet(), participantId, ctx.channel());
             router = routers.of(ctx.channel().eventLoop());
             router.register(session);
             feedSession = feeds.openSession(session, ctx.channel());
-            limiter = new RateLimiter(ratePerSecond, burst, System.nanoTime());
+            limiter = RateLimiter.of(ctx.channel(), ratePerSecond, burst);
+            malformed = new RateLimiter(1, limits.maxMalformed(), System.nanoTime());
         }
         ctx.fireUserEventTriggered(event);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (session == null) {
+        if (session == null || closing) {
             ReferenceCountUtil.release(msg);
             return;
         }
         if (msg instanceof DecodeFailure failure) {
-            session.error("", failure.code(), "", failure.message());
+            onMalformed(ctx, failure);
         } else if (msg instanceof ClientMessage message) {
             onMessage(message);
         } else {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    private void onMalformed(ChannelHandlerContext ctx, DecodeFailure failure) {
+        long now = System.nanoTime();
+        if (!malformed.tryAcquire(now)) {
+            metrics.refused(Refusal.MALFORMED);
+            Closing.close(ctx.channel(), WebSocketCloseStatus.POLICY_VIOLATION,
+                    "more than " + limits.maxMalformed() + " malformed messages");
+            closing = true; // nothing more is taken from this connection
+            return;
+        }
+        if (rateLimited(now, "")) {
+            return;
+        }
+        session.error("", failure.code(), "", failure.message());
+    }
+
+    /** Whether the message must be dropped for the rate limit; tells the client once a second at most. */
+    private boolean rateLimited(long now, String requestId) {
+        if (limiter.tryAcquire(now)) {
+            return false;
+        }
+        // One refusal a second at most: answering every message of a flood would be a flood.
+        if (now - lastRateErrorNanos > 1_000_000_000L) {
+            lastRateErrorNanos = now;
+            session.error(requestId, ErrorCode.RATE_LIMITED, "",
+                    "more than " + ratePerSecond + " messages/s (burst " + burst + "); messages are being dropped");
+        }
+        return true;
     }
 
     private void onMessage(ClientMessage message) {
@@ -106,14 +156,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     .setSessionStarted(SessionStarted.newBuilder().setResumeToken(tokens.issue(session.participantId())))
                     .build()));
         }
-        long now = System.nanoTime();
-        if (!limiter.tryAcquire(now)) {
-            // One refusal a second at most: answering every message of a flood would be a flood.
-            if (now - lastRateErrorNanos > 1_000_000_000L) {
-                lastRateErrorNanos = now;
-                session.error(message.getRequestId(), ErrorCode.RATE_LIMITED, "",
-                        "more than " + ratePerSecond + " messages/s (burst " + burst + "); messages are being dropped");
-            }
+        if (rateLimited(System.nanoTime(), message.getRequestId())) {
             return;
         }
         if (message.getBodyCase() == ClientMessage.BodyCase.PING) {
@@ -143,9 +186,28 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             session.error(message.getRequestId(), ErrorCode.INVALID_ARGUMENT, "", problem);
             return;
         }
+        problem = checkText(message);
+        if (problem != null) {
+            session.error(message.getRequestId(), ErrorCode.INVALID_ARGUMENT, roomId, problem);
+            return;
+        }
         // Recorded here, where the gateway accepts a request: what a replay sends is what a client did.
         recorder.roomRequest(session.id(), roomId, message);
         router.forward(session, message, roomId);
+    }
+
+    /**
+     * Text that other participants are shown: a display name or a chat line of bounded length with
+     * no control characters (no NUL, ANSI escapes or bidi overrides in someone else's terminal or
+     * page). Refused here, before any node: a name is carried in every {@code joined} of its room.
+     */
+    private String checkText(ClientMessage message) {
+        return switch (message.getBodyCase()) {
+            case JOIN -> TextChecks.problem("join.display_name", message.getJoin().getDisplayName(),
+                    limits.maxDisplayNameChars());
+            case CHAT -> TextChecks.problem("chat.text", message.getChat().getText(), limits.maxChatChars());
+            default -> null;
+        };
     }
 
     private void resume(String requestId, Resume resume) {
@@ -197,8 +259,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             // A fragmented message grew past the limit: the stream can no longer be trusted.
-            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, cause.getMessage()))
-                    .addListener(ChannelFutureListener.CLOSE);
+            Closing.close(ctx.channel(), WebSocketCloseStatus.MESSAGE_TOO_BIG, cause.getMessage());
             return;
         }
         // Single oversized frames and other protocol violations were answered with a close frame

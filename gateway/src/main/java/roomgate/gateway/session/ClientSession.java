@@ -1,8 +1,6 @@
 package roomgate.gateway.session;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import roomgate.protocol.v1.Error;
@@ -13,12 +11,10 @@ import roomgate.wire.client.Delivery;
 /**
  * One connected WebSocket client: its gateway-wide id, the rooms it is seated in, and the way to
  * write to it. Confined to its channel's event loop; the router of that loop is the only other
- * code that touches it.
+ * code that touches it. What it writes counts against the connection's output budget
+ * ({@code OutputGuard}, first in the pipeline): a client that does not read is cut off there.
  */
 public final class ClientSession {
-    /** Past this many queued bytes a client that does not read is cut off rather than buffered for. */
-    static final int MAX_PENDING_BYTES = 4 * 1024 * 1024;
-
     private final long id;
     private final Channel channel;
     private final Set<String> rooms = new LinkedHashSet<>();
@@ -50,12 +46,6 @@ public final class ClientSession {
     }
 
     public void deliver(Delivery delivery) {
-        if (!channel.isWritable() && channel.bytesBeforeWritable() > MAX_PENDING_BYTES) {
-            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
-                    "client reads too slowly: more than " + MAX_PENDING_BYTES + " bytes queued"))
-                    .addListener(f -> channel.close());
-            return;
-        }
         channel.writeAndFlush(delivery, channel.voidPromise());
     }
 

@@ -23,7 +23,10 @@ import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Ping;
 import roomgate.protocol.v1.Resume;
+import roomgate.protocol.v1.SendChat;
 import roomgate.protocol.v1.ServerMessage;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import roomgate.gateway.config.GatewayConfig.ClientLimits;
 import roomgate.runtime.net.Transport;
 import roomgate.gateway.session.ResumeTokens;
 
@@ -32,6 +35,7 @@ class SessionHandlerTest {
     private static final ResumeTokens TOKENS = new ResumeTokens(new byte[32]);
     private EmbeddedChannel channel;
     private ServerMessage sessionStarted;
+    private String closeFrame;
 
     @BeforeEach
     void open() {
@@ -55,7 +59,13 @@ class SessionHandlerTest {
     }
 
     private ServerMessage read() throws Exception {
-        BinaryWebSocketFrame out = channel.readOutbound();
+        Object next = channel.readOutbound();
+        if (next instanceof CloseWebSocketFrame close) {
+            closeFrame = close.statusCode() + " " + close.reasonText();
+            close.release();
+            return null;
+        }
+        BinaryWebSocketFrame out = (BinaryWebSocketFrame) next;
         try {
             return out == null ? null : ServerMessage.parseFrom(ByteBufUtil.getBytes(out.content()));
         } finally {
@@ -140,5 +150,72 @@ class SessionHandlerTest {
         assertThat(pongs).isBetween(5, 6);
         assertThat(limited).isEqualTo(1);
         assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void malformedFramesDrawFromTheRateLimit() throws Exception {
+        int errors = 0;
+        int limited = 0;
+        for (int i = 0; i < 8; i++) {
+            ServerMessage reply = send(new byte[] {0x0a, (byte) 0xff, (byte) 0xff});
+            if (reply != null && reply.getError().getCode() == ErrorCode.MALFORMED_MESSAGE) {
+                errors++;
+            } else if (reply != null && reply.getError().getCode() == ErrorCode.RATE_LIMITED) {
+                limited++;
+            }
+        }
+        // Burst of 5: five answered, one RATE_LIMITED, the rest dropped unanswered.
+        assertThat(errors).isBetween(5, 6);
+        assertThat(limited).isEqualTo(1);
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void malformedFramesPastTheThresholdCloseTheConnection() throws Exception {
+        ClientLimits defaults = ClientLimits.defaults();
+        for (int i = 0; i < defaults.maxMalformed() && channel.isOpen(); i++) {
+            send(new byte[] {0x0a, (byte) 0xff, (byte) 0xff});
+        }
+        assertThat(channel.isOpen()).as("%s malformed are tolerated", defaults.maxMalformed()).isTrue();
+        channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {0x0a, (byte) 0xff})));
+        while (read() != null || closeFrame == null) {
+            // the last answers, then the close frame
+        }
+        assertThat(closeFrame).startsWith("1008 more than 10 malformed messages");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    private static ClientMessage join(String displayName) {
+        return ClientMessage.newBuilder().setRequestId("j")
+                .setJoin(JoinRoom.newBuilder().setRoomId("r1").setGameType(GameType.CHESS).setDisplayName(displayName))
+                .build();
+    }
+
+    @Test
+    void displayNamesAreBoundedAndFreeOfControlCharacters() throws Exception {
+        // An honest name (accents, emoji with a zero-width joiner) goes on to the routing: no node here.
+        assertThat(send(join("Zoë 👩\u200D💻".repeat(4))).getError().getCode()).isEqualTo(ErrorCode.ROOM_UNAVAILABLE);
+        ServerMessage tooLong = send(join("x".repeat(65)));
+        assertThat(tooLong.getError().getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(tooLong.getError().getMessage()).isEqualTo("join.display_name: 65 chars (expected: at most 64)");
+        assertThat(tooLong.getError().getRoomId()).isEqualTo("r1");
+
+        // Four of the burst of 5 left.
+        for (String hostile : new String[] {"\u001b[31mred", "nul\u0000", "evil\u202Egnp.exe"}) {
+            ServerMessage reply = send(join(hostile));
+            assertThat(reply.getError().getCode()).as(hostile).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThat(reply.getError().getMessage()).as(hostile).contains("join.display_name: control character U+");
+        }
+    }
+
+    @Test
+    void chatTextIsBoundedAndFreeOfControlCharacters() throws Exception {
+        ServerMessage tooLong = send(ClientMessage.newBuilder().setRequestId("c")
+                .setChat(SendChat.newBuilder().setRoomId("r1").setText("y".repeat(501))).build());
+        assertThat(tooLong.getError().getMessage()).isEqualTo("chat.text: 501 chars (expected: at most 500)");
+        ServerMessage escape = send(ClientMessage.newBuilder().setRequestId("c")
+                .setChat(SendChat.newBuilder().setRoomId("r1").setText("hi \u001b[2J")).build());
+        assertThat(escape.getError().getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(escape.getError().getMessage()).isEqualTo("chat.text: control character U+001B at 3 (expected: printable text)");
     }
 }
