@@ -35,6 +35,10 @@ public final class Archiver implements AutoCloseable {
     private final Counter failures;
     private final Timer writeTime;
     private volatile boolean down;
+    /** When a failed round was last logged: below the cluster's quorum every round fails, 1 a second. */
+    private long lastFailureLogNanos = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
+    private long failuresNotLogged;
+    private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     public Archiver(ArchiveBacklog backlog, ArchiveWriter writer, int batchSize, MeterRegistry meters) {
         this.backlog = backlog;
@@ -77,7 +81,14 @@ public final class Archiver implements AutoCloseable {
                 // a full batch: more may wait
             }
         } catch (RuntimeException e) {
-            log.warn("archive round failed; retrying next round", e);
+            // The backlog could not be read (the cluster below its quorum, a member leaving): next round.
+            failuresNotLogged++;
+            if (System.nanoTime() - lastFailureLogNanos >= FAILURE_LOG_INTERVAL_NANOS) {
+                log.warn("archive round failed ({}); retrying every round ({} failed round(s) since the last such line)",
+                        e.toString(), failuresNotLogged);
+                lastFailureLogNanos = System.nanoTime();
+                failuresNotLogged = 0;
+            }
         }
     }
 

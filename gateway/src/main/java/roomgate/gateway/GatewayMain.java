@@ -15,6 +15,13 @@ import roomgate.cluster.LiveNodes;
 import java.io.IOException;
 import java.time.Duration;
 import roomgate.gateway.admin.AdminServer;
+import roomgate.gateway.games.GamesHttpHandler;
+import roomgate.archive.ArchiveDatabase;
+import roomgate.archive.ArchiveReader;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import roomgate.gateway.recording.FileTrafficRecorder;
 import roomgate.gateway.recording.RoomPattern;
 import roomgate.gateway.recording.TrafficRecorder;
@@ -68,6 +75,25 @@ public final class GatewayMain {
         }
     }
 
+    /**
+     * {@code GET /games}: the archive the nodes write, read on two threads of its own (JDBC blocks;
+     * never on an event loop), through a small pool. The database need not be up at start: a read
+     * while it is down answers 503.
+     */
+    private static void startGames(GatewayConfig config, Lifecycle lifecycle) {
+        if (!config.archive().enabled()) {
+            return;
+        }
+        ArchiveDatabase database = ArchiveDatabase.open(config.archive(), "archive-" + config.gatewayId(), 4,
+                Duration.ofSeconds(2));
+        lifecycle.onStop("archive database", database::close);
+        ThreadPoolExecutor readers = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(256), new DefaultThreadFactory("games-reader", true));
+        lifecycle.onStop("archive readers", readers::shutdown);
+        GamesHttpHandler.install(new GamesHttpHandler(new ArchiveReader(database), readers));
+        log.info("GET /games reads the archive at {}", config.archive());
+    }
+
     public static void main(String[] args) throws Exception {
         GatewayConfig config;
         TrafficRecorder recorder;
@@ -101,6 +127,7 @@ public final class GatewayMain {
         lifecycle.onStop("feeds", feeds::stop);
         // Stopped after the client connections: the recording ends with their ends.
         lifecycle.onStop("recording", recorder::close);
+        startGames(config, lifecycle);
         Transport transport = Transport.best();
         GatewayMetrics metrics = new GatewayMetrics(meters);
         metrics.countMissedFeedUpdates(feeds::missedUpdates);
@@ -125,6 +152,7 @@ public final class GatewayMain {
         ready.put("hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
         ready.put("pid", ProcessHandle.current().pid());
         ready.put("transport", transport);
+        ready.put("archive", config.archive().enabled() ? "on" : "off");
         System.out.println(ReadyLine.format("gateway", ready));
         System.out.flush();
     }

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import roomgate.archive.ArchiveSettings;
 import roomgate.cluster.HazelcastSettings;
 import roomgate.runtime.Flags;
 
@@ -21,10 +22,12 @@ public record GatewayConfig(
         int adminPort,
         int clientSendBufferBytes,
         HazelcastSettings hazelcast,
-        Recording recording) {
+        Recording recording,
+        ArchiveSettings archive) {
 
     static final List<String> FLAGS = List.of("gateway-id", "host", "port", "io-threads", "max-frame-bytes",
-            "rate-per-second", "rate-burst", "admin-host", "admin-port", "client-send-buffer-bytes", "record-rooms", "record-file");
+            "rate-per-second", "rate-burst", "admin-host", "admin-port", "client-send-buffer-bytes", "record-rooms", "record-file",
+            "archive-jdbc-url", "archive-credentials-file");
 
     /** What to record (--record-rooms, a {@code RoomPattern}) and where (--record-file); null when off. */
     public record Recording(String roomPattern, Path file) {}
@@ -49,7 +52,9 @@ public record GatewayConfig(
                 // tcp_wmem's max (4 MiB): megabytes of stale prices queued before conflation starts.
                 flags.getInt("client-send-buffer-bytes", 0, 0, 64 * 1024 * 1024),
                 HazelcastSettings.fromFlags(flags),
-                recording(flags.get("record-rooms", null), flags.get("record-file", null)));
+                recording(flags.get("record-rooms", null), flags.get("record-file", null)),
+                // The same database, and the same way to name it, as the nodes: GET /games reads what they write.
+                ArchiveSettings.resolve(flags.get("archive-jdbc-url", null), flags.get("archive-credentials-file", null), env));
     }
 
     private static Recording recording(String rooms, String file) {
