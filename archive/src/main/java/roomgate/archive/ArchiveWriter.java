@@ -86,7 +86,7 @@ public final class ArchiveWriter {
                     }
                     outcomes.put(game, isDuplicateKey(e) ? Outcome.ALREADY_ARCHIVED : Outcome.REFUSED);
                     if (!isDuplicateKey(e)) {
-                        reasons.put(game, e.getSQLState() + " " + e.getMessage());
+                        reasons.put(game, reason(e));
                     }
                 }
             }
@@ -179,6 +179,23 @@ public final class ArchiveWriter {
             }
         }
         return false;
+    }
+
+    /**
+     * The database's own words for a refused row, short: a driver's batch message repeats the whole
+     * statement with its values (a game's body, up to a megabyte), which has no place in a log line.
+     */
+    static String reason(SQLException e) {
+        SQLException cause = e;
+        while (cause.getNextException() != null && cause.getNextException() != cause) {
+            cause = cause.getNextException();
+        }
+        String message = String.valueOf(cause.getMessage());
+        int sql = message.indexOf("; SQL statement:");
+        if (sql > 0) {
+            message = message.substring(0, sql);
+        }
+        return cause.getSQLState() + " " + (message.length() > 300 ? message.substring(0, 300) + "..." : message);
     }
 
     private static void rollback(Connection connection) {

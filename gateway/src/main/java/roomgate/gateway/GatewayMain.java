@@ -21,6 +21,9 @@ import roomgate.archive.ArchiveReader;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import roomgate.gateway.recording.FileTrafficRecorder;
 import roomgate.gateway.recording.RoomPattern;
@@ -80,7 +83,7 @@ public final class GatewayMain {
      * never on an event loop), through a small pool. The database need not be up at start: a read
      * while it is down answers 503.
      */
-    private static void startGames(GatewayConfig config, Lifecycle lifecycle) {
+    private static void startGames(GatewayConfig config, HazelcastInstance hazelcast, Lifecycle lifecycle) {
         if (!config.archive().enabled()) {
             return;
         }
@@ -90,7 +93,20 @@ public final class GatewayMain {
         ThreadPoolExecutor readers = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(256), new DefaultThreadFactory("games-reader", true));
         lifecycle.onStop("archive readers", readers::shutdown);
-        GamesHttpHandler.install(new GamesHttpHandler(new ArchiveReader(database), readers));
+        // The backlog for /health, sampled here: IMap.size() asks every member, never on an event loop.
+        AtomicLong backlog = new AtomicLong(-1);
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("archive-backlog", true));
+        lifecycle.onStop("archive backlog sampler", sampler::shutdownNow);
+        IMap<String, Long> queue = hazelcast.getMap(ClusterNames.ARCHIVE_QUEUE_MAP);
+        sampler.scheduleWithFixedDelay(() -> {
+            try {
+                backlog.set(queue.size());
+            } catch (RuntimeException e) {
+                backlog.set(-1); // below the quorum, or leaving: unknown
+            }
+        }, 0, 2, TimeUnit.SECONDS);
+        GamesHttpHandler.install(new GamesHttpHandler(new ArchiveReader(database), readers, backlog::get));
         log.info("GET /games reads the archive at {}", config.archive());
     }
 
@@ -127,7 +143,7 @@ public final class GatewayMain {
         lifecycle.onStop("feeds", feeds::stop);
         // Stopped after the client connections: the recording ends with their ends.
         lifecycle.onStop("recording", recorder::close);
-        startGames(config, lifecycle);
+        startGames(config, hazelcast, lifecycle);
         Transport transport = Transport.best();
         GatewayMetrics metrics = new GatewayMetrics(meters);
         metrics.countMissedFeedUpdates(feeds::missedUpdates);

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
 import roomgate.archive.ArchiveReader;
 import roomgate.archive.ArchiveUnavailableException;
 import roomgate.archive.ArchivedGame;
@@ -48,17 +49,32 @@ public final class GamesHttpHandler extends SimpleChannelInboundHandler<FullHttp
     private static final int MAX_PARTICIPANT_CHARS = 128;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String WEBSOCKET_PATH = "/ws";
-    private static final GamesHttpHandler OFF = new GamesHttpHandler(null, null);
+    private static final GamesHttpHandler OFF = new GamesHttpHandler(null, null, () -> -1);
     private static volatile GamesHttpHandler installed = OFF;
 
     private final ArchiveReader reader;
     private final Executor readers;
+    private final LongSupplier backlog;
 
-    /** @param reader the archive, or null when it is off; {@code readers} runs its blocking reads */
-    public GamesHttpHandler(ArchiveReader reader, Executor readers) {
+    /**
+     * @param reader the archive, or null when it is off; {@code readers} runs its blocking reads
+     * @param backlog the finished rooms waiting in the cluster, as last sampled (a cheap read), for /health
+     */
+    public GamesHttpHandler(ArchiveReader reader, Executor readers, LongSupplier backlog) {
         super(false);
         this.reader = reader;
         this.readers = readers;
+        this.backlog = backlog;
+    }
+
+    /** Whether this gateway reads an archive. */
+    public boolean archiveOn() {
+        return reader != null;
+    }
+
+    /** Finished rooms waiting for the archive in the cluster, as last sampled; -1 if unknown. */
+    public long archiveBacklog() {
+        return backlog.getAsLong();
     }
 
     /** Makes {@code handler} the one new connections get (the gateway's main, once, at start). */

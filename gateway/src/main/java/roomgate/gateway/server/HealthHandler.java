@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import roomgate.placement.NodeInfo;
 import roomgate.placement.NodeView;
 import roomgate.gateway.feed.FeedStatus;
+import roomgate.gateway.games.GamesHttpHandler;
 import roomgate.protocol.admin.v1.GatewayHealth;
 import roomgate.protocol.admin.v1.NodeStatus;
 import roomgate.protocol.admin.v1.TopicStatus;
@@ -82,6 +83,8 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
                     .setLinkAddress(node.linkHost() + ":" + node.linkPort())
                     .setPid(node.pid()));
         }
+        GamesHttpHandler games = GamesHttpHandler.current();
+        health.setArchive(games.archiveOn() ? "on" : "off").setArchiveBacklog(games.archiveBacklog());
         FeedStatus feedStatus = feeds.get();
         health.setUpstreamSubscriptions(feedStatus.upstreamSubscriptions());
         for (FeedStatus.Topic topic : feedStatus.topics()) {

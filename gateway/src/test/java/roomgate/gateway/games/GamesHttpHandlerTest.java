@@ -100,7 +100,7 @@ class GamesHttpHandlerTest {
             assertThat(response.status().code()).as(c.getKey()).isEqualTo(c.getValue());
             assertThat(JSON.readTree(body(response)).get("error").asText()).as(c.getKey()).isNotBlank();
         }
-        EmbeddedChannel channel = new EmbeddedChannel(new GamesHttpHandler(new ArchiveReader(db), readers));
+        EmbeddedChannel channel = new EmbeddedChannel(new GamesHttpHandler(new ArchiveReader(db), readers, () -> 0));
         channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/games/r1"));
         FullHttpResponse post = channel.readOutbound();
         assertThat(post.status().code()).isEqualTo(405);
@@ -108,7 +108,7 @@ class GamesHttpHandlerTest {
 
     @Test
     void otherPathsPassOnAndAWebSocketUpgradeRemovesIt() {
-        EmbeddedChannel channel = new EmbeddedChannel(new GamesHttpHandler(new ArchiveReader(db), readers));
+        EmbeddedChannel channel = new EmbeddedChannel(new GamesHttpHandler(new ArchiveReader(db), readers, () -> 0));
         FullHttpRequest health = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health");
         channel.writeInbound(health);
         assertThat((Object) channel.readInbound()).isSameAs(health);
@@ -118,7 +118,7 @@ class GamesHttpHandlerTest {
 
     @Test
     void withoutAnArchiveItSaysSo() {
-        EmbeddedChannel channel = new EmbeddedChannel(new GamesHttpHandler(null, null));
+        EmbeddedChannel channel = new EmbeddedChannel(new GamesHttpHandler(null, null, () -> -1));
         channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/games/r1"));
         FullHttpResponse response = channel.readOutbound();
         assertThat(response.status().code()).isEqualTo(503);
@@ -126,7 +126,7 @@ class GamesHttpHandlerTest {
 
     /** A GET through the handler; the answer comes back from the readers, through the channel. */
     private FullHttpResponse get(String uri) {
-        EmbeddedChannel channel = new EmbeddedChannel(new GamesHttpHandler(new ArchiveReader(db), readers));
+        EmbeddedChannel channel = new EmbeddedChannel(new GamesHttpHandler(new ArchiveReader(db), readers, () -> 0));
         channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri));
         AtomicReference<FullHttpResponse> answer = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(5)).until(() -> {
