@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,6 +28,7 @@ import roomgate.chess.pgn.PgnGame;
 import roomgate.chess.pgn.PgnReader;
 import roomgate.chess.pgn.PgnWriter;
 import roomgate.client.RoomgateClient;
+import roomgate.loadtest.LoadtestMain;
 import roomgate.client.RoomgateClient.Encoding;
 import roomgate.protocol.v1.ClaimDraw;
 import roomgate.protocol.v1.ClientMessage;
@@ -42,6 +46,7 @@ import roomgate.protocol.v1.Side;
  * read back from {@code GET /games/ROOM} (JSON and PGN) and compared move for move with what the
  * players were acknowledged, and found among its players' games. An idle unfinished room leaves its
  * node's memory and is loaded again, with its moves, by the next join. Bad requests get 4xx JSON.
+ * The load tester's {@code play-pgn --from-archive} plays an archived game again.
  */
 class ArchiveSystemTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -134,6 +139,19 @@ class ArchiveSystemTest {
             }
             // Every finished room left the cluster once archived.
             await().atMost(TIMEOUT).until(() -> adminBacklog() == 0);
+
+            // The load tester takes its games from the archive and plays them again in new rooms.
+            Played first = played.get(0);
+            Path base = Path.of("target", "archive-play-pgn-" + RUN);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+            int code = LoadtestMain.run(out, out, "play-pgn", "--from-archive",
+                    cluster.http(0, "/games?participant=" + first.white() + "&limit=5").toString(),
+                    "--spectators", "0", "--pace", "0", "--target", cluster.websocket(0).toString(),
+                    "--room-prefix", "again-" + RUN, "--report", base.toString());
+            assertThat(code).as(bytes.toString(StandardCharsets.UTF_8)).isZero();
+            JsonNode report = JSON.readTree(Path.of(base + ".json").toFile());
+            assertThat(report.path("movesSeenByAll").asInt()).isEqualTo(first.uci().size());
         } finally {
             pool.shutdownNow();
         }
