@@ -62,7 +62,9 @@ public final class Archiver implements AutoCloseable {
                 .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
                         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1))
                 .register(meters);
-        meters.gauge("roomgate.archive.backlog", this, a -> a.backlog.size());
+        io.micrometer.core.instrument.Gauge.builder("roomgate.archive.backlog", backlog, ArchiveBacklog::size)
+                .description("Finished rooms waiting for the archive here (as of the last round)")
+                .strongReference(true).register(meters);
     }
 
     public Archiver start(Duration interval) {

@@ -71,7 +71,7 @@ public final class NodeMain {
      * {@link RoomArchive#NONE} when the archive is off (or rooms are not replicated: the backlog lives
      * beside the records in the cluster). The database need not be up: finished rooms wait.
      */
-    private static RoomArchive startArchive(NodeConfig config, HazelcastInstance hazelcast,
+    private static RoomArchive startArchive(NodeConfig config, HazelcastInstance hazelcast, LiveNodes liveNodes,
             PrometheusMeterRegistry meters, Lifecycle lifecycle) {
         if (!config.archive().enabled()) {
             log.info("archive off: finished rooms leave memory and their records expire from the cluster");
@@ -84,7 +84,8 @@ public final class NodeMain {
         ArchiveDatabase database = ArchiveDatabase.open(config.archive(), "archive-" + config.nodeId(), 2,
                 Duration.ofSeconds(2));
         lifecycle.onStop("archive database", database::close);
-        HazelcastArchiveBacklog backlog = new HazelcastArchiveBacklog(hazelcast, config.archiving().backlogLimit());
+        HazelcastArchiveBacklog backlog = new HazelcastArchiveBacklog(hazelcast, config.archiving().backlogLimit(),
+                liveNodes::memberNodeIds);
         Gauge.builder("roomgate.archive.backlog.cluster", backlog, HazelcastArchiveBacklog::sizeInCluster)
                 .description("Finished rooms waiting for the archive in the whole cluster (as of this node's last round)")
                 .strongReference(true).register(meters);
@@ -143,7 +144,7 @@ public final class NodeMain {
         RoomStore store = new MeteredRoomStore(config.durability() == NodeConfig.Durability.REPLICATED
                 ? new HazelcastRoomStore(hazelcast)
                 : new LocalRoomStore(), meters);
-        RoomArchive archive = startArchive(config, hazelcast, meters, lifecycle);
+        RoomArchive archive = startArchive(config, hazelcast, liveNodes, meters, lifecycle);
         registry.start(new RoomRegistry.Settings(config.nodeId(), config.roomStripes(), config.idleRoomTtl(),
                 config.reconnectGrace(), config.finishedGrace(), archive, new NodeMetrics(meters)), store,
                 liveNodes::current, liveNodes::memberNodeIds);

@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import com.hazelcast.query.Predicates;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -21,7 +23,10 @@ import roomgate.protocol.store.v1.RoomRecord;
 /**
  * The archive's backlog in the cluster: a map of finished room ids (to the epoch they finished at),
  * beside the rooms map that still holds their records, both with a synchronous backup. A room is
- * queued when it leaves a node's memory; each node archives the entries whose partitions it owns
+ * queued when it leaves a node's memory (the epoch); as soon as its game's end is stored, it is
+ * marked as finished but still held (minus the epoch), so that if its node dies before it leaves
+ * memory, the entry is archived anyway once that node is no longer a member. Each node archives
+ * the entries whose partitions it owns
  * (so after a node dies its entries are archived by the nodes that took its partitions), and
  * removes the record, then the entry, only after the row is committed. Both removals compare: a
  * record that changed since it was read (the room was joined and loaded again) stays, and is queued
@@ -39,13 +44,29 @@ public final class HazelcastArchiveBacklog implements RoomArchive, ArchiveBacklo
     private final IMap<String, byte[]> rooms;
     private final IMap<String, Long> queue;
     private final long limit;
+    private final Supplier<Set<String>> liveNodeIds;
     private volatile long waitingHere;
     private volatile long waitingInCluster;
 
-    public HazelcastArchiveBacklog(HazelcastInstance hazelcast, long limit) {
+    /** @param liveNodeIds the game nodes that are cluster members now: a held room's owner among them still has it */
+    public HazelcastArchiveBacklog(HazelcastInstance hazelcast, long limit, Supplier<Set<String>> liveNodeIds) {
         this.rooms = hazelcast.getMap(ClusterNames.ROOMS_MAP);
         this.queue = hazelcast.getMap(ClusterNames.ARCHIVE_QUEUE_MAP);
         this.limit = limit;
+        this.liveNodeIds = liveNodeIds;
+    }
+
+    @Override
+    public CompletionStage<Void> finishing(String roomId, long epoch) {
+        CompletableFuture<Void> told = new CompletableFuture<>();
+        queue.setAsync(roomId, -epoch).whenCompleteAsync((v, failure) -> {
+            if (failure != null) {
+                // Only the safety net for a crash before the room leaves memory is missing: it is queued then.
+                log.warn("room {}: could not mark it finished in the archive's backlog ({})", roomId, failure.toString());
+            }
+            told.complete(null);
+        }, Runnable::run);
+        return told;
     }
 
     @Override
@@ -66,39 +87,40 @@ public final class HazelcastArchiveBacklog implements RoomArchive, ArchiveBacklo
 
     @Override
     public List<Entry> take(int max) {
-        Set<String> local = queue.localKeySet();
-        waitingHere = local.size();
+        Set<String> ready = queue.localKeySet(Predicates.greaterThan("this", 0L));
+        Set<String> held = queue.localKeySet(Predicates.lessThan("this", 0L));
+        waitingHere = ready.size() + held.size();
         waitingInCluster = queue.size();
         Set<String> keys = new LinkedHashSet<>();
-        for (String key : local) {
-            if (keys.size() == max) {
-                break;
-            }
-            keys.add(key);
-        }
+        first(ready, max, keys);
+        first(held, max, keys);
         if (keys.isEmpty()) {
             return List.of();
         }
-        Map<String, Long> epochs = queue.getAll(keys);
+        Map<String, Long> queued = queue.getAll(keys);
         Map<String, byte[]> records = rooms.getAll(keys);
+        Set<String> live = held.isEmpty() ? Set.of() : liveNodeIds.get();
         List<Entry> entries = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (String roomId : keys) {
-            Long epoch = epochs.get(roomId);
+            Long value = queued.get(roomId);
             byte[] bytes = records.get(roomId);
-            if (epoch == null) {
-                continue; // archived meanwhile
+            if (value == null || entries.size() == max) {
+                continue; // archived meanwhile, or enough for one batch
             }
             if (bytes == null) {
                 log.warn("room {}: queued for the archive but its record is gone (expired); nothing to archive", roomId);
-                queue.remove(roomId, epoch);
+                queue.remove(roomId, value);
                 continue;
             }
             RoomRecord record = RecordOps.parse(bytes);
-            if (record.getEpoch() != epoch) {
+            if (value > 0 && record.getEpoch() != value) {
                 // Loaded again since it was queued: its node queues it again when it leaves memory.
-                queue.remove(roomId, epoch);
+                queue.remove(roomId, value);
                 continue;
+            }
+            if (value < 0 && live.contains(record.getOwnerNodeId())) {
+                continue; // still in its owner's memory, joinable: it is queued when it leaves
             }
             ArchivedGame game;
             try {
@@ -106,12 +128,27 @@ public final class HazelcastArchiveBacklog implements RoomArchive, ArchiveBacklo
             } catch (RuntimeException e) {
                 log.error("room {}: record cannot be archived ({}); it stays in the cluster until it expires", roomId,
                         e.toString());
-                queue.remove(roomId, epoch);
+                queue.remove(roomId, value);
                 continue;
             }
-            entries.add(new Entry(game, new Token(roomId, epoch, bytes)));
+            if (value < 0 && "UNFINISHED".equals(game.termination())) {
+                // Its node died before the game's end was stored: as far as the cluster knows it goes on.
+                queue.remove(roomId, value);
+                continue;
+            }
+            entries.add(new Entry(game, new Token(roomId, value, bytes)));
         }
         return entries;
+    }
+
+    private static void first(Set<String> from, int max, Set<String> into) {
+        int n = 0;
+        for (String key : from) {
+            if (n++ == max) {
+                return;
+            }
+            into.add(key);
+        }
     }
 
     @Override

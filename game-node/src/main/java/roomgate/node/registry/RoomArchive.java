@@ -18,4 +18,13 @@ public interface RoomArchive {
      * later); never on the caller's thread's time: the stripe continues on its own executor.
      */
     CompletionStage<Boolean> finished(String roomId, long epoch);
+
+    /**
+     * The game in the room, held here at {@code epoch}, is over and its end is stored: it is not
+     * archived yet (it stays joinable), but if this node dies before it leaves memory, the archive
+     * takes it from the cluster. Completes when the cluster knows; {@link #finished} is called after.
+     */
+    default CompletionStage<Void> finishing(String roomId, long epoch) {
+        return CompletableFuture.completedFuture(null);
+    }
 }

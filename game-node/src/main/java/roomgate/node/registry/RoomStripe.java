@@ -481,6 +481,12 @@ final class RoomStripe {
         if (!(phase instanceof Live)) {
             return; // a room handing off leaves by its handoff, never for being idle
         }
+        if (host.finished() && room.finishing() == null) {
+            // Once the game's end is stored, the cluster learns it is over: should this node die
+            // before the room leaves memory, the archive takes it from its record.
+            long epoch = host.epoch();
+            room.finishing(host.flushed().thenCompose(stored -> ctx.archive().finishing(roomId, epoch)));
+        }
         if (!host.isEmpty()) {
             room.cancelIdleTimer();
         } else if (!room.hasIdleTimer()) {
@@ -528,7 +534,8 @@ final class RoomStripe {
         CompletionStage<Boolean> saved = host.replicatesSnapshots()
                 ? host.snapshot()
                 : CompletableFuture.completedFuture(true);
-        saved.thenCompose(ok -> Boolean.TRUE.equals(ok) ? ctx.archive().finished(roomId, host.epoch())
+        CompletionStage<Void> told = room.finishing() != null ? room.finishing() : CompletableFuture.completedFuture(null);
+        told.thenCompose(t -> saved).thenCompose(ok -> Boolean.TRUE.equals(ok) ? ctx.archive().finished(roomId, host.epoch())
                 : CompletableFuture.completedFuture(false)).whenCompleteAsync((queued, failure) -> {
             if (!stillIdle(roomId, room)) {
                 return; // someone came back (it plays on, and is offered again when it empties) or it left

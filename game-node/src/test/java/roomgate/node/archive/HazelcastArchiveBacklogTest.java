@@ -42,6 +42,7 @@ class HazelcastArchiveBacklogTest {
     HazelcastInstance member;
     ArchiveDatabase db;
     IMap<String, byte[]> rooms;
+    volatile java.util.Set<String> live = java.util.Set.of("node-a");
 
     @BeforeEach
     void start() throws Exception {
@@ -70,7 +71,7 @@ class HazelcastArchiveBacklogTest {
 
     @Test
     void aRecordLeavesTheMapOnlyOnceItsRowIsCommittedAndTwiceIsOneRow() throws Exception {
-        HazelcastArchiveBacklog backlog = new HazelcastArchiveBacklog(member, 1_000);
+        HazelcastArchiveBacklog backlog = new HazelcastArchiveBacklog(member, 1_000, () -> live);
         Archiver archiver = new Archiver(backlog, new ArchiveWriter(db, "node-a"), 10, new SimpleMeterRegistry());
         RoomRecord record = RecordArchiveTest.foolsMate("r1", 3);
         rooms.set("r1", record.toByteArray());
@@ -102,7 +103,7 @@ class HazelcastArchiveBacklogTest {
 
     @Test
     void aRoomLoadedAgainSinceItWasQueuedStaysInTheMap() throws Exception {
-        HazelcastArchiveBacklog backlog = new HazelcastArchiveBacklog(member, 1_000);
+        HazelcastArchiveBacklog backlog = new HazelcastArchiveBacklog(member, 1_000, () -> live);
         Archiver archiver = new Archiver(backlog, new ArchiveWriter(db, "node-a"), 10, new SimpleMeterRegistry());
         rooms.set("r2", RecordArchiveTest.foolsMate("r2", 4).toByteArray()); // a join took it at epoch 4
         backlog.finished("r2", 3).toCompletableFuture().get();
@@ -113,8 +114,32 @@ class HazelcastArchiveBacklogTest {
     }
 
     @Test
+    void aFinishedRoomStillInMemoryWaitsUnlessItsNodeIsGone() throws Exception {
+        HazelcastArchiveBacklog backlog = new HazelcastArchiveBacklog(member, 1_000, () -> live);
+        Archiver archiver = new Archiver(backlog, new ArchiveWriter(db, "node-b"), 10, new SimpleMeterRegistry());
+        rooms.set("held", RecordArchiveTest.foolsMate("held", 2).toByteArray()); // owned by node-a
+        RoomRecord mate = RecordArchiveTest.foolsMate("cut", 2);
+        // A game whose node died before its last move was stored: the cluster knows no end.
+        rooms.set("cut", mate.toBuilder().clearEvents().addAllEvents(mate.getEventsList().subList(0, 4)).build()
+                .toByteArray());
+        backlog.finishing("held", 2).toCompletableFuture().get();
+        backlog.finishing("cut", 2).toCompletableFuture().get();
+
+        assertThat(archiver.round()).as("node-a still holds them").isZero();
+        assertThat(rooms.containsKey("held")).isTrue();
+        assertThat(backlog.size()).isEqualTo(2);
+
+        live = java.util.Set.of("node-b"); // node-a died with the rooms in memory
+        assertThat(archiver.round()).isEqualTo(1);
+        assertThat(new ArchiveReader(db).game("held")).get().extracting(ArchivedGame::result).isEqualTo("0-1");
+        assertThat(rooms.containsKey("held")).isFalse();
+        assertThat(rooms.containsKey("cut")).as("not finished as far as the cluster knows: kept for a join").isTrue();
+        assertThat(member.getMap(ClusterNames.ARCHIVE_QUEUE_MAP).isEmpty()).isTrue();
+    }
+
+    @Test
     void aFullBacklogTakesNoMoreRooms() throws Exception {
-        HazelcastArchiveBacklog backlog = new HazelcastArchiveBacklog(member, 2);
+        HazelcastArchiveBacklog backlog = new HazelcastArchiveBacklog(member, 2, () -> live);
         ArchiveDatabase closed = ArchiveDatabase.open(new ArchiveSettings("jdbc:h2:tcp://127.0.0.1:1/nowhere", "", ""),
                 "down", 1, Duration.ofMillis(300));
         Archiver down = new Archiver(backlog, new ArchiveWriter(closed, "node-a"), 10, new SimpleMeterRegistry());

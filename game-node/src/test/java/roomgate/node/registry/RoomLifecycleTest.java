@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,12 +48,22 @@ class RoomLifecycleTest {
     private final AtomicInteger roomCount = new AtomicInteger();
     private final List<String> queued = new CopyOnWriteArrayList<>();
     private final AtomicBoolean backlogFull = new AtomicBoolean();
-    private final RoomArchive archive = (roomId, epoch) -> {
-        if (backlogFull.get()) {
-            return CompletableFuture.completedFuture(false);
+    private final List<String> marked = new CopyOnWriteArrayList<>();
+    private final RoomArchive archive = new RoomArchive() {
+        @Override
+        public CompletionStage<Boolean> finished(String roomId, long epoch) {
+            if (backlogFull.get()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            queued.add(roomId + "@" + epoch);
+            return CompletableFuture.completedFuture(true);
         }
-        queued.add(roomId + "@" + epoch);
-        return CompletableFuture.completedFuture(true);
+
+        @Override
+        public CompletionStage<Void> finishing(String roomId, long epoch) {
+            marked.add(roomId + "@" + epoch);
+            return CompletableFuture.completedFuture(null);
+        }
     };
     private final RoomStripe stripe = new RoomStripe(new RoomContext("node-a", store, clock, GRACE, IDLE,
             FINISHED_GRACE, archive, NodeMetrics.disabled()), NodeView::empty, Set::of, () -> false, roomCount);
@@ -86,6 +97,7 @@ class RoomLifecycleTest {
                     ChessMove.newBuilder().setRoomId(ROOM).setUci(move[1])));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> link.events().stream().filter(e -> e.hasMoveMade()).count() == 4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> marked.equals(List.of(ROOM + "@1")));
         request(1, "chat", ClientMessage.newBuilder().setChat(SendChat.newBuilder().setRoomId(ROOM).setText("gg")));
         await().atMost(Duration.ofSeconds(5)).until(() -> errors(ErrorCode.GAME_OVER) == 1);
 
