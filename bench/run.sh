@@ -137,7 +137,7 @@ HZ=(--cluster-name "$CLUSTER" --hz-members "$HZ_MEMBERS" --heartbeat-timeout-sec
 
 NODE_PIDS=(); WS_URLS=(); UPSTREAMS=""
 for i in $(seq 1 "$NODES"); do
-    "$JAVA" "@$JVM_OPTIONS" -Xms1g -Xmx1g -Xlog:gc:file="$RUN/node-$i-gc.log":uptime -jar "$NODE_JAR" --node-id "node-$i" --ws-port 0 --idle-room-seconds 30 --durability "$DURABILITY" \
+    "$JAVA" "@$JVM_OPTIONS" -Xms1g -Xmx1g -Xlog:gc:file="$RUN/node-$i-gc.log":uptime -jar "$NODE_JAR" --node-id "node-$i" --ws-port 0 --room-idle-unload 30 --durability "$DURABILITY" \
         --hz-port "${HZ_PORTS[$((i - 1))]}" "${HZ[@]}" > "$RUN/node-$i.out" 2> "$RUN/node-$i.log" &
     STARTED+=($!); NODE_PIDS+=($!)
     ws=$(ready_field "$RUN/node-$i.out" ws-port)

@@ -533,6 +533,9 @@ EOF
     local quorum=2
     ((nodes > 1)) || quorum=1
     local -a hz_args=(--cluster-name "$CLUSTER_NAME" --hz-port "$hz_port" --hz-members "$hz_members" --quorum-size "$quorum")
+    # The archive of finished games: an H2 file in the run folder, shared by the nodes (who write it)
+    # and the gateway (GET /games), unless ROOMGATE_ARCHIVE_JDBC_URL names another database.
+    hz_args+=(--archive-jdbc-url "${ROOMGATE_ARCHIVE_JDBC_URL:-jdbc:h2:file:$run_dir/roomgate-archive;AUTO_SERVER=TRUE}")
 
     # node-1 alone first: it forms the cluster the others join.
     launch "$run_dir" node-1 "$NODE_JAR" --node-id node-1 --link-port 0 "${hz_args[@]}"

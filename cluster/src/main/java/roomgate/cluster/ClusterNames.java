@@ -4,6 +4,8 @@ package roomgate.cluster;
 public final class ClusterNames {
     /** Room id -> replicated room record (owner, epoch, events). Written by owners only. */
     public static final String ROOMS_MAP = "roomgate.rooms";
+    /** Finished rooms waiting for the archive: room id -> the epoch it finished at (their records stay in ROOMS_MAP). */
+    public static final String ARCHIVE_QUEUE_MAP = "roomgate.archive-queue";
     /** Node id -> NodeStatus (ACTIVE/DRAINING and stats the node publishes every second). */
     public static final String NODE_STATUS_MAP = "roomgate.node-status";
     /** Node id -> a command for that node from an operator ("DRAIN"), written by the admin API. */

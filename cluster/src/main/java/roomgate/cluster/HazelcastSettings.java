@@ -116,6 +116,12 @@ public record HazelcastSettings(
                 .setAsyncBackupCount(0)
                 .setMaxIdleSeconds(ROOM_RECORD_MAX_IDLE_SECONDS)
                 .setSplitBrainProtectionName(ClusterNames.ROOMS_QUORUM));
+        // Finished rooms waiting for the archive: as safe as their records, and never expired (an
+        // entry leaves only once its room's row is committed).
+        config.addMapConfig(new MapConfig(ClusterNames.ARCHIVE_QUEUE_MAP)
+                .setBackupCount(1)
+                .setAsyncBackupCount(0)
+                .setSplitBrainProtectionName(ClusterNames.ROOMS_QUORUM));
         config.addMapConfig(new MapConfig(ClusterNames.NODE_STATUS_MAP).setBackupCount(1));
 
         config.setProperty("hazelcast.socket.bind.any", "false");

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import roomgate.archive.ArchiveSettings;
 import roomgate.cluster.HazelcastSettings;
 import roomgate.runtime.Flags;
 
@@ -16,12 +17,18 @@ public record NodeConfig(
         int ioThreads,
         int roomStripes,
         Duration idleRoomTtl,
+        Duration finishedGrace,
         Duration reconnectGrace,
         Durability durability,
         boolean drainOnSigterm,
         String metricsHost,
         int metricsPort,
+        ArchiveSettings archive,
+        Archiving archiving,
         HazelcastSettings hazelcast) {
+
+    /** How the node writes its finished rooms to the archive. */
+    public record Archiving(Duration interval, int batchSize, long backlogLimit) {}
 
     /** Where accepted room events are kept before clients hear of them. */
     public enum Durability {
@@ -32,8 +39,9 @@ public record NodeConfig(
     }
 
     static final List<String> FLAGS = List.of("node-id", "link-host", "link-port", "io-threads", "room-stripes",
-            "idle-room-seconds", "reconnect-grace-seconds", "durability", "drain-on-sigterm", "metrics-host",
-            "metrics-port");
+            "room-idle-unload", "finished-room-grace-seconds", "reconnect-grace-seconds", "durability",
+            "drain-on-sigterm", "metrics-host", "metrics-port", "archive-jdbc-url", "archive-credentials-file",
+            "archive-interval-ms", "archive-batch", "archive-backlog-limit");
 
     public static NodeConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -51,7 +59,8 @@ public record NodeConfig(
                 flags.getInt("link-port", 0, 0, 65535),
                 flags.getInt("io-threads", cores, 1, 256),
                 flags.getInt("room-stripes", cores, 1, 256),
-                Duration.ofSeconds(flags.getInt("idle-room-seconds", 600, 1, 86_400)),
+                Duration.ofSeconds(flags.getInt("room-idle-unload", 300, 1, 86_400)),
+                Duration.ofSeconds(flags.getInt("finished-room-grace-seconds", 60, 0, 86_400)),
                 Duration.ofSeconds(flags.getInt("reconnect-grace-seconds", 30, 1, 3_600)),
                 switch (durability) {
                     case "replicated" -> Durability.REPLICATED;
@@ -62,6 +71,10 @@ public record NodeConfig(
                 Boolean.parseBoolean(drain),
                 flags.get("metrics-host", "127.0.0.1"),
                 flags.getInt("metrics-port", 0, 0, 65535),
+                ArchiveSettings.resolve(flags.get("archive-jdbc-url", null), flags.get("archive-credentials-file", null), env),
+                new Archiving(Duration.ofMillis(flags.getInt("archive-interval-ms", 1_000, 10, 600_000)),
+                        flags.getInt("archive-batch", 100, 1, 10_000),
+                        flags.getInt("archive-backlog-limit", 100_000, 1, 100_000_000)),
                 HazelcastSettings.fromFlags(flags));
     }
 }

@@ -22,7 +22,13 @@ import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.operations.DrainCommands;
 import roomgate.node.operations.HostedRoomsPage;
 import roomgate.node.operations.NodeStatusPublisher;
+import roomgate.node.registry.RoomArchive;
 import roomgate.node.registry.RoomRegistry;
+import roomgate.node.archive.HazelcastArchiveBacklog;
+import roomgate.archive.ArchiveDatabase;
+import roomgate.archive.ArchiveWriter;
+import roomgate.archive.Archiver;
+import io.micrometer.core.instrument.Gauge;
 import roomgate.node.replication.HazelcastRoomStore;
 import roomgate.node.replication.LocalRoomStore;
 import roomgate.node.replication.MeteredRoomStore;
@@ -59,6 +65,40 @@ public final class NodeMain {
     }
 
     private NodeMain() {}
+
+    /**
+     * The archive's writer, on its own thread, over the cluster's backlog of finished rooms; or
+     * {@link RoomArchive#NONE} when the archive is off (or rooms are not replicated: the backlog lives
+     * beside the records in the cluster). The database need not be up: finished rooms wait.
+     */
+    private static RoomArchive startArchive(NodeConfig config, HazelcastInstance hazelcast, LiveNodes liveNodes,
+            PrometheusMeterRegistry meters, Lifecycle lifecycle) {
+        if (!config.archive().enabled()) {
+            log.info("archive off: finished rooms leave memory and their records expire from the cluster");
+            return RoomArchive.NONE;
+        }
+        if (config.durability() != NodeConfig.Durability.REPLICATED) {
+            log.warn("archive off: it needs --durability replicated (its backlog waits beside the records in the cluster)");
+            return RoomArchive.NONE;
+        }
+        ArchiveDatabase database = ArchiveDatabase.open(config.archive(), "archive-" + config.nodeId(), 2,
+                Duration.ofSeconds(2));
+        lifecycle.onStop("archive database", database::close);
+        HazelcastArchiveBacklog backlog = new HazelcastArchiveBacklog(hazelcast, config.archiving().backlogLimit(),
+                liveNodes::memberNodeIds);
+        Gauge.builder("roomgate.archive.backlog.cluster", backlog, HazelcastArchiveBacklog::sizeInCluster)
+                .description("Finished rooms waiting for the archive in the whole cluster (as of this node's last round)")
+                .strongReference(true).register(meters);
+        Gauge.builder("roomgate.archive.backlog.limit", backlog, HazelcastArchiveBacklog::limit)
+                .description("Finished rooms the cluster holds for the archive at most; above it they stay in memory")
+                .strongReference(true).register(meters);
+        Archiver archiver = new Archiver(backlog, new ArchiveWriter(database, config.nodeId()),
+                config.archiving().batchSize(), meters).start(config.archiving().interval());
+        lifecycle.onStop("archiver", archiver::close);
+        log.info("archive: {} every {} ms, batches of {}", config.archive(), config.archiving().interval().toMillis(),
+                config.archiving().batchSize());
+        return backlog;
+    }
 
     public static void main(String[] args) throws Exception {
         run(args, Variant.NONE);
@@ -104,8 +144,10 @@ public final class NodeMain {
         RoomStore store = new MeteredRoomStore(config.durability() == NodeConfig.Durability.REPLICATED
                 ? new HazelcastRoomStore(hazelcast)
                 : new LocalRoomStore(), meters);
+        RoomArchive archive = startArchive(config, hazelcast, liveNodes, meters, lifecycle);
         registry.start(new RoomRegistry.Settings(config.nodeId(), config.roomStripes(), config.idleRoomTtl(),
-                config.reconnectGrace(), new NodeMetrics(meters)), store, liveNodes::current, liveNodes::memberNodeIds);
+                config.reconnectGrace(), config.finishedGrace(), archive, new NodeMetrics(meters)), store,
+                liveNodes::current, liveNodes::memberNodeIds);
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
                 // We were cut off and the cluster went on without us: our rooms have new owners. Hazelcast
@@ -141,6 +183,7 @@ public final class NodeMain {
         ready.put("pid", pid);
         ready.put("transport", transport);
         ready.put("durability", config.durability().name().toLowerCase(Locale.ROOT));
+        ready.put("archive", archive == RoomArchive.NONE ? "off" : "on");
         System.out.println(ReadyLine.format("node", ready));
         System.out.flush();
     }

@@ -15,6 +15,16 @@ import roomgate.cluster.LiveNodes;
 import java.io.IOException;
 import java.time.Duration;
 import roomgate.gateway.admin.AdminServer;
+import roomgate.gateway.games.GamesHttpHandler;
+import roomgate.archive.ArchiveDatabase;
+import roomgate.archive.ArchiveReader;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import roomgate.gateway.recording.FileTrafficRecorder;
 import roomgate.gateway.recording.RoomPattern;
 import roomgate.gateway.recording.TrafficRecorder;
@@ -68,6 +78,38 @@ public final class GatewayMain {
         }
     }
 
+    /**
+     * {@code GET /games}: the archive the nodes write, read on two threads of its own (JDBC blocks;
+     * never on an event loop), through a small pool. The database need not be up at start: a read
+     * while it is down answers 503.
+     */
+    private static GamesHttpHandler startGames(GatewayConfig config, HazelcastInstance hazelcast, Lifecycle lifecycle) {
+        if (!config.archive().enabled()) {
+            return GamesHttpHandler.off();
+        }
+        ArchiveDatabase database = ArchiveDatabase.open(config.archive(), "archive-" + config.gatewayId(), 4,
+                Duration.ofSeconds(2));
+        lifecycle.onStop("archive database", database::close);
+        ThreadPoolExecutor readers = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(256), new DefaultThreadFactory("games-reader", true));
+        lifecycle.onStop("archive readers", readers::shutdown);
+        // The backlog for /health, sampled here: IMap.size() asks every member, never on an event loop.
+        AtomicLong backlog = new AtomicLong(-1);
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("archive-backlog", true));
+        lifecycle.onStop("archive backlog sampler", sampler::shutdownNow);
+        IMap<String, Long> queue = hazelcast.getMap(ClusterNames.ARCHIVE_QUEUE_MAP);
+        sampler.scheduleWithFixedDelay(() -> {
+            try {
+                backlog.set(queue.size());
+            } catch (RuntimeException e) {
+                backlog.set(-1); // below the quorum, or leaving: unknown
+            }
+        }, 0, 2, TimeUnit.SECONDS);
+        log.info("GET /games reads the archive at {}", config.archive());
+        return new GamesHttpHandler(new ArchiveReader(database), readers, backlog::get);
+    }
+
     public static void main(String[] args) throws Exception {
         GatewayConfig config;
         TrafficRecorder recorder;
@@ -101,11 +143,12 @@ public final class GatewayMain {
         lifecycle.onStop("feeds", feeds::stop);
         // Stopped after the client connections: the recording ends with their ends.
         lifecycle.onStop("recording", recorder::close);
+        GamesHttpHandler games = startGames(config, hazelcast, lifecycle);
         Transport transport = Transport.best();
         GatewayMetrics metrics = new GatewayMetrics(meters);
         metrics.countMissedFeedUpdates(feeds::missedUpdates);
         GatewayServer server = GatewayServer.start(config, transport, liveNodes::current,
-                new ResumeTokens(resumeKey(hazelcast)), feeds, metrics, recorder);
+                new ResumeTokens(resumeKey(hazelcast)), feeds, games, metrics, recorder);
         lifecycle.onStop("event loops", server::close);
         lifecycle.onStop("client connections", GOODBYE_TIMEOUT.plusSeconds(1), () -> {
             int open = server.openClients();
@@ -125,6 +168,7 @@ public final class GatewayMain {
         ready.put("hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
         ready.put("pid", ProcessHandle.current().pid());
         ready.put("transport", transport);
+        ready.put("archive", config.archive().enabled() ? "on" : "off");
         System.out.println(ReadyLine.format("gateway", ready));
         System.out.flush();
     }

@@ -43,7 +43,7 @@ class LayoutTest {
     void onlyTheClusterAndTheServersKnowHazelcast() {
         noClasses().that().resideInAnyPackage("roomgate.placement..", "roomgate.wire..", "roomgate.recording..",
                         "roomgate.runtime..", "roomgate.chess..", "roomgate.client..", "roomgate.loadtest..",
-                        "roomgate.protocol..")
+                        "roomgate.archive..", "roomgate.protocol..")
                 .should().dependOnClassesThat().resideInAPackage("com.hazelcast..")
                 .check(classes);
     }

@@ -94,9 +94,25 @@ final class LocalCluster implements AutoCloseable {
                 "--hz-members", members, "--heartbeat-timeout-seconds", "5");
     }
 
+    /**
+     * The archive every process of this cluster shares unless a test names its own: an H2 file in the
+     * test's log folder (the embedded default, but not in the module's working directory).
+     */
+    String archiveUrl() {
+        return "jdbc:h2:file:" + logDir.toAbsolutePath().resolve("archive") + ";AUTO_SERVER=TRUE";
+    }
+
+    private List<String> withArchive(List<String> args) {
+        List<String> all = new ArrayList<>(args);
+        if (!all.contains("--archive-jdbc-url")) {
+            all.addAll(List.of("--archive-jdbc-url", archiveUrl()));
+        }
+        return all;
+    }
+
     private ServiceProcess startNode(String nodeId, int memberIndex) throws IOException {
         List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--link-port", "0"));
-        args.addAll(nodeArgs);
+        args.addAll(withArchive(nodeArgs));
         args.addAll(hazelcastArgs(memberIndex));
         // The direct listener is the benchmarks' own node variant, not the product's.
         String main = nodeArgs.contains("--ws-port") ? "roomgate.bench.direct.DirectNodeMain" : "roomgate.node.NodeMain";
@@ -108,7 +124,7 @@ final class LocalCluster implements AutoCloseable {
     private ServiceProcess startGateway(String gatewayId, int memberIndex) throws IOException {
         List<String> args = new ArrayList<>(List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0",
                 "--io-threads", "2"));
-        args.addAll(gatewayArgs.apply(gateways.size()));
+        args.addAll(withArchive(gatewayArgs.apply(gateways.size())));
         args.addAll(hazelcastArgs(memberIndex));
         ServiceProcess gateway = ServiceProcess.start(gatewayId, "roomgate.gateway.GatewayMain", args, logDir);
         gateways.add(gateway);
@@ -162,6 +178,11 @@ final class LocalCluster implements AutoCloseable {
     /** A node's direct WebSocket listener (started with {@code --ws-port}). */
     URI directWebSocket(String nodeId) {
         return URI.create("ws://127.0.0.1:" + nodes.get(nodeId).readyFields().get("ws-port") + "/ws");
+    }
+
+    /** The gateway's client port over HTTP: {@code /games...}. */
+    URI http(int gatewayIndex, String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + pathAndQuery);
     }
 
     URI health(int gatewayIndex) {

@@ -44,6 +44,22 @@ public final class NodeMetrics {
     private final AtomicReferenceArray<Counter> errors = new AtomicReferenceArray<>(CODES.length);
     private final AtomicReferenceArray<TickMeters> ticks = new AtomicReferenceArray<>(GAMES.length);
     private final Counter[] handoffs = new Counter[2];
+    private final Counter loaded;
+    private final Counter[] unloaded = new Counter[Unload.values().length];
+
+    /** Why a room left this node's memory. */
+    public enum Unload {
+        /** Empty for the idle time; its record stays in the cluster for the next join. */
+        IDLE,
+        /** Finished (or an arena left empty), and queued for the archive. */
+        ARCHIVED,
+        /** Handed to its successor (drain). */
+        MOVED,
+        /** Another node took it over. */
+        LOST,
+        /** The node stopped. */
+        STOPPED
+    }
     private final Timer[] handoffTimes = new Timer[2];
 
     public NodeMetrics(MeterRegistry registry) {
@@ -56,6 +72,14 @@ public final class NodeMetrics {
                         .description("Live rooms on this node, by game type")
                         .tag("type", lower(type)).strongReference(true).register(registry);
             }
+        }
+        loaded = Counter.builder("roomgate.node.rooms.loaded")
+                .description("Rooms loaded into this node's memory (created, taken over, or loaded again after an unload)")
+                .register(registry);
+        for (Unload why : Unload.values()) {
+            unloaded[why.ordinal()] = Counter.builder("roomgate.node.rooms.unloaded")
+                    .description("Rooms that left this node's memory, by reason")
+                    .tag("reason", why.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
         }
         String[] outcomes = {"moved", "stayed"};
         for (int i = 0; i < 2; i++) {
@@ -85,6 +109,14 @@ public final class NodeMetrics {
         if (count != null) {
             count.incrementAndGet();
         }
+    }
+
+    public void roomLoaded() {
+        loaded.increment();
+    }
+
+    public void roomUnloaded(Unload why) {
+        unloaded[why.ordinal()].increment();
     }
 
     public void roomClosed(GameType type) {

@@ -13,6 +13,8 @@ final class LiveRoom {
     private final RoomHost host;
     private Ticker ticker;
     private ScheduledFuture<?> idleTimer;
+    /** Set once the archive knows the game here is over (see {@link RoomArchive#finishing}); null before. */
+    private java.util.concurrent.CompletionStage<Void> finishing;
 
     LiveRoom(RoomHost host) {
         this.host = host;
@@ -38,6 +40,14 @@ final class LiveRoom {
             ticker.stop();
             ticker = null;
         }
+    }
+
+    java.util.concurrent.CompletionStage<Void> finishing() {
+        return finishing;
+    }
+
+    void finishing(java.util.concurrent.CompletionStage<Void> told) {
+        finishing = told;
     }
 
     boolean hasIdleTimer() {

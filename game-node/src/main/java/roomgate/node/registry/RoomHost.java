@@ -120,11 +120,21 @@ final class RoomHost {
     /** Completed when {@link #unstored} empties; null while nobody waits for that. */
     private CompletableFuture<Void> flush;
     private final Consumer<Unanswered> onLost;
+    /**
+     * Runs (on the stripe) after a participant left by itself, with no request behind it: its
+     * reconnect grace ran out. The stripe then settles the room as after any leave: an emptied room
+     * arms its idle timer, which it otherwise never would.
+     */
+    private final Runnable onSeatsChanged;
+    /** The server time of the latest game event (a move, a draw claim): when a finished game ended. */
+    private long lastGameEventMs;
     private long sequence;
     private boolean lost;
 
-    private RoomHost(String roomId, RoomContext ctx, Room room, long epoch, Consumer<Unanswered> onLost) {
+    private RoomHost(String roomId, RoomContext ctx, Room room, long epoch, Consumer<Unanswered> onLost,
+            Runnable onSeatsChanged) {
         this.roomId = roomId;
+        this.onSeatsChanged = onSeatsChanged;
         this.ctx = ctx;
         this.room = room;
         this.epoch = epoch;
@@ -142,10 +152,15 @@ final class RoomHost {
      * {@code onLost} runs once if another node takes the room, with the requests still to answer.
      */
     static RoomHost rebuild(RoomRecord record, RoomContext ctx, Consumer<Unanswered> onLost) {
+        return rebuild(record, ctx, onLost, () -> {});
+    }
+
+    /** As {@link #rebuild(RoomRecord, RoomContext, Consumer)}; {@code onSeatsChanged} as in its field. */
+    static RoomHost rebuild(RoomRecord record, RoomContext ctx, Consumer<Unanswered> onLost, Runnable onSeatsChanged) {
         Room room = record.hasSnapshot()
                 ? RoomTypes.restore(record.getGameType(), record.getSnapshot())
                 : RoomTypes.create(record.getGameType());
-        RoomHost host = new RoomHost(record.getRoomId(), ctx, room, record.getEpoch(), onLost);
+        RoomHost host = new RoomHost(record.getRoomId(), ctx, room, record.getEpoch(), onLost, onSeatsChanged);
         if (record.hasSnapshot()) {
             for (roomgate.protocol.v1.Participant p : record.getSnapshot().getParticipantsList()) {
                 Slot slot = new Slot();
@@ -171,7 +186,10 @@ final class RoomHost {
             }
             case PARTICIPANT_LEFT -> slots.remove(event.getParticipantLeft().getParticipant().getParticipantId());
             case CHAT -> chat.add(event.getChat());
-            default -> room.replay(event);
+            default -> {
+                room.replay(event);
+                lastGameEventMs = event.getServerTimeMs();
+            }
         }
         history.add(event);
         sequence = event.getSequence();
@@ -231,6 +249,16 @@ final class RoomHost {
 
     boolean isEmpty() {
         return slots.isEmpty();
+    }
+
+    /** The game is over (see {@link Room#finished()}). */
+    boolean finished() {
+        return room.finished();
+    }
+
+    /** When the game ended (server time, epoch ms); 0 while it is not finished. */
+    long finishedAtMs() {
+        return room.finished() ? lastGameEventMs : 0;
     }
 
     int connectedSessions() {
@@ -323,6 +351,9 @@ final class RoomHost {
         if (from == null) {
             throw notIn();
         }
+        if (room.finished()) {
+            throw new RoomException(ErrorCode.GAME_OVER, "room '" + roomId + "' is finished and read-only");
+        }
         if (text.isBlank() || text.length() > MAX_CHAT_CHARS) {
             throw new RoomException(ErrorCode.INVALID_ARGUMENT,
                     "chat text: " + text.length() + " chars (expected: 1.." + MAX_CHAT_CHARS + ", not blank)");
@@ -344,6 +375,8 @@ final class RoomHost {
         }
         RoomEvent.Builder event = room.apply(from.participant, cause.getMessage());
         if (event != null) {
+            lastGameEventMs = System.currentTimeMillis();
+            event.setServerTimeMs(lastGameEventMs);
             commit(Commit.of(event).to(links()).answering(new Request(who.link(), cause)).logged(snapshotInterval == null));
         }
     }
@@ -433,6 +466,7 @@ final class RoomHost {
                 room.left(slot.participant);
                 commit(Commit.of(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder()
                         .setParticipant(slot.participant.toProto()))).to(links()));
+                onSeatsChanged.run();
             }
         }, ctx.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -445,8 +479,11 @@ final class RoomHost {
      * store, but still wait for the events before them, so nobody sees them out of order.
      */
     private Pending commit(Commit commit) {
-        RoomEvent event = commit.event().setRoomId(roomId).setSequence(++sequence)
-                .setServerTimeMs(System.currentTimeMillis()).build();
+        RoomEvent.Builder builder = commit.event().setRoomId(roomId).setSequence(++sequence);
+        if (builder.getServerTimeMs() == 0) {
+            builder.setServerTimeMs(System.currentTimeMillis());
+        }
+        RoomEvent event = builder.build();
         Pending pending = new Pending(event, commit);
         unstored.addLast(pending);
         if (pending.logged) {
@@ -586,6 +623,7 @@ final class RoomHost {
                 .setLastSequence(sequence)
                 .setState(state())
                 .addAllChatHistory(chat.latest())
+                .setFinished(room.finished())
                 .build();
     }
 

@@ -48,9 +48,10 @@ public final class RoomRegistry {
 
     /** How the registry runs, fixed at start, and the meters its rooms count in. */
     public record Settings(String nodeId, int stripes, Duration idleRoomTtl, Duration reconnectGrace,
-            NodeMetrics metrics) {
+            Duration finishedGrace, RoomArchive archive, NodeMetrics metrics) {
         public Settings {
             Objects.requireNonNull(nodeId, "nodeId");
+            Objects.requireNonNull(archive, "archive");
             Objects.requireNonNull(metrics, "metrics");
             if (stripes < 1) {
                 throw new IllegalArgumentException("stripes: " + stripes + " (expected: > 0)");
@@ -81,8 +82,8 @@ public final class RoomRegistry {
                     "roomgate.stripe.delay", "stripe", Integer.toString(i),
                     "How late a room stripe runs a task due now (sampled every 100 ms): what a request waits for its room's thread"),
                     ExecutorDelayProbe.DEFAULT_INTERVAL);
-            RoomContext ctx = new RoomContext(settings.nodeId(), store, executor,
-                    settings.reconnectGrace(), settings.idleRoomTtl(), settings.metrics());
+            RoomContext ctx = new RoomContext(settings.nodeId(), store, executor, settings.reconnectGrace(),
+                    settings.idleRoomTtl(), settings.finishedGrace(), settings.archive(), settings.metrics());
             created[i] = new RoomStripe(ctx, view, members, () -> draining, roomCount);
         }
         this.nodeId = settings.nodeId();

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.placement.NodeInfo;
 import roomgate.placement.NodeView;
+import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.replication.RoomStore;
 import roomgate.node.room.RoomException;
 import roomgate.node.room.types.RoomTypes;
@@ -54,6 +55,8 @@ final class RoomStripe {
     static final int MAX_HOPS = 4;
     static final long HANDOFF_READY_TIMEOUT_MS = 5_000;
     private static final int MOVED_MEMORY = 10_000;
+    /** A finished room the archive's backlog could not take (full, or the cluster refused) is offered again after this. */
+    static final Duration ARCHIVE_RETRY = Duration.ofSeconds(10);
 
     private final RoomContext ctx;
     private final Supplier<NodeView> view;
@@ -258,10 +261,12 @@ final class RoomStripe {
             }
             switch (claim.outcome()) {
                 case CLAIMED -> {
-                    RoomHost host = RoomHost.rebuild(claim.record(), ctx, unanswered -> forget(roomId, unanswered));
+                    RoomHost host = RoomHost.rebuild(claim.record(), ctx, unanswered -> forget(roomId, unanswered),
+                            () -> settle(roomId));
                     rooms.put(roomId, new Live(new LiveRoom(host)));
                     roomCount.incrementAndGet();
                     ctx.metrics().roomOpened(host.room().type());
+                    ctx.metrics().roomLoaded();
                     if (claim.record().getEpoch() > 1) {
                         log.info("room {}: taken over at epoch {} with {} events", roomId, claim.record().getEpoch(),
                                 claim.record().getEventsCount());
@@ -386,7 +391,7 @@ final class RoomStripe {
                 }
                 Set<GatewayLink> links = new LinkedHashSet<>(handoff.told);
                 links.addAll(host.links());
-                dispose(roomId);
+                dispose(roomId, NodeMetrics.Unload.MOVED);
                 moved(roomId, handoff.successor);
                 links.forEach(link -> link.handoffDone(roomId, handoff.successor));
                 finishHandoff(handoff, true);
@@ -435,7 +440,7 @@ final class RoomStripe {
      */
     private void forget(String roomId, RoomHost.Unanswered unanswered) {
         Handoff handoff = rooms.get(roomId) instanceof HandingOff handingOff ? handingOff.handoff() : null;
-        dispose(roomId);
+        dispose(roomId, NodeMetrics.Unload.LOST);
         for (RoomHost.Request r : unanswered.inDoubt()) {
             refuse(new Work(r.link(), r.request(), null), ErrorCode.OUTCOME_UNKNOWN, "room '" + roomId
                     + "' moved to another node while this request was being stored; it may have been applied:"
@@ -451,9 +456,12 @@ final class RoomStripe {
 
     /**
      * After a room's participants may have changed: it ticks only while someone is in it (an empty
-     * arena would wake this thread 30 times a second for nobody), and is freed when it stays empty
-     * for the idle time. One idle timer at most, armed when the room is found empty and cancelled
-     * when someone is in it again: a timer from an earlier empty spell must not free it early.
+     * arena would wake this thread 30 times a second for nobody), and leaves memory when it stays
+     * empty: after the idle time, or, finished, once its finished grace is over (counted from the
+     * game's end, so late spectators can still see it). One idle timer at most, armed when the room
+     * is found empty and cancelled when someone is in it again: a timer from an earlier empty spell
+     * must not unload it early. A room with anyone in it (a seat kept for a reconnect counts) is never
+     * unloaded; the leave that ends a reconnect grace settles the room like any other.
      */
     private void settle(String roomId) {
         RoomPhase phase = rooms.get(roomId);
@@ -473,31 +481,77 @@ final class RoomStripe {
         if (!(phase instanceof Live)) {
             return; // a room handing off leaves by its handoff, never for being idle
         }
+        if (host.finished() && room.finishing() == null) {
+            // Once the game's end is stored, the cluster learns it is over: should this node die
+            // before the room leaves memory, the archive takes it from its record.
+            long epoch = host.epoch();
+            room.finishing(host.flushed().thenCompose(stored -> ctx.archive().finishing(roomId, epoch)));
+        }
         if (!host.isEmpty()) {
             room.cancelIdleTimer();
         } else if (!room.hasIdleTimer()) {
-            room.armIdleTimer(ctx.executor().schedule(() -> {
-                room.cancelIdleTimer(); // fired: forget it, so the next empty spell arms a new one
-                disposeIfIdle(roomId, room);
-            }, ctx.idleRoomTtl().toMillis(), TimeUnit.MILLISECONDS));
+            long delayMs = ctx.idleRoomTtl().toMillis();
+            if (host.finished()) {
+                long graceLeft = host.finishedAtMs() + ctx.finishedGrace().toMillis() - System.currentTimeMillis();
+                delayMs = Math.max(0, Math.min(delayMs, graceLeft));
+            }
+            armUnload(roomId, room, delayMs);
         }
     }
 
-    /** Frees a room that is still live here, empty and with no newer idle timer, once its events are stored. */
-    private void disposeIfIdle(String roomId, LiveRoom room) {
-        if (!(rooms.get(roomId) instanceof Live live) || live.room() != room || !room.host().isEmpty()
-                || room.hasIdleTimer()) {
+    private void armUnload(String roomId, LiveRoom room, long delayMs) {
+        room.armIdleTimer(ctx.executor().schedule(() -> {
+            room.cancelIdleTimer(); // fired: forget it, so the next empty spell arms a new one
+            unloadIfIdle(roomId, room);
+        }, delayMs, TimeUnit.MILLISECONDS));
+    }
+
+    /** Whether the room is still live here, empty and with no newer idle timer. */
+    private boolean stillIdle(String roomId, LiveRoom room) {
+        return rooms.get(roomId) instanceof Live live && live.room() == room && room.host().isEmpty()
+                && !room.hasIdleTimer();
+    }
+
+    /**
+     * Unloads a room that is still idle, once its events are stored. A finished game (or an arena,
+     * whose round ends when it empties) goes to the archive's backlog first, with a last snapshot for
+     * a snapshot room, and leaves memory only once the backlog has it; an unfinished game just leaves
+     * memory, and its record waits in the cluster for the next join.
+     */
+    private void unloadIfIdle(String roomId, LiveRoom room) {
+        if (!stillIdle(roomId, room)) {
             return;
         }
-        if (room.host().isFlushed()) {
-            dispose(roomId);
-        } else {
-            room.host().flushed().whenCompleteAsync((done, failure) -> disposeIfIdle(roomId, room), ctx.executor());
+        RoomHost host = room.host();
+        if (!host.isFlushed()) {
+            host.flushed().whenCompleteAsync((done, failure) -> unloadIfIdle(roomId, room), ctx.executor());
+            return;
         }
+        if (!host.finished() && !host.room().endsWhenEmpty()) {
+            dispose(roomId, NodeMetrics.Unload.IDLE);
+            return;
+        }
+        CompletionStage<Boolean> saved = host.replicatesSnapshots()
+                ? host.snapshot()
+                : CompletableFuture.completedFuture(true);
+        CompletionStage<Void> told = room.finishing() != null ? room.finishing() : CompletableFuture.completedFuture(null);
+        told.thenCompose(t -> saved).thenCompose(ok -> Boolean.TRUE.equals(ok) ? ctx.archive().finished(roomId, host.epoch())
+                : CompletableFuture.completedFuture(false)).whenCompleteAsync((queued, failure) -> {
+            if (!stillIdle(roomId, room)) {
+                return; // someone came back (it plays on, and is offered again when it empties) or it left
+            }
+            if (failure == null && Boolean.TRUE.equals(queued)) {
+                dispose(roomId, NodeMetrics.Unload.ARCHIVED);
+            } else {
+                log.warn("room {}: the archive's backlog did not take it ({}); it stays here and is offered again in {} s",
+                        roomId, failure != null ? failure.toString() : "full", ARCHIVE_RETRY.toSeconds());
+                armUnload(roomId, room, ARCHIVE_RETRY.toMillis());
+            }
+        }, ctx.executor());
     }
 
     /** Forgets a room this node serves here (its record stays in the store): no ticks, no timers. */
-    private void dispose(String roomId) {
+    private void dispose(String roomId, NodeMetrics.Unload why) {
         RoomPhase phase = rooms.get(roomId);
         LiveRoom room = phase == null ? null : phase.served();
         if (room == null) {
@@ -509,13 +563,14 @@ final class RoomStripe {
         host.close();
         roomCount.decrementAndGet();
         ctx.metrics().roomClosed(host.room().type());
+        ctx.metrics().roomUnloaded(why);
         if (host.tickStats() != null) {
             log.info("room {} ({}) leaves this node; its ticks: {}", roomId, host.room().type(), host.tickStats().summary());
         }
     }
 
     void onClear() {
-        liveRooms().forEach(this::dispose);
+        liveRooms().forEach(roomId -> dispose(roomId, NodeMetrics.Unload.STOPPED));
     }
 
     /** The room this node serves here under {@code roomId}, handing off or not; null if none. */

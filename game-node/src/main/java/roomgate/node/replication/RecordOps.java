@@ -27,7 +27,7 @@ import roomgate.protocol.v1.RoomState;
  * only once a live backup has the record (see {@link HazelcastRoomStore}: a repeat may be sent
  * because the first try's backup went to a member that had just died).
  */
-final class RecordOps {
+public final class RecordOps {
     private RecordOps() {}
 
     /**
@@ -48,7 +48,8 @@ final class RecordOps {
                 return new Result<>(null, notClaimed(roomId, ""));
             }
             return claimed(RoomRecord.newBuilder().setRoomId(roomId).setGameType(createAs)
-                    .setOwnerNodeId(nodeId).setEpoch(1).setClaimToken(token).build());
+                    .setOwnerNodeId(nodeId).setEpoch(1).setClaimToken(token)
+                    .setCreatedMs(System.currentTimeMillis()).build());
         }
         if (current.getOwnerNodeId().equals(nodeId) && current.getClaimToken().equals(token)) {
             return new Result<>(stored, stored); // this very claim, delivered again
@@ -152,7 +153,7 @@ final class RecordOps {
         return current != null && current.getEpoch() == epoch;
     }
 
-    static RoomRecord parse(byte[] bytes) {
+    public static RoomRecord parse(byte[] bytes) {
         try {
             return RoomRecord.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {

@@ -73,6 +73,23 @@ public interface Room {
         return null;
     }
 
+    /**
+     * Whether the game is over: the room becomes read-only, stays joinable for the finished grace so
+     * late spectators see the end, and is then archived and leaves the cluster. False by default.
+     */
+    default boolean finished() {
+        return false;
+    }
+
+    /**
+     * Whether the game ends when the room has been empty for the idle time (an arena: a round lasts
+     * while someone plays), so that unloading it archives it, instead of keeping its record for the
+     * next join (a chess game left half way). False by default.
+     */
+    default boolean endsWhenEmpty() {
+        return false;
+    }
+
     /** How often the room's state is replicated whole, or null (the default) to log every event instead. */
     default Duration snapshotInterval() {
         return null;

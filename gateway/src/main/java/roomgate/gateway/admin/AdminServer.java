@@ -119,6 +119,9 @@ public final class AdminServer implements AutoCloseable {
                     commands.set(path[1], "DRAIN");
                     respond(exchange, 202, NodeStatus.newBuilder().setNodeId(path[1]).setState(NodeState.DRAINING).build());
                 }
+            } else if (method.equals("GET") && path.length == 1 && path[0].equals("archive")) {
+                // The finished rooms waiting in the cluster for the archive (all of them, while its database is down).
+                send(exchange, 200, "{\"backlog\":" + hazelcast.getMap(ClusterNames.ARCHIVE_QUEUE_MAP).size() + "}");
             } else if (method.equals("GET") && path.length == 2 && path[0].equals("placement") && path[1].equals("dry-run")) {
                 Map<String, String> query = query(uri.getRawQuery());
                 if (query.containsKey("add") == query.containsKey("remove")) {
@@ -128,7 +131,8 @@ public final class AdminServer implements AutoCloseable {
                 }
             } else {
                 error(exchange, 404, "no such route: " + method + " " + uri.getPath()
-                        + " (expected: GET /nodes, GET /rooms/ID, POST /nodes/ID/drain, GET /placement/dry-run?add=ID|remove=ID)");
+                        + " (expected: GET /nodes, GET /rooms/ID, POST /nodes/ID/drain, GET /placement/dry-run?add=ID|remove=ID,"
+                        + " GET /archive)");
             }
         } catch (RuntimeException | Error e) {
             log.warn("admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import roomgate.archive.ArchiveSettings;
 import roomgate.cluster.HazelcastSettings;
 import roomgate.runtime.Flags;
 
@@ -22,13 +23,14 @@ public record GatewayConfig(
         int clientSendBufferBytes,
         HazelcastSettings hazelcast,
         Recording recording,
-        ClientLimits limits) {
+        ClientLimits limits,
+        ArchiveSettings archive) {
 
     static final List<String> FLAGS = List.of("gateway-id", "host", "port", "io-threads", "max-frame-bytes",
             "rate-per-second", "rate-burst", "admin-host", "admin-port", "client-send-buffer-bytes", "record-rooms", "record-file",
             "output-budget-bytes", "http-timeout-seconds", "ping-interval-seconds", "idle-timeout-seconds",
             "max-connections", "max-connections-per-address", "max-fragments", "max-malformed",
-            "max-display-name-chars", "max-chat-chars");
+            "max-display-name-chars", "max-chat-chars", "archive-jdbc-url", "archive-credentials-file");
 
     /**
      * What one client connection may cost the gateway, whatever it sends: the bytes queued for it, how
@@ -99,7 +101,9 @@ public record GatewayConfig(
                 flags.getInt("client-send-buffer-bytes", 0, 0, 64 * 1024 * 1024),
                 HazelcastSettings.fromFlags(flags),
                 recording(flags.get("record-rooms", null), flags.get("record-file", null)),
-                ClientLimits.of(flags));
+                ClientLimits.of(flags),
+                // The same database, and the same way to name it, as the nodes: GET /games reads what they write.
+                ArchiveSettings.resolve(flags.get("archive-jdbc-url", null), flags.get("archive-credentials-file", null), env));
     }
 
     private static Recording recording(String rooms, String file) {

@@ -20,6 +20,7 @@ import roomgate.gateway.metrics.ClientTrafficMeter;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.MetricsHttpHandler;
 import roomgate.gateway.feed.PubSubManager;
+import roomgate.gateway.games.GamesHttpHandler;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
@@ -45,6 +46,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final ChannelGroup clients;
     private final RouterGroup routers;
     private final PubSubManager feeds;
+    private final GamesHttpHandler games;
     private final Supplier<NodeView> view;
     private final AtomicLong sessionIds = new AtomicLong();
     private final ResumeTokens tokens;
@@ -54,7 +56,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final TrafficRecorder recorder;
     private final ConnectionCaps caps;
 
-    public GatewayInitializer(GatewayConfig config, ChannelGroup clients, RouterGroup routers, PubSubManager feeds, Supplier<NodeView> view,
+    public GatewayInitializer(GatewayConfig config, ChannelGroup clients, RouterGroup routers, PubSubManager feeds, GamesHttpHandler games, Supplier<NodeView> view,
             ResumeTokens tokens, GatewayMetrics metrics, TrafficRecorder recorder) {
         this.recorder = recorder;
         this.metrics = metrics;
@@ -63,6 +65,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         this.clients = clients;
         this.routers = routers;
         this.feeds = feeds;
+        this.games = games;
         this.view = view;
         this.tokens = tokens;
         this.caps = new ConnectionCaps(config.limits().maxConnections(), config.limits().maxConnectionsPerAddress());
@@ -100,8 +103,9 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         p.addLast(SessionHandler.HTTP_GUARD, new HttpGuard(limits.httpTimeoutSeconds(), metrics));
+        p.addLast("games", games);
         p.addLast("metrics", new MetricsHttpHandler(WEBSOCKET_PATH, metrics.registry()::scrape, GlobalEventExecutor.INSTANCE));
-        p.addLast(SessionHandler.HEALTH_HANDLER, new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view, feeds::status));
+        p.addLast(SessionHandler.HEALTH_HANDLER, new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view, feeds::status, games));
         p.addLast("frame-guard", new FrameGuard(config.ratePerSecond(), config.rateBurst(), limits.maxFragments(), metrics));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast("keepalive", new KeepAlive(limits.pingIntervalSeconds(), limits.idleTimeoutSeconds(), metrics));

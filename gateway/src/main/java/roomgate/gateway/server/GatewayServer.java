@@ -21,6 +21,7 @@ import roomgate.placement.NodeView;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.feed.PubSubManager;
+import roomgate.gateway.games.GamesHttpHandler;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
@@ -53,7 +54,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public static GatewayServer start(GatewayConfig config, Transport transport, Supplier<NodeView> view,
-            ResumeTokens tokens, PubSubManager feeds, GatewayMetrics metrics, TrafficRecorder recorder)
+            ResumeTokens tokens, PubSubManager feeds, GamesHttpHandler games, GatewayMetrics metrics, TrafficRecorder recorder)
             throws InterruptedException {
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(config.ioThreads());
@@ -79,7 +80,7 @@ public final class GatewayServer implements AutoCloseable {
                     // by the kernel too, not only by the WebSocket idle limit.
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                    .childHandler(new GatewayInitializer(config, clients, routers, feeds, view, tokens, metrics, recorder))
+                    .childHandler(new GatewayInitializer(config, clients, routers, feeds, games, view, tokens, metrics, recorder))
                     .bind(config.host(), config.port()).sync().channel();
             return new GatewayServer(boss, workers, channel, clients, routers);
         } catch (InterruptedException | RuntimeException e) {

@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import roomgate.placement.NodeInfo;
 import roomgate.placement.NodeView;
 import roomgate.gateway.feed.FeedStatus;
+import roomgate.gateway.games.GamesHttpHandler;
 import roomgate.protocol.admin.v1.GatewayHealth;
 import roomgate.protocol.admin.v1.NodeStatus;
 import roomgate.protocol.admin.v1.TopicStatus;
@@ -36,13 +37,16 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
     private final String gatewayId;
     private final Supplier<NodeView> view;
     private final Supplier<FeedStatus> feeds;
+    private final GamesHttpHandler games;
 
-    public HealthHandler(String websocketPath, String gatewayId, Supplier<NodeView> view, Supplier<FeedStatus> feeds) {
+    public HealthHandler(String websocketPath, String gatewayId, Supplier<NodeView> view, Supplier<FeedStatus> feeds,
+            GamesHttpHandler games) {
         super(false);
         this.websocketPath = websocketPath;
         this.gatewayId = gatewayId;
         this.view = view;
         this.feeds = feeds;
+        this.games = games;
     }
 
     @Override
@@ -82,6 +86,7 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
                     .setLinkAddress(node.linkHost() + ":" + node.linkPort())
                     .setPid(node.pid()));
         }
+        health.setArchive(games.archiveOn() ? "on" : "off").setArchiveBacklog(games.archiveBacklog());
         FeedStatus feedStatus = feeds.get();
         health.setUpstreamSubscriptions(feedStatus.upstreamSubscriptions());
         for (FeedStatus.Topic topic : feedStatus.topics()) {

@@ -29,7 +29,7 @@ final class PlayPgnCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "PGN files")
+    @Parameters(arity = "0..*", paramLabel = "FILE", description = "PGN files (or --from-archive)")
     List<Path> files;
 
     @Option(names = "--spectators", defaultValue = "2", description = "spectators per room (default: ${DEFAULT-VALUE})")
@@ -42,6 +42,11 @@ final class PlayPgnCommand implements Callable<Integer> {
     @Option(names = "--games", defaultValue = "2147483647", description = "play at most N games (default: all)")
     int games;
 
+    @Option(names = "--from-archive", paramLabel = "URL",
+            description = "take the games from a gateway's archive: http://HOST:PORT/games?participant=ID&limit=N"
+                    + " or http://HOST:PORT/games/ROOM_ID")
+    java.net.URI fromArchive;
+
     @Option(names = "--room-prefix", description = "room IDs are PREFIX-N (default: pgn-RANDOM)")
     String roomPrefix;
 
@@ -52,7 +57,11 @@ final class PlayPgnCommand implements Callable<Integer> {
                     "--spectators and --pace must be >= 0, --games >= 1");
         }
         Target target = common.target();
-        List<PgnGames.Game> list = PgnGames.read(files, games);
+        if ((files == null || files.isEmpty()) == (fromArchive == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "give PGN files or --from-archive URL (one of them)");
+        }
+        List<PgnGames.Game> list = fromArchive != null ? PgnGames.fromArchive(fromArchive, games) : PgnGames.read(files, games);
         String prefix = roomPrefix != null ? roomPrefix : "pgn-" + UUID.randomUUID().toString().substring(0, 8);
         PgnPlay play = new PgnPlay(new PgnPlay.Settings(list, spectators, Duration.ofMillis(paceMs), target,
                 common.encoding, prefix, Duration.ofSeconds(common.timeoutSeconds), common.ioThreads),

@@ -2,6 +2,16 @@ package roomgate.loadtest.pgn;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import roomgate.chess.ChessGame;
@@ -37,6 +47,48 @@ public final class PgnGames {
             }
         }
         return games;
+    }
+
+    /**
+     * Games from a gateway's archive: {@code url} is {@code http://HOST:PORT/games?participant=ID&limit=N}
+     * (each game listed is fetched as PGN) or {@code http://HOST:PORT/games/ROOM_ID} (that one game).
+     */
+    public static List<Game> fromArchive(URI url, int limit) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        String path = url.getPath();
+        List<String> roomIds = new ArrayList<>();
+        if (path.startsWith("/games/")) {
+            roomIds.add(path.substring("/games/".length()));
+        } else if (path.equals("/games")) {
+            JsonNode list = new ObjectMapper().readTree(fetch(http, url));
+            list.path("games").forEach(g -> roomIds.add(g.path("roomId").asText()));
+        } else {
+            throw new IllegalArgumentException("--from-archive: " + url
+                    + " (expected: http://HOST:PORT/games?participant=ID&limit=N or http://HOST:PORT/games/ROOM_ID)");
+        }
+        List<Game> games = new ArrayList<>();
+        for (String roomId : roomIds) {
+            if (games.size() >= limit) {
+                break;
+            }
+            URI pgnUrl = url.resolve("/games/" + URLEncoder.encode(roomId, StandardCharsets.UTF_8) + "?format=pgn");
+            PgnGame pgn = new PgnReader(new StringReader(fetch(http, pgnUrl))).next();
+            List<String> uci = pgn == null ? List.of() : toUci(pgn.sanMoves());
+            if (!uci.isEmpty()) {
+                games.add(new Game("archive " + roomId + " " + pgn.tag("White") + " - " + pgn.tag("Black"), uci));
+            }
+        }
+        return games;
+    }
+
+    private static String fetch(HttpClient http, URI url) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + url + ": " + response.statusCode() + " " + response.body().strip());
+        }
+        return response.body();
     }
 
     static List<String> toUci(List<String> san) {

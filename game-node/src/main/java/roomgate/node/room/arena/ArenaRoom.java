@@ -51,6 +51,12 @@ public final class ArenaRoom implements Room {
         return new ArenaRoom(ArenaWorld.restore(state));
     }
 
+    /** A round of tag lasts while someone plays: an arena left empty for the idle time is over, and archived. */
+    @Override
+    public boolean endsWhenEmpty() {
+        return true;
+    }
+
     @Override
     public GameType type() {
         return GameType.ARENA;

@@ -114,6 +114,11 @@ public final class ChessRoom implements Room {
     }
 
     @Override
+    public boolean finished() {
+        return game.status().isOver();
+    }
+
+    @Override
     public void replay(RoomEvent event) {
         switch (event.getBodyCase()) {
             case MOVE_MADE -> game.play(event.getMoveMade().getUci());
