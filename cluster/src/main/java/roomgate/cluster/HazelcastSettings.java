@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import roomgate.runtime.Flags;
 
 /**
@@ -19,9 +20,11 @@ import roomgate.runtime.Flags;
  * their member {@link Config} from the same settings so that they always find each other.
  *
  * <p>Discovery is TCP/IP on loopback by default (multicast is off: it would find strangers'
- * clusters). Hazelcast's default heartbeat timeout is 60 s, far too slow for games; ours defaults
- * to 5 s. {@code quorumSize} is the smallest number of game nodes (Hazelcast counts data members
- * only, so gateways do not count) that may touch room records.
+ * clusters); on Kubernetes it is Hazelcast's built-in Kubernetes discovery, which asks the DNS for
+ * the addresses behind a headless service ({@code deploy/k8s/}). Hazelcast's default heartbeat
+ * timeout is 60 s, far too slow for games; ours defaults to 5 s. {@code quorumSize} is the
+ * smallest number of game nodes (Hazelcast counts data members only, so gateways do not count) that
+ * may touch room records.
  */
 public record HazelcastSettings(
         String clusterName,
@@ -30,7 +33,9 @@ public record HazelcastSettings(
         List<String> members,
         int heartbeatTimeoutSeconds,
         int heartbeatIntervalSeconds,
-        int quorumSize) {
+        int quorumSize,
+        Discovery discovery,
+        String kubernetesServiceDns) {
 
     public static final String DEFAULT_CLUSTER_NAME = "roomgate";
     public static final int DEFAULT_PORT = 5701;
@@ -39,13 +44,54 @@ public record HazelcastSettings(
     public static final int ROOM_RECORD_MAX_IDLE_SECONDS = 24 * 60 * 60;
 
     /** The flags read by {@link #fromFlags}; each main adds them to its own. */
-    public static final List<String> FLAGS =
-            List.of("cluster-name", "hz-host", "hz-port", "hz-members", "heartbeat-timeout-seconds", "quorum-size");
+    public static final List<String> FLAGS = List.of("cluster-name", "hz-host", "hz-port", "hz-members",
+            "heartbeat-timeout-seconds", "quorum-size", "hz-discovery", "hz-k8s-service-dns");
+
+    /**
+     * A DNS name as Kubernetes writes a service's: lowercase labels of letters, digits and dashes,
+     * dot-separated ({@code roomgate-hz.roomgate.svc.cluster.local}). Checked at start-up, because
+     * Hazelcast would only log a failed lookup, again and again, and the member would form a
+     * cluster of its own.
+     */
+    private static final Pattern DNS_NAME =
+            Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
+
+    /** How a member finds the others (flag {@code --hz-discovery}). */
+    public enum Discovery {
+        /** The fixed list {@code --hz-members}: loopback, VMs with known addresses. The default. */
+        TCP,
+        /**
+         * Hazelcast's built-in Kubernetes discovery in its DNS lookup mode: the members are the
+         * addresses of the headless service {@code --hz-k8s-service-dns}. DNS rather than the
+         * Kubernetes API, because it needs no service account rights (no RBAC objects to keep).
+         */
+        KUBERNETES
+    }
+
+    /** TCP/IP discovery of {@code members}: what every member used before Kubernetes discovery existed. */
+    public HazelcastSettings(String clusterName, String host, int port, List<String> members,
+            int heartbeatTimeoutSeconds, int heartbeatIntervalSeconds, int quorumSize) {
+        this(clusterName, host, port, members, heartbeatTimeoutSeconds, heartbeatIntervalSeconds, quorumSize,
+                Discovery.TCP, null);
+    }
 
     public HazelcastSettings {
         Objects.requireNonNull(clusterName, "clusterName");
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(discovery, "discovery");
         members = List.copyOf(members);
+        if (discovery == Discovery.KUBERNETES) {
+            if (kubernetesServiceDns == null || !DNS_NAME.matcher(kubernetesServiceDns).matches()) {
+                throw new IllegalArgumentException("kubernetesServiceDns: '" + kubernetesServiceDns
+                        + "' (expected: a service's DNS name, e.g. roomgate-hz.roomgate.svc.cluster.local)");
+            }
+            if (!members.isEmpty()) {
+                throw new IllegalArgumentException("members: " + members + " (expected: none with Kubernetes discovery)");
+            }
+        } else if (kubernetesServiceDns != null) {
+            throw new IllegalArgumentException("kubernetesServiceDns: '" + kubernetesServiceDns
+                    + "' (expected: none with TCP/IP discovery)");
+        }
         if (clusterName.isBlank()) {
             throw new IllegalArgumentException("clusterName: blank (expected: a name)");
         }
@@ -61,18 +107,55 @@ public record HazelcastSettings(
         }
     }
 
+    /**
+     * Reads {@link #FLAGS}. A wrong combination is refused with the flag to fix: Kubernetes
+     * discovery without a service name, or with {@code --hz-members}, which it would ignore.
+     */
     public static HazelcastSettings fromFlags(Flags flags) {
         String host = flags.get("hz-host", "127.0.0.1");
         int port = flags.getInt("hz-port", DEFAULT_PORT, 1, 65535);
-        String members = flags.get("hz-members", host + ":" + DEFAULT_PORT + "-" + (DEFAULT_PORT + 9));
+        String discoveryName = flags.get("hz-discovery", "tcp");
+        Discovery discovery = switch (discoveryName) {
+            case "tcp" -> Discovery.TCP;
+            case "kubernetes" -> Discovery.KUBERNETES;
+            default -> throw new IllegalArgumentException(
+                    "--hz-discovery: '" + discoveryName + "' (expected: tcp or kubernetes)");
+        };
+        String serviceDns = flags.get("hz-k8s-service-dns", null);
+        String explicitMembers = flags.get("hz-members", null);
+        List<String> members;
+        if (discovery == Discovery.KUBERNETES) {
+            if (serviceDns == null || serviceDns.isBlank()) {
+                throw new IllegalArgumentException("--hz-k8s-service-dns: missing (expected with --hz-discovery "
+                        + "kubernetes: the headless service's DNS name, e.g. roomgate-hz.roomgate.svc.cluster.local)");
+            }
+            if (!DNS_NAME.matcher(serviceDns).matches()) {
+                throw new IllegalArgumentException("--hz-k8s-service-dns: '" + serviceDns + "' (expected: a DNS name "
+                        + "of lowercase letters, digits, dashes and dots, e.g. roomgate-hz.roomgate.svc.cluster.local)");
+            }
+            if (explicitMembers != null) {
+                throw new IllegalArgumentException("--hz-members: '" + explicitMembers + "' is not used with "
+                        + "--hz-discovery kubernetes (the members are found by --hz-k8s-service-dns); remove it");
+            }
+            members = List.of();
+        } else {
+            if (serviceDns != null) {
+                throw new IllegalArgumentException("--hz-k8s-service-dns: '" + serviceDns
+                        + "' is only used with --hz-discovery kubernetes (the discovery is tcp)");
+            }
+            members = List.of((explicitMembers != null ? explicitMembers
+                    : host + ":" + DEFAULT_PORT + "-" + (DEFAULT_PORT + 9)).split(","));
+        }
         return new HazelcastSettings(
                 flags.get("cluster-name", DEFAULT_CLUSTER_NAME),
                 host,
                 port,
-                List.of(members.split(",")),
+                members,
                 flags.getInt("heartbeat-timeout-seconds", DEFAULT_HEARTBEAT_TIMEOUT_SECONDS, 2, 600),
                 1,
-                flags.getInt("quorum-size", 2, 1, 1000));
+                flags.getInt("quorum-size", 2, 1, 1000),
+                discovery,
+                serviceDns);
     }
 
     /**
@@ -102,7 +185,15 @@ public record HazelcastSettings(
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setMembers(expandPortRanges(members));
+        if (discovery == Discovery.KUBERNETES) {
+            // Every member listens on the same port in its own pod, so the service's addresses are
+            // tried on that port only (not Hazelcast's default 5701-5703 scan).
+            join.getKubernetesConfig().setEnabled(true)
+                    .setProperty("service-dns", kubernetesServiceDns)
+                    .setProperty("service-port", Integer.toString(port));
+        } else {
+            join.getTcpIpConfig().setEnabled(true).setMembers(expandPortRanges(members));
+        }
 
         // Room records: one synchronous backup, so an acknowledged event survives the loss of its
         // owner; a cluster side smaller than the quorum may neither read nor write them, so a node

@@ -331,7 +331,7 @@ class StickyRoutingSystemTest {
         int stopping = cluster.addGateway("gw-stopping-" + run);
         RoomgateClient white = connect(stopping, Encoding.BINARY);
         RoomgateClient black = connect(0, Encoding.BINARY);
-        joined(white, join(room, Role.PLAYER, Side.WHITE));
+        Joined whiteJoined = joined(white, join(room, Role.PLAYER, Side.WHITE));
         joined(black, join(room, Role.PLAYER, Side.BLACK));
         String token = white.received().stream().filter(ServerMessage::hasSessionStarted).findFirst().orElseThrow()
                 .getSessionStarted().getResumeToken();
@@ -347,6 +347,8 @@ class StickyRoutingSystemTest {
         ServerMessage resumed = again.request(ClientMessage.newBuilder().setResume(Resume.newBuilder()
                 .setResumeToken(token).putLastSequences(room, e4.getEvent().getSequence())).build(), TIMEOUT);
         assertThat(resumed.hasResumed()).as("resume answer %s", resumed).isTrue();
+        // No node changed: the room's owner is the one that `joined` named.
+        assertThat(resumed.getResumed().getOwnerNodeId()).isNotEmpty().isEqualTo(whiteJoined.getOwnerNodeId());
         assertThat(black.request(move(room, "e7e5"), TIMEOUT).hasEvent()).isTrue();
         ServerMessage nf3 = again.request(move(room, "g1f3"), TIMEOUT);
         assertThat(nf3.hasEvent()).as("white moves again in its seat: %s", nf3).isTrue();

@@ -133,7 +133,8 @@ final class RoomMoves {
             } else if (!rejoined.getRequestId().isEmpty() || !local.sessions.contains(session)) {
                 rooms.seat(session, roomId, node);
                 session.deliver(Delivery.of(ServerMessage.newBuilder().setRequestId(rejoined.getRequestId())
-                        .setResumed(Resumed.newBuilder().addRoomIds(roomId)).build()));
+                        .setResumed(Resumed.newBuilder().addRoomIds(roomId).setOwnerNodeId(result.getOwnerNodeId()))
+                        .build()));
             } else {
                 session.deliver(Delivery.of(moved));
             }
