@@ -37,7 +37,8 @@ public final class ArchiveDatabase implements AutoCloseable {
      * @param poolSize connections at most (a node's writer needs one; a gateway's readers a few)
      * @param connectTimeout how long a caller waits for a connection before the database counts as down
      */
-    public static ArchiveDatabase open(ArchiveSettings settings, String poolName, int poolSize, Duration connectTimeout) {
+    public static ArchiveDatabase open(
+            ArchiveSettings settings, String poolName, int poolSize, Duration connectTimeout) {
         if (!settings.enabled()) {
             throw new IllegalArgumentException("the archive is off");
         }
@@ -86,11 +87,19 @@ public final class ArchiveDatabase implements AutoCloseable {
             return;
         }
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
         } catch (FlywayException first) {
             // Several processes of a run may migrate one new database at once; the loser of that race
             // finds the schema made by the winner on a second look.
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
         }
         migrated = true;
         log.info("archive database ready: {}", settings);

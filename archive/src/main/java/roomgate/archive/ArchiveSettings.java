@@ -17,6 +17,7 @@ import java.util.Properties;
 public record ArchiveSettings(String jdbcUrl, String user, String password) {
     /** The embedded default: an H2 database file in the process's working directory (the run folder). */
     public static final String DEFAULT_FILE = "roomgate-archive";
+
     public static final ArchiveSettings OFF = new ArchiveSettings("none", "", "");
 
     public boolean enabled() {
@@ -49,7 +50,8 @@ public record ArchiveSettings(String jdbcUrl, String user, String password) {
             try (Reader in = Files.newBufferedReader(Path.of(credentialsFile))) {
                 file.load(in);
             } catch (IOException e) {
-                throw new IllegalArgumentException("--archive-credentials-file: cannot read " + credentialsFile + ": " + e);
+                throw new IllegalArgumentException(
+                        "--archive-credentials-file: cannot read " + credentialsFile + ": " + e);
             }
             user = file.getProperty("user", user);
             password = file.getProperty("password", password);

@@ -14,8 +14,17 @@ import java.util.Objects;
  * @param termination why it ended: a chess status ("CHECKMATE", "DRAW_FIFTY_MOVE", ...), "UNFINISHED",
  *     or "EMPTIED" for an arena whose players had all left
  */
-public record ArchivedGame(String roomId, long startedMs, long endedMs, String gameType, String result,
-        String termination, List<Participant> participants, List<Move> moves, List<Score> scores, List<Chat> chat,
+public record ArchivedGame(
+        String roomId,
+        long startedMs,
+        long endedMs,
+        String gameType,
+        String result,
+        String termination,
+        List<Participant> participants,
+        List<Move> moves,
+        List<Score> scores,
+        List<Chat> chat,
         String pgn) {
 
     public ArchivedGame {

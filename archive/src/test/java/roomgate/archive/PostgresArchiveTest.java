@@ -26,22 +26,30 @@ class PostgresArchiveTest {
         Path data = dir.resolve("pgdata");
         EmbeddedPostgres pg = TestPostgres.start(data, 0);
         int port = pg.getPort();
-        try (ArchiveDatabase db = ArchiveDatabase.open(ArchiveSettings.resolve(
-                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", null,
-                Map.of("ROOMGATE_ARCHIVE_USER", "postgres", "ROOMGATE_ARCHIVE_PASSWORD", "postgres")),
-                "pg-test", 2, Duration.ofSeconds(1))) {
+        try (ArchiveDatabase db = ArchiveDatabase.open(
+                ArchiveSettings.resolve(
+                        "jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                        null,
+                        Map.of("ROOMGATE_ARCHIVE_USER", "postgres", "ROOMGATE_ARCHIVE_PASSWORD", "postgres")),
+                "pg-test",
+                2,
+                Duration.ofSeconds(1))) {
             ArchiveWriter writer = new ArchiveWriter(db, "node-a");
-            List<ArchivedGame> first = List.of(Games.chess("p1", 1_000, "alice", "bob"),
-                    Games.chess("p2", 2_000, "bob", "carol"));
+            List<ArchivedGame> first =
+                    List.of(Games.chess("p1", 1_000, "alice", "bob"), Games.chess("p2", 2_000, "bob", "carol"));
             assertThat(writer.write(first).outcomes().values()).containsOnly(ArchiveWriter.Outcome.WRITTEN);
             assertThat(writer.write(first).outcomes().values()).containsOnly(ArchiveWriter.Outcome.ALREADY_ARCHIVED);
             ArchiveReader reader = new ArchiveReader(db);
             assertThat(reader.game("p2")).contains(first.get(1));
-            assertThat(reader.gamesOf("bob", 10)).extracting(n -> n.get("roomId").asText()).containsExactly("p2", "p1");
+            assertThat(reader.gamesOf("bob", 10))
+                    .extracting(n -> n.get("roomId").asText())
+                    .containsExactly("p2", "p1");
 
             // A refused row among good ones (a batch with a duplicate too).
-            List<ArchivedGame> mixed = new ArrayList<>(List.of(Games.chess("p3", 3_000, "dan", "erin"),
-                    Games.chess("bad", 3_000, "x".repeat(300), "erin"), first.get(0)));
+            List<ArchivedGame> mixed = new ArrayList<>(List.of(
+                    Games.chess("p3", 3_000, "dan", "erin"),
+                    Games.chess("bad", 3_000, "x".repeat(300), "erin"),
+                    first.get(0)));
             InMemoryBacklog backlog = new InMemoryBacklog(mixed);
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             Archiver archiver = new Archiver(backlog, writer, 10, meters);
@@ -62,7 +70,8 @@ class PostgresArchiveTest {
             assertThat(outage.round()).isZero();
             assertThat(outage.databaseDown()).isTrue();
             assertThat(waiting.size()).isEqualTo(25);
-            assertThat(meters.counter("roomgate.archive.write.failures").count()).isEqualTo(2.0);
+            assertThat(meters.counter("roomgate.archive.write.failures").count())
+                    .isEqualTo(2.0);
 
             // Back, on the same port and data: the backlog drains, one row per game.
             pg = TestPostgres.start(data, port);

@@ -11,7 +11,8 @@ final class Rows {
     private Rows() {}
 
     static void assertCounts(ArchiveDatabase db, int games, int participants) throws Exception {
-        try (Connection c = db.ready().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = db.ready().getConnection();
+                Statement s = c.createStatement()) {
             try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM archived_game")) {
                 r.next();
                 assertThat(r.getInt(1)).as("games").isEqualTo(games);

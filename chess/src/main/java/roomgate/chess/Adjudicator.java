@@ -12,8 +12,7 @@ final class Adjudicator {
     static final int REPETITIONS_AUTOMATIC = 5;
     static final int PLIES_AUTOMATIC = 150;
 
-    private Adjudicator() {
-    }
+    private Adjudicator() {}
 
     static GameStatus status(Position position, int occurrences) {
         if (position.isCheckmate()) {

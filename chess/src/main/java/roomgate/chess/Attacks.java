@@ -5,8 +5,7 @@ package roomgate.chess;
  * move filtering and the castling transit rule.
  */
 final class Attacks {
-    private Attacks() {
-    }
+    private Attacks() {}
 
     static boolean isAttacked(Board board, int square, int byColor) {
         int[] sq = board.squares;

@@ -30,9 +30,11 @@ final class Board {
     final int[] kingSquare = new int[2];
     /** 0 = white to move, 1 = black. */
     int side;
+
     int castling;
     /** En passant target square after a double push, -1 otherwise (recorded as in standard FEN). */
     int epSquare = -1;
+
     int halfmoveClock;
     int fullmoveNumber = 1;
 

@@ -6,8 +6,7 @@ package roomgate.chess;
  * be an unhelpful answer to a castling attempt.
  */
 final class CastlingDiagnosis {
-    private CastlingDiagnosis() {
-    }
+    private CastlingDiagnosis() {}
 
     /** The broken condition, or null if castling this way is legal or the move is not a castling attempt. */
     static String explain(Board b, int from, int to) {
@@ -32,8 +31,8 @@ final class CastlingDiagnosis {
         int step = kingside ? 1 : -1;
         for (int sq = from + step; sq != rookSq; sq += step) {
             if (b.squares[sq] != Piece.EMPTY) {
-                return "castling " + side + " needs the squares between king and rook empty, but "
-                        + Squares.name(sq) + " is occupied";
+                return "castling " + side + " needs the squares between king and rook empty, but " + Squares.name(sq)
+                        + " is occupied";
             }
         }
         if (Attacks.isAttacked(b, from, us ^ 1)) {

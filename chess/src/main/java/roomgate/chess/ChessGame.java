@@ -90,7 +90,8 @@ public final class ChessGame {
             try {
                 game.claimDraw();
             } catch (IllegalMoveException e) {
-                throw new IllegalMoveException(e.reason(), "replay draw claim after ply " + ply + ": " + e.getMessage());
+                throw new IllegalMoveException(
+                        e.reason(), "replay draw claim after ply " + ply + ": " + e.getMessage());
             }
         }
         return game;
@@ -109,7 +110,8 @@ public final class ChessGame {
      */
     public PlayedMove play(String uci) {
         if (status.isOver()) {
-            throw new IllegalMoveException(IllegalMoveException.Reason.GAME_OVER,
+            throw new IllegalMoveException(
+                    IllegalMoveException.Reason.GAME_OVER,
                     "uci '" + (uci == null ? "null" : Move.printable(uci)) + "' refused: the game is over ("
                             + describeEnd() + "); no further moves are accepted");
         }
@@ -154,12 +156,14 @@ public final class ChessGame {
      */
     public GameStatus claimDraw() {
         if (status.isOver()) {
-            throw new IllegalMoveException(IllegalMoveException.Reason.GAME_OVER,
+            throw new IllegalMoveException(
+                    IllegalMoveException.Reason.GAME_OVER,
                     "draw claim refused: the game is over (" + describeEnd() + ")");
         }
         GameStatus claimed = Adjudicator.claimable(position, repetitions);
         if (claimed == null) {
-            throw new IllegalMoveException(IllegalMoveException.Reason.NO_DRAW_TO_CLAIM,
+            throw new IllegalMoveException(
+                    IllegalMoveException.Reason.NO_DRAW_TO_CLAIM,
                     "no draw to claim: position occurred " + repetitions + (repetitions == 1 ? " time" : " times")
                             + " (" + Adjudicator.REPETITIONS_TO_CLAIM + " needed), halfmove clock "
                             + position.halfmoveClock() + " (" + Adjudicator.PLIES_TO_CLAIM + " needed)");
@@ -206,7 +210,9 @@ public final class ChessGame {
 
     /** The winner if the game ended in checkmate, empty otherwise. */
     public Optional<Color> winner() {
-        return status == GameStatus.CHECKMATE ? Optional.of(position.sideToMove().opposite()) : Optional.empty();
+        return status == GameStatus.CHECKMATE
+                ? Optional.of(position.sideToMove().opposite())
+                : Optional.empty();
     }
 
     public Color sideToMove() {

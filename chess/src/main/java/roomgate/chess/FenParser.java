@@ -36,8 +36,8 @@ final class FenParser {
             b.fullmoveNumber = number(fields[5], "fullmove number", 1);
         }
         if (Attacks.isAttacked(b, b.kingSquare[b.side ^ 1], b.side)) {
-            throw error("the side not to move (" + Color.ofIndex(b.side ^ 1).label()
-                    + ") is in check, so it cannot be " + Color.ofIndex(b.side).label() + "'s turn");
+            throw error("the side not to move (" + Color.ofIndex(b.side ^ 1).label() + ") is in check, so it cannot be "
+                    + Color.ofIndex(b.side).label() + "'s turn");
         }
         return b;
     }
@@ -83,8 +83,7 @@ final class FenParser {
                 file++;
             }
             if (file != 8) {
-                throw error("rank " + (rank + 1) + " ('" + ranks[i] + "') describes " + file
-                        + " squares, expected 8");
+                throw error("rank " + (rank + 1) + " ('" + ranks[i] + "') describes " + file + " squares, expected 8");
             }
         }
         for (int c = 0; c < 2; c++) {
@@ -101,9 +100,14 @@ final class FenParser {
 
     private void side(Board b, String field) {
         switch (field) {
-            case "w": b.side = 0; break;
-            case "b": b.side = 1; break;
-            default: throw error("side to move must be 'w' or 'b', found '" + field + "'");
+            case "w":
+                b.side = 0;
+                break;
+            case "b":
+                b.side = 1;
+                break;
+            default:
+                throw error("side to move must be 'w' or 'b', found '" + field + "'");
         }
     }
 
@@ -116,10 +120,26 @@ final class FenParser {
             int color;
             int rookFile;
             switch (c) {
-                case 'K': right = Board.WHITE_KINGSIDE; color = 0; rookFile = 7; break;
-                case 'Q': right = Board.WHITE_QUEENSIDE; color = 0; rookFile = 0; break;
-                case 'k': right = Board.BLACK_KINGSIDE; color = 1; rookFile = 7; break;
-                case 'q': right = Board.BLACK_QUEENSIDE; color = 1; rookFile = 0; break;
+                case 'K':
+                    right = Board.WHITE_KINGSIDE;
+                    color = 0;
+                    rookFile = 7;
+                    break;
+                case 'Q':
+                    right = Board.WHITE_QUEENSIDE;
+                    color = 0;
+                    rookFile = 0;
+                    break;
+                case 'k':
+                    right = Board.BLACK_KINGSIDE;
+                    color = 1;
+                    rookFile = 7;
+                    break;
+                case 'q':
+                    right = Board.BLACK_QUEENSIDE;
+                    color = 1;
+                    rookFile = 0;
+                    break;
                 default:
                     throw error("castling field '" + field + "' may only contain K, Q, k, q or be '-'");
             }
@@ -129,10 +149,10 @@ final class FenParser {
             int home = color == 0 ? 0 : 7;
             int kingSq = Squares.of(4, home);
             int rookSq = Squares.of(rookFile, home);
-            if (b.squares[kingSq] != Piece.of(Piece.KING, color)
-                    || b.squares[rookSq] != Piece.of(Piece.ROOK, color)) {
-                throw error("castling right '" + c + "' needs the " + Color.ofIndex(color).label()
-                        + " king on " + Squares.name(kingSq) + " and a rook on " + Squares.name(rookSq));
+            if (b.squares[kingSq] != Piece.of(Piece.KING, color) || b.squares[rookSq] != Piece.of(Piece.ROOK, color)) {
+                throw error("castling right '" + c + "' needs the "
+                        + Color.ofIndex(color).label() + " king on " + Squares.name(kingSq) + " and a rook on "
+                        + Squares.name(rookSq));
             }
             b.castling |= right;
         }
@@ -156,7 +176,8 @@ final class FenParser {
                 || b.squares[originSq] != Piece.EMPTY) {
             throw error("en passant square " + field + " is impossible: with "
                     + Color.ofIndex(b.side).label() + " to move it must be on rank " + (expectedRank + 1)
-                    + ", empty, with an empty square behind it and a " + Color.ofIndex(pusher).label()
+                    + ", empty, with an empty square behind it and a "
+                    + Color.ofIndex(pusher).label()
                     + " pawn in front of it on " + Squares.name(pawnSq));
         }
         b.epSquare = sq;

@@ -5,8 +5,7 @@ package roomgate.chess;
  * square behind any pawn that just advanced two squares, whether or not a capture is possible.
  */
 final class FenWriter {
-    private FenWriter() {
-    }
+    private FenWriter() {}
 
     static String write(Board b) {
         StringBuilder s = new StringBuilder(90);

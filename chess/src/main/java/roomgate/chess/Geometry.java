@@ -6,11 +6,9 @@ package roomgate.chess;
  */
 final class Geometry {
     /** Ray directions as (file, rank) steps; the first four are orthogonal, the last four diagonal. */
-    private static final int[][] DIRECTIONS = {
-        {0, 1}, {0, -1}, {1, 0}, {-1, 0}, {1, 1}, {-1, 1}, {1, -1}, {-1, -1}
-    };
-    private static final int[][] KNIGHT_STEPS = {
-        {1, 2}, {2, 1}, {2, -1}, {1, -2}, {-1, -2}, {-2, -1}, {-2, 1}, {-1, 2}
+    private static final int[][] DIRECTIONS = {{0, 1}, {0, -1}, {1, 0}, {-1, 0}, {1, 1}, {-1, 1}, {1, -1}, {-1, -1}};
+
+    private static final int[][] KNIGHT_STEPS = {{1, 2}, {2, 1}, {2, -1}, {1, -2}, {-1, -2}, {-2, -1}, {-2, 1}, {-1, 2}
     };
 
     static final int FIRST_ORTHOGONAL = 0;
@@ -18,6 +16,7 @@ final class Geometry {
 
     /** RAYS[square][direction] lists the squares outward from square, nearest first. */
     static final int[][][] RAYS = new int[64][8][];
+
     static final int[][] KNIGHT_TARGETS = new int[64][];
     static final int[][] KING_TARGETS = new int[64][];
 
@@ -31,8 +30,7 @@ final class Geometry {
         }
     }
 
-    private Geometry() {
-    }
+    private Geometry() {}
 
     private static int[] walk(int sq, int[] step, int maxSteps) {
         int[] buf = new int[7];

@@ -6,8 +6,7 @@ package roomgate.chess;
  * colour. Knight pairs and bishop-versus-knight can still mate with help, so they are not dead.
  */
 final class Material {
-    private Material() {
-    }
+    private Material() {}
 
     static boolean isInsufficient(Board board) {
         int knights = 0;

@@ -38,7 +38,8 @@ public final class Move {
             throw new IllegalArgumentException("squares must be named a1..h8, got " + from + " and " + to);
         }
         if (promotion != null && !promotion.isPromotionTarget()) {
-            throw new IllegalArgumentException("a pawn cannot promote to a " + promotion.name().toLowerCase());
+            throw new IllegalArgumentException(
+                    "a pawn cannot promote to a " + promotion.name().toLowerCase());
         }
         return new Move(f, t, promotion);
     }
@@ -58,8 +59,8 @@ public final class Move {
         int t = Squares.parse(uci, 2);
         PieceType promo = len == 5 ? PieceType.ofPromotionLetter(uci.charAt(4)) : null;
         if ((len != 4 && len != 5) || f < 0 || t < 0 || (len == 5 && promo == null)) {
-            throw new IllegalMoveException(IllegalMoveException.Reason.MALFORMED,
-                    "uci '" + printable(uci) + "': " + UCI_FORMAT);
+            throw new IllegalMoveException(
+                    IllegalMoveException.Reason.MALFORMED, "uci '" + printable(uci) + "': " + UCI_FORMAT);
         }
         return new Move(f, t, promo);
     }

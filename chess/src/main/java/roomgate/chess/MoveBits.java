@@ -10,8 +10,7 @@ final class MoveBits {
     static final int EN_PASSANT = 2;
     static final int CASTLE = 3;
 
-    private MoveBits() {
-    }
+    private MoveBits() {}
 
     static int of(int from, int to, int promotion, int flag) {
         return from | (to << 6) | (promotion << 12) | (flag << 15);

@@ -6,8 +6,7 @@ package roomgate.chess;
  * Only called on the rejection path, so clarity matters more than speed here.
  */
 final class MoveDiagnosis {
-    private MoveDiagnosis() {
-    }
+    private MoveDiagnosis() {}
 
     static String explain(Position pos, Move move) {
         return move.uci() + ": illegal in position " + pos.toFen() + " (" + reason(pos, move) + ")";
@@ -35,14 +34,13 @@ final class MoveDiagnosis {
         int to = move.toIndex();
         boolean reachesLastRank = Piece.type(piece) == Piece.PAWN && (Squares.rank(to) == 0 || Squares.rank(to) == 7);
         if (move.promotion() == null && reachesLastRank && hasLegal(pos, from, to)) {
-            return "a pawn reaching the last rank must promote: send " + move.uci() + "q, "
-                    + move.uci() + "r, " + move.uci() + "b or " + move.uci() + "n";
+            return "a pawn reaching the last rank must promote: send " + move.uci() + "q, " + move.uci() + "r, "
+                    + move.uci() + "b or " + move.uci() + "n";
         }
         if (move.promotion() != null && !reachesLastRank) {
             return "only a pawn moving to the last rank can promote";
         }
-        if (Piece.type(piece) == Piece.KING && Squares.rank(from) == Squares.rank(to)
-                && Math.abs(to - from) == 2) {
+        if (Piece.type(piece) == Piece.KING && Squares.rank(from) == Squares.rank(to) && Math.abs(to - from) == 2) {
             String castling = CastlingDiagnosis.explain(b, from, to);
             if (castling != null) {
                 return castling;
@@ -83,7 +81,8 @@ final class MoveDiagnosis {
                 s.append(s.length() == 0 ? "" : " ").append(MoveBits.uci(m));
             }
         }
-        return s.length() == 0 ? "the " + what + " has no legal move; " + allLegal(pos)
+        return s.length() == 0
+                ? "the " + what + " has no legal move; " + allLegal(pos)
                 : "legal moves from " + Squares.name(from) + ": " + s;
     }
 

@@ -12,8 +12,7 @@ final class MoveGenerator {
 
     private static final int[] PROMOTIONS = {Piece.QUEEN, Piece.ROOK, Piece.BISHOP, Piece.KNIGHT};
 
-    private MoveGenerator() {
-    }
+    private MoveGenerator() {}
 
     static int legal(Board board, int[] out) {
         int n = pseudoLegal(board, out);
@@ -154,12 +153,15 @@ final class MoveGenerator {
             return n;
         }
         if ((rights & 1) != 0
-                && sq[from + 1] == Piece.EMPTY && sq[from + 2] == Piece.EMPTY
+                && sq[from + 1] == Piece.EMPTY
+                && sq[from + 2] == Piece.EMPTY
                 && !Attacks.isAttacked(board, from + 1, them)) {
             out[n++] = MoveBits.of(from, from + 2, 0, MoveBits.CASTLE);
         }
         if ((rights & 2) != 0
-                && sq[from - 1] == Piece.EMPTY && sq[from - 2] == Piece.EMPTY && sq[from - 3] == Piece.EMPTY
+                && sq[from - 1] == Piece.EMPTY
+                && sq[from - 2] == Piece.EMPTY
+                && sq[from - 3] == Piece.EMPTY
                 && !Attacks.isAttacked(board, from - 1, them)) {
             out[n++] = MoveBits.of(from, from - 2, 0, MoveBits.CASTLE);
         }

@@ -14,8 +14,7 @@ final class Piece {
     static final int QUEEN = 5;
     static final int KING = 6;
 
-    private Piece() {
-    }
+    private Piece() {}
 
     static int of(int type, int color) {
         return type | (color << 3);
@@ -38,13 +37,26 @@ final class Piece {
     static int ofFenChar(char c) {
         int type;
         switch (Character.toLowerCase(c)) {
-            case 'p': type = PAWN; break;
-            case 'n': type = KNIGHT; break;
-            case 'b': type = BISHOP; break;
-            case 'r': type = ROOK; break;
-            case 'q': type = QUEEN; break;
-            case 'k': type = KING; break;
-            default: return -1;
+            case 'p':
+                type = PAWN;
+                break;
+            case 'n':
+                type = KNIGHT;
+                break;
+            case 'b':
+                type = BISHOP;
+                break;
+            case 'r':
+                type = ROOK;
+                break;
+            case 'q':
+                type = QUEEN;
+                break;
+            case 'k':
+                type = KING;
+                break;
+            default:
+                return -1;
         }
         return of(type, Character.isUpperCase(c) ? 0 : 1);
     }

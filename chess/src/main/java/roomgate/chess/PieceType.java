@@ -35,11 +35,16 @@ public enum PieceType {
     /** The promotion piece for a UCI suffix letter (q, r, b, n), or null if the letter is not one. */
     static PieceType ofPromotionLetter(char c) {
         switch (c) {
-            case 'q': return QUEEN;
-            case 'r': return ROOK;
-            case 'b': return BISHOP;
-            case 'n': return KNIGHT;
-            default: return null;
+            case 'q':
+                return QUEEN;
+            case 'r':
+                return ROOK;
+            case 'b':
+                return BISHOP;
+            case 'n':
+                return KNIGHT;
+            default:
+                return null;
         }
     }
 

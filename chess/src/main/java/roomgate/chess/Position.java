@@ -146,7 +146,9 @@ public final class Position {
     String repetitionKey() {
         StringBuilder s = new StringBuilder(80);
         FenWriter.placement(board, s);
-        s.append(board.side == 0 ? " w " : " b ").append(FenWriter.castling(board.castling)).append(' ');
+        s.append(board.side == 0 ? " w " : " b ")
+                .append(FenWriter.castling(board.castling))
+                .append(' ');
         s.append(hasLegalEnPassant() ? Squares.name(board.epSquare) : "-");
         return s.toString();
     }

@@ -16,8 +16,7 @@ final class SanParser {
             Pattern.compile("([NBRQK])?([a-h])?([1-8])?(x)?([a-h][1-8])(?:=?([NBRQ]))?");
     private static final String FORMAT = "expected SAN such as e4, Nf3, exd5, Nbd7, R1e2, O-O, O-O-O or e8=Q";
 
-    private SanParser() {
-    }
+    private SanParser() {}
 
     static int parse(Position pos, String san) {
         if (san == null) {
@@ -32,21 +31,23 @@ final class SanParser {
         }
         Matcher m = PIECE_MOVE.matcher(core);
         if (!m.matches()) {
-            throw new IllegalMoveException(IllegalMoveException.Reason.MALFORMED,
-                    "SAN '" + Move.printable(san) + "': " + FORMAT);
+            throw new IllegalMoveException(
+                    IllegalMoveException.Reason.MALFORMED, "SAN '" + Move.printable(san) + "': " + FORMAT);
         }
         int type = m.group(1) == null ? Piece.PAWN : Piece.ofFenChar(m.group(1).charAt(0));
         int fromFile = m.group(2) == null ? -1 : m.group(2).charAt(0) - 'a';
         int fromRank = m.group(3) == null ? -1 : m.group(3).charAt(0) - '1';
         int to = Squares.parse(m.group(5));
-        int promo = m.group(6) == null ? 0 : Piece.type(Piece.ofFenChar(m.group(6).charAt(0)));
+        int promo =
+                m.group(6) == null ? 0 : Piece.type(Piece.ofFenChar(m.group(6).charAt(0)));
 
         Board b = pos.board();
         List<Integer> candidates = new ArrayList<>(2);
         boolean missingPromotion = false;
         for (int move : pos.legalBits()) {
             int from = MoveBits.from(move);
-            if (MoveBits.to(move) != to || Piece.type(b.squares[from]) != type
+            if (MoveBits.to(move) != to
+                    || Piece.type(b.squares[from]) != type
                     || (fromFile >= 0 && Squares.file(from) != fromFile)
                     || (fromRank >= 0 && Squares.rank(from) != fromRank)
                     || MoveBits.flag(move) == MoveBits.CASTLE) {
@@ -79,14 +80,15 @@ final class SanParser {
                 return move;
             }
         }
-        throw new IllegalMoveException(IllegalMoveException.Reason.ILLEGAL,
+        throw new IllegalMoveException(
+                IllegalMoveException.Reason.ILLEGAL,
                 "SAN '" + Move.printable(san) + "': castling " + (kingside ? "kingside" : "queenside")
                         + " is not legal for " + pos.sideToMove().label() + " in position " + pos.toFen()
                         + "; legal moves: " + legalSans(pos));
     }
 
-    private static IllegalMoveException illegal(Position pos, String san, List<Integer> candidates,
-                                                boolean missingPromotion) {
+    private static IllegalMoveException illegal(
+            Position pos, String san, List<Integer> candidates, boolean missingPromotion) {
         String prefix = "SAN '" + Move.printable(san) + "' in position " + pos.toFen() + ": ";
         String why;
         if (candidates.size() > 1) {

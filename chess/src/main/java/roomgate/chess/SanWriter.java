@@ -5,8 +5,7 @@ package roomgate.chess;
  * standard asks for (file first, then rank, then both) and a "+" or "#" suffix.
  */
 final class SanWriter {
-    private SanWriter() {
-    }
+    private SanWriter() {}
 
     /** SAN with check/mate suffix; {@code after} is the position the move leads to. */
     static String san(Position before, int move, Position after) {
@@ -54,7 +53,8 @@ final class SanWriter {
         boolean sameRank = false;
         for (int other : before.legalBits()) {
             int otherFrom = MoveBits.from(other);
-            if (otherFrom == from || MoveBits.to(other) != to
+            if (otherFrom == from
+                    || MoveBits.to(other) != to
                     || Piece.type(before.board().squares[otherFrom]) != type) {
                 continue;
             }

@@ -4,8 +4,7 @@ package roomgate.chess;
  * Square indexing (a1 = 0, b1 = 1, ..., h8 = 63) and conversion to and from algebraic names.
  */
 final class Squares {
-    private Squares() {
-    }
+    private Squares() {}
 
     static int file(int square) {
         return square & 7;

@@ -31,7 +31,8 @@ class CastlingTest {
         assertThatThrownBy(() -> game.play("e1g1"))
                 .isInstanceOf(IllegalMoveException.class)
                 .hasMessageContaining("pass through f1");
-        assertThat(isLegal(new ChessGame("3rk3/8/8/8/8/8/8/R3K2R w KQ - 0 1"), "e1c1")).isFalse();
+        assertThat(isLegal(new ChessGame("3rk3/8/8/8/8/8/8/R3K2R w KQ - 0 1"), "e1c1"))
+                .isFalse();
     }
 
     @Test

@@ -24,7 +24,8 @@ class EnPassantTest {
         ChessGame game = fromStart("e2e4", "a7a6", "e4e5", "d7d5", "b1c3", "a6a5");
         assertThat(isLegal(game, "e5d6")).isFalse();
         assertThatThrownBy(() -> game.play("e5d6"))
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.ILLEGAL))
                 .hasMessageContaining("pawn on e5 cannot reach d6");
     }

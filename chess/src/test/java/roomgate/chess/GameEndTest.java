@@ -37,7 +37,8 @@ class GameEndTest {
         ChessGame game = fromStart("f2f3", "e7e5", "g2g4", "d8h4");
         for (String uci : new String[] {"a2a3", "zz", "e1f2"}) {
             assertThatThrownBy(() -> game.play(uci))
-                    .isInstanceOfSatisfying(IllegalMoveException.class,
+                    .isInstanceOfSatisfying(
+                            IllegalMoveException.class,
                             e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.GAME_OVER))
                     .hasMessageContaining("checkmate, black won");
         }
@@ -86,7 +87,9 @@ class GameEndTest {
         assertThat(last.fenAfter()).endsWith(" 150 81");
         assertThat(last.statusAfter()).isEqualTo(GameStatus.DRAW_SEVENTY_FIVE_MOVE);
         assertThat(game.drawClaimed()).isFalse();
-        assertThat(game.claimableDraw()).as("nothing to claim in a finished game").isEmpty();
+        assertThat(game.claimableDraw())
+                .as("nothing to claim in a finished game")
+                .isEmpty();
         assertGameOver(() -> game.play("a2a3"), "seventy-five-move");
         assertGameOver(game::claimDraw, "seventy-five-move");
     }
@@ -158,7 +161,8 @@ class GameEndTest {
     void claimWithNothingToClaimIsRefusedAndSaysWhy() {
         ChessGame game = fromStart("g1f3", "g8f6", "f3g1", "f6g8");
         assertThatThrownBy(game::claimDraw)
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.NO_DRAW_TO_CLAIM))
                 .hasMessage("no draw to claim: position occurred 2 times (3 needed), halfmove clock 4 (100 needed)");
         assertThatThrownBy(() -> new ChessGame().claimDraw())
@@ -180,7 +184,8 @@ class GameEndTest {
         game.claimDraw();
         ChessGame copy = ChessGame.replay(game.initialFen(), game.uciMoves(), game.drawClaimed());
         assertThat(copy.status()).isEqualTo(GameStatus.DRAW_THREEFOLD_REPETITION);
-        assertThat(ChessGame.replay(game.initialFen(), game.uciMoves()).status()).isEqualTo(GameStatus.ONGOING);
+        assertThat(ChessGame.replay(game.initialFen(), game.uciMoves()).status())
+                .isEqualTo(GameStatus.ONGOING);
         assertThat(ChessGame.replay(game.initialFen(), game.uciMoves(), false).status())
                 .isEqualTo(GameStatus.ONGOING);
     }
@@ -188,7 +193,8 @@ class GameEndTest {
     @Test
     void replayOfAClaimThatWasNotValidFails() {
         assertThatThrownBy(() -> ChessGame.replay(Position.START_FEN, List.of("e2e4", "e7e5"), true))
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.NO_DRAW_TO_CLAIM))
                 .hasMessageStartingWith("replay draw claim after ply 2: no draw to claim: ");
     }
@@ -202,15 +208,16 @@ class GameEndTest {
         game.play("f3g1");
         game.play("f6g8");
         assertThat(game.fen()).startsWith(Position.START_FEN.split(" ")[0] + " w Qq ");
-        assertThat(game.claimableDraw()).as("start placement seen 3 times, with these rights twice").isEmpty();
+        assertThat(game.claimableDraw())
+                .as("start placement seen 3 times, with these rights twice")
+                .isEmpty();
     }
 
     @Test
     void enPassantSquareCountsForRepetitionOnlyWhenACaptureIsPossible() {
         String[] shuffle = {"e8d8", "e1d1", "d8e8", "d1e1"};
         ChessGame noCapture = play("4k3/8/8/8/8/8/4P3/4K3 w - - 0 1", "e2e4");
-        ChessGame capture = play("4k3/8/8/8/8/8/4P3/4K3 w - - 0 1".replace("4k3/8/8/8/8", "4k3/8/8/8/3p4"),
-                "e2e4");
+        ChessGame capture = play("4k3/8/8/8/8/8/4P3/4K3 w - - 0 1".replace("4k3/8/8/8/8", "4k3/8/8/8/3p4"), "e2e4");
         for (int round = 0; round < 2; round++) {
             for (String uci : shuffle) {
                 noCapture.play(uci);
@@ -246,13 +253,15 @@ class GameEndTest {
 
     private static void assertNoDrawToClaim(ChessGame game) {
         assertThatThrownBy(game::claimDraw)
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.NO_DRAW_TO_CLAIM));
     }
 
     private static void assertGameOver(ThrowingCallable refused, String why) {
         assertThatThrownBy(refused)
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.GAME_OVER))
                 .hasMessageContaining(why);
     }

@@ -2,8 +2,7 @@ package roomgate.chess;
 
 /** Test helper: builds games by playing UCI moves. */
 final class Games {
-    private Games() {
-    }
+    private Games() {}
 
     static ChessGame play(String fen, String... uci) {
         ChessGame game = new ChessGame(fen);

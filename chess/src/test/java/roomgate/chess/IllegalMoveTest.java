@@ -32,7 +32,8 @@ class IllegalMoveTest {
     @Test
     void unreachableSquareIsExplainedWithTheMovesThatWouldBeAccepted() {
         assertThatThrownBy(() -> new ChessGame().play("e2e5"))
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.ILLEGAL))
                 .hasMessage("e2e5: illegal in position " + Position.START_FEN
                         + " (pawn on e2 cannot reach e5; legal moves from e2: e2e3 e2e4)");
@@ -41,7 +42,8 @@ class IllegalMoveTest {
     @Test
     void movingTheOpponentsPieceIsIllegal() {
         assertThatThrownBy(() -> new ChessGame().play("e7e5"))
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.ILLEGAL))
                 .hasMessageContaining("the pawn on e7 is black's and it is white's turn");
     }
@@ -99,7 +101,8 @@ class IllegalMoveTest {
     @Test
     void replayNamesThePlyThatFails() {
         assertThatThrownBy(() -> ChessGame.replay(Position.START_FEN, List.of("e2e4", "e2e4")))
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.ILLEGAL))
                 .hasMessageStartingWith("replay ply 2: ");
     }

@@ -30,7 +30,8 @@ class PromotionTest {
     @Test
     void offersFourPromotionsPerTargetSquare() {
         Position p = Position.fromFen(PAWN_ON_E7);
-        assertThat(p.legalMoves()).filteredOn(m -> m.from().equals("e7"))
+        assertThat(p.legalMoves())
+                .filteredOn(m -> m.from().equals("e7"))
                 .extracting(Move::uci)
                 .containsExactlyInAnyOrder("e7e8q", "e7e8r", "e7e8b", "e7e8n", "e7d8q", "e7d8r", "e7d8b", "e7d8n");
     }
@@ -46,7 +47,8 @@ class PromotionTest {
     void pawnReachingTheLastRankWithoutSuffixIsIllegalAndSaysWhatToSend() {
         ChessGame game = new ChessGame(PAWN_ON_E7);
         assertThatThrownBy(() -> game.play("e7e8"))
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.ILLEGAL))
                 .hasMessageContaining("must promote")
                 .hasMessageContaining("e7e8q, e7e8r, e7e8b or e7e8n");
@@ -57,7 +59,8 @@ class PromotionTest {
     void promotionSuffixOnAnOrdinaryMoveIsIllegal() {
         ChessGame game = new ChessGame(PAWN_ON_E7);
         assertThatThrownBy(() -> game.play("e1e2q"))
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.ILLEGAL))
                 .hasMessageContaining("only a pawn moving to the last rank can promote");
     }

@@ -67,12 +67,19 @@ class SanTest {
 
     @Test
     void everyLegalMoveRoundTripsThroughSan() {
-        for (String fen : new String[] {TWO_KNIGHTS, TWO_ROOKS, FOUR_QUEENS, Position.START_FEN,
-                "r3k2r/p1ppqpb1/bn2pnp1/3PN3/1p2P3/2N2Q1p/PPPBBPPP/R3K2R w KQkq - 0 1",
-                "r3k2r/Pppp1ppp/1b3nbN/nP6/BBP1P3/q4N2/Pp1P2PP/R2Q1RK1 w kq - 0 1"}) {
+        for (String fen : new String[] {
+            TWO_KNIGHTS,
+            TWO_ROOKS,
+            FOUR_QUEENS,
+            Position.START_FEN,
+            "r3k2r/p1ppqpb1/bn2pnp1/3PN3/1p2P3/2N2Q1p/PPPBBPPP/R3K2R w KQkq - 0 1",
+            "r3k2r/Pppp1ppp/1b3nbN/nP6/BBP1P3/q4N2/Pp1P2PP/R2Q1RK1 w kq - 0 1"
+        }) {
             ChessGame game = new ChessGame(fen);
             for (Move move : game.position().legalMoves()) {
-                assertThat(game.toUci(game.toSan(move.uci()))).as(fen + " " + move).isEqualTo(move.uci());
+                assertThat(game.toUci(game.toSan(move.uci())))
+                        .as(fen + " " + move)
+                        .isEqualTo(move.uci());
             }
         }
     }
@@ -88,7 +95,8 @@ class SanTest {
     @Test
     void ambiguousSanIsRefusedWithTheAlternatives() {
         assertThatThrownBy(() -> new ChessGame(TWO_KNIGHTS).toUci("Nd7"))
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.ILLEGAL))
                 .hasMessageContaining("ambiguous, it could be")
                 .hasMessageContaining("Nbd7")
@@ -98,7 +106,8 @@ class SanTest {
     @Test
     void illegalSanIsRefusedWithTheLegalMoves() {
         assertThatThrownBy(() -> new ChessGame().toUci("Nf6"))
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.ILLEGAL))
                 .hasMessageContaining("not a legal move for white")
                 .hasMessageContaining("Nf3");
@@ -111,7 +120,8 @@ class SanTest {
         for (String bad : new String[] {"", "Zf3", "N", "e9", "ee", "Nf3xx"}) {
             assertThatThrownBy(() -> new ChessGame().toUci(bad))
                     .as(bad)
-                    .isInstanceOfSatisfying(IllegalMoveException.class,
+                    .isInstanceOfSatisfying(
+                            IllegalMoveException.class,
                             e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.MALFORMED));
         }
     }
@@ -119,7 +129,8 @@ class SanTest {
     @Test
     void toSanRefusesIllegalUci() {
         assertThatThrownBy(() -> new ChessGame().toSan("e2e5"))
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.ILLEGAL));
     }
 }

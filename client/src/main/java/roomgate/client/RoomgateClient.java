@@ -137,8 +137,9 @@ public final class RoomgateClient implements AutoCloseable {
      * @throws IOException if the connection or the handshake fails
      * @throws TimeoutException if either does not finish in time
      */
-    public static RoomgateClient connect(EventLoopGroup group, Class<? extends Channel> channelClass, URI uri,
-            Encoding encoding, Duration timeout) throws IOException, InterruptedException, TimeoutException {
+    public static RoomgateClient connect(
+            EventLoopGroup group, Class<? extends Channel> channelClass, URI uri, Encoding encoding, Duration timeout)
+            throws IOException, InterruptedException, TimeoutException {
         return connect(group, channelClass, uri, encoding, Options.defaults().withTimeout(timeout));
     }
 
@@ -146,8 +147,9 @@ public final class RoomgateClient implements AutoCloseable {
      * Opens a connection as {@link #connect(EventLoopGroup, Class, URI, Encoding, Duration)} does, with
      * the given options. The URI may carry a query ({@code /ws?room=r1}), which a proxy may route on.
      */
-    public static RoomgateClient connect(EventLoopGroup group, Class<? extends Channel> channelClass, URI uri,
-            Encoding encoding, Options options) throws IOException, InterruptedException, TimeoutException {
+    public static RoomgateClient connect(
+            EventLoopGroup group, Class<? extends Channel> channelClass, URI uri, Encoding encoding, Options options)
+            throws IOException, InterruptedException, TimeoutException {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(options, "options");
         Duration timeout = options.timeout();
@@ -180,13 +182,15 @@ public final class RoomgateClient implements AutoCloseable {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(
-                                new HttpClientCodec(),
-                                // Only the handshake response passes through here; error pages may carry a body.
-                                new HttpObjectAggregator(64 * 1024),
-                                new WebSocketClientProtocolHandler(config),
-                                new WebSocketFrameAggregator(MAX_FRAME_PAYLOAD),
-                                inbox);
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpClientCodec(),
+                                        // Only the handshake response passes through here; error pages may carry a
+                                        // body.
+                                        new HttpObjectAggregator(64 * 1024),
+                                        new WebSocketClientProtocolHandler(config),
+                                        new WebSocketFrameAggregator(MAX_FRAME_PAYLOAD),
+                                        inbox);
                     }
                 })
                 .connect(uri.getHost(), port);
@@ -198,7 +202,8 @@ public final class RoomgateClient implements AutoCloseable {
             if (!connected.isSuccess()) {
                 Throwable cause = connected.cause();
                 if (cause instanceof ConnectTimeoutException) {
-                    throw (TimeoutException) new TimeoutException("connecting to " + uri + " timed out").initCause(cause);
+                    throw (TimeoutException)
+                            new TimeoutException("connecting to " + uri + " timed out").initCause(cause);
                 }
                 throw new IOException("cannot connect to " + uri + ": " + cause, cause);
             }
@@ -256,7 +261,10 @@ public final class RoomgateClient implements AutoCloseable {
         channel.writeAndFlush(frame).addListener(f -> {
             if (!f.isSuccess()) {
                 // The connection is gone; closeFuture() reports that, so this is no error of the caller's.
-                LOG.debug("dropped a frame to {}: {}", channel.remoteAddress(), f.cause().toString());
+                LOG.debug(
+                        "dropped a frame to {}: {}",
+                        channel.remoteAddress(),
+                        f.cause().toString());
             }
         });
     }
@@ -285,7 +293,9 @@ public final class RoomgateClient implements AutoCloseable {
     public ServerMessage request(ClientMessage message, Duration timeout)
             throws TimeoutException, InterruptedException {
         if (message.getRequestId().isEmpty()) {
-            message = message.toBuilder().setRequestId("rq-" + REQUEST_IDS.incrementAndGet()).build();
+            message = message.toBuilder()
+                    .setRequestId("rq-" + REQUEST_IDS.incrementAndGet())
+                    .build();
         }
         String requestId = message.getRequestId();
         send(message);
@@ -414,8 +424,8 @@ public final class RoomgateClient implements AutoCloseable {
                                 + ") and no queued message matches; " + queue.size() + " others queued: " + summary());
                     }
                     if (nanos <= 0) {
-                        throw new TimeoutException("no matching message within " + timeout + "; "
-                                + queue.size() + " others queued: " + summary());
+                        throw new TimeoutException("no matching message within " + timeout + "; " + queue.size()
+                                + " others queued: " + summary());
                     }
                     nanos = changed.awaitNanos(nanos);
                 }
@@ -431,7 +441,10 @@ public final class RoomgateClient implements AutoCloseable {
                 if (shown++ == 5) {
                     return sb.append(" ...").toString();
                 }
-                sb.append(shown == 1 ? "" : " | ").append(m.getBodyCase()).append(" rid=").append(m.getRequestId());
+                sb.append(shown == 1 ? "" : " | ")
+                        .append(m.getBodyCase())
+                        .append(" rid=")
+                        .append(m.getRequestId());
             }
             return sb.toString();
         }
@@ -487,8 +500,10 @@ public final class RoomgateClient implements AutoCloseable {
                 try {
                     message = ServerMessage.parseFrom(frame.content().nioBuffer());
                 } catch (InvalidProtocolBufferException e) {
-                    fail(new IllegalStateException("server sent a binary frame of " + frame.content().readableBytes()
-                            + " bytes that is no ServerMessage", e));
+                    fail(new IllegalStateException(
+                            "server sent a binary frame of " + frame.content().readableBytes()
+                                    + " bytes that is no ServerMessage",
+                            e));
                     return;
                 }
                 deliver(message);
@@ -498,8 +513,8 @@ public final class RoomgateClient implements AutoCloseable {
                 try {
                     JSON_PARSER.merge(json, builder);
                 } catch (InvalidProtocolBufferException | RuntimeException e) {
-                    fail(new IllegalStateException("server sent a text frame that is no ServerMessage: "
-                            + abbreviate(json), e));
+                    fail(new IllegalStateException(
+                            "server sent a text frame that is no ServerMessage: " + abbreviate(json), e));
                     return;
                 }
                 deliver(builder.build());

@@ -39,6 +39,7 @@ import roomgate.protocol.v1.ServerMessage;
 final class PingServer implements AutoCloseable {
     /** Data frame types received, "binary" or "text", in arrival order. */
     final List<String> frameTypes = new CopyOnWriteArrayList<>();
+
     private final Channel serverChannel;
 
     PingServer(EventLoopGroup group) throws InterruptedException {
@@ -48,15 +49,18 @@ final class PingServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(
-                                new HttpServerCodec(),
-                                new HttpObjectAggregator(65536),
-                                new WebSocketServerProtocolHandler("/ws"),
-                                new NotFound(),
-                                new Handler());
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(65536),
+                                        new WebSocketServerProtocolHandler("/ws"),
+                                        new NotFound(),
+                                        new Handler());
                     }
                 })
-                .bind("127.0.0.1", 0).sync().channel();
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
     }
 
     URI uri() {
@@ -93,18 +97,20 @@ final class PingServer implements AutoCloseable {
                 frameTypes.add("binary");
                 ClientMessage request = ClientMessage.parseFrom(frame.content().nioBuffer());
                 if (request.hasPing()) {
-                    ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(pong(request).toByteArray())));
+                    ctx.writeAndFlush(new BinaryWebSocketFrame(
+                            Unpooled.wrappedBuffer(pong(request).toByteArray())));
                 }
             } else if (frame instanceof TextWebSocketFrame text) {
                 frameTypes.add("text");
                 switch (text.text()) {
-                    case "close-me" -> ctx.writeAndFlush(new CloseWebSocketFrame(1008, "bye"))
-                            .addListener(ChannelFutureListener.CLOSE);
+                    case "close-me" ->
+                        ctx.writeAndFlush(new CloseWebSocketFrame(1008, "bye"))
+                                .addListener(ChannelFutureListener.CLOSE);
                     // From the head of the pipeline, so that the WebSocket handler sends no close frame.
                     case "drop-me" -> ctx.pipeline().firstContext().close();
                     // A length-delimited field 1 that claims 5 bytes but has none.
-                    case "garbage-please" -> ctx.writeAndFlush(
-                            new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {0x0A, 0x05})));
+                    case "garbage-please" ->
+                        ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {0x0A, 0x05})));
                     default -> {
                         ClientMessage.Builder request = ClientMessage.newBuilder();
                         try {
@@ -114,7 +120,8 @@ final class PingServer implements AutoCloseable {
                             return;
                         }
                         if (request.hasPing()) {
-                            ctx.writeAndFlush(new TextWebSocketFrame(JsonFormat.printer().print(pong(request.build()))));
+                            ctx.writeAndFlush(
+                                    new TextWebSocketFrame(JsonFormat.printer().print(pong(request.build()))));
                         }
                     }
                 }

@@ -91,7 +91,9 @@ class RoomgateClientTest {
         assertThat(reply.getRequestId()).isNotEmpty().isNotEqualTo("other");
         assertThat(reply.getPong().getClientTimeMs()).isEqualTo(456);
         assertThat(server.frameTypes).containsExactly("text", "text");
-        assertThat(client.await(m -> m.getRequestId().equals("other"), WAIT).getPong().getClientTimeMs())
+        assertThat(client.await(m -> m.getRequestId().equals("other"), WAIT)
+                        .getPong()
+                        .getClientTimeMs())
                 .isEqualTo(1);
     }
 
@@ -105,7 +107,10 @@ class RoomgateClientTest {
         client.send(ping("b", 2));
         client.send(ping("c", 3));
 
-        assertThat(client.await(m -> m.getRequestId().equals("c"), WAIT).getPong().getClientTimeMs()).isEqualTo(3);
+        assertThat(client.await(m -> m.getRequestId().equals("c"), WAIT)
+                        .getPong()
+                        .getClientTimeMs())
+                .isEqualTo(3);
         assertThat(client.await(m -> true, WAIT).getRequestId()).isEqualTo("a");
         assertThat(client.await(m -> true, WAIT).getRequestId()).isEqualTo("b");
         assertThatThrownBy(() -> client.await(m -> true, Duration.ofMillis(50))).isInstanceOf(TimeoutException.class);
@@ -169,13 +174,14 @@ class RoomgateClientTest {
         RoomgateClient client = RoomgateClient.connect(server.uri(), Encoding.JSON);
         clients.add(client);
 
-        assertThat(client.request(ping("", 9), WAIT).getPong().getClientTimeMs()).isEqualTo(9);
+        assertThat(client.request(ping("", 9), WAIT).getPong().getClientTimeMs())
+                .isEqualTo(9);
     }
 
     @Test
     void handshakeFailureIsAnIOException() {
-        assertThatThrownBy(() -> RoomgateClient.connect(group, NioSocketChannel.class,
-                        server.uri().resolve("/elsewhere"), Encoding.BINARY, WAIT))
+        assertThatThrownBy(() -> RoomgateClient.connect(
+                        group, NioSocketChannel.class, server.uri().resolve("/elsewhere"), Encoding.BINARY, WAIT))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("404");
     }
@@ -183,8 +189,15 @@ class RoomgateClientTest {
     @Test
     void withoutKeptMessagesTheListenerSeesEveryMessageAndNothingIsStored() throws Exception {
         List<ServerMessage> heard = new CopyOnWriteArrayList<>();
-        RoomgateClient client = RoomgateClient.connect(group, NioSocketChannel.class, server.uri(), Encoding.BINARY,
-                RoomgateClient.Options.defaults().withTimeout(WAIT).withKeepMessages(false).withListener(heard::add));
+        RoomgateClient client = RoomgateClient.connect(
+                group,
+                NioSocketChannel.class,
+                server.uri(),
+                Encoding.BINARY,
+                RoomgateClient.Options.defaults()
+                        .withTimeout(WAIT)
+                        .withKeepMessages(false)
+                        .withListener(heard::add));
         clients.add(client);
 
         for (int i = 0; i < 3; i++) {
@@ -193,7 +206,9 @@ class RoomgateClientTest {
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> heard.size() == 3);
 
         assertThat(heard).extracting(ServerMessage::getRequestId).containsExactly("n0", "n1", "n2");
-        assertThatThrownBy(client::received).isInstanceOf(IllegalStateException.class).hasMessageContaining("keepMessages");
+        assertThatThrownBy(client::received)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("keepMessages");
         assertThatThrownBy(() -> client.await(m -> true, WAIT)).isInstanceOf(IllegalStateException.class);
     }
 }

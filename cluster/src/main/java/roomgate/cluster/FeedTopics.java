@@ -49,8 +49,12 @@ public final class FeedTopics {
         }
         for (int i = 0; i < topic.length(); i++) {
             char c = topic.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '-';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '-';
             if (!ok) {
                 return "topic '" + abbreviate(topic) + "': character '" + c + "' at " + i
                         + " (expected: A-Z a-z 0-9 . _ -)";

@@ -25,18 +25,25 @@ public final class HazelcastMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        Gauge.builder("roomgate.hazelcast.running", this, m -> m.hazelcast.getLifecycleService().isRunning() ? 1 : 0)
+        Gauge.builder(
+                        "roomgate.hazelcast.running",
+                        this,
+                        m -> m.hazelcast.getLifecycleService().isRunning() ? 1 : 0)
                 .description("1 while this process's Hazelcast member runs, 0 after it shut down or was terminated")
-                .strongReference(true).register(registry);
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("roomgate.hazelcast.members", this, m -> m.members(false))
                 .description("Cluster members this member sees, lite members (gateways) included")
-                .strongReference(true).register(registry);
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("roomgate.hazelcast.members.data", this, m -> m.members(true))
                 .description("Data members (game nodes) this member sees")
-                .strongReference(true).register(registry);
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("roomgate.hazelcast.master", this, HazelcastMetrics::master)
                 .description("1 if this member is the cluster's master (its oldest member), else 0")
-                .strongReference(true).register(registry);
+                .strongReference(true)
+                .register(registry);
     }
 
     private double members(boolean dataOnly) {
@@ -59,7 +66,9 @@ public final class HazelcastMetrics implements MeterBinder {
     /** The member list, or null once the member is no longer running (it then throws). */
     private Set<Member> membersOrNull() {
         try {
-            return hazelcast.getLifecycleService().isRunning() ? hazelcast.getCluster().getMembers() : null;
+            return hazelcast.getLifecycleService().isRunning()
+                    ? hazelcast.getCluster().getMembers()
+                    : null;
         } catch (RuntimeException notActive) {
             return null;
         }

@@ -44,8 +44,15 @@ public record HazelcastSettings(
     public static final int ROOM_RECORD_MAX_IDLE_SECONDS = 24 * 60 * 60;
 
     /** The flags read by {@link #fromFlags}; each main adds them to its own. */
-    public static final List<String> FLAGS = List.of("cluster-name", "hz-host", "hz-port", "hz-members",
-            "heartbeat-timeout-seconds", "quorum-size", "hz-discovery", "hz-k8s-service-dns");
+    public static final List<String> FLAGS = List.of(
+            "cluster-name",
+            "hz-host",
+            "hz-port",
+            "hz-members",
+            "heartbeat-timeout-seconds",
+            "quorum-size",
+            "hz-discovery",
+            "hz-k8s-service-dns");
 
     /**
      * A DNS name as Kubernetes writes a service's: lowercase labels of letters, digits and dashes,
@@ -69,10 +76,24 @@ public record HazelcastSettings(
     }
 
     /** TCP/IP discovery of {@code members}: what every member used before Kubernetes discovery existed. */
-    public HazelcastSettings(String clusterName, String host, int port, List<String> members,
-            int heartbeatTimeoutSeconds, int heartbeatIntervalSeconds, int quorumSize) {
-        this(clusterName, host, port, members, heartbeatTimeoutSeconds, heartbeatIntervalSeconds, quorumSize,
-                Discovery.TCP, null);
+    public HazelcastSettings(
+            String clusterName,
+            String host,
+            int port,
+            List<String> members,
+            int heartbeatTimeoutSeconds,
+            int heartbeatIntervalSeconds,
+            int quorumSize) {
+        this(
+                clusterName,
+                host,
+                port,
+                members,
+                heartbeatTimeoutSeconds,
+                heartbeatIntervalSeconds,
+                quorumSize,
+                Discovery.TCP,
+                null);
     }
 
     public HazelcastSettings {
@@ -81,16 +102,18 @@ public record HazelcastSettings(
         Objects.requireNonNull(discovery, "discovery");
         members = List.copyOf(members);
         if (discovery == Discovery.KUBERNETES) {
-            if (kubernetesServiceDns == null || !DNS_NAME.matcher(kubernetesServiceDns).matches()) {
+            if (kubernetesServiceDns == null
+                    || !DNS_NAME.matcher(kubernetesServiceDns).matches()) {
                 throw new IllegalArgumentException("kubernetesServiceDns: '" + kubernetesServiceDns
                         + "' (expected: a service's DNS name, e.g. roomgate-hz.roomgate.svc.cluster.local)");
             }
             if (!members.isEmpty()) {
-                throw new IllegalArgumentException("members: " + members + " (expected: none with Kubernetes discovery)");
+                throw new IllegalArgumentException(
+                        "members: " + members + " (expected: none with Kubernetes discovery)");
             }
         } else if (kubernetesServiceDns != null) {
-            throw new IllegalArgumentException("kubernetesServiceDns: '" + kubernetesServiceDns
-                    + "' (expected: none with TCP/IP discovery)");
+            throw new IllegalArgumentException(
+                    "kubernetesServiceDns: '" + kubernetesServiceDns + "' (expected: none with TCP/IP discovery)");
         }
         if (clusterName.isBlank()) {
             throw new IllegalArgumentException("clusterName: blank (expected: a name)");
@@ -118,8 +141,9 @@ public record HazelcastSettings(
         Discovery discovery = switch (discoveryName) {
             case "tcp" -> Discovery.TCP;
             case "kubernetes" -> Discovery.KUBERNETES;
-            default -> throw new IllegalArgumentException(
-                    "--hz-discovery: '" + discoveryName + "' (expected: tcp or kubernetes)");
+            default ->
+                throw new IllegalArgumentException(
+                        "--hz-discovery: '" + discoveryName + "' (expected: tcp or kubernetes)");
         };
         String serviceDns = flags.get("hz-k8s-service-dns", null);
         String explicitMembers = flags.get("hz-members", null);
@@ -130,8 +154,9 @@ public record HazelcastSettings(
                         + "kubernetes: the headless service's DNS name, e.g. roomgate-hz.roomgate.svc.cluster.local)");
             }
             if (!DNS_NAME.matcher(serviceDns).matches()) {
-                throw new IllegalArgumentException("--hz-k8s-service-dns: '" + serviceDns + "' (expected: a DNS name "
-                        + "of lowercase letters, digits, dashes and dots, e.g. roomgate-hz.roomgate.svc.cluster.local)");
+                throw new IllegalArgumentException(
+                        "--hz-k8s-service-dns: '" + serviceDns + "' (expected: a DNS name "
+                                + "of lowercase letters, digits, dashes and dots, e.g. roomgate-hz.roomgate.svc.cluster.local)");
             }
             if (explicitMembers != null) {
                 throw new IllegalArgumentException("--hz-members: '" + explicitMembers + "' is not used with "
@@ -143,8 +168,9 @@ public record HazelcastSettings(
                 throw new IllegalArgumentException("--hz-k8s-service-dns: '" + serviceDns
                         + "' is only used with --hz-discovery kubernetes (the discovery is tcp)");
             }
-            members = List.of((explicitMembers != null ? explicitMembers
-                    : host + ":" + DEFAULT_PORT + "-" + (DEFAULT_PORT + 9)).split(","));
+            members = List.of(
+                    (explicitMembers != null ? explicitMembers : host + ":" + DEFAULT_PORT + "-" + (DEFAULT_PORT + 9))
+                            .split(","));
         }
         return new HazelcastSettings(
                 flags.get("cluster-name", DEFAULT_CLUSTER_NAME),
@@ -188,7 +214,8 @@ public record HazelcastSettings(
         if (discovery == Discovery.KUBERNETES) {
             // Every member listens on the same port in its own pod, so the service's addresses are
             // tried on that port only (not Hazelcast's default 5701-5703 scan).
-            join.getKubernetesConfig().setEnabled(true)
+            join.getKubernetesConfig()
+                    .setEnabled(true)
                     .setProperty("service-dns", kubernetesServiceDns)
                     .setProperty("service-port", Integer.toString(port));
         } else {
@@ -253,7 +280,8 @@ public record HazelcastSettings(
             int from = Integer.parseInt(m.substring(colon + 1, dash));
             int to = Integer.parseInt(m.substring(dash + 1));
             if (to < from || to - from > 100) {
-                throw new IllegalArgumentException("member '" + m + "': bad port range (expected: low-high, at most 100 ports)");
+                throw new IllegalArgumentException(
+                        "member '" + m + "': bad port range (expected: low-high, at most 100 ports)");
             }
             for (int port = from; port <= to; port++) {
                 expanded.add(m.substring(0, colon) + ":" + port);

@@ -22,10 +22,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import roomgate.placement.NodeInfo;
+import roomgate.placement.NodeView;
 import roomgate.protocol.admin.v1.NodeState;
 import roomgate.protocol.admin.v1.NodeStatus;
-import roomgate.placement.NodeView;
-import roomgate.placement.NodeInfo;
 
 /**
  * Follows Hazelcast membership and the nodes' published status, and keeps the current
@@ -160,8 +160,10 @@ public final class LiveNodes implements InitialMembershipListener {
         }
     }
 
-    private final class StatusListener implements EntryAddedListener<String, byte[]>,
-            EntryUpdatedListener<String, byte[]>, EntryRemovedListener<String, byte[]> {
+    private final class StatusListener
+            implements EntryAddedListener<String, byte[]>,
+                    EntryUpdatedListener<String, byte[]>,
+                    EntryRemovedListener<String, byte[]> {
         @Override
         public void entryAdded(EntryEvent<String, byte[]> event) {
             onStatus(event.getKey(), parse(event.getValue()));

@@ -37,6 +37,7 @@ class FeedTopicsTest {
         assertThat(config.findRingbufferConfig(topic).getCapacity()).isEqualTo(FeedTopics.RINGBUFFER_CAPACITY);
         assertThat(config.findRingbufferConfig(topic).getTimeToLiveSeconds()).isPositive();
         // Other reliable topics keep Hazelcast's defaults.
-        assertThat(config.findReliableTopicConfig("other").getTopicOverloadPolicy()).isEqualTo(TopicOverloadPolicy.BLOCK);
+        assertThat(config.findReliableTopicConfig("other").getTopicOverloadPolicy())
+                .isEqualTo(TopicOverloadPolicy.BLOCK);
     }
 }

@@ -45,14 +45,23 @@ class HazelcastSettingsTest {
 
     @Test
     void kubernetesDiscoveryAsksTheDnsForTheHeadlessServiceOnTheMemberPort() {
-        HazelcastSettings settings = fromArgs("--hz-discovery", "kubernetes", "--hz-k8s-service-dns", SERVICE,
-                "--hz-host", "10.1.2.3", "--hz-port", "5801");
+        HazelcastSettings settings = fromArgs(
+                "--hz-discovery",
+                "kubernetes",
+                "--hz-k8s-service-dns",
+                SERVICE,
+                "--hz-host",
+                "10.1.2.3",
+                "--hz-port",
+                "5801");
         assertThat(settings.discovery()).isEqualTo(HazelcastSettings.Discovery.KUBERNETES);
         assertThat(settings.members()).isEmpty();
         JoinConfig join = join(settings);
         KubernetesConfig kubernetes = join.getKubernetesConfig();
         assertThat(kubernetes.isEnabled()).isTrue();
-        assertThat(kubernetes.getProperties()).containsEntry("service-dns", SERVICE).containsEntry("service-port", "5801");
+        assertThat(kubernetes.getProperties())
+                .containsEntry("service-dns", SERVICE)
+                .containsEntry("service-port", "5801");
         // DNS lookup mode: nothing that would make Hazelcast call the Kubernetes API (and need RBAC).
         assertThat(kubernetes.getProperties()).doesNotContainKeys("service-name", "namespace", "service-label-name");
         assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
@@ -62,7 +71,8 @@ class HazelcastSettingsTest {
 
     @Test
     void theSameComesFromEnvironmentVariables() {
-        HazelcastSettings settings = HazelcastSettings.fromFlags(Flags.parse(new String[0],
+        HazelcastSettings settings = HazelcastSettings.fromFlags(Flags.parse(
+                new String[0],
                 Map.of("ROOMGATE_HZ_DISCOVERY", "kubernetes", "ROOMGATE_HZ_K8S_SERVICE_DNS", SERVICE),
                 new HashSet<>(HazelcastSettings.FLAGS)));
         assertThat(join(settings).getKubernetesConfig().getProperties()).containsEntry("service-dns", SERVICE);
@@ -80,8 +90,8 @@ class HazelcastSettingsTest {
 
     @Test
     void aServiceNameThatIsNoDnsNameIsRefused() {
-        for (String bad : List.of("Roomgate-HZ", "roomgate_hz", "-roomgate", "roomgate-hz.", "http://roomgate-hz",
-                "roomgate-hz:5701")) {
+        for (String bad : List.of(
+                "Roomgate-HZ", "roomgate_hz", "-roomgate", "roomgate-hz.", "http://roomgate-hz", "roomgate-hz:5701")) {
             assertThatThrownBy(() -> fromArgs("--hz-discovery", "kubernetes", "--hz-k8s-service-dns", bad))
                     .as(bad)
                     .isInstanceOf(IllegalArgumentException.class)
@@ -101,20 +111,33 @@ class HazelcastSettingsTest {
         assertThatThrownBy(() -> fromArgs("--hz-k8s-service-dns", SERVICE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("only used with --hz-discovery kubernetes");
-        assertThatThrownBy(() -> fromArgs("--hz-discovery", "kubernetes", "--hz-k8s-service-dns", SERVICE,
-                "--hz-members", "10.0.0.1:5701"))
+        assertThatThrownBy(() -> fromArgs(
+                        "--hz-discovery",
+                        "kubernetes",
+                        "--hz-k8s-service-dns",
+                        SERVICE,
+                        "--hz-members",
+                        "10.0.0.1:5701"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("--hz-members:");
     }
 
     @Test
     void theRecordItselfRefusesAnInconsistentDiscovery() {
-        assertThatThrownBy(() -> new HazelcastSettings("c", "127.0.0.1", 5701, List.of(), 5, 1, 1,
-                HazelcastSettings.Discovery.KUBERNETES, null))
+        assertThatThrownBy(() -> new HazelcastSettings(
+                        "c", "127.0.0.1", 5701, List.of(), 5, 1, 1, HazelcastSettings.Discovery.KUBERNETES, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("kubernetesServiceDns:");
-        assertThatThrownBy(() -> new HazelcastSettings("c", "127.0.0.1", 5701, List.of("127.0.0.1:5701"), 5, 1, 1,
-                HazelcastSettings.Discovery.TCP, SERVICE))
+        assertThatThrownBy(() -> new HazelcastSettings(
+                        "c",
+                        "127.0.0.1",
+                        5701,
+                        List.of("127.0.0.1:5701"),
+                        5,
+                        1,
+                        1,
+                        HazelcastSettings.Discovery.TCP,
+                        SERVICE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("kubernetesServiceDns:");
     }

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import roomgate.protocol.admin.v1.NodeState;
-import roomgate.protocol.admin.v1.NodeStatus;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -17,6 +15,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import roomgate.placement.NodeInfo;
+import roomgate.protocol.admin.v1.NodeState;
+import roomgate.protocol.admin.v1.NodeStatus;
 
 /** Real Hazelcast members on loopback: a lite member (a gateway's view) follows game nodes. */
 class LiveNodesTest {
@@ -37,10 +37,10 @@ class LiveNodesTest {
     @Test
     void liteMemberSeesNodesJoinAndLeaveWithTheirAttributes() throws IOException {
         int port = freePort();
-        HazelcastSettings settings = new HazelcastSettings(cluster, "127.0.0.1", port,
-                List.of("127.0.0.1:" + port + "-" + (port + 5)), 5, 1, 1);
-        node1 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n1-" + cluster, false,
-                NodeAttributes.of("node-a", "127.0.0.1", 7001, 11)));
+        HazelcastSettings settings = new HazelcastSettings(
+                cluster, "127.0.0.1", port, List.of("127.0.0.1:" + port + "-" + (port + 5)), 5, 1, 1);
+        node1 = Hazelcast.newHazelcastInstance(
+                settings.toMemberConfig("n1-" + cluster, false, NodeAttributes.of("node-a", "127.0.0.1", 7001, 11)));
         gateway = Hazelcast.newHazelcastInstance(settings.toMemberConfig("gw-" + cluster, true, Map.of()));
         LiveNodes live = LiveNodes.follow(gateway);
         // Members count as nodes once they publish a status; as members (whose rooms are not to be
@@ -48,18 +48,21 @@ class LiveNodesTest {
         assertThat(live.current().nodes()).isEmpty();
         assertThat(live.memberNodeIds()).containsExactly("node-a");
         publish(node1, "node-a", NodeState.ACTIVE);
-        await().atMost(Duration.ofSeconds(20)).until(() -> !live.current().nodes().isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !live.current().nodes().isEmpty());
 
         assertThat(live.current().nodes()).extracting(NodeInfo::nodeId).containsExactly("node-a");
         NodeInfo a = live.current().nodes().get(0);
         assertThat(a.linkPort()).isEqualTo(7001);
         assertThat(a.pid()).isEqualTo(11);
 
-        node2 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n2-" + cluster, false,
-                NodeAttributes.of("node-b", "127.0.0.1", 7002, 12)));
+        node2 = Hazelcast.newHazelcastInstance(
+                settings.toMemberConfig("n2-" + cluster, false, NodeAttributes.of("node-b", "127.0.0.1", 7002, 12)));
         publish(node2, "node-b", NodeState.ACTIVE);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(live.current().nodes()).extracting(NodeInfo::nodeId).containsExactly("node-a", "node-b"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(live.current().nodes())
+                        .extracting(NodeInfo::nodeId)
+                        .containsExactly("node-a", "node-b"));
         assertThat(live.current().ownerOf("any-room").nodeId()).isIn("node-a", "node-b");
 
         // A draining node stays (it serves its rooms) but takes no new ones.
@@ -73,8 +76,10 @@ class LiveNodesTest {
         long version = live.current().version();
 
         node1.getLifecycleService().terminate();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(live.current().nodes()).extracting(NodeInfo::nodeId).containsExactly("node-b"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(live.current().nodes())
+                        .extracting(NodeInfo::nodeId)
+                        .containsExactly("node-b"));
         assertThat(live.memberNodeIds()).containsExactly("node-b");
         assertThat(live.current().version()).isGreaterThan(version);
     }
@@ -82,38 +87,51 @@ class LiveNodesTest {
     @Test
     void aStatusCountsOnlyForTheMemberThatPublishedIt() throws IOException {
         int port = freePort();
-        HazelcastSettings settings = new HazelcastSettings(cluster, "127.0.0.1", port,
-                List.of("127.0.0.1:" + port + "-" + (port + 5)), 5, 1, 1);
+        HazelcastSettings settings = new HazelcastSettings(
+                cluster, "127.0.0.1", port, List.of("127.0.0.1:" + port + "-" + (port + 5)), 5, 1, 1);
         gateway = Hazelcast.newHazelcastInstance(settings.toMemberConfig("gw-" + cluster, true, Map.of()));
-        node1 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n1-" + cluster, false,
-                NodeAttributes.of("node-a", "127.0.0.1", 7001, 11)));
+        node1 = Hazelcast.newHazelcastInstance(
+                settings.toMemberConfig("n1-" + cluster, false, NodeAttributes.of("node-a", "127.0.0.1", 7001, 11)));
         LiveNodes live = LiveNodes.follow(gateway);
         publish(node1, "node-a", NodeState.ACTIVE);
-        await().atMost(Duration.ofSeconds(20)).until(() -> live.current().nodes().size() == 1);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> live.current().nodes().size() == 1);
 
         // Killed: its status stays behind in the map.
         node1.getLifecycleService().terminate();
-        await().atMost(Duration.ofSeconds(20)).until(() -> live.current().nodes().isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> live.current().nodes().isEmpty());
         assertThat(live.statuses()).containsKey("node-a");
 
         // Restarted under the same id: a member at once, routed to only once it has published.
         long before = live.current().version();
-        node2 = Hazelcast.newHazelcastInstance(settings.toMemberConfig("n2-" + cluster, false,
-                NodeAttributes.of("node-a", "127.0.0.1", 7002, 12)));
+        node2 = Hazelcast.newHazelcastInstance(
+                settings.toMemberConfig("n2-" + cluster, false, NodeAttributes.of("node-a", "127.0.0.1", 7002, 12)));
         await().atMost(Duration.ofSeconds(20)).until(() -> live.current().version() > before);
         assertThat(live.memberNodeIds()).containsExactly("node-a");
-        assertThat(live.current().nodes()).as("routable on the status its previous process left").isEmpty();
+        assertThat(live.current().nodes())
+                .as("routable on the status its previous process left")
+                .isEmpty();
 
         publish(node2, "node-a", NodeState.ACTIVE);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(live.current().nodes()).extracting(NodeInfo::linkPort).containsExactly(7002));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(live.current().nodes())
+                        .extracting(NodeInfo::linkPort)
+                        .containsExactly(7002));
     }
 
     /** Publishes as the node itself does: from the member, naming its UUID. */
     private static void publish(HazelcastInstance node, String nodeId, NodeState state) {
         IMap<String, byte[]> status = node.getMap(ClusterNames.NODE_STATUS_MAP);
-        status.set(nodeId, NodeStatus.newBuilder().setNodeId(nodeId).setState(state)
-                .setMemberUuid(node.getCluster().getLocalMember().getUuid().toString()).build().toByteArray());
+        status.set(
+                nodeId,
+                NodeStatus.newBuilder()
+                        .setNodeId(nodeId)
+                        .setState(state)
+                        .setMemberUuid(
+                                node.getCluster().getLocalMember().getUuid().toString())
+                        .build()
+                        .toByteArray());
     }
 
     private static int freePort() throws IOException {

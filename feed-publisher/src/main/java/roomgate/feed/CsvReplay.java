@@ -44,7 +44,8 @@ final class CsvReplay {
             String where = source + ":" + (i + 1);
             String[] fields = line.split(",");
             if (fields.length != 3) {
-                throw new IllegalArgumentException(where + ": " + fields.length + " fields (expected: timestamp,symbol,price)");
+                throw new IllegalArgumentException(
+                        where + ": " + fields.length + " fields (expected: timestamp,symbol,price)");
             }
             long at;
             double price;
@@ -65,7 +66,8 @@ final class CsvReplay {
             if (rows.isEmpty()) {
                 first = at;
             } else if (at < previous) {
-                throw new IllegalArgumentException(where + ": timestamp goes back in time (expected: rows in time order)");
+                throw new IllegalArgumentException(
+                        where + ": timestamp goes back in time (expected: rows in time order)");
             }
             previous = at;
             rows.add(new Row(at - first, topic, price));

@@ -42,7 +42,8 @@ public record FeedConfig(
             }
         }
         if (!(ratePerTopic > 0) || ratePerTopic > 100_000) {
-            throw new IllegalArgumentException("--rate: " + ratePerTopic + " (expected: > 0 and <= 100000 updates/s per topic)");
+            throw new IllegalArgumentException(
+                    "--rate: " + ratePerTopic + " (expected: > 0 and <= 100000 updates/s per topic)");
         }
         if (!(speed > 0)) {
             throw new IllegalArgumentException("--speed: " + speed + " (expected: > 0)");

@@ -43,29 +43,35 @@ public final class FeedMain {
                 config.hazelcast().toMemberConfig("roomgate-feed-" + pid, true, Map.of()));
         Map<String, ITopic<byte[]>> topics = new HashMap<>();
         long[] lastFailureLog = {0};
-        FeedPublisher publisher = new FeedPublisher((topic, bytes) -> {
-            try {
-                topics.computeIfAbsent(topic, t -> hazelcast.<byte[]>getReliableTopic(FeedTopics.upstreamName(t)))
-                        .publish(bytes);
-            } catch (RuntimeException e) {
-                // A price publisher goes on: the next price supersedes this one, and subscribers
-                // see the gap in the sequence. At most one log line a second.
-                if (System.nanoTime() - lastFailureLog[0] > 1_000_000_000L) {
-                    lastFailureLog[0] = System.nanoTime();
-                    log.warn("could not publish to {}: {}", topic, e.toString());
-                }
-            }
-        }, System::currentTimeMillis);
+        FeedPublisher publisher = new FeedPublisher(
+                (topic, bytes) -> {
+                    try {
+                        topics.computeIfAbsent(
+                                        topic, t -> hazelcast.<byte[]>getReliableTopic(FeedTopics.upstreamName(t)))
+                                .publish(bytes);
+                    } catch (RuntimeException e) {
+                        // A price publisher goes on: the next price supersedes this one, and subscribers
+                        // see the gap in the sequence. At most one log line a second.
+                        if (System.nanoTime() - lastFailureLog[0] > 1_000_000_000L) {
+                            lastFailureLog[0] = System.nanoTime();
+                            log.warn("could not publish to {}: {}", topic, e.toString());
+                        }
+                    }
+                },
+                System::currentTimeMillis);
         // On SIGTERM: interrupt the publishing loop and let main shut Hazelcast down.
         Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            main.interrupt();
-            try {
-                main.join(5_000);
-            } catch (InterruptedException ignored) {
-                // Shutting down anyway.
-            }
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            main.interrupt();
+                            try {
+                                main.join(5_000);
+                            } catch (InterruptedException ignored) {
+                                // Shutting down anyway.
+                            }
+                        },
+                        "shutdown"));
         if (!awaitDataMember(hazelcast)) {
             Thread.interrupted(); // see below
             hazelcast.shutdown();
@@ -73,9 +79,14 @@ public final class FeedMain {
         }
 
         Map<String, Object> ready = new LinkedHashMap<>();
-        ready.put("topics", rows != null ? rows.stream().map(CsvReplay.Row::topic).distinct().count() : config.topics().size());
+        ready.put(
+                "topics",
+                rows != null
+                        ? rows.stream().map(CsvReplay.Row::topic).distinct().count()
+                        : config.topics().size());
         ready.put("mode", rows != null ? "csv" : "random-walk");
-        ready.put("hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
+        ready.put(
+                "hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
         ready.put("pid", pid);
         System.out.println(ReadyLine.format("feed", ready));
         System.out.flush();
@@ -137,7 +148,10 @@ public final class FeedMain {
         long limit = config.count() == 0 ? rows.size() : Math.min(config.count(), rows.size());
         for (int i = 0; i < limit; i++) {
             CsvReplay.Row row = rows.get(i);
-            if (!waitUntil(started + (long) (TimeUnit.MILLISECONDS.toNanos(row.atMillis()) / config.speed()), config, started)) {
+            if (!waitUntil(
+                    started + (long) (TimeUnit.MILLISECONDS.toNanos(row.atMillis()) / config.speed()),
+                    config,
+                    started)) {
                 return;
             }
             publisher.publish(row.topic(), row.price());
@@ -146,7 +160,9 @@ public final class FeedMain {
 
     /** Sleeps until {@code deadline}; false if the duration runs out first or the process is stopping. */
     private static boolean waitUntil(long deadline, FeedConfig config, long started) {
-        long end = config.duration().isZero() ? Long.MAX_VALUE : started + config.duration().toNanos();
+        long end = config.duration().isZero()
+                ? Long.MAX_VALUE
+                : started + config.duration().toNanos();
         if (deadline - end >= 0) {
             return false;
         }

@@ -28,13 +28,15 @@ final class FeedPublisher {
 
     void publish(String topic, double value) {
         long sequence = sequences.merge(topic, 1L, Long::sum);
-        sink.publish(topic, FeedUpdate.newBuilder()
-                .setTopic(topic)
-                .setValue(value)
-                .setPublisherTimeMs(clock.getAsLong())
-                .setSequence(sequence)
-                .build()
-                .toByteArray());
+        sink.publish(
+                topic,
+                FeedUpdate.newBuilder()
+                        .setTopic(topic)
+                        .setValue(value)
+                        .setPublisherTimeMs(clock.getAsLong())
+                        .setSequence(sequence)
+                        .build()
+                        .toByteArray());
         published++;
     }
 

@@ -38,10 +38,24 @@ public record NodeConfig(
         MEMORY
     }
 
-    static final List<String> FLAGS = List.of("node-id", "link-host", "link-port", "io-threads", "room-stripes",
-            "room-idle-unload", "finished-room-grace-seconds", "reconnect-grace-seconds", "durability",
-            "drain-on-sigterm", "metrics-host", "metrics-port", "archive-jdbc-url", "archive-credentials-file",
-            "archive-interval-ms", "archive-batch", "archive-backlog-limit");
+    static final List<String> FLAGS = List.of(
+            "node-id",
+            "link-host",
+            "link-port",
+            "io-threads",
+            "room-stripes",
+            "room-idle-unload",
+            "finished-room-grace-seconds",
+            "reconnect-grace-seconds",
+            "durability",
+            "drain-on-sigterm",
+            "metrics-host",
+            "metrics-port",
+            "archive-jdbc-url",
+            "archive-credentials-file",
+            "archive-interval-ms",
+            "archive-batch",
+            "archive-backlog-limit");
 
     public static NodeConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -65,14 +79,17 @@ public record NodeConfig(
                 switch (durability) {
                     case "replicated" -> Durability.REPLICATED;
                     case "memory" -> Durability.MEMORY;
-                    default -> throw new IllegalArgumentException(
-                            "--durability: '" + durability + "' (expected: replicated or memory)");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "--durability: '" + durability + "' (expected: replicated or memory)");
                 },
                 Boolean.parseBoolean(drain),
                 flags.get("metrics-host", "127.0.0.1"),
                 flags.getInt("metrics-port", 0, 0, 65535),
-                ArchiveSettings.resolve(flags.get("archive-jdbc-url", null), flags.get("archive-credentials-file", null), env),
-                new Archiving(Duration.ofMillis(flags.getInt("archive-interval-ms", 1_000, 10, 600_000)),
+                ArchiveSettings.resolve(
+                        flags.get("archive-jdbc-url", null), flags.get("archive-credentials-file", null), env),
+                new Archiving(
+                        Duration.ofMillis(flags.getInt("archive-interval-ms", 1_000, 10, 600_000)),
                         flags.getInt("archive-batch", 100, 1, 10_000),
                         flags.getInt("archive-backlog-limit", 100_000, 1, 100_000_000)),
                 HazelcastSettings.fromFlags(flags));

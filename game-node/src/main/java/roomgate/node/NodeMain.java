@@ -3,6 +3,7 @@ package roomgate.node;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -11,12 +12,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import roomgate.archive.ArchiveDatabase;
+import roomgate.archive.ArchiveWriter;
+import roomgate.archive.Archiver;
 import roomgate.cluster.ClusterNames;
-import roomgate.cluster.LiveNodes;
-import roomgate.placement.NodeInfo;
-import roomgate.runtime.metrics.MetricsHttpServer;
 import roomgate.cluster.HazelcastMetrics;
-import roomgate.runtime.metrics.ProcessMetrics;
+import roomgate.cluster.LiveNodes;
+import roomgate.cluster.NodeAttributes;
+import roomgate.node.archive.HazelcastArchiveBacklog;
 import roomgate.node.link.NodeLinkServer;
 import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.operations.DrainCommands;
@@ -24,19 +27,15 @@ import roomgate.node.operations.HostedRoomsPage;
 import roomgate.node.operations.NodeStatusPublisher;
 import roomgate.node.registry.RoomArchive;
 import roomgate.node.registry.RoomRegistry;
-import roomgate.node.archive.HazelcastArchiveBacklog;
-import roomgate.archive.ArchiveDatabase;
-import roomgate.archive.ArchiveWriter;
-import roomgate.archive.Archiver;
-import io.micrometer.core.instrument.Gauge;
 import roomgate.node.replication.HazelcastRoomStore;
 import roomgate.node.replication.LocalRoomStore;
 import roomgate.node.replication.MeteredRoomStore;
 import roomgate.node.replication.RoomStore;
 import roomgate.runtime.Lifecycle;
 import roomgate.runtime.ReadyLine;
+import roomgate.runtime.metrics.MetricsHttpServer;
+import roomgate.runtime.metrics.ProcessMetrics;
 import roomgate.runtime.net.Transport;
-import roomgate.cluster.NodeAttributes;
 
 /**
  * Starts a game node: the node-link server, the Hazelcast member that says where it is, the room
@@ -71,31 +70,46 @@ public final class NodeMain {
      * {@link RoomArchive#NONE} when the archive is off (or rooms are not replicated: the backlog lives
      * beside the records in the cluster). The database need not be up: finished rooms wait.
      */
-    private static RoomArchive startArchive(NodeConfig config, HazelcastInstance hazelcast, LiveNodes liveNodes,
-            PrometheusMeterRegistry meters, Lifecycle lifecycle) {
+    private static RoomArchive startArchive(
+            NodeConfig config,
+            HazelcastInstance hazelcast,
+            LiveNodes liveNodes,
+            PrometheusMeterRegistry meters,
+            Lifecycle lifecycle) {
         if (!config.archive().enabled()) {
             log.info("archive off: finished rooms leave memory and their records expire from the cluster");
             return RoomArchive.NONE;
         }
         if (config.durability() != NodeConfig.Durability.REPLICATED) {
-            log.warn("archive off: it needs --durability replicated (its backlog waits beside the records in the cluster)");
+            log.warn(
+                    "archive off: it needs --durability replicated (its backlog waits beside the records in the cluster)");
             return RoomArchive.NONE;
         }
-        ArchiveDatabase database = ArchiveDatabase.open(config.archive(), "archive-" + config.nodeId(), 2,
-                Duration.ofSeconds(2));
+        ArchiveDatabase database =
+                ArchiveDatabase.open(config.archive(), "archive-" + config.nodeId(), 2, Duration.ofSeconds(2));
         lifecycle.onStop("archive database", database::close);
-        HazelcastArchiveBacklog backlog = new HazelcastArchiveBacklog(hazelcast, config.archiving().backlogLimit(),
-                liveNodes::memberNodeIds);
+        HazelcastArchiveBacklog backlog =
+                new HazelcastArchiveBacklog(hazelcast, config.archiving().backlogLimit(), liveNodes::memberNodeIds);
         Gauge.builder("roomgate.archive.backlog.cluster", backlog, HazelcastArchiveBacklog::sizeInCluster)
-                .description("Finished rooms waiting for the archive in the whole cluster (as of this node's last round)")
-                .strongReference(true).register(meters);
+                .description(
+                        "Finished rooms waiting for the archive in the whole cluster (as of this node's last round)")
+                .strongReference(true)
+                .register(meters);
         Gauge.builder("roomgate.archive.backlog.limit", backlog, HazelcastArchiveBacklog::limit)
                 .description("Finished rooms the cluster holds for the archive at most; above it they stay in memory")
-                .strongReference(true).register(meters);
-        Archiver archiver = new Archiver(backlog, new ArchiveWriter(database, config.nodeId()),
-                config.archiving().batchSize(), meters).start(config.archiving().interval());
+                .strongReference(true)
+                .register(meters);
+        Archiver archiver = new Archiver(
+                        backlog,
+                        new ArchiveWriter(database, config.nodeId()),
+                        config.archiving().batchSize(),
+                        meters)
+                .start(config.archiving().interval());
         lifecycle.onStop("archiver", archiver::close);
-        log.info("archive: {} every {} ms, batches of {}", config.archive(), config.archiving().interval().toMillis(),
+        log.info(
+                "archive: {} every {} ms, batches of {}",
+                config.archive(),
+                config.archiving().interval().toMillis(),
                 config.archiving().batchSize());
         return backlog;
     }
@@ -125,15 +139,17 @@ public final class NodeMain {
         lifecycle.onStop("rooms", registry::stop);
         // Listening before joining, so the member can publish the real port; nobody routes here
         // before the status is published below, after the registry has started.
-        NodeLinkServer links = NodeLinkServer.start(transport, config.linkHost(), config.linkPort(),
-                config.ioThreads(), registry, meters);
+        NodeLinkServer links = NodeLinkServer.start(
+                transport, config.linkHost(), config.linkPort(), config.ioThreads(), registry, meters);
         lifecycle.onStop("links", links::close);
         Map<String, Object> ready = new LinkedHashMap<>();
         ready.put("node-id", config.nodeId());
         ready.put("link-port", links.port());
         variant.start(new Started(config, registry, transport, lifecycle), ready);
-        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastRoomStore.configure(
-                config.hazelcast().toMemberConfig("roomgate-" + config.nodeId(), false,
+        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastRoomStore.configure(config.hazelcast()
+                .toMemberConfig(
+                        "roomgate-" + config.nodeId(),
+                        false,
                         NodeAttributes.of(config.nodeId(), config.linkHost(), links.port(), pid))));
         lifecycle.onStop("hazelcast", () -> {
             hazelcast.getMap(ClusterNames.NODE_COMMANDS_MAP).delete(config.nodeId());
@@ -141,13 +157,24 @@ public final class NodeMain {
         });
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
         new HazelcastMetrics(hazelcast).bindTo(meters);
-        RoomStore store = new MeteredRoomStore(config.durability() == NodeConfig.Durability.REPLICATED
-                ? new HazelcastRoomStore(hazelcast)
-                : new LocalRoomStore(), meters);
+        RoomStore store = new MeteredRoomStore(
+                config.durability() == NodeConfig.Durability.REPLICATED
+                        ? new HazelcastRoomStore(hazelcast)
+                        : new LocalRoomStore(),
+                meters);
         RoomArchive archive = startArchive(config, hazelcast, liveNodes, meters, lifecycle);
-        registry.start(new RoomRegistry.Settings(config.nodeId(), config.roomStripes(), config.idleRoomTtl(),
-                config.reconnectGrace(), config.finishedGrace(), archive, new NodeMetrics(meters)), store,
-                liveNodes::current, liveNodes::memberNodeIds);
+        registry.start(
+                new RoomRegistry.Settings(
+                        config.nodeId(),
+                        config.roomStripes(),
+                        config.idleRoomTtl(),
+                        config.reconnectGrace(),
+                        config.finishedGrace(),
+                        archive,
+                        new NodeMetrics(meters)),
+                store,
+                liveNodes::current,
+                liveNodes::memberNodeIds);
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
                 // We were cut off and the cluster went on without us: our rooms have new owners. Hazelcast
@@ -161,11 +188,14 @@ public final class NodeMain {
                 }
             }
         });
-        MetricsHttpServer metricsHttp = MetricsHttpServer.start(config.metricsHost(), config.metricsPort(), meters,
+        MetricsHttpServer metricsHttp = MetricsHttpServer.start(
+                config.metricsHost(),
+                config.metricsPort(),
+                meters,
                 Map.of(HostedRoomsPage.PATH, new HostedRoomsPage(registry, config.nodeId())));
         lifecycle.onStop("metrics endpoint", metricsHttp::close);
-        NodeStatusPublisher status = new NodeStatusPublisher(hazelcast, registry, config.nodeId(),
-                config.linkHost() + ":" + links.port(), pid);
+        NodeStatusPublisher status = new NodeStatusPublisher(
+                hazelcast, registry, config.nodeId(), config.linkHost() + ":" + links.port(), pid);
         status.bindTo(meters);
         DrainCommands drain = new DrainCommands(registry, status);
         drain.listen(hazelcast, config.nodeId());
@@ -179,7 +209,8 @@ public final class NodeMain {
         }
 
         ready.put("metrics-port", metricsHttp.port());
-        ready.put("hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
+        ready.put(
+                "hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
         ready.put("pid", pid);
         ready.put("transport", transport);
         ready.put("durability", config.durability().name().toLowerCase(Locale.ROOT));

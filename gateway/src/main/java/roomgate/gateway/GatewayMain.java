@@ -3,42 +3,42 @@ package roomgate.gateway;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import com.hazelcast.map.IMap;
-import java.security.SecureRandom;
-import roomgate.cluster.ClusterNames;
-import roomgate.cluster.LiveNodes;
-import java.io.IOException;
-import java.time.Duration;
-import roomgate.gateway.admin.AdminServer;
-import roomgate.gateway.games.GamesHttpHandler;
-import roomgate.archive.ArchiveDatabase;
-import roomgate.archive.ArchiveReader;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import roomgate.archive.ArchiveDatabase;
+import roomgate.archive.ArchiveReader;
+import roomgate.cluster.ClusterNames;
+import roomgate.cluster.HazelcastMetrics;
+import roomgate.cluster.LiveNodes;
+import roomgate.gateway.admin.AdminServer;
+import roomgate.gateway.config.GatewayConfig;
+import roomgate.gateway.feed.HazelcastFeedUpstream;
+import roomgate.gateway.feed.PubSubManager;
+import roomgate.gateway.games.GamesHttpHandler;
+import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.FileTrafficRecorder;
 import roomgate.gateway.recording.RoomPattern;
 import roomgate.gateway.recording.TrafficRecorder;
-import roomgate.gateway.metrics.GatewayMetrics;
-import roomgate.gateway.session.ResumeTokens;
-import roomgate.gateway.feed.HazelcastFeedUpstream;
-import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.server.GatewayServer;
-import roomgate.cluster.HazelcastMetrics;
-import roomgate.runtime.metrics.ProcessMetrics;
+import roomgate.gateway.session.ResumeTokens;
 import roomgate.runtime.Lifecycle;
 import roomgate.runtime.ReadyLine;
+import roomgate.runtime.metrics.ProcessMetrics;
 import roomgate.runtime.net.Transport;
-import roomgate.gateway.config.GatewayConfig;
 
 /**
  * Starts a gateway: joins the cluster as a Hazelcast lite member (it holds no data, it only follows
@@ -87,25 +87,34 @@ public final class GatewayMain {
         if (!config.archive().enabled()) {
             return GamesHttpHandler.off();
         }
-        ArchiveDatabase database = ArchiveDatabase.open(config.archive(), "archive-" + config.gatewayId(), 4,
-                Duration.ofSeconds(2));
+        ArchiveDatabase database =
+                ArchiveDatabase.open(config.archive(), "archive-" + config.gatewayId(), 4, Duration.ofSeconds(2));
         lifecycle.onStop("archive database", database::close);
-        ThreadPoolExecutor readers = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(256), new DefaultThreadFactory("games-reader", true));
+        ThreadPoolExecutor readers = new ThreadPoolExecutor(
+                2,
+                2,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(256),
+                new DefaultThreadFactory("games-reader", true));
         lifecycle.onStop("archive readers", readers::shutdown);
         // The backlog for /health, sampled here: IMap.size() asks every member, never on an event loop.
         AtomicLong backlog = new AtomicLong(-1);
-        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(
-                new DefaultThreadFactory("archive-backlog", true));
+        ScheduledExecutorService sampler =
+                Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("archive-backlog", true));
         lifecycle.onStop("archive backlog sampler", sampler::shutdownNow);
         IMap<String, Long> queue = hazelcast.getMap(ClusterNames.ARCHIVE_QUEUE_MAP);
-        sampler.scheduleWithFixedDelay(() -> {
-            try {
-                backlog.set(queue.size());
-            } catch (RuntimeException e) {
-                backlog.set(-1); // below the quorum, or leaving: unknown
-            }
-        }, 0, 2, TimeUnit.SECONDS);
+        sampler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        backlog.set(queue.size());
+                    } catch (RuntimeException e) {
+                        backlog.set(-1); // below the quorum, or leaving: unknown
+                    }
+                },
+                0,
+                2,
+                TimeUnit.SECONDS);
         log.info("GET /games reads the archive at {}", config.archive());
         return new GamesHttpHandler(new ArchiveReader(database), readers, backlog::get);
     }
@@ -123,15 +132,17 @@ public final class GatewayMain {
                 recorder = TrafficRecorder.OFF;
             }
         } catch (IllegalArgumentException | IOException e) {
-            System.err.println("roomgate-gateway: " + (e instanceof IOException
-                    ? "--record-file: cannot create it (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"
-                    : e.getMessage()));
+            System.err.println("roomgate-gateway: "
+                    + (e instanceof IOException
+                            ? "--record-file: cannot create it (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                                    + ")"
+                            : e.getMessage()));
             System.exit(2);
             return;
         }
         Lifecycle lifecycle = Lifecycle.onShutdownHook("gateway " + config.gatewayId());
-        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config.hazelcast().toMemberConfig(
-                "roomgate-" + config.gatewayId(), true, Map.of()));
+        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(
+                config.hazelcast().toMemberConfig("roomgate-" + config.gatewayId(), true, Map.of()));
         lifecycle.onStop("hazelcast", hazelcast::shutdown);
         awaitGameNode(hazelcast);
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
@@ -147,13 +158,23 @@ public final class GatewayMain {
         Transport transport = Transport.best();
         GatewayMetrics metrics = new GatewayMetrics(meters);
         metrics.countMissedFeedUpdates(feeds::missedUpdates);
-        GatewayServer server = GatewayServer.start(config, transport, liveNodes::current,
-                new ResumeTokens(resumeKey(hazelcast)), feeds, games, metrics, recorder);
+        GatewayServer server = GatewayServer.start(
+                config,
+                transport,
+                liveNodes::current,
+                new ResumeTokens(resumeKey(hazelcast)),
+                feeds,
+                games,
+                metrics,
+                recorder);
         lifecycle.onStop("event loops", server::close);
         lifecycle.onStop("client connections", GOODBYE_TIMEOUT.plusSeconds(1), () -> {
             int open = server.openClients();
             if (!server.sayGoodbye(GOODBYE_TIMEOUT)) {
-                log.warn("{} of {} client connections did not close within {} ms", server.openClients(), open,
+                log.warn(
+                        "{} of {} client connections did not close within {} ms",
+                        server.openClients(),
+                        open,
                         GOODBYE_TIMEOUT.toMillis());
             }
         });
@@ -165,7 +186,8 @@ public final class GatewayMain {
         ready.put("gateway-id", config.gatewayId());
         ready.put("port", server.port());
         ready.put("admin-port", admin.port());
-        ready.put("hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
+        ready.put(
+                "hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
         ready.put("pid", ProcessHandle.current().pid());
         ready.put("transport", transport);
         ready.put("archive", config.archive().enabled() ? "on" : "off");

@@ -27,8 +27,10 @@ public final class LoadtestMain {
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             // Input the user can fix gets one line that says what is wrong; anything else is a bug, with its trace.
-            boolean userError = e instanceof RecordingFormatException || e instanceof IllegalArgumentException
-                    || e instanceof NoSuchFileException || e instanceof PgnFormatException;
+            boolean userError = e instanceof RecordingFormatException
+                    || e instanceof IllegalArgumentException
+                    || e instanceof NoSuchFileException
+                    || e instanceof PgnFormatException;
             err.println("roomgate-loadtest " + command.getCommandName() + ": "
                     + (e instanceof NoSuchFileException ? "no such file: " : "") + e.getMessage());
             if (!userError) {

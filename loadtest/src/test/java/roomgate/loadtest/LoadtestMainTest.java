@@ -26,26 +26,39 @@ class LoadtestMainTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return LoadtestMain.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return LoadtestMain.run(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                args);
     }
 
     @Test
     void inspectSummarizesARecordingAndTheStateItImplies() throws Exception {
         Path file = dir.resolve("r.rgrec");
         try (RecordingWriter writer = RecordingWriter.create(file, RecordingFormat.header("gw-9", 0, "glob:*"))) {
-            writer.write(RecordEntry.newBuilder().setOffsetMicros(5).setSessionId(1).setRoomId("r")
-                    .setMessage(ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId("r")
-                            .setGameType(GameType.CHESS))).build());
-            writer.write(RecordEntry.newBuilder().setOffsetMicros(9).setSessionId(1).setRoomId("r")
-                    .setMessage(ClientMessage.newBuilder().setMove(ChessMove.newBuilder().setRoomId("r")
-                            .setUci("e2e4"))).build());
+            writer.write(RecordEntry.newBuilder()
+                    .setOffsetMicros(5)
+                    .setSessionId(1)
+                    .setRoomId("r")
+                    .setMessage(ClientMessage.newBuilder()
+                            .setJoin(JoinRoom.newBuilder().setRoomId("r").setGameType(GameType.CHESS)))
+                    .build());
+            writer.write(RecordEntry.newBuilder()
+                    .setOffsetMicros(9)
+                    .setSessionId(1)
+                    .setRoomId("r")
+                    .setMessage(ClientMessage.newBuilder()
+                            .setMove(ChessMove.newBuilder().setRoomId("r").setUci("e2e4")))
+                    .build());
         }
 
         assertThat(run("inspect", file.toString())).isZero();
 
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("roomgate-recording v1, gateway gw-9", "{JOIN=1, MOVE=1}", "1 clients, 1 rooms",
+                .contains(
+                        "roomgate-recording v1, gateway gw-9",
+                        "{JOIN=1, MOVE=1}",
+                        "1 clients, 1 rooms",
                         "r: 1 moves, ONGOING");
     }
 
@@ -53,7 +66,8 @@ class LoadtestMainTest {
     void aFileThatIsNoRecordingIsOneLineAndExitCodeTwo() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.txt"), "not a recording at all\n");
 
-        assertThat(run("replay", text.toString(), "--target", "ws://127.0.0.1:1/ws")).isEqualTo(2);
+        assertThat(run("replay", text.toString(), "--target", "ws://127.0.0.1:1/ws"))
+                .isEqualTo(2);
 
         String error = err.toString(StandardCharsets.UTF_8);
         assertThat(error).startsWith("roomgate-loadtest replay: ").contains("not a roomgate recording");

@@ -77,7 +77,8 @@ public final class NodeView {
         long bestScore = 0;
         long key = RendezvousHash.hash(roomId);
         for (int i = 0; i < nodeHashes.length; i++) {
-            if (!placeable[i] || (!excluded.isEmpty() && excluded.contains(nodes.get(i).nodeId()))) {
+            if (!placeable[i]
+                    || (!excluded.isEmpty() && excluded.contains(nodes.get(i).nodeId()))) {
                 continue;
             }
             long score = RendezvousHash.score(key, nodeHashes[i]);
@@ -110,7 +111,8 @@ public final class NodeView {
 
     @Override
     public String toString() {
-        return "NodeView{v" + version + " " + nodes.stream().map(NodeInfo::nodeId).toList()
-                + (draining.isEmpty() ? "" : " draining " + draining) + "}";
+        return "NodeView{v" + version + " "
+                + nodes.stream().map(NodeInfo::nodeId).toList() + (draining.isEmpty() ? "" : " draining " + draining)
+                + "}";
     }
 }

@@ -45,8 +45,12 @@ class PlacementTest {
         Map<String, Integer> counts = new HashMap<>();
         place(view("node-1", "node-2", "node-3")).values().forEach(n -> counts.merge(n, 1, Integer::sum));
         double fair = ROOMS / 3.0;
-        double worst = counts.values().stream().mapToDouble(c -> Math.abs(c - fair) / fair).max().orElseThrow();
-        System.out.printf("placement of %d rooms over 3 nodes: %s, worst deviation from fair share %.2f%%%n",
+        double worst = counts.values().stream()
+                .mapToDouble(c -> Math.abs(c - fair) / fair)
+                .max()
+                .orElseThrow();
+        System.out.printf(
+                "placement of %d rooms over 3 nodes: %s, worst deviation from fair share %.2f%%%n",
                 ROOMS, counts, worst * 100);
         assertThat(counts).hasSize(3);
         // The binomial standard deviation is 0.8% of the fair share; 5% is six of them.
@@ -65,7 +69,8 @@ class PlacementTest {
                 assertThat(now).as("a room that moves goes to the new node").isEqualTo("node-4");
             }
         }
-        System.out.printf("adding a 4th node changed %d of %d placements (expected about %d)%n", moved, ROOMS, ROOMS / 4);
+        System.out.printf(
+                "adding a 4th node changed %d of %d placements (expected about %d)%n", moved, ROOMS, ROOMS / 4);
         assertThat(moved).isBetween((int) (ROOMS / 4 * 0.9), (int) (ROOMS / 4 * 1.1));
     }
 
@@ -79,7 +84,9 @@ class PlacementTest {
                 moved++;
                 assertThat(after.get(e.getKey())).isIn("node-1", "node-3");
             } else {
-                assertThat(after.get(e.getKey())).as("room %s stays", e.getKey()).isEqualTo(e.getValue());
+                assertThat(after.get(e.getKey()))
+                        .as("room %s stays", e.getKey())
+                        .isEqualTo(e.getValue());
             }
         }
         assertThat(moved).isBetween((int) (ROOMS / 3 * 0.9), (int) (ROOMS / 3 * 1.1));

@@ -35,8 +35,8 @@ public final class RecordingFormat {
      */
     static void check(RecordingHeader header, String source) {
         if (!NAME.equals(header.getFormat())) {
-            throw new RecordingFormatException(source + ": not a roomgate recording (format '"
-                    + header.getFormat() + "', expected '" + NAME + "')");
+            throw new RecordingFormatException(source + ": not a roomgate recording (format '" + header.getFormat()
+                    + "', expected '" + NAME + "')");
         }
         int version = header.getVersion();
         if (version < OLDEST_READABLE || version > VERSION) {

@@ -31,8 +31,8 @@ public final class RecordingReader implements AutoCloseable {
         try {
             parsed = RecordingHeader.parseDelimitedFrom(in);
         } catch (InvalidProtocolBufferException e) {
-            throw new RecordingFormatException(source + ": not a roomgate recording (no readable header: "
-                    + e.getMessage() + ")", e);
+            throw new RecordingFormatException(
+                    source + ": not a roomgate recording (no readable header: " + e.getMessage() + ")", e);
         }
         if (parsed == null) {
             throw new RecordingFormatException(source + ": empty file, not a roomgate recording");

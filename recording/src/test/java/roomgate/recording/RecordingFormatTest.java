@@ -21,17 +21,35 @@ import roomgate.protocol.v1.JoinRoom;
 class RecordingFormatTest {
 
     private static RecordEntry message(long micros, long session, String room, ClientMessage message) {
-        return RecordEntry.newBuilder().setOffsetMicros(micros).setSessionId(session).setRoomId(room)
-                .setMessage(message).build();
+        return RecordEntry.newBuilder()
+                .setOffsetMicros(micros)
+                .setSessionId(session)
+                .setRoomId(room)
+                .setMessage(message)
+                .build();
     }
 
     private static final List<RecordEntry> ENTRIES = List.of(
-            message(10, 1, "r1", ClientMessage.newBuilder().setRequestId("1")
-                    .setJoin(JoinRoom.newBuilder().setRoomId("r1").setGameType(GameType.CHESS)).build()),
-            message(250, 1, "r1", ClientMessage.newBuilder()
-                    .setMove(ChessMove.newBuilder().setRoomId("r1").setUci("e2e4")).build()),
-            RecordEntry.newBuilder().setOffsetMicros(900).setSessionId(1)
-                    .setSessionEnded(SessionEnded.getDefaultInstance()).build());
+            message(
+                    10,
+                    1,
+                    "r1",
+                    ClientMessage.newBuilder()
+                            .setRequestId("1")
+                            .setJoin(JoinRoom.newBuilder().setRoomId("r1").setGameType(GameType.CHESS))
+                            .build()),
+            message(
+                    250,
+                    1,
+                    "r1",
+                    ClientMessage.newBuilder()
+                            .setMove(ChessMove.newBuilder().setRoomId("r1").setUci("e2e4"))
+                            .build()),
+            RecordEntry.newBuilder()
+                    .setOffsetMicros(900)
+                    .setSessionId(1)
+                    .setSessionEnded(SessionEnded.getDefaultInstance())
+                    .build());
 
     private static byte[] write(RecordingHeader header, List<RecordEntry> entries, long dropped) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -67,7 +85,9 @@ class RecordingFormatTest {
 
     @Test
     void aNewerVersionIsRefusedNamingBothVersions() throws IOException {
-        RecordingHeader newer = RecordingFormat.header("gw", 0, "x").toBuilder().setVersion(RecordingFormat.VERSION + 1).build();
+        RecordingHeader newer = RecordingFormat.header("gw", 0, "x").toBuilder()
+                .setVersion(RecordingFormat.VERSION + 1)
+                .build();
         byte[] file = write(newer, ENTRIES, 0);
 
         assertThatThrownBy(() -> new RecordingReader(new ByteArrayInputStream(file), "f.rgrec"))
@@ -79,27 +99,41 @@ class RecordingFormatTest {
 
     @Test
     void versionZeroAndOtherFormatsAreRefused() throws IOException {
-        byte[] zero = write(RecordingFormat.header("gw", 0, "x").toBuilder().setVersion(0).build(), ENTRIES, 0);
+        byte[] zero = write(
+                RecordingFormat.header("gw", 0, "x").toBuilder().setVersion(0).build(), ENTRIES, 0);
         assertThatThrownBy(() -> new RecordingReader(new ByteArrayInputStream(zero), "z"))
-                .isInstanceOf(RecordingFormatException.class).hasMessageContaining("version 0");
+                .isInstanceOf(RecordingFormatException.class)
+                .hasMessageContaining("version 0");
 
-        byte[] other = write(RecordingFormat.header("gw", 0, "x").toBuilder().setFormat("pcap").build(), ENTRIES, 0);
+        byte[] other = write(
+                RecordingFormat.header("gw", 0, "x").toBuilder()
+                        .setFormat("pcap")
+                        .build(),
+                ENTRIES,
+                0);
         assertThatThrownBy(() -> new RecordingReader(new ByteArrayInputStream(other), "o"))
-                .isInstanceOf(RecordingFormatException.class).hasMessageContaining("not a roomgate recording");
+                .isInstanceOf(RecordingFormatException.class)
+                .hasMessageContaining("not a roomgate recording");
 
         byte[] text = "hello, I am a text file\n".getBytes();
         assertThatThrownBy(() -> new RecordingReader(new ByteArrayInputStream(text), "t"))
-                .isInstanceOf(RecordingFormatException.class).hasMessageContaining("not a roomgate recording");
+                .isInstanceOf(RecordingFormatException.class)
+                .hasMessageContaining("not a roomgate recording");
         assertThatThrownBy(() -> new RecordingReader(new ByteArrayInputStream(new byte[0]), "e"))
-                .isInstanceOf(RecordingFormatException.class).hasMessageContaining("empty");
+                .isInstanceOf(RecordingFormatException.class)
+                .hasMessageContaining("empty");
     }
 
     @Test
     void aFileCutShortYieldsItsWholeRecordsAndSaysItIsTruncated() throws IOException {
         byte[] full = write(RecordingFormat.header("gw", 0, "x"), ENTRIES, 0);
         // Drop the end record and half of the last entry, as a kill -9 mid-write would.
-        int endRecord = RecordEntry.newBuilder().setEnd(roomgate.protocol.recording.v1.RecordingEnd.newBuilder()
-                .setEntries(3)).build().getSerializedSize() + 1;
+        int endRecord = RecordEntry.newBuilder()
+                        .setEnd(roomgate.protocol.recording.v1.RecordingEnd.newBuilder()
+                                .setEntries(3))
+                        .build()
+                        .getSerializedSize()
+                + 1;
         byte[] cut = Arrays.copyOf(full, full.length - endRecord - 3);
 
         RecordingReader reader = new RecordingReader(new ByteArrayInputStream(cut), "cut");

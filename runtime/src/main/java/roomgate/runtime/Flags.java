@@ -38,7 +38,8 @@ public final class Flags {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("argument '" + arg + "': expected --name value; known: " + sorted(known));
+                throw new IllegalArgumentException(
+                        "argument '" + arg + "': expected --name value; known: " + sorted(known));
             }
             String name = arg.substring(2);
             String value;

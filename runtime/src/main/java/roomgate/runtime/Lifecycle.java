@@ -62,7 +62,9 @@ public final class Lifecycle {
         if (stopped) {
             throw new IllegalStateException(process + " is stopping; cannot add " + name);
         }
-        parts.push(new Part(Objects.requireNonNull(name, "name"), Objects.requireNonNull(stop, "stop"),
+        parts.push(new Part(
+                Objects.requireNonNull(name, "name"),
+                Objects.requireNonNull(stop, "stop"),
                 Objects.requireNonNull(timeout, "timeout")));
     }
 
@@ -93,21 +95,26 @@ public final class Lifecycle {
     private static boolean stopPart(Part part) {
         // A thread per part, so that one that hangs cannot hold up the ones after it.
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread worker = new Thread(() -> {
-            try {
-                part.stop().stop();
-                done.complete(null);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        }, "stop-" + part.name());
+        Thread worker = new Thread(
+                () -> {
+                    try {
+                        part.stop().stop();
+                        done.complete(null);
+                    } catch (Throwable e) {
+                        done.completeExceptionally(e);
+                    }
+                },
+                "stop-" + part.name());
         worker.setDaemon(true);
         worker.start();
         try {
             done.get(part.timeout().toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException e) {
-            log.warn("stopping {} took longer than {} ms; going on without it", part.name(), part.timeout().toMillis());
+            log.warn(
+                    "stopping {} took longer than {} ms; going on without it",
+                    part.name(),
+                    part.timeout().toMillis());
         } catch (ExecutionException e) {
             log.warn("stopping {} failed: {}", part.name(), e.getCause().toString());
         } catch (InterruptedException e) {

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +28,8 @@ import roomgate.chess.pgn.PgnGame;
 import roomgate.chess.pgn.PgnReader;
 import roomgate.chess.pgn.PgnWriter;
 import roomgate.client.RoomgateClient;
-import roomgate.loadtest.LoadtestMain;
 import roomgate.client.RoomgateClient.Encoding;
+import roomgate.loadtest.LoadtestMain;
 import roomgate.protocol.v1.ClaimDraw;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.GameStatus;
@@ -50,15 +50,25 @@ import roomgate.protocol.v1.Side;
  */
 class ArchiveSystemTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
     private static LocalCluster cluster;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = LocalCluster.start("ArchiveSystemTest", 2, 1, List.of("--room-idle-unload", "2",
-                "--finished-room-grace-seconds", "3", "--archive-interval-ms", "200"),
+        cluster = LocalCluster.start(
+                "ArchiveSystemTest",
+                2,
+                1,
+                List.of(
+                        "--room-idle-unload",
+                        "2",
+                        "--finished-room-grace-seconds",
+                        "3",
+                        "--archive-interval-ms",
+                        "200"),
                 gateway -> List.of());
     }
 
@@ -73,7 +83,8 @@ class ArchiveSystemTest {
     private record Plan(List<String> uci, boolean claimDraw) {}
 
     /** What the players were acknowledged. */
-    private record Played(String roomId, String white, String black, List<String> uci, List<String> san, String result) {}
+    private record Played(
+            String roomId, String white, String black, List<String> uci, List<String> san, String result) {}
 
     private static List<Plan> finishingGames() throws Exception {
         List<Plan> plans = new ArrayList<>();
@@ -115,15 +126,18 @@ class ArchiveSystemTest {
                 played.add(f.get());
             }
             for (Played game : played) {
-                JsonNode json = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                JsonNode json = await().atMost(TIMEOUT)
+                        .pollInterval(Duration.ofMillis(200))
                         .until(() -> getJson("/games/" + game.roomId(), 200), n -> n != null);
                 List<String> archivedUci = new ArrayList<>();
                 json.get("moves").forEach(m -> archivedUci.add(m.get("uci").asText()));
                 assertThat(archivedUci).as("moves of %s", game.roomId()).isEqualTo(game.uci());
-                json.get("moves").forEach(m -> assertThat(m.get("serverTimeMs").asLong()).isPositive());
+                json.get("moves")
+                        .forEach(m -> assertThat(m.get("serverTimeMs").asLong()).isPositive());
                 assertThat(json.get("result").asText()).isEqualTo(game.result());
                 assertThat(json.get("gameType").asText()).isEqualTo("CHESS");
-                assertThat(json.get("endedMs").asLong()).isGreaterThanOrEqualTo(json.get("startedMs").asLong());
+                assertThat(json.get("endedMs").asLong())
+                        .isGreaterThanOrEqualTo(json.get("startedMs").asLong());
 
                 HttpResponse<String> pgn = get("/games/" + game.roomId() + "?format=pgn");
                 assertThat(pgn.statusCode()).isEqualTo(200);
@@ -145,26 +159,48 @@ class ArchiveSystemTest {
             Path base = Path.of("target", "archive-play-pgn-" + RUN);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-            int code = LoadtestMain.run(out, out, "play-pgn", "--from-archive",
-                    cluster.http(0, "/games?participant=" + first.white() + "&limit=5").toString(),
-                    "--spectators", "0", "--pace", "0", "--target", cluster.websocket(0).toString(),
-                    "--room-prefix", "again-" + RUN, "--report", base.toString());
+            int code = LoadtestMain.run(
+                    out,
+                    out,
+                    "play-pgn",
+                    "--from-archive",
+                    cluster.http(0, "/games?participant=" + first.white() + "&limit=5")
+                            .toString(),
+                    "--spectators",
+                    "0",
+                    "--pace",
+                    "0",
+                    "--target",
+                    cluster.websocket(0).toString(),
+                    "--room-prefix",
+                    "again-" + RUN,
+                    "--report",
+                    base.toString());
             assertThat(code).as(bytes.toString(StandardCharsets.UTF_8)).isZero();
             JsonNode report = JSON.readTree(Path.of(base + ".json").toFile());
-            assertThat(report.path("movesSeenByAll").asInt()).isEqualTo(first.uci().size());
+            assertThat(report.path("movesSeenByAll").asInt())
+                    .isEqualTo(first.uci().size());
         } finally {
             pool.shutdownNow();
         }
 
         // Bad input: clear 4xx JSON errors.
         assertThat(getJson("/games/bad%20id", 400).get("error").asText()).contains("room_id");
-        assertThat(getJson("/games?participant=x&limit=0", 400).get("error").asText()).contains("limit");
-        assertThat(getJson("/games?participant=x&limit=101", 400).get("error").asText()).contains("limit");
-        assertThat(getJson("/games?participant=x&limit=ten", 400).get("error").asText()).contains("limit");
+        assertThat(getJson("/games?participant=x&limit=0", 400).get("error").asText())
+                .contains("limit");
+        assertThat(getJson("/games?participant=x&limit=101", 400).get("error").asText())
+                .contains("limit");
+        assertThat(getJson("/games?participant=x&limit=ten", 400).get("error").asText())
+                .contains("limit");
         assertThat(getJson("/games", 400).get("error").asText()).contains("participant");
-        assertThat(getJson("/games?participant=nobody-" + RUN, 404).get("error").asText()).contains("no archived games");
-        assertThat(getJson("/games/never-played-" + RUN, 404).get("error").asText()).contains("no archived game");
-        assertThat(getJson("/games/arch-" + RUN + "-0?format=xml", 400).get("error").asText()).contains("format");
+        assertThat(getJson("/games?participant=nobody-" + RUN, 404).get("error").asText())
+                .contains("no archived games");
+        assertThat(getJson("/games/never-played-" + RUN, 404).get("error").asText())
+                .contains("no archived game");
+        assertThat(getJson("/games/arch-" + RUN + "-0?format=xml", 400)
+                        .get("error")
+                        .asText())
+                .contains("format");
     }
 
     @Test
@@ -172,45 +208,66 @@ class ArchiveSystemTest {
         String roomId = "idle-" + RUN;
         double unloadedBefore = nodesTotal("roomgate_node_rooms_unloaded_total", "reason", "idle");
         double loadedBefore = nodesTotal("roomgate_node_rooms_loaded_total");
-        try (RoomgateClient white = connect(); RoomgateClient black = connect()) {
+        try (RoomgateClient white = connect();
+                RoomgateClient black = connect()) {
             white.request(ChessMessages.join(roomId, Role.PLAYER, Side.WHITE), TIMEOUT);
             black.request(ChessMessages.join(roomId, Role.PLAYER, Side.BLACK), TIMEOUT);
-            assertThat(white.request(ChessMessages.move(roomId, "e2e4"), TIMEOUT).hasEvent()).isTrue();
-            assertThat(black.request(ChessMessages.move(roomId, "e7e5"), TIMEOUT).hasEvent()).isTrue();
+            assertThat(white.request(ChessMessages.move(roomId, "e2e4"), TIMEOUT)
+                            .hasEvent())
+                    .isTrue();
+            assertThat(black.request(ChessMessages.move(roomId, "e7e5"), TIMEOUT)
+                            .hasEvent())
+                    .isTrue();
             leave(white, roomId);
             leave(black, roomId);
         }
-        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+        await().atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> nodesTotal("roomgate_node_rooms_unloaded_total", "reason", "idle") > unloadedBefore);
         try (RoomgateClient late = connect()) {
-            ServerMessage answer = late.request(ChessMessages.join(roomId, Role.SPECTATOR, Side.SIDE_UNSPECIFIED), TIMEOUT);
+            ServerMessage answer =
+                    late.request(ChessMessages.join(roomId, Role.SPECTATOR, Side.SIDE_UNSPECIFIED), TIMEOUT);
             assertThat(answer.hasJoined()).as("%s", answer).isTrue();
-            assertThat(answer.getJoined().getState().getChess().getUciMovesList()).containsExactly("e2e4", "e7e5");
+            assertThat(answer.getJoined().getState().getChess().getUciMovesList())
+                    .containsExactly("e2e4", "e7e5");
             assertThat(answer.getJoined().getFinished()).isFalse();
         }
-        assertThat(nodesTotal("roomgate_node_rooms_loaded_total")).as("loaded again").isGreaterThan(loadedBefore + 1);
+        assertThat(nodesTotal("roomgate_node_rooms_loaded_total"))
+                .as("loaded again")
+                .isGreaterThan(loadedBefore + 1);
     }
 
     private Played play(String roomId, Plan plan) throws Exception {
-        try (RoomgateClient white = connect(); RoomgateClient black = connect()) {
-            Joined w = white.request(ChessMessages.join(roomId, Role.PLAYER, Side.WHITE), TIMEOUT).getJoined();
-            Joined b = black.request(ChessMessages.join(roomId, Role.PLAYER, Side.BLACK), TIMEOUT).getJoined();
+        try (RoomgateClient white = connect();
+                RoomgateClient black = connect()) {
+            Joined w = white.request(ChessMessages.join(roomId, Role.PLAYER, Side.WHITE), TIMEOUT)
+                    .getJoined();
+            Joined b = black.request(ChessMessages.join(roomId, Role.PLAYER, Side.BLACK), TIMEOUT)
+                    .getJoined();
             RoomgateClient[] players = {white, black};
             List<String> uci = new ArrayList<>();
             List<String> san = new ArrayList<>();
             GameStatus status = GameStatus.ONGOING;
             for (int ply = 0; ply < plan.uci().size(); ply++) {
-                ServerMessage answer = players[ply % 2].request(ChessMessages.move(roomId, plan.uci().get(ply)), TIMEOUT);
-                assertThat(answer.hasEvent()).as("ply %d of %s: %s", ply, roomId, answer).isTrue();
+                ServerMessage answer = players[ply % 2].request(
+                        ChessMessages.move(roomId, plan.uci().get(ply)), TIMEOUT);
+                assertThat(answer.hasEvent())
+                        .as("ply %d of %s: %s", ply, roomId, answer)
+                        .isTrue();
                 uci.add(answer.getEvent().getMoveMade().getUci());
                 san.add(answer.getEvent().getMoveMade().getSan());
                 status = answer.getEvent().getMoveMade().getStatus();
             }
             String result;
             if (plan.claimDraw()) {
-                ServerMessage answer = players[plan.uci().size() % 2].request(ClientMessage.newBuilder()
-                        .setClaimDraw(ClaimDraw.newBuilder().setRoomId(roomId)).build(), TIMEOUT);
-                assertThat(answer.hasEvent()).as("draw claim in %s: %s", roomId, answer).isTrue();
+                ServerMessage answer = players[plan.uci().size() % 2].request(
+                        ClientMessage.newBuilder()
+                                .setClaimDraw(ClaimDraw.newBuilder().setRoomId(roomId))
+                                .build(),
+                        TIMEOUT);
+                assertThat(answer.hasEvent())
+                        .as("draw claim in %s: %s", roomId, answer)
+                        .isTrue();
                 result = "1/2-1/2";
             } else {
                 assertThat(status).isNotEqualTo(GameStatus.ONGOING);
@@ -231,7 +288,11 @@ class ArchiveSystemTest {
     }
 
     private static void leave(RoomgateClient client, String roomId) throws Exception {
-        client.request(ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId(roomId)).build(), TIMEOUT);
+        client.request(
+                ClientMessage.newBuilder()
+                        .setLeave(LeaveRoom.newBuilder().setRoomId(roomId))
+                        .build(),
+                TIMEOUT);
     }
 
     private static RoomgateClient connect() throws Exception {
@@ -239,7 +300,10 @@ class ArchiveSystemTest {
     }
 
     private static HttpResponse<String> get(String pathAndQuery) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(cluster.http(0, pathAndQuery)).timeout(TIMEOUT).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(cluster.http(0, pathAndQuery))
+                        .timeout(TIMEOUT)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -252,13 +316,17 @@ class ArchiveSystemTest {
             }
             return null;
         }
-        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+        assertThat(response.headers().firstValue("content-type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("json"));
         return JSON.readTree(response.body());
     }
 
     private static long adminBacklog() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(cluster.admin(0).resolve("/archive"))
-                .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(cluster.admin(0).resolve("/archive"))
+                        .timeout(TIMEOUT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body()).get("backlog").asLong();
     }
 

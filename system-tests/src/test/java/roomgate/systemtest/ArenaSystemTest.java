@@ -44,6 +44,7 @@ class ArenaSystemTest {
     private static final int PLAYERS = 4;
     /** Every fifth arena also has a spectator (speaking JSON, so the text path carries ticks too). */
     private static final int SPECTATOR_EVERY = 5;
+
     private static final Duration WINDOW = Duration.ofSeconds(3);
     private static final double HZ = 30;
     /** Each player of an arena pushes its own way: right, left, up, down. */
@@ -82,6 +83,7 @@ class ArenaSystemTest {
         private ArenaPlayer start;
         /** server_time_ms minus tick * period: constant if every tick is stamped on the grid. */
         private double minOffsetMs = Double.MAX_VALUE;
+
         private double maxOffsetMs = -Double.MAX_VALUE;
         private long maxDeliveryMs;
         private long totalDeliveryMs;
@@ -190,13 +192,23 @@ class ArenaSystemTest {
     }
 
     private static ClientMessage join(String roomId, Role role, String requestId) {
-        return ClientMessage.newBuilder().setRequestId(requestId)
-                .setJoin(JoinRoom.newBuilder().setRoomId(roomId).setGameType(GameType.ARENA).setRole(role)).build();
+        return ClientMessage.newBuilder()
+                .setRequestId(requestId)
+                .setJoin(JoinRoom.newBuilder()
+                        .setRoomId(roomId)
+                        .setGameType(GameType.ARENA)
+                        .setRole(role))
+                .build();
     }
 
     private static ClientMessage input(String roomId, float x, float y, long sequence) {
-        return ClientMessage.newBuilder().setArenaInput(ArenaInput.newBuilder()
-                .setRoomId(roomId).setMoveX(x).setMoveY(y).setInputSequence(sequence)).build();
+        return ClientMessage.newBuilder()
+                .setArenaInput(ArenaInput.newBuilder()
+                        .setRoomId(roomId)
+                        .setMoveX(x)
+                        .setMoveY(y)
+                        .setInputSequence(sequence))
+                .build();
     }
 
     private static Joined awaitJoined(RoomgateClient client, String requestId) throws Exception {
@@ -267,8 +279,9 @@ class ArenaSystemTest {
             s.client().send(input(s.watch().roomId, s.direction()[0], s.direction()[1], sequence));
         }
         // The window opens once every player's first input has reached its arena (echoed in a tick).
-        await().atMost(TIMEOUT).until(() -> players.stream().allMatch(s -> s.watch().me() != null
-                && s.watch().me().getLastInputSequence() == 1));
+        await().atMost(TIMEOUT)
+                .until(() -> players.stream()
+                        .allMatch(s -> s.watch().me() != null && s.watch().me().getLastInputSequence() == 1));
         long[] before = new long[everyone.size()];
         long windowStart = System.nanoTime();
         for (int i = 0; i < everyone.size(); i++) {
@@ -292,34 +305,66 @@ class ArenaSystemTest {
 
         double[] sorted = rates.clone();
         java.util.Arrays.sort(sorted);
-        double gridLag = everyone.stream().mapToDouble(s -> s.watch().gridLagMs()).max().orElseThrow();
-        long maxDelivery = everyone.stream().mapToLong(s -> s.watch().maxDeliveryMs()).max().orElseThrow();
-        double meanDelivery = everyone.stream().mapToLong(s -> s.watch().totalDeliveryMs()).sum()
-                / (double) Math.max(1, everyone.stream().mapToLong(s -> s.watch().deliveries()).sum());
-        System.out.printf(Locale.ROOT, "arena: %d arenas on %s, %d clients (%d spectators) joined in %.1f s; over %.2f s: "
+        double gridLag =
+                everyone.stream().mapToDouble(s -> s.watch().gridLagMs()).max().orElseThrow();
+        long maxDelivery = everyone.stream()
+                .mapToLong(s -> s.watch().maxDeliveryMs())
+                .max()
+                .orElseThrow();
+        double meanDelivery = everyone.stream()
+                        .mapToLong(s -> s.watch().totalDeliveryMs())
+                        .sum()
+                / (double) Math.max(
+                        1,
+                        everyone.stream().mapToLong(s -> s.watch().deliveries()).sum());
+        System.out.printf(
+                Locale.ROOT,
+                "arena: %d arenas on %s, %d clients (%d spectators) joined in %.1f s; over %.2f s: "
                         + "ticks/s per client min %.1f median %.1f max %.1f; tick stamps at most %.0f ms behind the "
                         + "earliest on the 30 Hz grid of their arena; delivery (stamp to client) mean %.1f ms, max %d ms%n",
-                ROOMS, roomsPerNode, everyone.size(), spectators.size(), joinSeconds, seconds, sorted[0],
-                sorted[sorted.length / 2], sorted[sorted.length - 1], gridLag, meanDelivery, maxDelivery);
+                ROOMS,
+                roomsPerNode,
+                everyone.size(),
+                spectators.size(),
+                joinSeconds,
+                seconds,
+                sorted[0],
+                sorted[sorted.length / 2],
+                sorted[sorted.length - 1],
+                gridLag,
+                meanDelivery,
+                maxDelivery);
         for (int i = 0; i < everyone.size(); i++) {
-            assertThat(rates[i]).as("ticks/s seen by client %d of %s", i, everyone.get(i).watch().roomId)
+            assertThat(rates[i])
+                    .as("ticks/s seen by client %d of %s", i, everyone.get(i).watch().roomId)
                     .isGreaterThanOrEqualTo(0.8 * HZ);
         }
 
         // Every input took effect: the latest one is echoed and each disc went its player's way.
         long last = sequence;
-        await().atMost(TIMEOUT).until(() -> players.stream().allMatch(s -> s.watch().me() != null
-                && s.watch().me().getLastInputSequence() == last));
+        await().atMost(TIMEOUT)
+                .until(() -> players.stream()
+                        .allMatch(s -> s.watch().me() != null && s.watch().me().getLastInputSequence() == last));
         for (Seat4 s : players) {
             ArenaPlayer from = s.watch().start();
             ArenaPlayer to = s.watch().me();
             float along = (to.getX() - from.getX()) * s.direction()[0] + (to.getY() - from.getY()) * s.direction()[1];
-            assertThat(along).as("%s moved along (%s, %s) from (%s, %s) to (%s, %s)", to.getParticipantId(),
-                    s.direction()[0], s.direction()[1], from.getX(), from.getY(), to.getX(), to.getY())
+            assertThat(along)
+                    .as(
+                            "%s moved along (%s, %s) from (%s, %s) to (%s, %s)",
+                            to.getParticipantId(),
+                            s.direction()[0],
+                            s.direction()[1],
+                            from.getX(),
+                            from.getY(),
+                            to.getX(),
+                            to.getY())
                     .isGreaterThan(5f);
         }
         for (Seat4 s : everyone) {
-            assertThat(s.watch().violation()).as("order seen in %s", s.watch().roomId).isNull();
+            assertThat(s.watch().violation())
+                    .as("order seen in %s", s.watch().roomId)
+                    .isNull();
             assertThat(s.watch().ticks()).isPositive();
         }
 
@@ -331,8 +376,13 @@ class ArenaSystemTest {
         ServerMessage nan = player.client().request(input(player.watch().roomId, Float.NaN, 0, last + 1), TIMEOUT);
         assertThat(nan.getError().getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         assertThat(nan.getError().getMessage()).contains("move_x");
-        assertThat(errorOf(player.client(), ClientMessage.newBuilder()
-                .setMove(ChessMove.newBuilder().setRoomId(player.watch().roomId).setUci("e2e4")).build()))
+        assertThat(errorOf(
+                        player.client(),
+                        ClientMessage.newBuilder()
+                                .setMove(ChessMove.newBuilder()
+                                        .setRoomId(player.watch().roomId)
+                                        .setUci("e2e4"))
+                                .build()))
                 .isEqualTo(ErrorCode.INVALID_ARGUMENT);
         assertThat(errorOf(player.client(), input("nowhere-" + run, 1, 0, 1))).isEqualTo(ErrorCode.NOT_IN_ROOM);
 
@@ -346,7 +396,11 @@ class ArenaSystemTest {
         }
         assertThat(errorOf(players.get(16).client(), join(full, Role.PLAYER, "")))
                 .isEqualTo(ErrorCode.ROOM_FULL);
-        assertThat(players.get(16).client().request(join(full, Role.SPECTATOR, ""), TIMEOUT).getJoined().getSeat())
+        assertThat(players.get(16)
+                        .client()
+                        .request(join(full, Role.SPECTATOR, ""), TIMEOUT)
+                        .getJoined()
+                        .getSeat())
                 .isEqualTo(Seat.SEAT_SPECTATOR);
         System.out.printf(Locale.ROOT, "arena: whole test %.1f s%n", (System.nanoTime() - began) / 1e9);
     }

@@ -13,11 +13,17 @@ final class ChessMessages {
 
     static ClientMessage join(String roomId, Role role, Side side) {
         return ClientMessage.newBuilder()
-                .setJoin(JoinRoom.newBuilder().setRoomId(roomId).setGameType(GameType.CHESS).setRole(role).setSide(side))
+                .setJoin(JoinRoom.newBuilder()
+                        .setRoomId(roomId)
+                        .setGameType(GameType.CHESS)
+                        .setRole(role)
+                        .setSide(side))
                 .build();
     }
 
     static ClientMessage move(String roomId, String uci) {
-        return ClientMessage.newBuilder().setMove(ChessMove.newBuilder().setRoomId(roomId).setUci(uci)).build();
+        return ClientMessage.newBuilder()
+                .setMove(ChessMove.newBuilder().setRoomId(roomId).setUci(uci))
+                .build();
     }
 }

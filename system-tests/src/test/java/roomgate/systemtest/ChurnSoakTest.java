@@ -29,7 +29,8 @@ class ChurnSoakTest {
     void gamesSurviveRepeatedAddDrainKillCycles() throws Exception {
         long minutes = Long.getLong("soak.minutes", 10);
         long end = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
-        try (LocalCluster cluster = LocalCluster.start("churn-soak", 3, 2); GameFixture fx = new GameFixture(cluster)) {
+        try (LocalCluster cluster = LocalCluster.start("churn-soak", 3, 2);
+                GameFixture fx = new GameFixture(cluster)) {
             List<String> live = new ArrayList<>(List.of("node-1", "node-2", "node-3"));
             int nextNode = 4;
             int cycle = 0;
@@ -52,9 +53,14 @@ class ChurnSoakTest {
                 fx.awaitClusterSafe();
 
                 String drained = live.remove(0);
-                assertThat(GameFixture.http(HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes/" + drained + "/drain"))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(202);
-                await().atMost(Duration.ofSeconds(60)).until(() -> fx.nodeStatus(drained).getRooms() == 0);
+                assertThat(GameFixture.http(
+                                        HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes/" + drained + "/drain"))
+                                                .POST(HttpRequest.BodyPublishers.noBody())
+                                                .build())
+                                .statusCode())
+                        .isEqualTo(202);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> fx.nodeStatus(drained).getRooms() == 0);
                 cluster.nodes().get(drained).close();
                 // With one backup, a second loss before re-replication ends could take both copies of a record.
                 fx.awaitClusterSafe();
@@ -67,7 +73,9 @@ class ChurnSoakTest {
                     fx.awaitClusterSafe();
                 }
                 String killed = live.remove(0);
-                long roomsOnKilled = fx.owners(games).values().stream().filter(killed::equals).count();
+                long roomsOnKilled = fx.owners(games).values().stream()
+                        .filter(killed::equals)
+                        .count();
                 long killedAt = System.nanoTime();
                 cluster.nodes().get(killed).kill();
                 traffic.set(false);
@@ -78,9 +86,17 @@ class ChurnSoakTest {
                 fx.checkFencing(fence, "soak cycle " + cycle);
                 Map<String, String> owners = fx.owners(games);
                 assertThat(owners.values()).doesNotContain(drained, killed);
-                System.out.printf("soak cycle %d: +%s, drained %s, killed %s (%d rooms); %d games, %d acknowledged moves,"
-                        + " all present; playable within %d ms after the kill; cycle took %d s%n", cycle, added, drained,
-                        killed, roomsOnKilled, games.size(), games.stream().mapToInt(g -> g.acked().size()).sum(), recovery,
+                System.out.printf(
+                        "soak cycle %d: +%s, drained %s, killed %s (%d rooms); %d games, %d acknowledged moves,"
+                                + " all present; playable within %d ms after the kill; cycle took %d s%n",
+                        cycle,
+                        added,
+                        drained,
+                        killed,
+                        roomsOnKilled,
+                        games.size(),
+                        games.stream().mapToInt(g -> g.acked().size()).sum(),
+                        recovery,
                         (System.nanoTime() - begin) / 1_000_000_000);
             }
             assertThat(cycle).as("cycles run in %d minutes", minutes).isPositive();

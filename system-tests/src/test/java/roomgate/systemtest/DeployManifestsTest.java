@@ -111,27 +111,46 @@ class DeployManifestsTest {
             String[] a = args.toArray(String[]::new);
             if (this == NODE) {
                 NodeConfig c = NodeConfig.fromArgs(a, env);
-                return Map.of("link-port", c.linkPort(), "metrics-port", c.metricsPort(), "hz-port", c.hazelcast().port());
+                return Map.of(
+                        "link-port",
+                        c.linkPort(),
+                        "metrics-port",
+                        c.metricsPort(),
+                        "hz-port",
+                        c.hazelcast().port());
             }
             GatewayConfig c = GatewayConfig.fromArgs(a, env);
-            return Map.of("port", c.port(), "admin-port", c.adminPort(), "hz-port", c.hazelcast().port());
+            return Map.of(
+                    "port",
+                    c.port(),
+                    "admin-port",
+                    c.adminPort(),
+                    "hz-port",
+                    c.hazelcast().port());
         }
 
         HazelcastSettings hazelcast(List<String> args, Map<String, String> env) {
             String[] a = args.toArray(String[]::new);
-            return this == NODE ? NodeConfig.fromArgs(a, env).hazelcast() : GatewayConfig.fromArgs(a, env).hazelcast();
+            return this == NODE
+                    ? NodeConfig.fromArgs(a, env).hazelcast()
+                    : GatewayConfig.fromArgs(a, env).hazelcast();
         }
 
         static Kind ofJar(String jar) {
-            return Stream.of(values()).filter(k -> jar.endsWith("/" + k.jarName()) || jar.equals(k.jarName()))
-                    .findFirst().orElse(null);
+            return Stream.of(values())
+                    .filter(k -> jar.endsWith("/" + k.jarName()) || jar.equals(k.jarName()))
+                    .findFirst()
+                    .orElse(null);
         }
 
         static Kind ofImage(String image) {
             String name = image.substring(image.lastIndexOf('/') + 1);
             int tag = name.indexOf(':');
             String repo = tag < 0 ? name : name.substring(0, tag);
-            return Stream.of(values()).filter(k -> k.image.equals(repo)).findFirst().orElse(null);
+            return Stream.of(values())
+                    .filter(k -> k.image.equals(repo))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -156,40 +175,69 @@ class DeployManifestsTest {
         Findings findings = check(List.of());
         assertThat(findings.problems()).as("problems in deploy/").isEmpty();
         // What the checks saw, so that a check that silently found nothing would fail here.
-        assertThat(findings.probes()).extracting(p -> p.kind() + " " + p.portFlag() + " " + p.path())
+        assertThat(findings.probes())
+                .extracting(p -> p.kind() + " " + p.portFlag() + " " + p.path())
                 .contains("NODE metrics-port /metrics", "GATEWAY port /health");
     }
 
     @Test
     void aWrongFlagVariablePortOrValueIsCaught() throws Exception {
         Map<Edit, String> cases = new LinkedHashMap<>();
-        cases.put(new Edit("k8s/node-statefulset.yaml", "ROOMGATE_DRAIN_ON_SIGTERM", "ROOMGATE_DRAIN_ON_SIGTRM"),
+        cases.put(
+                new Edit("k8s/node-statefulset.yaml", "ROOMGATE_DRAIN_ON_SIGTERM", "ROOMGATE_DRAIN_ON_SIGTRM"),
                 "ROOMGATE_DRAIN_ON_SIGTRM, which is no flag");
-        cases.put(new Edit("k8s/node-statefulset.yaml", "containerPort: 9090", "containerPort: 9091"),
+        cases.put(
+                new Edit("k8s/node-statefulset.yaml", "containerPort: 9090", "containerPort: 9091"),
                 "containerPort 9091");
-        cases.put(new Edit("k8s/gateway-deployment.yaml", "port: client\n            periodSeconds: 2",
-                "port: hazelcast\n            periodSeconds: 2"), "not an HTTP port");
-        cases.put(new Edit("k8s/gateway-service.yaml", "targetPort: client", "targetPort: clients"), "targetPort clients");
-        cases.put(new Edit("k8s/hazelcast-service.yaml", "name: roomgate-hz\n", "name: roomgate-members\n"),
+        cases.put(
+                new Edit(
+                        "k8s/gateway-deployment.yaml",
+                        "port: client\n            periodSeconds: 2",
+                        "port: hazelcast\n            periodSeconds: 2"),
+                "not an HTTP port");
+        cases.put(
+                new Edit("k8s/gateway-service.yaml", "targetPort: client", "targetPort: clients"),
+                "targetPort clients");
+        cases.put(
+                new Edit("k8s/hazelcast-service.yaml", "name: roomgate-hz\n", "name: roomgate-members\n"),
                 "roomgate-hz.roomgate.svc.cluster.local");
         cases.put(new Edit("k8s/node-statefulset.yaml", "value: kubernetes", "value: k8s"), "--hz-discovery: 'k8s'");
         cases.put(new Edit("k8s/node-statefulset.yaml", "value: \"2\"", "value: 2"), "which is no string");
-        cases.put(new Edit("k8s/node-statefulset.yaml", "terminationGracePeriodSeconds: 60",
-                "terminationGracePeriodSeconds: 30"), "terminationGracePeriodSeconds 30");
+        cases.put(
+                new Edit(
+                        "k8s/node-statefulset.yaml",
+                        "terminationGracePeriodSeconds: 60",
+                        "terminationGracePeriodSeconds: 30"),
+                "terminationGracePeriodSeconds 30");
         String nodeBudget = "  selector:\n    matchLabels:\n      app.kubernetes.io/name: roomgate-node";
-        cases.put(new Edit("k8s/pdb.yaml", "maxUnavailable: 1\n" + nodeBudget, "maxUnavailable: 2\n" + nodeBudget),
+        cases.put(
+                new Edit("k8s/pdb.yaml", "maxUnavailable: 1\n" + nodeBudget, "maxUnavailable: 2\n" + nodeBudget),
                 "maxUnavailable 2");
-        cases.put(new Edit("k8s/jvm-options.yaml", "-XX:MetaspaceSize=128m", "-XX:MetaspaceSize=64m"), "deploy/jvm.options");
-        cases.put(new Edit("docker/node.Dockerfile", "ROOMGATE_METRICS_PORT=9090", "ROOMGATE_METRIC_PORT=9090"),
+        cases.put(
+                new Edit("k8s/jvm-options.yaml", "-XX:MetaspaceSize=128m", "-XX:MetaspaceSize=64m"),
+                "deploy/jvm.options");
+        cases.put(
+                new Edit("docker/node.Dockerfile", "ROOMGATE_METRICS_PORT=9090", "ROOMGATE_METRIC_PORT=9090"),
                 "ROOMGATE_METRIC_PORT, which is no flag");
         cases.put(new Edit("docker/gateway.Dockerfile", "EXPOSE 8080 5701", "EXPOSE 8080 5701 8443"), "EXPOSE 8443");
-        cases.put(new Edit("docker/gateway.Dockerfile", "gateway/target/roomgate-gateway.jar /opt",
-                "gateway/target/gateway.jar /opt"), "gateway/target/gateway.jar");
-        cases.put(new Edit("systemd/gateway.env", "ROOMGATE_ADMIN_PORT=8081", "ROOMGATE_ADMIN_PORT=80801"),
+        cases.put(
+                new Edit(
+                        "docker/gateway.Dockerfile",
+                        "gateway/target/roomgate-gateway.jar /opt",
+                        "gateway/target/gateway.jar /opt"),
+                "gateway/target/gateway.jar");
+        cases.put(
+                new Edit("systemd/gateway.env", "ROOMGATE_ADMIN_PORT=8081", "ROOMGATE_ADMIN_PORT=80801"),
                 "--admin-port: 80801");
-        cases.put(new Edit("systemd/roomgate-node.service", "TimeoutStopSec=60", "TimeoutStopSec=20"), "TimeoutStopSec 20");
-        cases.put(new Edit("systemd/roomgate-node.service", "-jar /opt/roomgate/roomgate-node.jar",
-                "-jar /opt/roomgate/roomgate-node.jar --node-name n1"), "unknown flag --node-name");
+        cases.put(
+                new Edit("systemd/roomgate-node.service", "TimeoutStopSec=60", "TimeoutStopSec=20"),
+                "TimeoutStopSec 20");
+        cases.put(
+                new Edit(
+                        "systemd/roomgate-node.service",
+                        "-jar /opt/roomgate/roomgate-node.jar",
+                        "-jar /opt/roomgate/roomgate-node.jar --node-name n1"),
+                "unknown flag --node-name");
         for (Map.Entry<Edit, String> c : cases.entrySet()) {
             Edit edit = c.getKey();
             assertThat(String.join("\n", check(List.of(edit)).problems()))
@@ -205,8 +253,10 @@ class DeployManifestsTest {
         cluster = LocalCluster.start("deploy-manifests", 1, 1);
         Map<String, String> nodeReady = cluster.nodes().get("node-1").readyFields();
         Map<String, String> gatewayReady = cluster.gateway(0).readyFields();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         List<Probe> probes = new ArrayList<>(findings.probes());
         // A path no process serves must fail the same way: the check itself is checked.
         probes.add(new Probe("(a wrong path, expected to fail)", Kind.NODE, "metrics-port", "/health"));
@@ -216,14 +266,18 @@ class DeployManifestsTest {
             String port = ready.get(probe.kind().httpPorts.get(probe.portFlag()));
             URI uri = URI.create("http://127.0.0.1:" + port + probe.path());
             HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 failed.add(probe.where() + ": GET " + probe.path() + " on --" + probe.portFlag() + " -> "
                         + response.statusCode());
             }
         }
-        assertThat(failed).as("probes that did not answer 200")
+        assertThat(failed)
+                .as("probes that did not answer 200")
                 .containsExactly("(a wrong path, expected to fail): GET /health on --metrics-port -> 404");
     }
 
@@ -330,8 +384,11 @@ class DeployManifestsTest {
             problems.add(where + ": " + jarPath + " is copied from " + jarSource + " (expected: " + expectedJar
                     + ", what `mvn package` builds)");
         }
-        String jvmOptions = entrypoint.stream().filter(a -> a.startsWith("@")).map(a -> a.substring(1))
-                .findFirst().orElse(null);
+        String jvmOptions = entrypoint.stream()
+                .filter(a -> a.startsWith("@"))
+                .map(a -> a.substring(1))
+                .findFirst()
+                .orElse(null);
         if (jvmOptions == null || !"deploy/jvm.options".equals(copies.get(jvmOptions))) {
             problems.add(where + ": ENTRYPOINT does not read deploy/jvm.options (expected: java @PATH with "
                     + "COPY deploy/jvm.options PATH)");
@@ -354,8 +411,8 @@ class DeployManifestsTest {
         return new Dockerfile(kind, env, jvmOptions);
     }
 
-    static void checkKubernetes(Map<String, String> files, Map<Kind, Dockerfile> images, List<String> problems,
-            List<Probe> probes) {
+    static void checkKubernetes(
+            Map<String, String> files, Map<Kind, Dockerfile> images, List<String> problems, List<Probe> probes) {
         Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
         Map<String, Map<String, Object>> objects = new LinkedHashMap<>(); // "Kind/name" -> object
         Set<String> listed = new HashSet<>();
@@ -408,8 +465,8 @@ class DeployManifestsTest {
             Map<String, Object> spec = asMap(template.get("spec"));
             List<PodContainer> containers = new ArrayList<>();
             for (Object c : asList(spec.get("containers"))) {
-                PodContainer pc = checkContainer(where, String.valueOf(at(o, "metadata", "name")), asMap(c), images,
-                        problems, probes);
+                PodContainer pc = checkContainer(
+                        where, String.valueOf(at(o, "metadata", "name")), asMap(c), images, problems, probes);
                 if (pc != null) {
                     containers.add(pc);
                     checkVolumes(where, pc, spec, objects, images.get(pc.kind()), problems);
@@ -418,7 +475,8 @@ class DeployManifestsTest {
                     }
                 }
             }
-            if ("StatefulSet".equals(o.get("kind")) && !objects.containsKey("Service/" + at(o, "spec", "serviceName"))) {
+            if ("StatefulSet".equals(o.get("kind"))
+                    && !objects.containsKey("Service/" + at(o, "spec", "serviceName"))) {
                 problems.add(where + ": serviceName " + at(o, "spec", "serviceName") + " is no Service here");
             }
             pods.add(new Pod(where, labels, containers, spec));
@@ -433,13 +491,15 @@ class DeployManifestsTest {
             String name = String.valueOf(at(o, "metadata", "name"));
             String where = o.get("_file") + ": Service/" + name;
             Map<String, Object> selector = asMap(at(o, "spec", "selector"));
-            List<Pod> selected = pods.stream().filter(p -> selects(selector, p.labels())).toList();
+            List<Pod> selected =
+                    pods.stream().filter(p -> selects(selector, p.labels())).toList();
             if (selected.isEmpty()) {
                 problems.add(where + ": its selector " + selector + " selects no pod");
             }
             boolean headless = "None".equals(at(o, "spec", "clusterIP"));
             for (Object portObject : asList(at(o, "spec", "ports"))) {
-                Object target = asMap(portObject).getOrDefault("targetPort", asMap(portObject).get("port"));
+                Object target = asMap(portObject)
+                        .getOrDefault("targetPort", asMap(portObject).get("port"));
                 for (Pod pod : selected) {
                     for (PodContainer c : pod.containers()) {
                         if (c.resolve(target) == null) {
@@ -478,7 +538,8 @@ class DeployManifestsTest {
             }
             String where = o.get("_file") + ": PodDisruptionBudget/" + at(o, "metadata", "name");
             Map<String, Object> selector = asMap(at(o, "spec", "selector", "matchLabels"));
-            List<Pod> selected = pods.stream().filter(p -> selects(selector, p.labels())).toList();
+            List<Pod> selected =
+                    pods.stream().filter(p -> selects(selector, p.labels())).toList();
             if (selected.isEmpty()) {
                 problems.add(where + ": its selector " + selector + " selects no pod");
             }
@@ -487,17 +548,24 @@ class DeployManifestsTest {
                         + " (expected: 1; room records have one backup)");
             }
         }
-        boolean nodesCovered = objects.values().stream().anyMatch(o -> "PodDisruptionBudget".equals(o.get("kind"))
-                && pods.stream().filter(p -> selects(asMap(at(o, "spec", "selector", "matchLabels")), p.labels()))
-                        .anyMatch(p -> p.containers().stream().anyMatch(c -> c.kind() == Kind.NODE)));
+        boolean nodesCovered = objects.values().stream()
+                .anyMatch(o -> "PodDisruptionBudget".equals(o.get("kind"))
+                        && pods.stream()
+                                .filter(p -> selects(asMap(at(o, "spec", "selector", "matchLabels")), p.labels()))
+                                .anyMatch(p -> p.containers().stream().anyMatch(c -> c.kind() == Kind.NODE)));
         if (!nodesCovered) {
             problems.add("deploy/k8s: no PodDisruptionBudget covers the game nodes");
         }
     }
 
     /** A container of a pod template, resolved: the process it runs and the ports it opens. */
-    record PodContainer(String name, Kind kind, Map<String, Integer> namedPorts, Map<String, Integer> ports,
-            HazelcastSettings hazelcast, boolean drains) {
+    record PodContainer(
+            String name,
+            Kind kind,
+            Map<String, Integer> namedPorts,
+            Map<String, Integer> ports,
+            HazelcastSettings hazelcast,
+            boolean drains) {
         Integer resolve(Object port) {
             if (port instanceof Integer n) {
                 return ports.containsValue(n) ? n : null;
@@ -506,8 +574,11 @@ class DeployManifestsTest {
         }
 
         String flagOfPort(int port) {
-            return ports.entrySet().stream().filter(e -> e.getValue() == port).map(Map.Entry::getKey)
-                    .findFirst().orElse(null);
+            return ports.entrySet().stream()
+                    .filter(e -> e.getValue() == port)
+                    .map(Map.Entry::getKey)
+                    .findFirst()
+                    .orElse(null);
         }
 
         Set<String> portNames() {
@@ -515,8 +586,13 @@ class DeployManifestsTest {
         }
     }
 
-    static PodContainer checkContainer(String where, String workload, Map<String, Object> c,
-            Map<Kind, Dockerfile> images, List<String> problems, List<Probe> probes) {
+    static PodContainer checkContainer(
+            String where,
+            String workload,
+            Map<String, Object> c,
+            Map<Kind, Dockerfile> images,
+            List<String> problems,
+            List<Probe> probes) {
         String name = String.valueOf(c.get("name"));
         String here = where + ": container " + name;
         Kind kind = Kind.ofImage(String.valueOf(c.get("image")));
@@ -528,7 +604,8 @@ class DeployManifestsTest {
             problems.add(here + ": sets command, which replaces the image's java @jvm.options ENTRYPOINT; use args");
         }
         // The environment the process sees: the image's ENV, then the container's env in order.
-        Map<String, String> env = new LinkedHashMap<>(images.containsKey(kind) ? images.get(kind).env() : Map.of());
+        Map<String, String> env =
+                new LinkedHashMap<>(images.containsKey(kind) ? images.get(kind).env() : Map.of());
         Set<String> referenced = new HashSet<>();
         Set<String> declared = new HashSet<>();
         for (Object e : asList(c.get("env"))) {
@@ -585,7 +662,8 @@ class DeployManifestsTest {
             }
         }
         HazelcastSettings hazelcast = kind.hazelcast(args, env);
-        boolean drains = kind != Kind.NODE || NodeConfig.fromArgs(args.toArray(String[]::new), env).drainOnSigterm();
+        boolean drains = kind != Kind.NODE
+                || NodeConfig.fromArgs(args.toArray(String[]::new), env).drainOnSigterm();
         PodContainer container = new PodContainer(name, kind, named, ports, hazelcast, drains);
         for (String probeName : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
             Map<String, Object> probe = asMap(c.get(probeName));
@@ -616,25 +694,40 @@ class DeployManifestsTest {
     }
 
     /** The jvm.options ConfigMap is deploy/jvm.options and is mounted where the image's java reads it. */
-    static void checkVolumes(String where, PodContainer c, Map<String, Object> spec,
-            Map<String, Map<String, Object>> objects, Dockerfile image, List<String> problems) {
+    static void checkVolumes(
+            String where,
+            PodContainer c,
+            Map<String, Object> spec,
+            Map<String, Map<String, Object>> objects,
+            Dockerfile image,
+            List<String> problems) {
         if (image == null || image.jvmOptionsPath() == null) {
             return; // already a problem of its Dockerfile
         }
         String dir = image.jvmOptionsPath().substring(0, image.jvmOptionsPath().lastIndexOf('/'));
         String file = image.jvmOptionsPath().substring(dir.length() + 1);
-        Map<String, Object> container = asList(spec.get("containers")).stream().map(DeployManifestsTest::asMap)
-                .filter(m -> c.name().equals(m.get("name"))).findFirst().orElseThrow();
-        String volume = asList(container.get("volumeMounts")).stream().map(DeployManifestsTest::asMap)
-                .filter(m -> dir.equals(m.get("mountPath"))).map(m -> String.valueOf(m.get("name")))
-                .findFirst().orElse(null);
+        Map<String, Object> container = asList(spec.get("containers")).stream()
+                .map(DeployManifestsTest::asMap)
+                .filter(m -> c.name().equals(m.get("name")))
+                .findFirst()
+                .orElseThrow();
+        String volume = asList(container.get("volumeMounts")).stream()
+                .map(DeployManifestsTest::asMap)
+                .filter(m -> dir.equals(m.get("mountPath")))
+                .map(m -> String.valueOf(m.get("name")))
+                .findFirst()
+                .orElse(null);
         if (volume == null) {
             problems.add(where + ": container " + c.name() + " mounts nothing at " + dir + ", where java reads "
                     + image.jvmOptionsPath());
             return;
         }
-        Object configMap = asList(spec.get("volumes")).stream().map(DeployManifestsTest::asMap)
-                .filter(v -> volume.equals(v.get("name"))).map(v -> at(v, "configMap", "name")).findFirst().orElse(null);
+        Object configMap = asList(spec.get("volumes")).stream()
+                .map(DeployManifestsTest::asMap)
+                .filter(v -> volume.equals(v.get("name")))
+                .map(v -> at(v, "configMap", "name"))
+                .findFirst()
+                .orElse(null);
         Map<String, Object> cm = objects.get("ConfigMap/" + configMap);
         if (cm == null) {
             problems.add(where + ": volume " + volume + " is no ConfigMap of deploy/k8s (" + configMap + ")");
@@ -743,8 +836,8 @@ class DeployManifestsTest {
     // Helpers
 
     /** Runs the process's flag parser; null (and a problem) if it refuses them. */
-    static Map<String, Integer> parse(String where, Kind kind, List<String> args, Map<String, String> env,
-            List<String> problems) {
+    static Map<String, Integer> parse(
+            String where, Kind kind, List<String> args, Map<String, String> env, List<String> problems) {
         try {
             return kind.ports(args, env);
         } catch (IllegalArgumentException e) {
@@ -764,8 +857,8 @@ class DeployManifestsTest {
     }
 
     /** Kubernetes' $(VAR) expansion: only variables defined earlier in the list. */
-    static String expand(String where, String value, Map<String, String> env, Set<String> referenced,
-            List<String> problems) {
+    static String expand(
+            String where, String value, Map<String, String> env, Set<String> referenced, List<String> problems) {
         Matcher m = ENV_REF.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -783,8 +876,10 @@ class DeployManifestsTest {
     }
 
     static boolean selects(Map<String, Object> selector, Map<String, Object> labels) {
-        return !selector.isEmpty() && selector.entrySet().stream()
-                .allMatch(e -> Objects.equals(String.valueOf(e.getValue()), String.valueOf(labels.get(e.getKey()))));
+        return !selector.isEmpty()
+                && selector.entrySet().stream()
+                        .allMatch(e ->
+                                Objects.equals(String.valueOf(e.getValue()), String.valueOf(labels.get(e.getKey()))));
     }
 
     /** Stopping a node must be allowed the drain, its one second of slack, and ten more for leaving. */

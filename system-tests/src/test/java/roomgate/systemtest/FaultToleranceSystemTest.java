@@ -18,11 +18,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import roomgate.client.RoomgateClient;
 import roomgate.client.RoomgateClient.Encoding;
 import roomgate.protocol.v1.ClientMessage;
@@ -56,6 +56,7 @@ class FaultToleranceSystemTest {
             }
         }
     };
+
     private GameFixture fx;
 
     @BeforeAll
@@ -91,7 +92,9 @@ class FaultToleranceSystemTest {
         // Moves go on in the view with node-5: every game with moves to spare gets two more
         // acknowledged (the first may have been sent before the view changed).
         Map<LiveGame, Integer> atAdd = new HashMap<>();
-        games.stream().filter(g -> g.hasMoreThan(GameFixture.PLIES_AFTER + 1)).forEach(g -> atAdd.put(g, g.acked().size()));
+        games.stream()
+                .filter(g -> g.hasMoreThan(GameFixture.PLIES_AFTER + 1))
+                .forEach(g -> atAdd.put(g, g.acked().size()));
         assertThat(atAdd).as("games still playing when node-5 joined").isNotEmpty();
         await().atMost(TIMEOUT).until(() -> {
             if (moves.isDone()) {
@@ -106,7 +109,8 @@ class FaultToleranceSystemTest {
         List<LiveGame> fresh = fx.createGames("add-new", 100, null);
         long onNew = fresh.stream().filter(g -> fx.ownerOf(g).equals("node-5")).count();
         fx.verify(games, "add node-5");
-        System.out.printf("add node-5 under traffic: live rooms moved 0 of %d; new rooms on node-5: %d of %d (fair share 20)%n",
+        System.out.printf(
+                "add node-5 under traffic: live rooms moved 0 of %d; new rooms on node-5: %d of %d (fair share 20)%n",
                 games.size(), onNew, fresh.size());
         fx.checkFencing(fence, "add node-5");
         assertThat(onNew).isBetween(8L, 35L);
@@ -123,11 +127,14 @@ class FaultToleranceSystemTest {
         Future<?> moves = fx.submit(() -> fx.keepPlaying(games, traffic));
         long begin = System.nanoTime();
         fx.awaitClusterSafe();
-        HttpResponse<String> drain = GameFixture.http(HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes/node-2/drain"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        HttpResponse<String> drain =
+                GameFixture.http(HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes/node-2/drain"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build());
         assertThat(drain.statusCode()).isEqualTo(202);
         // The node publishes its status every second: this figure is within a second of the real one.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> fx.nodeStatus("node-2").getRooms() == 0);
         long drainedMs = (System.nanoTime() - begin) / 1_000_000;
         assertThat(fx.owners(games).values()).doesNotContain("node-2");
@@ -135,13 +142,22 @@ class FaultToleranceSystemTest {
         moves.get();
         long recovery = fx.playAfterFault(games, System.nanoTime());
 
-        long connected = games.stream().filter(g -> g.white().isOpen() && g.black().isOpen()).count();
-        long noticed = games.stream().filter(g -> g.white().received().stream().anyMatch(ServerMessage::hasRoomMoved)).count();
+        long connected = games.stream()
+                .filter(g -> g.white().isOpen() && g.black().isOpen())
+                .count();
+        long noticed = games.stream()
+                .filter(g -> g.white().received().stream().anyMatch(ServerMessage::hasRoomMoved))
+                .count();
         fx.verify(games, "drain node-2");
-        System.out.printf("drain node-2: rooms %d, moved %d, clients still connected in %d rooms, RoomMoved seen in %d,"
-                + " node-2 reported 0 rooms %d ms after the command, next move after it within %d ms%n",
-                games.size(), games.stream().filter(g -> !fx.ownerOf(g).equals("node-2")).count(), connected, noticed,
-                drainedMs, recovery);
+        System.out.printf(
+                "drain node-2: rooms %d, moved %d, clients still connected in %d rooms, RoomMoved seen in %d,"
+                        + " node-2 reported 0 rooms %d ms after the command, next move after it within %d ms%n",
+                games.size(),
+                games.stream().filter(g -> !fx.ownerOf(g).equals("node-2")).count(),
+                connected,
+                noticed,
+                drainedMs,
+                recovery);
         fx.checkFencing(fence, "drain node-2");
         assertThat(connected).isEqualTo(games.size());
         assertThat(noticed).isEqualTo(games.size());
@@ -167,9 +183,12 @@ class FaultToleranceSystemTest {
         long recovery = fx.playAfterFault(games, killedAt, primaryDies, "whose record's primary copy was on node-3");
 
         fx.verify(games, "kill -9 node-3");
-        System.out.printf("kill -9 node-3: rooms affected %d, recovered %d, every room playable again within %d ms;"
-                + " moves in flight at the kill answered OUTCOME_UNKNOWN: %d%n",
-                games.size(), games.stream().filter(g -> !fx.ownerOf(g).equals("node-3")).count(), recovery,
+        System.out.printf(
+                "kill -9 node-3: rooms affected %d, recovered %d, every room playable again within %d ms;"
+                        + " moves in flight at the kill answered OUTCOME_UNKNOWN: %d%n",
+                games.size(),
+                games.stream().filter(g -> !fx.ownerOf(g).equals("node-3")).count(),
+                recovery,
                 games.stream().mapToInt(LiveGame::outcomeUnknown).sum());
         fx.checkFencing(fence, "kill -9 node-3");
     }
@@ -197,9 +216,13 @@ class FaultToleranceSystemTest {
 
         Map<String, String> owners = fx.owners(games);
         fx.verify(games, "SIGSTOP node-4");
-        System.out.printf("SIGSTOP node-4 past the 5 s heartbeat timeout, then SIGCONT: rooms %d, playable again within %d ms,"
-                + " rooms owned by node-4 after it resumed: %d, spectator joins while it came back: %d%n",
-                games.size(), recovery, owners.values().stream().filter("node-4"::equals).count(), probes);
+        System.out.printf(
+                "SIGSTOP node-4 past the 5 s heartbeat timeout, then SIGCONT: rooms %d, playable again within %d ms,"
+                        + " rooms owned by node-4 after it resumed: %d, spectator joins while it came back: %d%n",
+                games.size(),
+                recovery,
+                owners.values().stream().filter("node-4"::equals).count(),
+                probes);
         fx.checkFencing(fence, "SIGSTOP node-4");
         assertThat(owners.values()).doesNotContain("node-4");
     }
@@ -215,8 +238,14 @@ class FaultToleranceSystemTest {
         Map<LiveGame, Long> lastSeen = new HashMap<>();
         for (LiveGame game : games) {
             await().atMost(TIMEOUT).until(() -> game.seenMoves(game.black()).size() == 2);
-            tokens.put(game, game.black().received().stream().filter(ServerMessage::hasSessionStarted).findFirst()
-                    .orElseThrow().getSessionStarted().getResumeToken());
+            tokens.put(
+                    game,
+                    game.black().received().stream()
+                            .filter(ServerMessage::hasSessionStarted)
+                            .findFirst()
+                            .orElseThrow()
+                            .getSessionStarted()
+                            .getResumeToken());
             List<RoomEvent> events = game.events(game.black());
             lastSeen.put(game, events.get(events.size() - 1).getSequence());
         }
@@ -226,28 +255,37 @@ class FaultToleranceSystemTest {
         for (LiveGame game : games) {
             game.black().closeFuture().get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
             // White moves while black is away: black must receive it on resuming.
-            assertThat(game.playNext(Duration.ofSeconds(2), System.nanoTime() + TIMEOUT.toNanos())).isTrue();
+            assertThat(game.playNext(Duration.ofSeconds(2), System.nanoTime() + TIMEOUT.toNanos()))
+                    .isTrue();
         }
         int restarted = cluster.addGateway("gw-restarted");
         int resumedMissed = 0;
         for (int i = 0; i < games.size(); i++) {
             LiveGame game = games.get(i);
             RoomgateClient black = fx.connect(i % 2 == 0 ? 0 : restarted, Encoding.BINARY);
-            ServerMessage resumed = black.request(ClientMessage.newBuilder().setResume(Resume.newBuilder()
-                    .setResumeToken(tokens.get(game)).putLastSequences(game.roomId, lastSeen.get(game))).build(), TIMEOUT);
+            ServerMessage resumed = black.request(
+                    ClientMessage.newBuilder()
+                            .setResume(Resume.newBuilder()
+                                    .setResumeToken(tokens.get(game))
+                                    .putLastSequences(game.roomId, lastSeen.get(game)))
+                            .build(),
+                    TIMEOUT);
             assertThat(resumed.hasResumed()).as("resume answer %s", resumed).isTrue();
             game.replace(1, black);
             await().atMost(TIMEOUT).until(() -> game.seenMoves(black).size() == 1);
             resumedMissed += game.seenMoves(black).size();
             assertThat(game.playNext(Duration.ofSeconds(2), System.nanoTime() + TIMEOUT.toNanos()))
-                    .as("black moves again in its seat in %s", game.roomId).isTrue();
+                    .as("black moves again in its seat in %s", game.roomId)
+                    .isTrue();
         }
         for (LiveGame game : games) {
             Joined view = fx.spectate(game);
             assertThat(view.getState().getChess().getUciMovesList()).isEqualTo(game.acked());
         }
-        System.out.printf("gateway lost (kill -9): %d clients resumed (half on another gateway, half on a restarted one),"
-                + " %d missed moves delivered on resume, all moved again in their seats%n", games.size(), resumedMissed);
+        System.out.printf(
+                "gateway lost (kill -9): %d clients resumed (half on another gateway, half on a restarted one),"
+                        + " %d missed moves delivered on resume, all moved again in their seats%n",
+                games.size(), resumedMissed);
         fx.checkFencing(fence, "gateway lost");
     }
 }

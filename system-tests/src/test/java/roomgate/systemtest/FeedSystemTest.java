@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -47,12 +46,16 @@ class FeedSystemTest {
      * One topic so busy that a client that stops reading fills its socket buffers (~0.4 MB here)
      * quickly; a long name makes each update bigger, so fewer are needed.
      */
-    private static final String FLOOD = "stock.FLOOD." + "x".repeat(roomgate.cluster.FeedTopics.MAX_TOPIC_CHARS - "stock.FLOOD.".length());
+    private static final String FLOOD =
+            "stock.FLOOD." + "x".repeat(roomgate.cluster.FeedTopics.MAX_TOPIC_CHARS - "stock.FLOOD.".length());
+
     private static final int FLOOD_UPDATES = 3_500;
 
     private LocalCluster cluster;
     private final List<RoomgateClient> clients = new ArrayList<>();
-    private final List<String> topics = IntStream.range(0, TOPICS).mapToObj(i -> String.format("stock.T%02d", i)).toList();
+    private final List<String> topics = IntStream.range(0, TOPICS)
+            .mapToObj(i -> String.format("stock.T%02d", i))
+            .toList();
 
     @BeforeAll
     void startCluster() throws Exception {
@@ -94,7 +97,10 @@ class FeedSystemTest {
                 }
             }
         });
-        client.send(ClientMessage.newBuilder().setRequestId("sub").setSubscribe(Subscribe.newBuilder().addAllTopics(topics)).build());
+        client.send(ClientMessage.newBuilder()
+                .setRequestId("sub")
+                .setSubscribe(Subscribe.newBuilder().addAllTopics(topics))
+                .build());
         return new Subscriber(client, gateway, topics, seen);
     }
 
@@ -108,12 +114,16 @@ class FeedSystemTest {
     }
 
     private static Map<String, Integer> localSubscribers(GatewayHealth health) {
-        return health.getTopicsList().stream().collect(Collectors.toMap(TopicStatus::getTopic, TopicStatus::getLocalSubscribers));
+        return health.getTopicsList().stream()
+                .collect(Collectors.toMap(TopicStatus::getTopic, TopicStatus::getLocalSubscribers));
     }
 
     private static long missedUpdates(GatewayHealth health, String topic) {
-        return health.getTopicsList().stream().filter(t -> t.getTopic().equals(topic)).findFirst()
-                .orElseThrow(() -> new AssertionError(topic + " not in " + health)).getMissedUpdates();
+        return health.getTopicsList().stream()
+                .filter(t -> t.getTopic().equals(topic))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(topic + " not in " + health))
+                .getMissedUpdates();
     }
 
     private static List<Long> range(long from, long to) {
@@ -127,7 +137,9 @@ class FeedSystemTest {
         for (int i = 0; i < SUBSCRIBERS; i++) {
             int first = i % TOPICS;
             int second = (first + 1 + (i / TOPICS) % (TOPICS - 1)) % TOPICS;
-            subscribers.add(connect(i % 2, i % 10 == 0 ? Encoding.JSON : Encoding.BINARY,
+            subscribers.add(connect(
+                    i % 2,
+                    i % 10 == 0 ? Encoding.JSON : Encoding.BINARY,
                     List.of(topics.get(first), topics.get(second))));
         }
         List<String> all = new ArrayList<>(topics);
@@ -154,19 +166,32 @@ class FeedSystemTest {
         assertThat(localSubscribers(gw1)).isEqualTo(expected.get(1));
 
         slow.client().setAutoRead(false);
-        ServiceProcess prices = cluster.startPublisher("feed-prices", List.of("--topics", String.join(",", topics),
-                "--rate", "20", "--count", Integer.toString(UPDATES_PER_TOPIC)));
-        ServiceProcess flood = cluster.startPublisher("feed-flood", List.of("--topics", FLOOD,
-                "--rate", "2000", "--count", Integer.toString(FLOOD_UPDATES)));
-        assertThat(prices.awaitExit(Duration.ofSeconds(40))).as("prices publisher done").isEqualTo(OptionalInt.of(0));
-        assertThat(flood.awaitExit(Duration.ofSeconds(20))).as("flood publisher done").isEqualTo(OptionalInt.of(0));
+        ServiceProcess prices = cluster.startPublisher(
+                "feed-prices",
+                List.of(
+                        "--topics",
+                        String.join(",", topics),
+                        "--rate",
+                        "20",
+                        "--count",
+                        Integer.toString(UPDATES_PER_TOPIC)));
+        ServiceProcess flood = cluster.startPublisher(
+                "feed-flood", List.of("--topics", FLOOD, "--rate", "2000", "--count", Integer.toString(FLOOD_UPDATES)));
+        assertThat(prices.awaitExit(Duration.ofSeconds(40)))
+                .as("prices publisher done")
+                .isEqualTo(OptionalInt.of(0));
+        assertThat(flood.awaitExit(Duration.ofSeconds(20)))
+                .as("flood publisher done")
+                .isEqualTo(OptionalInt.of(0));
 
         // Everyone who reads got every update of their topics, in order, no gap, no repeat.
-        await().atMost(TIMEOUT).until(() -> subscribers.stream()
-                .allMatch(s -> s.topics().stream().allMatch(t -> s.last(t) == UPDATES_PER_TOPIC)));
+        await().atMost(TIMEOUT)
+                .until(() -> subscribers.stream()
+                        .allMatch(s -> s.topics().stream().allMatch(t -> s.last(t) == UPDATES_PER_TOPIC)));
         for (Subscriber s : subscribers) {
             for (String topic : s.topics()) {
-                assertThat(s.seen(topic)).as("%s on gateway %d", topic, s.gateway())
+                assertThat(s.seen(topic))
+                        .as("%s on gateway %d", topic, s.gateway())
                         .containsExactlyElementsOf(range(1, UPDATES_PER_TOPIC));
             }
         }
@@ -178,20 +203,25 @@ class FeedSystemTest {
         long missedUpstream = missedUpdates(health(0), FLOOD);
         assertThat(floodReceived).as("the twin of the slow reader").isSorted().doesNotHaveDuplicates();
         assertThat(floodReceived.size() + missedUpstream)
-                .as("flood updates the twin got (%d) and those that never reached its gateway (%d)",
+                .as(
+                        "flood updates the twin got (%d) and those that never reached its gateway (%d)",
                         floodReceived.size(), missedUpstream)
                 .isEqualTo(FLOOD_UPDATES);
         assertThat(Metrics.scrape(HTTP, cluster.gatewayMetrics(0)).value("roomgate_gateway_feed_updates_missed_total"))
-                .as("the gateway's metric: the flood is its only topic with gaps").isEqualTo(missedUpstream);
+                .as("the gateway's metric: the flood is its only topic with gaps")
+                .isEqualTo(missedUpstream);
 
         // The slow reader was conflated, not buffered for and not cut off; once it reads again it
         // gets the newest value of every topic, and nothing older after anything newer.
         assertThat(slow.client().isOpen()).isTrue();
         slow.client().setAutoRead(true);
-        await().atMost(TIMEOUT).until(() -> all.stream()
-                .allMatch(t -> slow.last(t) == (t.equals(FLOOD) ? FLOOD_UPDATES : UPDATES_PER_TOPIC)));
+        await().atMost(TIMEOUT)
+                .until(() -> all.stream()
+                        .allMatch(t -> slow.last(t) == (t.equals(FLOOD) ? FLOOD_UPDATES : UPDATES_PER_TOPIC)));
         List<Long> flooded = slow.seen(FLOOD);
-        assertThat(flooded.size()).as("the slow reader missed old flood updates: it was conflated").isLessThan(FLOOD_UPDATES);
+        assertThat(flooded.size())
+                .as("the slow reader missed old flood updates: it was conflated")
+                .isLessThan(FLOOD_UPDATES);
         for (String topic : all) {
             List<Long> seen = slow.seen(topic);
             List<Long> received = twin.seen(topic);
@@ -199,23 +229,33 @@ class FeedSystemTest {
             // What the socket buffers held (the start of what the gateway received), then at most
             // the one conflated newest value: the gateway kept at most one pending update per topic.
             int prefix = 0;
-            while (prefix < seen.size() && prefix < received.size() && seen.get(prefix).equals(received.get(prefix))) {
+            while (prefix < seen.size()
+                    && prefix < received.size()
+                    && seen.get(prefix).equals(received.get(prefix))) {
                 prefix++;
             }
-            assertThat(seen.size() - prefix).as("%s: updates after the gap (%s)", topic, seen).isLessThanOrEqualTo(1);
+            assertThat(seen.size() - prefix)
+                    .as("%s: updates after the gap (%s)", topic, seen)
+                    .isLessThanOrEqualTo(1);
         }
 
         // Unsubscribing (gateway 1) or hanging up (gateway 0) the last local subscriber ends the
         // upstream subscription.
         for (Subscriber s : subscribers) {
             if (s.gateway() == 1) {
-                s.client().send(ClientMessage.newBuilder().setRequestId("unsub")
-                        .setUnsubscribe(Unsubscribe.newBuilder().addAllTopics(s.topics())).build());
+                s.client()
+                        .send(ClientMessage.newBuilder()
+                                .setRequestId("unsub")
+                                .setUnsubscribe(Unsubscribe.newBuilder().addAllTopics(s.topics()))
+                                .build());
             }
         }
         for (Subscriber s : subscribers) {
             if (s.gateway() == 1) {
-                assertThat(s.client().await(m -> m.getRequestId().equals("unsub"), TIMEOUT).hasUnsubscribed()).isTrue();
+                assertThat(s.client()
+                                .await(m -> m.getRequestId().equals("unsub"), TIMEOUT)
+                                .hasUnsubscribed())
+                        .isTrue();
             }
         }
         await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -235,8 +275,9 @@ class FeedSystemTest {
             assertThat(h.getUpstreamSubscriptions()).isZero();
             assertThat(h.getTopicsList()).isEmpty();
         });
-        System.out.printf("feeds: %d subscribers over %d topics on 2 gateways, %d updates each; of %d flood updates"
-                + " %d never reached the gateway, the slow reader got %d%n", SUBSCRIBERS, TOPICS, UPDATES_PER_TOPIC,
-                FLOOD_UPDATES, missedUpstream, flooded.size());
+        System.out.printf(
+                "feeds: %d subscribers over %d topics on 2 gateways, %d updates each; of %d flood updates"
+                        + " %d never reached the gateway, the slow reader got %d%n",
+                SUBSCRIBERS, TOPICS, UPDATES_PER_TOPIC, FLOOD_UPDATES, missedUpstream, flooded.size());
     }
 }

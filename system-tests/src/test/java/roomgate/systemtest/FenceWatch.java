@@ -37,7 +37,9 @@ final class FenceWatch implements AutoCloseable {
      * one costs the saturated machine CPU in the very window a fault test measures.
      */
     private static final long POLL_MILLIS = 250;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final LocalCluster cluster;
     private final Set<String> roomIds;
@@ -45,6 +47,7 @@ final class FenceWatch implements AutoCloseable {
     private volatile boolean running = true;
     /** Why the watch stopped early, if it did: the test fails rather than trust a partial watch. */
     private volatile RuntimeException failure;
+
     private int observations;
     private int duplicateOwners;
     private int staleCopies;
@@ -80,9 +83,14 @@ final class FenceWatch implements AutoCloseable {
 
     private void observe() {
         Map<String, CompletableFuture<HttpResponse<String>>> asked = new HashMap<>();
-        metricsNow().forEach((nodeId, metrics) -> asked.put(nodeId, HTTP.sendAsync(
-                HttpRequest.newBuilder(metrics.resolve("/rooms")).timeout(Duration.ofMillis(300)).build(),
-                HttpResponse.BodyHandlers.ofString())));
+        metricsNow()
+                .forEach((nodeId, metrics) -> asked.put(
+                        nodeId,
+                        HTTP.sendAsync(
+                                HttpRequest.newBuilder(metrics.resolve("/rooms"))
+                                        .timeout(Duration.ofMillis(300))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())));
         // room -> epoch -> the nodes holding it at that epoch
         Map<String, Map<Long, List<String>>> held = new HashMap<>();
         asked.forEach((nodeId, answer) -> {
@@ -96,7 +104,8 @@ final class FenceWatch implements AutoCloseable {
                 for (HostedRoom room : rooms.getRoomsList()) {
                     if (roomIds.contains(room.getRoomId())) {
                         held.computeIfAbsent(room.getRoomId(), r -> new HashMap<>())
-                                .computeIfAbsent(room.getEpoch(), e -> new ArrayList<>()).add(nodeId);
+                                .computeIfAbsent(room.getEpoch(), e -> new ArrayList<>())
+                                .add(nodeId);
                     }
                 }
             } catch (InvalidProtocolBufferException e) {
@@ -159,9 +168,10 @@ final class FenceWatch implements AutoCloseable {
             stale += now.getValue()[0] - before[0];
             failed += now.getValue()[1] - before[1];
         }
-        return String.format("fencing: %d observations of every node's rooms, duplicate owners seen %d (a room on two nodes"
-                + " at one epoch), stale copies seen %d (a room on two nodes, the older epoch fenced); stale writes refused %.0f,"
-                + " writes failed %.0f (no quorum or no answer)",
+        return String.format(
+                "fencing: %d observations of every node's rooms, duplicate owners seen %d (a room on two nodes"
+                        + " at one epoch), stale copies seen %d (a room on two nodes, the older epoch fenced); stale writes refused %.0f,"
+                        + " writes failed %.0f (no quorum or no answer)",
                 observations, duplicateOwners, staleCopies, stale, failed);
     }
 

@@ -56,12 +56,14 @@ final class GameFixture implements AutoCloseable {
     /** Spectators joining at once in {@link #spectateFor}: one slow answer must not pause the probing. */
     private static final int PROBERS = 8;
     /** Plain HTTP/1.1: the admin API does not speak HTTP/2, so skip the h2c upgrade attempt. */
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     final LocalCluster cluster;
     private final List<RoomgateClient> clients = Collections.synchronizedList(new ArrayList<>());
     /** One thread per room in play, so that every room tries at once and timings are the system's, not the test's. */
     private final ExecutorService pool = Executors.newCachedThreadPool();
+
     private final String run = UUID.randomUUID().toString().substring(0, 6);
     private final List<List<String>> plans = new ArrayList<>();
 
@@ -135,7 +137,9 @@ final class GameFixture implements AutoCloseable {
         for (LiveGame game : games) {
             done.add(pool.submit(() -> {
                 while (game.acked().size() < plies) {
-                    assertThat(game.playNext(Duration.ofSeconds(2), deadline)).as("move in %s", game.roomId).isTrue();
+                    assertThat(game.playNext(Duration.ofSeconds(2), deadline))
+                            .as("move in %s", game.roomId)
+                            .isTrue();
                 }
                 return null;
             }));
@@ -161,7 +165,8 @@ final class GameFixture implements AutoCloseable {
                     break;
                 }
                 if (game.hasMoreThan(PLIES_AFTER)) {
-                    assertThat(game.playNext(Duration.ofSeconds(2), System.nanoTime() + TIMEOUT.toNanos())).isTrue();
+                    assertThat(game.playNext(Duration.ofSeconds(2), System.nanoTime() + TIMEOUT.toNanos()))
+                            .isTrue();
                 }
             }
             // Short naps: a fault's figures start when the traffic stops, so stop as soon as told.
@@ -189,7 +194,9 @@ final class GameFixture implements AutoCloseable {
             int target = game.targetAfter(PLIES_AFTER);
             done.add(pool.submit(() -> {
                 while (game.acked().size() < target) {
-                    assertThat(game.playNext(Duration.ofSeconds(2), deadline)).as("move in %s after the fault; last try: %s", game.roomId, game.lastProblem()).isTrue();
+                    assertThat(game.playNext(Duration.ofSeconds(2), deadline))
+                            .as("move in %s after the fault; last try: %s", game.roomId, game.lastProblem())
+                            .isTrue();
                     firstMove.putIfAbsent(game, System.nanoTime());
                 }
                 return null;
@@ -208,13 +215,18 @@ final class GameFixture implements AutoCloseable {
     }
 
     /** Prints p50, p90 and max of the chosen rooms' first move after the fault; returns the max (0 if none). */
-    private static long printSpread(String what, Map<LiveGame, Long> firstMove, long faultNanos, Predicate<LiveGame> chosen) {
-        long[] ms = firstMove.entrySet().stream().filter(e -> chosen.test(e.getKey()))
-                .mapToLong(e -> (e.getValue() - faultNanos) / 1_000_000).sorted().toArray();
+    private static long printSpread(
+            String what, Map<LiveGame, Long> firstMove, long faultNanos, Predicate<LiveGame> chosen) {
+        long[] ms = firstMove.entrySet().stream()
+                .filter(e -> chosen.test(e.getKey()))
+                .mapToLong(e -> (e.getValue() - faultNanos) / 1_000_000)
+                .sorted()
+                .toArray();
         if (ms.length == 0) {
             return 0;
         }
-        System.out.printf("%s, %d rooms: p50 %d ms, p90 %d ms, max %d ms%n",
+        System.out.printf(
+                "%s, %d rooms: p50 %d ms, p90 %d ms, max %d ms%n",
                 what, ms.length, ms[ms.length / 2], ms[ms.length * 9 / 10], ms[ms.length - 1]);
         return ms[ms.length - 1];
     }
@@ -231,8 +243,12 @@ final class GameFixture implements AutoCloseable {
         fence.close();
         System.out.printf("%s: %s%n", fault, fence.summary());
         assertThat(fence.failure()).as("%s: the watch itself failed", fault).isNull();
-        assertThat(fence.seen()).as("%s: rooms seen held by a node (GET /rooms)", fault).hasSize(fence.watched());
-        assertThat(fence.duplicates()).as("%s: rooms two nodes held at one epoch", fault).isEmpty();
+        assertThat(fence.seen())
+                .as("%s: rooms seen held by a node (GET /rooms)", fault)
+                .hasSize(fence.watched());
+        assertThat(fence.duplicates())
+                .as("%s: rooms two nodes held at one epoch", fault)
+                .isEmpty();
     }
 
     /**
@@ -247,13 +263,19 @@ final class GameFixture implements AutoCloseable {
         for (LiveGame game : games) {
             boolean seenAsAcked = true;
             for (RoomgateClient player : List.of(game.white(), game.black())) {
-                await().atMost(TIMEOUT).until(() -> game.seenMoves(player).size() >= game.acked().size());
+                await().atMost(TIMEOUT)
+                        .until(() ->
+                                game.seenMoves(player).size() >= game.acked().size());
                 List<String> seen = game.seenMoves(player);
                 seenAsAcked &= seen.equals(game.acked());
-                softly.assertThat(seen).as("%s: moves seen by a player in %s", fault, game.roomId).isEqualTo(game.acked());
-                List<Long> sequences = game.events(player).stream().map(RoomEvent::getSequence).toList();
+                softly.assertThat(seen)
+                        .as("%s: moves seen by a player in %s", fault, game.roomId)
+                        .isEqualTo(game.acked());
+                List<Long> sequences =
+                        game.events(player).stream().map(RoomEvent::getSequence).toList();
                 for (int i = 1; i < sequences.size(); i++) {
-                    softly.assertThat(sequences.get(i)).as("%s: sequence after %d in %s", fault, sequences.get(i - 1), game.roomId)
+                    softly.assertThat(sequences.get(i))
+                            .as("%s: sequence after %d in %s", fault, sequences.get(i - 1), game.roomId)
                             .isEqualTo(sequences.get(i - 1) + 1);
                 }
             }
@@ -261,12 +283,17 @@ final class GameFixture implements AutoCloseable {
             Joined state = spectate(game);
             List<String> stored = state.getState().getChess().getUciMovesList();
             lost += (int) game.acked().stream().filter(m -> !stored.contains(m)).count();
-            softly.assertThat(stored).as("%s: room state of %s", fault, game.roomId).isEqualTo(game.acked());
+            softly.assertThat(stored)
+                    .as("%s: room state of %s", fault, game.roomId)
+                    .isEqualTo(game.acked());
             RoomInfo info = room(game.roomId);
-            softly.assertThat(info.getOwnerNodeId()).as("%s: the owner a joiner meets is the directory's", fault)
+            softly.assertThat(info.getOwnerNodeId())
+                    .as("%s: the owner a joiner meets is the directory's", fault)
                     .isEqualTo(state.getOwnerNodeId());
         }
-        System.out.printf("%s: acknowledged moves lost %d, rooms with duplicated or reordered moves %d%n", fault, lost, duplicated);
+        System.out.printf(
+                "%s: acknowledged moves lost %d, rooms with duplicated or reordered moves %d%n",
+                fault, lost, duplicated);
         softly.assertAll();
     }
 
@@ -284,7 +311,8 @@ final class GameFixture implements AutoCloseable {
                 for (int i = first; System.nanoTime() < until; i += PROBERS) {
                     LiveGame game = games.get(i % games.size());
                     assertThat(spectate(game).getState().getChess().getUciMovesList())
-                            .as("state a spectator is given in %s", game.roomId).isEqualTo(game.acked());
+                            .as("state a spectator is given in %s", game.roomId)
+                            .isEqualTo(game.acked());
                     joined.incrementAndGet();
                 }
                 return null;
@@ -299,9 +327,11 @@ final class GameFixture implements AutoCloseable {
 
     Joined spectate(LiveGame game) throws Exception {
         RoomgateClient watcher = connect(0, Encoding.BINARY);
-        ServerMessage reply = watcher.request(ChessMessages.join(game.roomId, Role.SPECTATOR, Side.SIDE_UNSPECIFIED),
-                TIMEOUT);
-        assertThat(reply.hasJoined()).as("spectator join of %s: %s", game.roomId, reply).isTrue();
+        ServerMessage reply =
+                watcher.request(ChessMessages.join(game.roomId, Role.SPECTATOR, Side.SIDE_UNSPECIFIED), TIMEOUT);
+        assertThat(reply.hasJoined())
+                .as("spectator join of %s: %s", game.roomId, reply)
+                .isTrue();
         watcher.close();
         clients.remove(watcher);
         return reply.getJoined();
@@ -344,7 +374,8 @@ final class GameFixture implements AutoCloseable {
         }
         NodeList list = get(cluster.admin(0).resolve("/nodes"), NodeList.newBuilder());
         java.util.Set<String> draining = new java.util.HashSet<>();
-        list.getNodesList().stream().filter(n -> n.getState() == roomgate.protocol.admin.v1.NodeState.DRAINING)
+        list.getNodesList().stream()
+                .filter(n -> n.getState() == roomgate.protocol.admin.v1.NodeState.DRAINING)
                 .forEach(n -> draining.add(n.getNodeId()));
         return NodeView.of(1, nodes, draining);
     }
@@ -359,18 +390,24 @@ final class GameFixture implements AutoCloseable {
 
     /** Waits until every room record has its backup again: losing a node before that may lose records. */
     void awaitClusterSafe() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            NodeList nodes = get(cluster.admin(0).resolve("/nodes"), NodeList.newBuilder());
-            return nodes.getClusterSafe();
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    NodeList nodes = get(cluster.admin(0).resolve("/nodes"), NodeList.newBuilder());
+                    return nodes.getClusterSafe();
+                });
     }
 
     /** The node's status as gateway 0 lists it; fails if it is not listed (an empty status would read 0 rooms). */
     NodeStatus nodeStatus(String nodeId) throws Exception {
         NodeList nodes = get(cluster.admin(0).resolve("/nodes"), NodeList.newBuilder());
-        return nodes.getNodesList().stream().filter(n -> n.getNodeId().equals(nodeId)).findFirst()
-                .orElseThrow(() -> new AssertionError(nodeId + " is not in GET /nodes: " + nodes.getNodesList().stream()
-                        .map(NodeStatus::getNodeId).toList()));
+        return nodes.getNodesList().stream()
+                .filter(n -> n.getNodeId().equals(nodeId))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(nodeId + " is not in GET /nodes: "
+                        + nodes.getNodesList().stream()
+                                .map(NodeStatus::getNodeId)
+                                .toList()));
     }
 
     @SuppressWarnings("unchecked")

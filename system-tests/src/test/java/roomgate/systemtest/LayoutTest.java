@@ -24,8 +24,16 @@ class LayoutTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("roomgate");
         // The rules below pass vacuously on nothing: make sure the modules' classes are there.
-        for (String pkg : new String[] {"roomgate.gateway.routing", "roomgate.node.registry", "roomgate.cluster",
-                "roomgate.placement", "roomgate.wire.link", "roomgate.runtime", "roomgate.loadtest", "roomgate.bench.direct"}) {
+        for (String pkg : new String[] {
+            "roomgate.gateway.routing",
+            "roomgate.node.registry",
+            "roomgate.cluster",
+            "roomgate.placement",
+            "roomgate.wire.link",
+            "roomgate.runtime",
+            "roomgate.loadtest",
+            "roomgate.bench.direct"
+        }) {
             if (!classes.containPackage(pkg)) {
                 throw new IllegalStateException("no classes imported from " + pkg);
             }
@@ -41,24 +49,43 @@ class LayoutTest {
 
     @Test
     void onlyTheClusterAndTheServersKnowHazelcast() {
-        noClasses().that().resideInAnyPackage("roomgate.placement..", "roomgate.wire..", "roomgate.recording..",
-                        "roomgate.runtime..", "roomgate.chess..", "roomgate.client..", "roomgate.loadtest..",
-                        "roomgate.archive..", "roomgate.protocol..")
-                .should().dependOnClassesThat().resideInAPackage("com.hazelcast..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "roomgate.placement..",
+                        "roomgate.wire..",
+                        "roomgate.recording..",
+                        "roomgate.runtime..",
+                        "roomgate.chess..",
+                        "roomgate.client..",
+                        "roomgate.loadtest..",
+                        "roomgate.archive..",
+                        "roomgate.protocol..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("com.hazelcast..")
                 .check(classes);
     }
 
     @Test
     void theProductDoesNotDependOnBenchmarkCode() {
-        noClasses().that().resideOutsideOfPackages("roomgate.bench..")
-                .should().dependOnClassesThat().resideInAPackage("roomgate.bench..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("roomgate.bench..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("roomgate.bench..")
                 .check(classes);
     }
 
     @Test
     void placementIsPlainJava() {
-        noClasses().that().resideInAPackage("roomgate.placement..")
-                .should().dependOnClassesThat().resideOutsideOfPackages("roomgate.placement..", "java..")
+        noClasses()
+                .that()
+                .resideInAPackage("roomgate.placement..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("roomgate.placement..", "java..")
                 .check(classes);
     }
 }

@@ -25,6 +25,7 @@ final class LiveGame {
     private final List<String> plan;
     /** Written by the thread playing the game, read by the test's thread while it plays. */
     private final List<String> acked = new CopyOnWriteArrayList<>();
+
     private int attempts;
     private volatile int outcomeUnknown;
     /** What the last failed try got: for the message of a test that gives up. */
@@ -80,12 +81,25 @@ final class LiveGame {
                 }
                 ErrorCode code = answer.getError().getCode();
                 if (code == ErrorCode.NOT_YOUR_TURN || code == ErrorCode.ILLEGAL_MOVE) {
-                    lastProblem += "; mover saw " + events(mover).stream()
-                            .map(e -> e.getSequence() + (e.hasMoveMade() ? ":" + e.getMoveMade().getUci() : ""))
-                            .toList() + ", other saw " + events(players[(ply + 1) % 2]).stream()
-                            .map(e -> e.getSequence() + (e.hasMoveMade() ? ":" + e.getMoveMade().getUci() : ""))
-                            .toList() + ", mover's other messages " + mover.received().stream()
-                            .filter(m -> !m.hasEvent()).map(m -> m.getBodyCase().toString()).toList();
+                    lastProblem += "; mover saw "
+                            + events(mover).stream()
+                                    .map(e -> e.getSequence()
+                                            + (e.hasMoveMade()
+                                                    ? ":" + e.getMoveMade().getUci()
+                                                    : ""))
+                                    .toList()
+                            + ", other saw "
+                            + events(players[(ply + 1) % 2]).stream()
+                                    .map(e -> e.getSequence()
+                                            + (e.hasMoveMade()
+                                                    ? ":" + e.getMoveMade().getUci()
+                                                    : ""))
+                                    .toList()
+                            + ", mover's other messages "
+                            + mover.received().stream()
+                                    .filter(m -> !m.hasEvent())
+                                    .map(m -> m.getBodyCase().toString())
+                                    .toList();
                     // An earlier try of this very move was applied, and its answer was lost with the fault.
                     if (seenMoves(mover).size() > ply) {
                         acked.add(uci);
@@ -96,8 +110,14 @@ final class LiveGame {
                 if (code == ErrorCode.OUTCOME_UNKNOWN) {
                     outcomeUnknown++;
                 }
-                assertThat(code).as("refusal of %s in %s: %s", uci, roomId, answer.getError().getMessage())
-                        .isIn(ErrorCode.ROOM_UNAVAILABLE, ErrorCode.NOT_IN_ROOM, ErrorCode.NOT_YOUR_TURN,
+                assertThat(code)
+                        .as(
+                                "refusal of %s in %s: %s",
+                                uci, roomId, answer.getError().getMessage())
+                        .isIn(
+                                ErrorCode.ROOM_UNAVAILABLE,
+                                ErrorCode.NOT_IN_ROOM,
+                                ErrorCode.NOT_YOUR_TURN,
                                 ErrorCode.OUTCOME_UNKNOWN);
             } catch (TimeoutException e) {
                 lastProblem = "no answer within " + perTry + " (try " + attempts + ")";
@@ -121,8 +141,10 @@ final class LiveGame {
         int ply = acked.size();
         String requestId = roomId + "/" + ply + "/" + (attempts++);
         RoomgateClient mover = players[ply % 2];
-        mover.send(ClientMessage.newBuilder().setRequestId(requestId)
-                .setMove(ChessMove.newBuilder().setRoomId(roomId).setUci(plan.get(ply))).build());
+        mover.send(ClientMessage.newBuilder()
+                .setRequestId(requestId)
+                .setMove(ChessMove.newBuilder().setRoomId(roomId).setUci(plan.get(ply)))
+                .build());
         return mover.await(m -> m.getRequestId().equals(requestId), timeout);
     }
 
@@ -136,12 +158,17 @@ final class LiveGame {
 
     /** The moves this client has seen in the room, in the order it saw them. */
     List<String> seenMoves(RoomgateClient client) {
-        return events(client).stream().filter(RoomEvent::hasMoveMade).map(e -> e.getMoveMade().getUci()).toList();
+        return events(client).stream()
+                .filter(RoomEvent::hasMoveMade)
+                .map(e -> e.getMoveMade().getUci())
+                .toList();
     }
 
     List<RoomEvent> events(RoomgateClient client) {
-        return client.received().stream().filter(ServerMessage::hasEvent).map(ServerMessage::getEvent)
-                .filter(e -> e.getRoomId().equals(roomId)).toList();
+        return client.received().stream()
+                .filter(ServerMessage::hasEvent)
+                .map(ServerMessage::getEvent)
+                .filter(e -> e.getRoomId().equals(roomId))
+                .toList();
     }
-
 }

@@ -53,9 +53,9 @@ class LoadtesterSystemTest {
     private static final Path PGN = Path.of("..", "data", "pgn");
     /** Morphy vs. Duke Karl / Count Isouard, Paris 1858: mate on ply 33. */
     private static final List<String> OPERA_GAME = List.of(
-            "e4", "e5", "Nf3", "d6", "d4", "Bg4", "dxe5", "Bxf3", "Qxf3", "dxe5", "Bc4", "Nf6", "Qb3", "Qe7",
-            "Nc3", "c6", "Bg5", "b5", "Nxb5", "cxb5", "Bxb5+", "Nbd7", "O-O-O", "Rd8", "Rxd7", "Rxd7", "Rd1",
-            "Qe6", "Bxd7+", "Nxd7", "Qb8+", "Nxb8", "Rd8#");
+            "e4", "e5", "Nf3", "d6", "d4", "Bg4", "dxe5", "Bxf3", "Qxf3", "dxe5", "Bc4", "Nf6", "Qb3", "Qe7", "Nc3",
+            "c6", "Bg5", "b5", "Nxb5", "cxb5", "Bxb5+", "Nbd7", "O-O-O", "Rd8", "Rxd7", "Rxd7", "Rd1", "Qe6", "Bxd7+",
+            "Nxd7", "Qb8+", "Nxb8", "Rd8#");
 
     private final String run = UUID.randomUUID().toString().substring(0, 6);
     private final Path work = Path.of("target", "loadtester-system-test").toAbsolutePath();
@@ -69,9 +69,14 @@ class LoadtesterSystemTest {
         Files.createDirectories(work);
         // Gateway 1 records; gateway 2 carries the load tests, with a flood limit a closed loop of few
         // rooms does not reach (a player there moves far more often than 100 times a second).
-        cluster = LocalCluster.start("loadtester", 2, 2, List.of("--ws-port", "0"), gateway -> gateway == 0
-                ? List.of("--record-rooms", "glob:rec-" + run + "-*", "--record-file", recording.toString())
-                : List.of("--rate-per-second", "5000", "--rate-burst", "5000"));
+        cluster = LocalCluster.start(
+                "loadtester",
+                2,
+                2,
+                List.of("--ws-port", "0"),
+                gateway -> gateway == 0
+                        ? List.of("--record-rooms", "glob:rec-" + run + "-*", "--record-file", recording.toString())
+                        : List.of("--rate-per-second", "5000", "--rate-burst", "5000"));
     }
 
     @AfterAll
@@ -93,8 +98,7 @@ class LoadtesterSystemTest {
     }
 
     private static ServerMessage move(RoomgateClient client, String room, String uci) throws Exception {
-        return client.request(ChessMessages.move(room, uci),
-                TIMEOUT);
+        return client.request(ChessMessages.move(room, uci), TIMEOUT);
     }
 
     private static List<String> uci(List<String> san) {
@@ -114,7 +118,9 @@ class LoadtesterSystemTest {
         for (int i = 0; i < moves.size(); i++) {
             RoomgateClient mover = (firstPly + i) % 2 == 0 ? white : black;
             ServerMessage ack = move(mover, room, moves.get(i));
-            assertThat(ack.hasEvent()).as("move %s in %s: %s", moves.get(i), room, ack).isTrue();
+            assertThat(ack.hasEvent())
+                    .as("move %s in %s: %s", moves.get(i), room, ack)
+                    .isTrue();
         }
     }
 
@@ -151,22 +157,35 @@ class LoadtesterSystemTest {
         assertThat(move(b0, opera, "e7e5").getError().getCode()).isEqualTo(ErrorCode.NOT_YOUR_TURN);
         assertThat(move(w0, opera, "e1e5").getError().getCode()).isEqualTo(ErrorCode.ILLEGAL_MOVE);
         assertThat(move(s0, opera, "f1c4").getError().getCode()).isEqualTo(ErrorCode.SPECTATOR_CANNOT_MOVE);
-        s0.request(ClientMessage.newBuilder().setChat(SendChat.newBuilder().setRoomId(opera).setText("nice")).build(), TIMEOUT);
+        s0.request(
+                ClientMessage.newBuilder()
+                        .setChat(SendChat.newBuilder().setRoomId(opera).setText("nice"))
+                        .build(),
+                TIMEOUT);
         play(w0, b0, opera, operaUci.subList(10, operaUci.size()), 10);
         assertThat(move(b0, opera, "e8e7").getError().getCode()).isEqualTo(ErrorCode.GAME_OVER);
 
         // Room 1: black leaves mid-game, a newcomer takes the free seat and the game goes on.
         String swap = "rec-" + run + "-swap";
-        List<String> real = uci(PgnReader.readAll(PGN.resolve("WorldChamp1886.pgn")).get(0).sanMoves());
+        List<String> real =
+                uci(PgnReader.readAll(PGN.resolve("WorldChamp1886.pgn")).get(0).sanMoves());
         RoomgateClient w1 = connect(0);
         RoomgateClient b1 = connect(0);
         join(w1, swap, Role.PLAYER, Side.WHITE);
         join(b1, swap, Role.PLAYER, Side.BLACK);
         play(w1, b1, swap, real.subList(0, 12), 0);
-        assertThat(b1.request(ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId(swap)).build(), TIMEOUT)
-                .hasLeft()).isTrue();
+        assertThat(b1.request(
+                                ClientMessage.newBuilder()
+                                        .setLeave(LeaveRoom.newBuilder().setRoomId(swap))
+                                        .build(),
+                                TIMEOUT)
+                        .hasLeft())
+                .isTrue();
         RoomgateClient late = connect(0);
-        assertThat(join(late, swap, Role.PLAYER, Side.SIDE_UNSPECIFIED).getJoined().getSeatValue()).isEqualTo(2);
+        assertThat(join(late, swap, Role.PLAYER, Side.SIDE_UNSPECIFIED)
+                        .getJoined()
+                        .getSeatValue())
+                .isEqualTo(2);
         play(w1, late, swap, real.subList(12, 18), 12);
 
         // Room 2: a draw by repetition, claimed (FIDE: threefold is a claim), then a player hangs up.
@@ -176,8 +195,11 @@ class LoadtesterSystemTest {
         join(w2, draw, Role.PLAYER, Side.SIDE_UNSPECIFIED);
         join(b2, draw, Role.PLAYER, Side.SIDE_UNSPECIFIED);
         play(w2, b2, draw, List.of("g1f3", "g8f6", "f3g1", "f6g8", "g1f3", "g8f6", "f3g1", "f6g8"), 0);
-        ServerMessage claimed = w2.request(ClientMessage.newBuilder()
-                .setClaimDraw(ClaimDraw.newBuilder().setRoomId(draw)).build(), TIMEOUT);
+        ServerMessage claimed = w2.request(
+                ClientMessage.newBuilder()
+                        .setClaimDraw(ClaimDraw.newBuilder().setRoomId(draw))
+                        .build(),
+                TIMEOUT);
         assertThat(claimed.getEvent().getDrawClaimed().getStatus().name()).isEqualTo("DRAW_THREEFOLD_REPETITION");
         b2.close();
 
@@ -185,9 +207,17 @@ class LoadtesterSystemTest {
         Map<String, ChessOutcome> actual = new LinkedHashMap<>();
         for (String room : List.of(opera, swap, draw)) {
             RoomgateClient observer = connect(1);
-            ChessState chess = join(observer, room, Role.SPECTATOR, Side.SIDE_UNSPECIFIED).getJoined().getState().getChess();
-            actual.put(room, new ChessOutcome(chess.getUciMovesList(), chess.getFen(), chess.getStatus().name(),
-                    chess.getWinner().name()));
+            ChessState chess = join(observer, room, Role.SPECTATOR, Side.SIDE_UNSPECIFIED)
+                    .getJoined()
+                    .getState()
+                    .getChess();
+            actual.put(
+                    room,
+                    new ChessOutcome(
+                            chess.getUciMovesList(),
+                            chess.getFen(),
+                            chess.getStatus().name(),
+                            chess.getWinner().name()));
         }
         assertThat(actual.get(opera).status()).isEqualTo("CHECKMATE");
         assertThat(actual.get(draw).status()).isEqualTo("DRAW_THREEFOLD_REPETITION");
@@ -203,8 +233,18 @@ class LoadtesterSystemTest {
 
         // A generous wait for each room's previous answer: on a loaded machine an answer can take seconds,
         // and a request sent without it could overtake it and make the copy diverge.
-        Run replay = cli("replay", "replay", recording.toString(), "--copies", "2", "--speed", "3",
-                "--causal-wait-ms", "30000", "--target", cluster.websocket(1).toString());
+        Run replay = cli(
+                "replay",
+                "replay",
+                recording.toString(),
+                "--copies",
+                "2",
+                "--speed",
+                "3",
+                "--causal-wait-ms",
+                "30000",
+                "--target",
+                cluster.websocket(1).toString());
         assertThat(replay.exitCode()).as(replay.output()).isZero();
         JsonNode r = replay.report();
         // required(), not path(), where the figure must be 0: a field the report lacks would read 0 too.
@@ -225,10 +265,24 @@ class LoadtesterSystemTest {
     @Order(2)
     void playPgnPlaysRealGamesAndEveryParticipantSeesEveryMove() throws Exception {
         Path file = PGN.resolve("WorldChamp1886.pgn");
-        int plies = PgnReader.readAll(file).subList(0, 3).stream().mapToInt(g -> g.sanMoves().size()).sum();
+        int plies = PgnReader.readAll(file).subList(0, 3).stream()
+                .mapToInt(g -> g.sanMoves().size())
+                .sum();
 
-        Run viaGateway = cli("play-pgn-gateway", "play-pgn", file.toString(), "--games", "3", "--spectators", "2",
-                "--pace", "5", "--target", cluster.websocket(1).toString(), "--room-prefix", "pgn-gw-" + run);
+        Run viaGateway = cli(
+                "play-pgn-gateway",
+                "play-pgn",
+                file.toString(),
+                "--games",
+                "3",
+                "--spectators",
+                "2",
+                "--pace",
+                "5",
+                "--target",
+                cluster.websocket(1).toString(),
+                "--room-prefix",
+                "pgn-gw-" + run);
         assertThat(viaGateway.exitCode()).as(viaGateway.output()).isZero();
         assertThat(viaGateway.report().path("participantsVerified").asInt()).isEqualTo(3 * 4);
         assertThat(viaGateway.report().path("movesSeenByAll").asInt()).isEqualTo(plies);
@@ -236,8 +290,22 @@ class LoadtesterSystemTest {
 
         // The same straight to the nodes' own listeners: the benchmark's floor speaks the same protocol.
         String direct = "direct:" + cluster.directWebSocket("node-1") + "," + cluster.directWebSocket("node-2");
-        Run viaNodes = cli("play-pgn-direct", "play-pgn", file.toString(), "--games", "3", "--spectators", "1",
-                "--pace", "0", "--target", direct, "--room-prefix", "pgn-direct-" + run, "--encoding", "JSON");
+        Run viaNodes = cli(
+                "play-pgn-direct",
+                "play-pgn",
+                file.toString(),
+                "--games",
+                "3",
+                "--spectators",
+                "1",
+                "--pace",
+                "0",
+                "--target",
+                direct,
+                "--room-prefix",
+                "pgn-direct-" + run,
+                "--encoding",
+                "JSON");
         assertThat(viaNodes.exitCode()).as(viaNodes.output()).isZero();
         assertThat(viaNodes.report().path("participantsVerified").asInt()).isEqualTo(3 * 3);
         assertThat(viaNodes.report().path("movesSeenByAll").asInt()).isEqualTo(plies);
@@ -247,20 +315,49 @@ class LoadtesterSystemTest {
     @Order(3)
     void aShortBenchPassMeasuresThroughputLatencyCpuAndMemory() throws Exception {
         String pid = Long.toString(cluster.gateway(1).pid());
-        Run bench = cli("bench", "bench", "--name", "roomgate", "--target", cluster.websocket(1).toString(),
-                "--pgn", PGN.resolve("tatamast22.pgn").toString(), "--rooms", "4", "--clients", "12", "--rates", "40",
-                "--warmup-seconds", "1", "--window-seconds", "2", "--fanout-spectators", "6", "--idle-connections", "50",
-                "--routing-pids", pid, "--heap-pids", pid);
+        Run bench = cli(
+                "bench",
+                "bench",
+                "--name",
+                "roomgate",
+                "--target",
+                cluster.websocket(1).toString(),
+                "--pgn",
+                PGN.resolve("tatamast22.pgn").toString(),
+                "--rooms",
+                "4",
+                "--clients",
+                "12",
+                "--rates",
+                "40",
+                "--warmup-seconds",
+                "1",
+                "--window-seconds",
+                "2",
+                "--fanout-spectators",
+                "6",
+                "--idle-connections",
+                "50",
+                "--routing-pids",
+                pid,
+                "--heap-pids",
+                pid);
         assertThat(bench.exitCode()).as(bench.output()).isZero();
         JsonNode phases = bench.report().path("phases");
         JsonNode open = phases.path("open-40");
         // On a busy machine a window can catch a stall or the burst after one: the rate is only roughly 40.
-        assertThat(open.path("movesPerSecond").asDouble()).as("open-loop at 40 moves/s: %s", open).isBetween(10.0, 80.0);
+        assertThat(open.path("movesPerSecond").asDouble())
+                .as("open-loop at 40 moves/s: %s", open)
+                .isBetween(10.0, 80.0);
         assertThat(open.path("latency").path("count").asInt()).isPositive();
         assertThat(open.path("routingCpuMicrosPerMessage").asDouble()).isPositive();
-        assertThat(phases.path("closed").path("movesPerSecond").asDouble()).isGreaterThan(open.path("movesPerSecond").asDouble());
-        assertThat(phases.path("fanout-6").path("deliveriesPerSecond").asDouble()).isPositive();
-        assertThat(bench.report().path("idle").path("heapBytesPerConnection").isNumber()).isTrue();
-        assertThat(bench.report().path("idle").path("rssBytesPerConnection").isNumber()).isTrue();
+        assertThat(phases.path("closed").path("movesPerSecond").asDouble())
+                .isGreaterThan(open.path("movesPerSecond").asDouble());
+        assertThat(phases.path("fanout-6").path("deliveriesPerSecond").asDouble())
+                .isPositive();
+        assertThat(bench.report().path("idle").path("heapBytesPerConnection").isNumber())
+                .isTrue();
+        assertThat(bench.report().path("idle").path("rssBytesPerConnection").isNumber())
+                .isTrue();
     }
 }

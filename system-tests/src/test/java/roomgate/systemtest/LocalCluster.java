@@ -12,12 +12,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
@@ -36,6 +35,7 @@ final class LocalCluster implements AutoCloseable {
     private final List<Integer> hzPorts = new ArrayList<>();
     /** Concurrent: a {@link FenceWatch} reads it while a test adds nodes. */
     private final Map<String, ServiceProcess> nodes = new ConcurrentHashMap<>();
+
     private final List<ServiceProcess> gateways = new ArrayList<>();
     private final List<ServiceProcess> publishers = new ArrayList<>();
     private final List<String> nodeArgs;
@@ -68,10 +68,15 @@ final class LocalCluster implements AutoCloseable {
      * With extra flags for every node (e.g. {@code --ws-port 0}) and for gateway i (0-based; e.g.
      * {@code --record-rooms}).
      */
-    static LocalCluster start(String testName, int nodeCount, int gatewayCount, List<String> nodeArgs,
-            IntFunction<List<String>> gatewayArgs) throws Exception {
-        LocalCluster cluster = new LocalCluster(Path.of("target", "system-test-logs", testName),
-                nodeCount + gatewayCount, nodeArgs, gatewayArgs);
+    static LocalCluster start(
+            String testName,
+            int nodeCount,
+            int gatewayCount,
+            List<String> nodeArgs,
+            IntFunction<List<String>> gatewayArgs)
+            throws Exception {
+        LocalCluster cluster = new LocalCluster(
+                Path.of("target", "system-test-logs", testName), nodeCount + gatewayCount, nodeArgs, gatewayArgs);
         try {
             // One at a time: on a 2-core machine, JVMs booting together stall each other for seconds,
             // long enough for Hazelcast to suspect members that are merely slow to start.
@@ -90,8 +95,15 @@ final class LocalCluster implements AutoCloseable {
 
     private List<String> hazelcastArgs(int memberIndex) {
         String members = hzPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-        return List.of("--cluster-name", clusterName, "--hz-port", Integer.toString(hzPorts.get(memberIndex)),
-                "--hz-members", members, "--heartbeat-timeout-seconds", "5");
+        return List.of(
+                "--cluster-name",
+                clusterName,
+                "--hz-port",
+                Integer.toString(hzPorts.get(memberIndex)),
+                "--hz-members",
+                members,
+                "--heartbeat-timeout-seconds",
+                "5");
     }
 
     /**
@@ -115,15 +127,16 @@ final class LocalCluster implements AutoCloseable {
         args.addAll(withArchive(nodeArgs));
         args.addAll(hazelcastArgs(memberIndex));
         // The direct listener is the benchmarks' own node variant, not the product's.
-        String main = nodeArgs.contains("--ws-port") ? "roomgate.bench.direct.DirectNodeMain" : "roomgate.node.NodeMain";
+        String main =
+                nodeArgs.contains("--ws-port") ? "roomgate.bench.direct.DirectNodeMain" : "roomgate.node.NodeMain";
         ServiceProcess node = ServiceProcess.start(nodeId, main, args, logDir);
         nodes.put(nodeId, node);
         return node;
     }
 
     private ServiceProcess startGateway(String gatewayId, int memberIndex) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0",
-                "--io-threads", "2"));
+        List<String> args = new ArrayList<>(
+                List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0", "--io-threads", "2"));
         args.addAll(withArchive(gatewayArgs.apply(gateways.size())));
         args.addAll(hazelcastArgs(memberIndex));
         ServiceProcess gateway = ServiceProcess.start(gatewayId, "roomgate.gateway.GatewayMain", args, logDir);
@@ -168,11 +181,13 @@ final class LocalCluster implements AutoCloseable {
     }
 
     URI admin(int gatewayIndex) {
-        return URI.create("http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("admin-port"));
+        return URI.create(
+                "http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("admin-port"));
     }
 
     URI websocket(int gatewayIndex) {
-        return URI.create("ws://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/ws");
+        return URI.create(
+                "ws://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/ws");
     }
 
     /** A node's direct WebSocket listener (started with {@code --ws-port}). */
@@ -182,16 +197,19 @@ final class LocalCluster implements AutoCloseable {
 
     /** The gateway's client port over HTTP: {@code /games...}. */
     URI http(int gatewayIndex, String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + pathAndQuery);
+        return URI.create(
+                "http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + pathAndQuery);
     }
 
     URI health(int gatewayIndex) {
-        return URI.create("http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/health");
+        return URI.create(
+                "http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/health");
     }
 
     /** A gateway's Prometheus scrape on its client port (the admin port serves it too). */
     URI gatewayMetrics(int gatewayIndex) {
-        return URI.create("http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/metrics");
+        return URI.create(
+                "http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/metrics");
     }
 
     /** A node's Prometheus scrape, on the port its ready line names. */
@@ -210,11 +228,15 @@ final class LocalCluster implements AutoCloseable {
         for (ServiceProcess p : all) {
             try {
                 Path out = logDir.resolve(p.name() + ".threads.txt");
-                Files.writeString(out, "=== " + Instant.now() + " " + reason + System.lineSeparator(),
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(
+                        out,
+                        "=== " + Instant.now() + " " + reason + System.lineSeparator(),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
                 Process jcmd = new ProcessBuilder("jcmd", Long.toString(p.pid()), "Thread.print")
                         .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+                        .start();
                 jcmd.waitFor(20, TimeUnit.SECONDS);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 System.err.println("thread dump of " + p.name() + " failed: " + e);
@@ -258,7 +280,9 @@ final class LocalCluster implements AutoCloseable {
         try {
             // Not Files.readString: /proc files report size 0, and it returned only the first byte.
             ephemeralLow = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-                    .get(0).trim().split("\\s+")[0]);
+                    .get(0)
+                    .trim()
+                    .split("\\s+")[0]);
         } catch (IOException | RuntimeException unknown) {
             // Not Linux, or no /proc: Linux's default.
         }
@@ -277,5 +301,4 @@ final class LocalCluster implements AutoCloseable {
         }
         throw new IOException("no free port in " + low + ".." + (ephemeralLow - 1));
     }
-
 }

@@ -18,7 +18,8 @@ record Metrics(List<Sample> samples) {
 
     /** GETs {@code uri}, which must answer 200 in Prometheus' text format. */
     static Metrics scrape(HttpClient http, URI uri) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s", uri).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
         return parse(response.body());
@@ -58,7 +59,8 @@ record Metrics(List<Sample> samples) {
     double value(String name, String... labels) {
         List<Sample> matching = matching(name, labels);
         if (matching.size() != 1) {
-            throw new AssertionError(String.format("expected one sample of %s%s, found %d; the samples of %s: %s",
+            throw new AssertionError(String.format(
+                    "expected one sample of %s%s, found %d; the samples of %s: %s",
                     name, List.of(labels), matching.size(), name, samplesOf(name)));
         }
         return matching.get(0).value();
@@ -72,8 +74,9 @@ record Metrics(List<Sample> samples) {
      */
     double countedOrZero(String name, String... labels) {
         Map<String, String> wanted = wanted(name, labels);
-        List<Sample> matching = samples.stream().filter(s -> s.name().equals(name)
-                && s.labels().entrySet().containsAll(wanted.entrySet())).toList();
+        List<Sample> matching = samples.stream()
+                .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(wanted.entrySet()))
+                .toList();
         if (matching.size() > 1) {
             throw new AssertionError("more than one sample of " + name + wanted + ": " + matching);
         }
@@ -98,7 +101,9 @@ record Metrics(List<Sample> samples) {
                 throw new AssertionError("no sample of " + name + " has a label " + key + ": " + named);
             }
         }
-        return named.stream().filter(s -> s.labels().entrySet().containsAll(wanted.entrySet())).toList();
+        return named.stream()
+                .filter(s -> s.labels().entrySet().containsAll(wanted.entrySet()))
+                .toList();
     }
 
     private List<Sample> samplesOf(String name) {
@@ -107,7 +112,8 @@ record Metrics(List<Sample> samples) {
 
     private static Map<String, String> wanted(String name, String... labels) {
         if (labels.length % 2 != 0) {
-            throw new IllegalArgumentException("labels of " + name + " must come as name, value pairs: " + List.of(labels));
+            throw new IllegalArgumentException(
+                    "labels of " + name + " must come as name, value pairs: " + List.of(labels));
         }
         Map<String, String> wanted = new HashMap<>();
         for (int i = 0; i < labels.length; i += 2) {

@@ -26,6 +26,7 @@ class QuorumLossSystemTest {
     private static final int ROOMS = 20;
     /** The gateway gives a room up this long after it began to move (RoomMoves.REJOIN_GIVE_UP_NANOS). */
     private static final long GIVE_UP_MS = 10_000;
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private LocalCluster cluster;
@@ -54,7 +55,8 @@ class QuorumLossSystemTest {
         long killedAt = System.nanoTime();
         cluster.nodes().get("node-1").kill();
         // node-2 is every room's successor; below the quorum its claims are refused.
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> claimErrors("node-2") > 0);
         long refusedAfter = (System.nanoTime() - killedAt) / 1_000_000;
         cluster.addNode("node-3");
@@ -62,9 +64,12 @@ class QuorumLossSystemTest {
         long recovery = fx.playAfterFault(games, killedAt);
 
         fx.verify(games, "quorum lost");
-        long connected = games.stream().filter(g -> g.white().isOpen() && g.black().isOpen()).count();
-        System.out.printf("quorum lost: rooms %d, first claim refused %d ms after the kill, claims refused %.0f,"
-                + " node-3 ready %d ms after it, every room playable again within %d ms%n",
+        long connected = games.stream()
+                .filter(g -> g.white().isOpen() && g.black().isOpen())
+                .count();
+        System.out.printf(
+                "quorum lost: rooms %d, first claim refused %d ms after the kill, claims refused %.0f,"
+                        + " node-3 ready %d ms after it, every room playable again within %d ms%n",
                 games.size(), refusedAfter, claimErrors("node-2"), quorumAfter, recovery);
         fx.checkFencing(fence, "quorum lost");
         assertThat(connected).isEqualTo(games.size());
@@ -82,7 +87,8 @@ class QuorumLossSystemTest {
         long killedAt = System.nanoTime();
         cluster.nodes().get("node-1").kill();
         // Once a takeover is refused, the gateways hold the rooms' requests (none goes to the dead node).
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> claimErrors("node-2") > refusedBefore);
         // The cluster stays below its quorum: each move waits while the gateway asks again, then is refused.
         // A claim made just before the node saw the quorum lost succeeds and the room's first append is
@@ -103,24 +109,34 @@ class QuorumLossSystemTest {
             LiveGame game = games.get(i);
             ServerMessage answer = answers.get(i).get();
             long answeredMs = (System.nanoTime() - killedAt) / 1_000_000;
-            assertThat(answer.getError().getCode()).as("the held move in %s", game.roomId).isEqualTo(ErrorCode.ROOM_UNAVAILABLE);
+            assertThat(answer.getError().getCode())
+                    .as("the held move in %s", game.roomId)
+                    .isEqualTo(ErrorCode.ROOM_UNAVAILABLE);
             assertThat(answer.getError().getMessage()).contains("join it again");
-            assertThat(answeredMs).as("held while the gateway asked again, not refused at once")
+            assertThat(answeredMs)
+                    .as("held while the gateway asked again, not refused at once")
                     .isGreaterThan(GIVE_UP_MS - 1_000);
             // Both players are unseated and told so, not only the one whose move was waiting.
             for (RoomgateClient player : List.of(game.white(), game.black())) {
-                ServerMessage told = player.await(m -> m.hasError() && m.getRequestId().isEmpty(), Duration.ofSeconds(5));
-                assertThat(told.getError().getCode()).as("told the room is lost").isEqualTo(ErrorCode.ROOM_UNAVAILABLE);
+                ServerMessage told =
+                        player.await(m -> m.hasError() && m.getRequestId().isEmpty(), Duration.ofSeconds(5));
+                assertThat(told.getError().getCode())
+                        .as("told the room is lost")
+                        .isEqualTo(ErrorCode.ROOM_UNAVAILABLE);
                 assertThat(told.getError().getRoomId()).isEqualTo(game.roomId);
             }
-            System.out.printf("quorum lost for good: the held move in %s refused %d ms after the kill%n", game.roomId, answeredMs);
+            System.out.printf(
+                    "quorum lost for good: the held move in %s refused %d ms after the kill%n",
+                    game.roomId, answeredMs);
         }
-        System.out.printf("quorum lost for good: claims refused %.0f, moves answered OUTCOME_UNKNOWN and sent again %d%n",
+        System.out.printf(
+                "quorum lost for good: claims refused %.0f, moves answered OUTCOME_UNKNOWN and sent again %d%n",
                 claimErrors("node-2"), outcomeUnknown.get());
     }
 
     /** The node's count of claims that failed (the store refused or did not answer). */
     private double claimErrors(String nodeId) throws Exception {
-        return Metrics.scrape(HTTP, cluster.nodeMetrics(nodeId)).value("roomgate_node_claims_total", "outcome", "error");
+        return Metrics.scrape(HTTP, cluster.nodeMetrics(nodeId))
+                .value("roomgate_node_claims_total", "outcome", "error");
     }
 }

@@ -156,8 +156,11 @@ final class RawClient implements AutoCloseable {
             byte[] payload = new byte[(int) length];
             in.get(payload);
             switch (first & 0x0f) {
-                case CLOSE -> frames.add("close " + (payload.length >= 2 ? ((payload[0] & 0xff) << 8 | (payload[1] & 0xff)) : "")
-                        + (payload.length > 2 ? " " + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : ""));
+                case CLOSE ->
+                    frames.add("close " + (payload.length >= 2 ? ((payload[0] & 0xff) << 8 | (payload[1] & 0xff)) : "")
+                            + (payload.length > 2
+                                    ? " " + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8)
+                                    : ""));
                 case PING -> frames.add("ping");
                 case PONG -> frames.add("pong");
                 case BINARY -> frames.add("binary");

@@ -6,8 +6,8 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,8 @@ import roomgate.runtime.ReadyLine;
  */
 final class ServiceProcess implements AutoCloseable {
     /** The options the launcher and the benchmark run the servers with; the tests run from system-tests/. */
-    private static final Path JVM_OPTIONS = Path.of("..", "deploy", "jvm.options").toAbsolutePath().normalize();
+    private static final Path JVM_OPTIONS =
+            Path.of("..", "deploy", "jvm.options").toAbsolutePath().normalize();
 
     private final String name;
     private final Process process;
@@ -56,10 +57,17 @@ final class ServiceProcess implements AutoCloseable {
         command.add("-Xlog:gc,safepoint:file=" + logDir.resolve(name + "-gc.log") + ":time");
         command.add("@" + JVM_OPTIONS);
         // The same as the runnable jars' manifests grant Hazelcast.
-        command.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens",
-                "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-                "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED"));
+        command.addAll(List.of(
+                "--add-opens",
+                "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens",
+                "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens",
+                "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens",
+                "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "--add-exports",
+                "java.base/jdk.internal.ref=ALL-UNNAMED"));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
@@ -77,9 +85,10 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     private void pumpStdout() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                PrintWriter log = new PrintWriter(Files.newBufferedWriter(stdout, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND), true)) {
+        try (BufferedReader in =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                PrintWriter log = new PrintWriter(
+                        Files.newBufferedWriter(stdout, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true)) {
             for (String line; (line = in.readLine()) != null; ) {
                 log.println(line);
                 Map<String, String> fields = ReadyLine.parse(line);
@@ -136,7 +145,8 @@ final class ServiceProcess implements AutoCloseable {
     /** SIGSTOP / SIGCONT by this process's own pid: it hangs (sockets stay open) and later resumes. */
     void pause(boolean paused) throws IOException, InterruptedException {
         Process signal = new ProcessBuilder("kill", paused ? "-STOP" : "-CONT", Long.toString(process.pid()))
-                .inheritIO().start();
+                .inheritIO()
+                .start();
         if (signal.waitFor() != 0) {
             throw new IOException("kill " + (paused ? "-STOP " : "-CONT ") + process.pid() + " failed");
         }

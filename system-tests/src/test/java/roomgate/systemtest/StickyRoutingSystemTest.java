@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static roomgate.systemtest.ChessMessages.join;
 import static roomgate.systemtest.ChessMessages.move;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,9 +56,9 @@ class StickyRoutingSystemTest {
     private static final int PLIES_PER_ROOM = 12;
     /** Morphy vs. Duke Karl / Count Isouard, Paris 1858: a real game that ends in mate. */
     private static final List<String> OPERA_GAME = List.of(
-            "e4", "e5", "Nf3", "d6", "d4", "Bg4", "dxe5", "Bxf3", "Qxf3", "dxe5", "Bc4", "Nf6", "Qb3", "Qe7",
-            "Nc3", "c6", "Bg5", "b5", "Nxb5", "cxb5", "Bxb5+", "Nbd7", "O-O-O", "Rd8", "Rxd7", "Rxd7", "Rd1",
-            "Qe6", "Bxd7+", "Nxd7", "Qb8+", "Nxb8", "Rd8#");
+            "e4", "e5", "Nf3", "d6", "d4", "Bg4", "dxe5", "Bxf3", "Qxf3", "dxe5", "Bc4", "Nf6", "Qb3", "Qe7", "Nc3",
+            "c6", "Bg5", "b5", "Nxb5", "cxb5", "Bxb5+", "Nbd7", "O-O-O", "Rd8", "Rxd7", "Rxd7", "Rd1", "Qe6", "Bxd7+",
+            "Nxd7", "Qb8+", "Nxb8", "Rd8#");
 
     private LocalCluster cluster;
     private final List<RoomgateClient> clients = new ArrayList<>();
@@ -120,11 +119,13 @@ class StickyRoutingSystemTest {
     void everyParticipantIsServedByTheHashedNodeAndSeesEveryMoveInOrder() throws Exception {
         // The gateway's view names the very processes this test started.
         GatewayHealth health = health(0);
-        assertThat(health.getNodesList()).extracting(NodeStatus::getNodeId)
+        assertThat(health.getNodesList())
+                .extracting(NodeStatus::getNodeId)
                 .containsExactlyInAnyOrder("node-1", "node-2", "node-3");
         List<NodeInfo> infos = new ArrayList<>();
         for (NodeStatus node : health.getNodesList()) {
-            assertThat(node.getPid()).as("pid of %s", node.getNodeId())
+            assertThat(node.getPid())
+                    .as("pid of %s", node.getNodeId())
                     .isEqualTo(cluster.nodes().get(node.getNodeId()).pid());
             infos.add(new NodeInfo(node.getNodeId(), "127.0.0.1", 1, node.getPid(), UUID.randomUUID()));
         }
@@ -135,8 +136,11 @@ class StickyRoutingSystemTest {
         for (int r = 0; r < ROOMS; r++) {
             String id = "sys-" + run + "-" + r;
             List<String> san = r == 0 ? OPERA_GAME : games.get(r).sanMoves().subList(0, PLIES_PER_ROOM);
-            List<RoomgateClient> four = List.of(connect(0, Encoding.BINARY), connect(0, Encoding.BINARY),
-                    connect(0, Encoding.JSON), connect(0, Encoding.BINARY));
+            List<RoomgateClient> four = List.of(
+                    connect(0, Encoding.BINARY),
+                    connect(0, Encoding.BINARY),
+                    connect(0, Encoding.JSON),
+                    connect(0, Encoding.BINARY));
             List<Joined> joins = List.of(
                     joined(four.get(0), join(id, Role.PLAYER, Side.WHITE)),
                     joined(four.get(1), join(id, Role.PLAYER, Side.BLACK)),
@@ -148,9 +152,12 @@ class StickyRoutingSystemTest {
         Set<String> owners = new HashSet<>();
         for (Room room : rooms) {
             String hashed = expected.ownerOf(room.id()).nodeId();
-            assertThat(room.joins()).extracting(Joined::getOwnerNodeId).as("owners in %s", room.id())
+            assertThat(room.joins())
+                    .extracting(Joined::getOwnerNodeId)
+                    .as("owners in %s", room.id())
                     .containsOnly(hashed);
-            assertThat(room.joins()).extracting(Joined::getSeat)
+            assertThat(room.joins())
+                    .extracting(Joined::getSeat)
                     .containsExactly(Seat.SEAT_WHITE, Seat.SEAT_BLACK, Seat.SEAT_SPECTATOR, Seat.SEAT_SPECTATOR);
             owners.add(hashed);
         }
@@ -165,14 +172,19 @@ class StickyRoutingSystemTest {
                 if (ply < room.uci().size()) {
                     RoomgateClient mover = ply % 2 == 0 ? room.white() : room.black();
                     String requestId = room.id() + "/" + ply;
-                    mover.send(move(room.id(), room.uci().get(ply)).toBuilder().setRequestId(requestId).build());
+                    mover.send(move(room.id(), room.uci().get(ply)).toBuilder()
+                            .setRequestId(requestId)
+                            .build());
                     sent.put(room, requestId);
                 }
             }
             for (Map.Entry<Room, String> e : sent.entrySet()) {
-                RoomgateClient mover = ply % 2 == 0 ? e.getKey().white() : e.getKey().black();
+                RoomgateClient mover =
+                        ply % 2 == 0 ? e.getKey().white() : e.getKey().black();
                 ServerMessage ack = mover.await(m -> m.getRequestId().equals(e.getValue()), TIMEOUT);
-                assertThat(ack.hasEvent()).as("ack of %s: %s", e.getValue(), ack).isTrue();
+                assertThat(ack.hasEvent())
+                        .as("ack of %s: %s", e.getValue(), ack)
+                        .isTrue();
                 lastSequence.put(e.getKey().id(), ack.getEvent().getSequence());
             }
         }
@@ -181,12 +193,18 @@ class StickyRoutingSystemTest {
             long last = lastSequence.get(room.id());
             for (int i = 0; i < 4; i++) {
                 RoomgateClient client = room.clients().get(i);
-                await().atMost(TIMEOUT).until(() -> events(client, room.id()).stream().anyMatch(e -> e.getSequence() == last));
+                await().atMost(TIMEOUT)
+                        .until(() -> events(client, room.id()).stream().anyMatch(e -> e.getSequence() == last));
                 List<RoomEvent> events = events(client, room.id());
                 long from = room.joins().get(i).getLastSequence() + 1;
-                assertThat(events).extracting(RoomEvent::getSequence).as("sequence seen by participant %d of %s", i, room.id())
+                assertThat(events)
+                        .extracting(RoomEvent::getSequence)
+                        .as("sequence seen by participant %d of %s", i, room.id())
                         .containsExactlyElementsOf(range(from, last));
-                assertThat(events.stream().filter(RoomEvent::hasMoveMade).map(e -> e.getMoveMade().getUci()).toList())
+                assertThat(events.stream()
+                                .filter(RoomEvent::hasMoveMade)
+                                .map(e -> e.getMoveMade().getUci())
+                                .toList())
                         .as("moves seen by participant %d of %s", i, room.id())
                         .containsExactlyElementsOf(room.uci());
             }
@@ -194,7 +212,8 @@ class StickyRoutingSystemTest {
 
         Room opera = rooms.get(0);
         for (RoomgateClient client : opera.clients()) {
-            RoomEvent mate = events(client, opera.id()).get(events(client, opera.id()).size() - 1);
+            RoomEvent mate =
+                    events(client, opera.id()).get(events(client, opera.id()).size() - 1);
             assertThat(mate.getMoveMade().getSan()).isEqualTo("Rd8#");
             assertThat(mate.getMoveMade().getStatus()).isEqualTo(GameStatus.CHECKMATE);
             assertThat(mate.getMoveMade().getWinner()).isEqualTo(Side.WHITE);
@@ -202,7 +221,8 @@ class StickyRoutingSystemTest {
         // And the game really is over: the loser cannot move on.
         ServerMessage refused = opera.black().request(move(opera.id(), "e8e7"), TIMEOUT);
         assertThat(refused.getError().getCode()).isEqualTo(ErrorCode.GAME_OVER);
-        System.out.printf("sticky routing: %d rooms x 4 participants over nodes %s, %d moves each broadcast to all%n",
+        System.out.printf(
+                "sticky routing: %d rooms x 4 participants over nodes %s, %d moves each broadcast to all%n",
                 ROOMS, owners, rooms.stream().mapToInt(r -> r.uci().size()).sum());
     }
 
@@ -223,7 +243,11 @@ class StickyRoutingSystemTest {
     }
 
     private static void assertStillServed(RoomgateClient client) throws Exception {
-        ServerMessage pong = client.request(ClientMessage.newBuilder().setPing(Ping.newBuilder().setClientTimeMs(1)).build(), TIMEOUT);
+        ServerMessage pong = client.request(
+                ClientMessage.newBuilder()
+                        .setPing(Ping.newBuilder().setClientTimeMs(1))
+                        .build(),
+                TIMEOUT);
         assertThat(pong.hasPong()).isTrue();
         assertThat(client.isOpen()).isTrue();
     }
@@ -254,20 +278,24 @@ class StickyRoutingSystemTest {
         assertStillServed(white);
         assertThat(errorOf(white, join(room, Role.PLAYER, Side.BLACK))).isEqualTo(ErrorCode.ALREADY_IN_ROOM);
         ClientMessage unknownType = ClientMessage.newBuilder()
-                .setJoin(JoinRoom.newBuilder().setRoomId("typeless-" + run)).build();
+                .setJoin(JoinRoom.newBuilder().setRoomId("typeless-" + run))
+                .build();
         assertThat(errorOf(watcher, unknownType)).isEqualTo(ErrorCode.UNKNOWN_GAME_TYPE);
         assertStillServed(watcher);
 
         white.sendRawBinary(new byte[] {0x12, 0x7f, 0x01});
-        assertThat(white.await(ServerMessage::hasError, TIMEOUT).getError().getCode()).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+        assertThat(white.await(ServerMessage::hasError, TIMEOUT).getError().getCode())
+                .isEqualTo(ErrorCode.MALFORMED_MESSAGE);
         assertStillServed(white);
         black.sendRawText("{\"move\": {\"roomId\": ");
-        assertThat(black.await(ServerMessage::hasError, TIMEOUT).getError().getCode()).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+        assertThat(black.await(ServerMessage::hasError, TIMEOUT).getError().getCode())
+                .isEqualTo(ErrorCode.MALFORMED_MESSAGE);
         assertStillServed(black);
 
         RoomgateClient hostile = connect(0, Encoding.BINARY);
         hostile.sendRawBinary(new byte[64 * 1024]);
-        RoomgateClient.CloseStatus closed = hostile.closeFuture().get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        RoomgateClient.CloseStatus closed =
+                hostile.closeFuture().get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
         assertThat(closed.code()).isEqualTo(1009);
         assertThat(closed.reason()).isNotBlank();
 
@@ -287,18 +315,35 @@ class StickyRoutingSystemTest {
         RoomgateClient talker = connect(0, Encoding.JSON);
         joined(talker, join(room, Role.PLAYER, Side.WHITE));
         for (int i = 1; i <= 12; i++) {
-            ServerMessage echo = talker.request(ClientMessage.newBuilder()
-                    .setChat(SendChat.newBuilder().setRoomId(room).setText("message " + i)).build(), TIMEOUT);
+            ServerMessage echo = talker.request(
+                    ClientMessage.newBuilder()
+                            .setChat(SendChat.newBuilder().setRoomId(room).setText("message " + i))
+                            .build(),
+                    TIMEOUT);
             assertThat(echo.getEvent().getChat().getText()).isEqualTo("message " + i);
         }
-        assertThat(errorOf(talker, ClientMessage.newBuilder()
-                .setChat(SendChat.newBuilder().setRoomId(room).setText(" ")).build())).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(errorOf(
+                        talker,
+                        ClientMessage.newBuilder()
+                                .setChat(SendChat.newBuilder().setRoomId(room).setText(" "))
+                                .build()))
+                .isEqualTo(ErrorCode.INVALID_ARGUMENT);
 
         RoomgateClient late = connect(1, Encoding.BINARY);
         Joined joined = joined(late, join(room, Role.SPECTATOR, Side.SIDE_UNSPECIFIED));
-        assertThat(joined.getChatHistoryList()).extracting(ChatMessage::getText)
-                .containsExactly("message 3", "message 4", "message 5", "message 6", "message 7", "message 8",
-                        "message 9", "message 10", "message 11", "message 12");
+        assertThat(joined.getChatHistoryList())
+                .extracting(ChatMessage::getText)
+                .containsExactly(
+                        "message 3",
+                        "message 4",
+                        "message 5",
+                        "message 6",
+                        "message 7",
+                        "message 8",
+                        "message 9",
+                        "message 10",
+                        "message 11",
+                        "message 12");
     }
 
     @Test
@@ -312,15 +357,24 @@ class StickyRoutingSystemTest {
         Joined c = joined(watcher, join(room, Role.SPECTATOR, Side.SIDE_UNSPECIFIED));
         assertThat(b.getOwnerNodeId()).isEqualTo(a.getOwnerNodeId());
         assertThat(c.getOwnerNodeId()).isEqualTo(a.getOwnerNodeId());
-        assertThat(health(1).getNodesList()).extracting(NodeStatus::getNodeId)
-                .containsExactlyInAnyOrderElementsOf(health(0).getNodesList().stream().map(NodeStatus::getNodeId).toList());
+        assertThat(health(1).getNodesList())
+                .extracting(NodeStatus::getNodeId)
+                .containsExactlyInAnyOrderElementsOf(health(0).getNodesList().stream()
+                        .map(NodeStatus::getNodeId)
+                        .toList());
 
         ServerMessage e4 = white.request(move(room, "e2e4"), TIMEOUT);
         ServerMessage e5 = black.request(move(room, "e7e5"), TIMEOUT);
         assertThat(e5.getEvent().getSequence()).isEqualTo(e4.getEvent().getSequence() + 1);
         for (RoomgateClient client : List.of(white, black, watcher)) {
-            await().atMost(TIMEOUT).until(() -> events(client, room).stream().filter(RoomEvent::hasMoveMade).count() == 2);
-            assertThat(events(client, room).stream().filter(RoomEvent::hasMoveMade).map(e -> e.getMoveMade().getSan()))
+            await().atMost(TIMEOUT)
+                    .until(() -> events(client, room).stream()
+                                    .filter(RoomEvent::hasMoveMade)
+                                    .count()
+                            == 2);
+            assertThat(events(client, room).stream()
+                            .filter(RoomEvent::hasMoveMade)
+                            .map(e -> e.getMoveMade().getSan()))
                     .containsExactly("e4", "e5");
         }
     }
@@ -333,8 +387,12 @@ class StickyRoutingSystemTest {
         RoomgateClient black = connect(0, Encoding.BINARY);
         Joined whiteJoined = joined(white, join(room, Role.PLAYER, Side.WHITE));
         joined(black, join(room, Role.PLAYER, Side.BLACK));
-        String token = white.received().stream().filter(ServerMessage::hasSessionStarted).findFirst().orElseThrow()
-                .getSessionStarted().getResumeToken();
+        String token = white.received().stream()
+                .filter(ServerMessage::hasSessionStarted)
+                .findFirst()
+                .orElseThrow()
+                .getSessionStarted()
+                .getResumeToken();
         ServerMessage e4 = white.request(move(room, "e2e4"), TIMEOUT);
         assertThat(e4.hasEvent()).as("move answer %s", e4).isTrue();
 
@@ -342,10 +400,17 @@ class StickyRoutingSystemTest {
 
         CloseStatus closed = white.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertThat(closed.code()).as("close status %s", closed).isEqualTo(1001);
-        assertThat(cluster.gateway(stopping).awaitExit(TIMEOUT)).as("the gateway exits by itself").isPresent();
+        assertThat(cluster.gateway(stopping).awaitExit(TIMEOUT))
+                .as("the gateway exits by itself")
+                .isPresent();
         RoomgateClient again = connect(0, Encoding.BINARY);
-        ServerMessage resumed = again.request(ClientMessage.newBuilder().setResume(Resume.newBuilder()
-                .setResumeToken(token).putLastSequences(room, e4.getEvent().getSequence())).build(), TIMEOUT);
+        ServerMessage resumed = again.request(
+                ClientMessage.newBuilder()
+                        .setResume(Resume.newBuilder()
+                                .setResumeToken(token)
+                                .putLastSequences(room, e4.getEvent().getSequence()))
+                        .build(),
+                TIMEOUT);
         assertThat(resumed.hasResumed()).as("resume answer %s", resumed).isTrue();
         // No node changed: the room's owner is the one that `joined` named.
         assertThat(resumed.getResumed().getOwnerNodeId()).isNotEmpty().isEqualTo(whiteJoined.getOwnerNodeId());

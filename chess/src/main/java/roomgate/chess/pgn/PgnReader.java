@@ -42,7 +42,8 @@ public final class PgnReader {
 
     /** Every game in a file read as UTF-8 (bad bytes become U+FFFD rather than failing). */
     public static List<PgnGame> readAll(Path file) throws IOException {
-        var decoder = StandardCharsets.UTF_8.newDecoder()
+        var decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         try (Reader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {

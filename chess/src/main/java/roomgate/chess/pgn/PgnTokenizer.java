@@ -116,7 +116,8 @@ final class PgnTokenizer {
         }
         skipSpaces();
         if (read() != '"') {
-            throw new PgnFormatException(start, "tag " + name + ": expected a quoted value, as in [" + name + " \"...\"]");
+            throw new PgnFormatException(
+                    start, "tag " + name + ": expected a quoted value, as in [" + name + " \"...\"]");
         }
         StringBuilder value = new StringBuilder();
         while (true) {
@@ -166,7 +167,6 @@ final class PgnTokenizer {
     }
 
     private static boolean isSymbolChar(int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c)
-                || "_+#=:-/.!?".indexOf(c) >= 0;
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || "_+#=:-/.!?".indexOf(c) >= 0;
     }
 }

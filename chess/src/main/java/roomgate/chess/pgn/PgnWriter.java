@@ -14,8 +14,9 @@ import java.util.Set;
  */
 public final class PgnWriter {
     /** The seven tag roster, in export order. */
-    public static final List<String> SEVEN_TAG_ROSTER = List.of("Event", "Site", "Date", "Round", "White", "Black",
-            "Result");
+    public static final List<String> SEVEN_TAG_ROSTER =
+            List.of("Event", "Site", "Date", "Round", "White", "Black", "Result");
+
     private static final Set<String> RESULTS = Set.of("1-0", "0-1", "1/2-1/2", "*");
     private static final int MAX_LINE = 79;
 
@@ -61,7 +62,9 @@ public final class PgnWriter {
     }
 
     private static void tag(StringBuilder out, String name, String value) {
-        out.append('[').append(name).append(" \"")
+        out.append('[')
+                .append(name)
+                .append(" \"")
                 .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace('\n', ' '))
                 .append("\"]\n");
     }

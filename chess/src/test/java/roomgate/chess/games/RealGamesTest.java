@@ -46,21 +46,26 @@ class RealGamesTest {
         assertThat(s.plies).isEqualTo(7012);
         assertThat(s.promotions).isEqualTo(5);
         assertThat(s.enPassant).isEqualTo(5);
-        assertThat(s.drawsByRule).as("drawn games ending in a draw by rule: %s", s.drawnByRuleGames).isEqualTo(5);
+        assertThat(s.drawsByRule)
+                .as("drawn games ending in a draw by rule: %s", s.drawnByRuleGames)
+                .isEqualTo(5);
         // Threefold is a claim (FIDE 9.2): those games end ongoing with the draw claimable.
-        assertThat(s.drawnByRuleGames).containsExactly(
-                "tatamast22.pgn game 1 (Esipenko, Andrey - Carlsen, Magnus, round 1.1):"
-                        + " claimable DRAW_THREEFOLD_REPETITION",
-                "tatamast22.pgn game 22 (Carlsen, Magnus - Van Foreest, Jorden, round 4.1):"
-                        + " claimable DRAW_THREEFOLD_REPETITION",
-                "tatamast22.pgn game 31 (Esipenko, Andrey - Caruana, Fabiano, round 5.3): DRAW_INSUFFICIENT_MATERIAL",
-                "tatamast22.pgn game 73 (Mamedyarov, Shakhriyar - Karjakin, Sergey, round 11.3):"
-                        + " claimable DRAW_THREEFOLD_REPETITION",
-                "tatamast22.pgn game 74 (Grandelius, Nils - Esipenko, Andrey, round 11.4):"
-                        + " claimable DRAW_THREEFOLD_REPETITION");
+        assertThat(s.drawnByRuleGames)
+                .containsExactly(
+                        "tatamast22.pgn game 1 (Esipenko, Andrey - Carlsen, Magnus, round 1.1):"
+                                + " claimable DRAW_THREEFOLD_REPETITION",
+                        "tatamast22.pgn game 22 (Carlsen, Magnus - Van Foreest, Jorden, round 4.1):"
+                                + " claimable DRAW_THREEFOLD_REPETITION",
+                        "tatamast22.pgn game 31 (Esipenko, Andrey - Caruana, Fabiano, round 5.3): DRAW_INSUFFICIENT_MATERIAL",
+                        "tatamast22.pgn game 73 (Mamedyarov, Shakhriyar - Karjakin, Sergey, round 11.3):"
+                                + " claimable DRAW_THREEFOLD_REPETITION",
+                        "tatamast22.pgn game 74 (Grandelius, Nils - Esipenko, Andrey, round 11.4):"
+                                + " claimable DRAW_THREEFOLD_REPETITION");
         assertThat(s.checkmates).as("games ending in mate").isEqualTo(s.mateMarkedDecisive);
         assertThat(s.claimPassedUp).as("games played on past a claimable draw").isEmpty();
-        assertThat(s.continuedPastDraw).as("games played on past an automatic draw").isEmpty();
+        assertThat(s.continuedPastDraw)
+                .as("games played on past an automatic draw")
+                .isEmpty();
     }
 
     @Test
@@ -73,17 +78,19 @@ class RealGamesTest {
         // In two games the players repeated a position three times, nobody claimed, and play went
         // on to a decisive result: threefold is a claim, not automatic (FIDE 9.2), so both games
         // replay to their end. Pinned so a regression to automatic threefold is caught here.
-        assertThat(s.claimPassedUp).containsExactly(
-                "WorldChamp1886.pgn game 6 (Steinitz, William - Zukertort, Johannes Hermann, round 6):"
-                        + " DRAW_THREEFOLD_REPETITION claimable after ply 62 of 121, game result 1-0",
-                "WorldChamp1886.pgn game 11 (Zukertort, Johannes Hermann - Steinitz, William, round 11):"
-                        + " DRAW_THREEFOLD_REPETITION claimable after ply 49 of 84, game result 0-1");
+        assertThat(s.claimPassedUp)
+                .containsExactly(
+                        "WorldChamp1886.pgn game 6 (Steinitz, William - Zukertort, Johannes Hermann, round 6):"
+                                + " DRAW_THREEFOLD_REPETITION claimable after ply 62 of 121, game result 1-0",
+                        "WorldChamp1886.pgn game 11 (Zukertort, Johannes Hermann - Steinitz, William, round 11):"
+                                + " DRAW_THREEFOLD_REPETITION claimable after ply 49 of 84, game result 0-1");
         // Game 11 repeats 21.Qh5+ Kf8 22.Qh8+ Kf7 up to 31.Qh5+: the position after Qh5+ occurs
         // a fifth time at 29.Qh5+, which today's FIDE Laws (9.6.1, since 2014) draw automatically.
         // The 1886 players went on; this server stops there, so game 11 cannot replay to its end.
-        assertThat(s.continuedPastDraw).containsExactly(
-                "WorldChamp1886.pgn game 11 (Zukertort, Johannes Hermann - Steinitz, William, round 11):"
-                        + " DRAW_FIVEFOLD_REPETITION after ply 57 of 84, game result 0-1");
+        assertThat(s.continuedPastDraw)
+                .containsExactly(
+                        "WorldChamp1886.pgn game 11 (Zukertort, Johannes Hermann - Steinitz, William, round 11):"
+                                + " DRAW_FIVEFOLD_REPETITION after ply 57 of 84, game result 0-1");
     }
 
     @Test
@@ -94,7 +101,9 @@ class RealGamesTest {
         }
         assertThat(files).isNotEmpty();
         for (Path f : files) {
-            assertThat(replayFile(f.getFileName().toString()).games).as(f.toString()).isPositive();
+            assertThat(replayFile(f.getFileName().toString()).games)
+                    .as(f.toString())
+                    .isPositive();
         }
     }
 
@@ -108,8 +117,8 @@ class RealGamesTest {
     }
 
     private static void replay(String file, PgnGame pgn, Summary s) {
-        String label = file + " game " + (s.games + 1) + " (" + pgn.tag("White") + " - " + pgn.tag("Black")
-                + ", round " + pgn.tag("Round") + ")";
+        String label = file + " game " + (s.games + 1) + " (" + pgn.tag("White") + " - " + pgn.tag("Black") + ", round "
+                + pgn.tag("Round") + ")";
         String fen = pgn.tag("FEN");
         ChessGame game = fen == null ? new ChessGame() : new ChessGame(fen);
         s.games++;
@@ -121,8 +130,8 @@ class RealGamesTest {
             }
             if (game.claimableDraw().isPresent()
                     && s.claimPassedUp.stream().noneMatch(e -> e.startsWith(label + ":"))) {
-                s.claimPassedUp.add(label + ": " + game.claimableDraw().get() + " claimable after ply " + i
-                        + " of " + pgn.sanMoves().size() + ", game result " + pgn.result());
+                s.claimPassedUp.add(label + ": " + game.claimableDraw().get() + " claimable after ply " + i + " of "
+                        + pgn.sanMoves().size() + ", game result " + pgn.result());
             }
             String uci = game.toUci(san);
             boolean pawnCapture = Character.isLowerCase(san.charAt(0)) && san.contains("x");
@@ -138,7 +147,9 @@ class RealGamesTest {
             assertThat(strip(played.san())).as(where).isEqualTo(strip(san));
             assertThat(played.san().endsWith("#")).as(where + " mate mark").isEqualTo(san.endsWith("#"));
         }
-        String last = pgn.sanMoves().isEmpty() ? "" : pgn.sanMoves().get(pgn.sanMoves().size() - 1);
+        String last = pgn.sanMoves().isEmpty()
+                ? ""
+                : pgn.sanMoves().get(pgn.sanMoves().size() - 1);
         boolean decisive = pgn.result().equals("1-0") || pgn.result().equals("0-1");
         if (decisive && last.endsWith("#")) {
             s.mateMarkedDecisive++;
@@ -160,7 +171,9 @@ class RealGamesTest {
             assertThat(game.status()).as(label).isEqualTo(claimable);
         }
         if (decisive) {
-            assertThat(game.status().isDraw()).as(label + " is decisive but ends in " + game.status()).isFalse();
+            assertThat(game.status().isDraw())
+                    .as(label + " is decisive but ends in " + game.status())
+                    .isFalse();
         }
     }
 
@@ -170,12 +183,15 @@ class RealGamesTest {
      * list), prove play() refuses the next move, and keep checking the remaining moves for
      * legality from a fresh game at the same position.
      */
-    private static ChessGame continuePastAutomaticDraw(ChessGame game, PgnGame pgn, int pliesPlayed, String label,
-                                                       Summary s) {
-        assertThat(game.status()).as(label).isIn(GameStatus.DRAW_FIVEFOLD_REPETITION, GameStatus.DRAW_SEVENTY_FIVE_MOVE);
+    private static ChessGame continuePastAutomaticDraw(
+            ChessGame game, PgnGame pgn, int pliesPlayed, String label, Summary s) {
+        assertThat(game.status())
+                .as(label)
+                .isIn(GameStatus.DRAW_FIVEFOLD_REPETITION, GameStatus.DRAW_SEVENTY_FIVE_MOVE);
         String next = game.toUci(pgn.sanMoves().get(pliesPlayed));
         assertThatThrownBy(() -> game.play(next))
-                .isInstanceOfSatisfying(IllegalMoveException.class,
+                .isInstanceOfSatisfying(
+                        IllegalMoveException.class,
                         e -> assertThat(e.reason()).isEqualTo(IllegalMoveException.Reason.GAME_OVER));
         s.continuedPastDraw.add(label + ": " + game.status() + " after ply " + pliesPlayed + " of "
                 + pgn.sanMoves().size() + ", game result " + pgn.result());

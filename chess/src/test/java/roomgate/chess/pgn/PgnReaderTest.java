@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PgnReaderTest {
-    private static final String TWO_GAMES = String.join("\n",
+    private static final String TWO_GAMES = String.join(
+            "\n",
             "% escape line: ignored [Event \"not a tag\"]",
             "[Event \"Casual \\\"blitz\\\"\"]",
             "[White \"A\"]",
@@ -111,6 +112,7 @@ class PgnReaderTest {
 
     @Test
     void emptyInputHasNoGames() throws IOException {
-        assertThat(PgnReader.readAll(new StringReader(" \n\r\n {only a comment}\n"))).isEmpty();
+        assertThat(PgnReader.readAll(new StringReader(" \n\r\n {only a comment}\n")))
+                .isEmpty();
     }
 }

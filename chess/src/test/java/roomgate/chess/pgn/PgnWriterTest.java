@@ -24,15 +24,16 @@ class PgnWriterTest {
         tags.put("Event", "roomgate room r1");
         String pgn = PgnWriter.write(tags, List.of("e4", "e5", "Qh5", "Nc6", "Bc4", "Nf6", "Qxf7#"), null, "1-0");
         List<String> lines = pgn.lines().toList();
-        assertThat(lines.subList(0, 8)).containsExactly(
-                "[Event \"roomgate room r1\"]",
-                "[Site \"?\"]",
-                "[Date \"????.??.??\"]",
-                "[Round \"?\"]",
-                "[White \"alice\"]",
-                "[Black \"bob\"]",
-                "[Result \"1-0\"]",
-                "[Termination \"normal\"]");
+        assertThat(lines.subList(0, 8))
+                .containsExactly(
+                        "[Event \"roomgate room r1\"]",
+                        "[Site \"?\"]",
+                        "[Date \"????.??.??\"]",
+                        "[Round \"?\"]",
+                        "[White \"alice\"]",
+                        "[Black \"bob\"]",
+                        "[Result \"1-0\"]",
+                        "[Termination \"normal\"]");
         assertThat(lines.get(8)).isEmpty();
         assertThat(lines.get(9)).isEqualTo("1. e4 e5 2. Qh5 Nc6 3. Bc4 Nf6 4. Qxf7# 1-0");
         assertThatThrownBy(() -> PgnWriter.write(tags, List.of(), null, "2-0"))

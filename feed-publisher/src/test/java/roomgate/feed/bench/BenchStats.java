@@ -25,8 +25,8 @@ final class BenchStats {
 
     /** What happened since the last call. */
     Interval interval() {
-        return new Interval(latencyMs.getIntervalHistogram(), deliveries.sumThenReset(), gaps.sumThenReset(),
-                disconnects.sum());
+        return new Interval(
+                latencyMs.getIntervalHistogram(), deliveries.sumThenReset(), gaps.sumThenReset(), disconnects.sum());
     }
 
     record Interval(Histogram latencyMs, long deliveries, long gaps, long disconnectsSoFar) {}

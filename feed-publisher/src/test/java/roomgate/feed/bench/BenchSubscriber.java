@@ -46,14 +46,22 @@ final class BenchSubscriber extends SimpleChannelInboundHandler<WebSocketFrame> 
     static CompletableFuture<Void> open(EventLoopGroup group, URI uri, List<String> topics, BenchStats stats) {
         BenchSubscriber handler = new BenchSubscriber(stats, topics);
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(uri).handshakeTimeoutMillis(30_000).build();
-        new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .webSocketUri(uri)
+                .handshakeTimeoutMillis(30_000)
+                .build();
+        new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
-                                new WebSocketClientProtocolHandler(config), handler);
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpClientCodec(),
+                                        new HttpObjectAggregator(64 * 1024),
+                                        new WebSocketClientProtocolHandler(config),
+                                        handler);
                     }
                 })
                 .connect(uri.getHost(), uri.getPort())
@@ -68,8 +76,11 @@ final class BenchSubscriber extends SimpleChannelInboundHandler<WebSocketFrame> 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-            byte[] subscribe = ClientMessage.newBuilder().setRequestId("s")
-                    .setSubscribe(Subscribe.newBuilder().addAllTopics(topics)).build().toByteArray();
+            byte[] subscribe = ClientMessage.newBuilder()
+                    .setRequestId("s")
+                    .setSubscribe(Subscribe.newBuilder().addAllTopics(topics))
+                    .build()
+                    .toByteArray();
             ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(subscribe)));
         } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             subscribed.completeExceptionally(new IOException("handshake timed out"));
@@ -86,7 +97,8 @@ final class BenchSubscriber extends SimpleChannelInboundHandler<WebSocketFrame> 
         if (message.hasFeedUpdate()) {
             FeedUpdate update = message.getFeedUpdate();
             // Only one topic per subscriber in the benchmark, so one last sequence is enough.
-            stats.delivered(System.currentTimeMillis() - update.getPublisherTimeMs(),
+            stats.delivered(
+                    System.currentTimeMillis() - update.getPublisherTimeMs(),
                     lastSequence != 0 && update.getSequence() != lastSequence + 1);
             lastSequence = update.getSequence();
         } else if (message.hasSubscribed()) {

@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import roomgate.runtime.ReadyLine;
@@ -54,12 +54,26 @@ public final class FeedBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>(Map.of("repo", ".", "steps", "250,500,1000,2000,4000,8000",
-                "rate", "20", "warmup", "3", "measure", "10", "limit-p99-ms", "50", "client-threads", "2"));
+        Map<String, String> flags = new LinkedHashMap<>(Map.of(
+                "repo",
+                ".",
+                "steps",
+                "250,500,1000,2000,4000,8000",
+                "rate",
+                "20",
+                "warmup",
+                "3",
+                "measure",
+                "10",
+                "limit-p99-ms",
+                "50",
+                "client-threads",
+                "2"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             flags.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        FeedBench bench = new FeedBench(Path.of(flags.get("repo")).toAbsolutePath().normalize());
+        FeedBench bench =
+                new FeedBench(Path.of(flags.get("repo")).toAbsolutePath().normalize());
         try {
             bench.run(flags);
         } finally {
@@ -72,31 +86,65 @@ public final class FeedBench {
         long warmup = Long.parseLong(flags.get("warmup"));
         long measure = Long.parseLong(flags.get("measure"));
         double limit = Double.parseDouble(flags.get("limit-p99-ms"));
-        List<Integer> steps = List.of(flags.get("steps").split(",")).stream().map(String::trim).map(Integer::parseInt).toList();
+        List<Integer> steps = List.of(flags.get("steps").split(",")).stream()
+                .map(String::trim)
+                .map(Integer::parseInt)
+                .toList();
 
-        System.out.printf("feeds benchmark: 1 node + 1 gateway + 1 publisher on 127.0.0.1, %d cores, 1 topic at %d updates/s%n",
+        System.out.printf(
+                "feeds benchmark: 1 node + 1 gateway + 1 publisher on 127.0.0.1, %d cores, 1 topic at %d updates/s%n",
                 Runtime.getRuntime().availableProcessors(), rate);
-        Map<String, String> node = start("node", "game-node/target/roomgate-node.jar", "-Xmx512m", 0,
+        Map<String, String> node = start(
+                "node",
+                "game-node/target/roomgate-node.jar",
+                "-Xmx512m",
+                0,
                 List.of("--node-id", "bench-node", "--link-port", "0"));
-        Map<String, String> gateway = start("gateway", "gateway/target/roomgate-gateway.jar", "-Xmx1g", 1,
+        Map<String, String> gateway = start(
+                "gateway",
+                "gateway/target/roomgate-gateway.jar",
+                "-Xmx1g",
+                1,
                 List.of("--gateway-id", "bench-gw", "--port", "0"));
         long gatewayPid = Long.parseLong(gateway.get("pid"));
         long nodePid = Long.parseLong(node.get("pid"));
         URI uri = URI.create("ws://127.0.0.1:" + gateway.get("port") + "/ws");
         long baselineKb = heapAfterGcKb(gatewayPid);
-        Map<String, String> publisher = start("publisher", "feed-publisher/target/roomgate-feed.jar", "-Xmx256m", 2,
+        Map<String, String> publisher = start(
+                "publisher",
+                "feed-publisher/target/roomgate-feed.jar",
+                "-Xmx256m",
+                2,
                 List.of("--topics", "stock.BENCH", "--rate", Integer.toString(rate), "--duration", "3600"));
-        System.out.printf("node pid %s, gateway pid %d (heap after GC with no subscriber: %d KB); logs in %s%n",
+        System.out.printf(
+                "node pid %s, gateway pid %d (heap after GC with no subscriber: %d KB); logs in %s%n",
                 node.get("pid"), gatewayPid, baselineKb, logDir);
-        long[] pids = {gatewayPid, nodePid, Long.parseLong(publisher.get("pid")), ProcessHandle.current().pid()};
-        System.out.printf("%n%11s %12s %12s %8s %8s %8s %8s %6s %14s %10s   %s%n", "subscribers", "deliveries/s",
-                "expected/s", "p50 ms", "p99 ms", "p999 ms", "max ms", "gaps", "heap/sub (B)", "late p99",
+        long[] pids = {
+            gatewayPid,
+            nodePid,
+            Long.parseLong(publisher.get("pid")),
+            ProcessHandle.current().pid()
+        };
+        System.out.printf(
+                "%n%11s %12s %12s %8s %8s %8s %8s %6s %14s %10s   %s%n",
+                "subscribers",
+                "deliveries/s",
+                "expected/s",
+                "p50 ms",
+                "p99 ms",
+                "p999 ms",
+                "max ms",
+                "gaps",
+                "heap/sub (B)",
+                "late p99",
                 "CPU % of one core: gateway node publisher bench-clients");
 
         BenchStats stats = new BenchStats();
         Recorder jitter = startJitterProbe();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(Integer.parseInt(flags.get("client-threads")),
-                new DefaultThreadFactory("bench-client", true), NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+                Integer.parseInt(flags.get("client-threads")),
+                new DefaultThreadFactory("bench-client", true),
+                NioIoHandler.newFactory());
         Map<Integer, Histogram> results = new LinkedHashMap<>();
         int connected = 0;
         int best = 0;
@@ -106,11 +154,13 @@ public final class FeedBench {
                 for (; connected < target; connected++) {
                     pending.add(BenchSubscriber.open(group, uri, List.of("stock.BENCH"), stats));
                     if (pending.size() == 200) {
-                        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                                .get(60, TimeUnit.SECONDS);
                         pending.clear();
                     }
                 }
-                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                        .get(60, TimeUnit.SECONDS);
                 Thread.sleep(TimeUnit.SECONDS.toMillis(warmup)); // the warm-up: deliveries in it are not measured
                 stats.interval();
                 jitter.reset();
@@ -129,10 +179,19 @@ public final class FeedBench {
                 Histogram wakeups = jitter.getIntervalHistogram();
                 long heapPerSubscriber = (heapAfterGcKb(gatewayPid) - baselineKb) * 1024 / target;
                 results.put(target, h);
-                System.out.printf("%11d %12.0f %12d %8d %8d %8d %8d %6d %14d %10.1f   %s%n", target,
-                        interval.deliveries() / seconds, (long) target * rate, h.getValueAtPercentile(50),
-                        h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(), interval.gaps(),
-                        heapPerSubscriber, wakeups.getValueAtPercentile(99) / 1000.0, cpu);
+                System.out.printf(
+                        "%11d %12.0f %12d %8d %8d %8d %8d %6d %14d %10.1f   %s%n",
+                        target,
+                        interval.deliveries() / seconds,
+                        (long) target * rate,
+                        h.getValueAtPercentile(50),
+                        h.getValueAtPercentile(99),
+                        h.getValueAtPercentile(99.9),
+                        h.getMaxValue(),
+                        interval.gaps(),
+                        heapPerSubscriber,
+                        wakeups.getValueAtPercentile(99) / 1000.0,
+                        cpu);
                 if (interval.disconnectsSoFar() > 0) {
                     System.out.printf("stopping: %d subscribers were disconnected%n", interval.disconnectsSoFar());
                     break;
@@ -148,22 +207,36 @@ public final class FeedBench {
         System.out.println();
         System.out.printf("highest subscriber count with p99 < %.0f ms: %s%n", limit, best == 0 ? "none" : best);
         Histogram at1000 = results.get(1000);
-        System.out.printf("target (issue): p99 no worse than ~31 ms for 1 topic at 20 updates/s to 1,000 subscribers: %s%n",
-                at1000 == null ? "not measured" : "p99 " + at1000.getValueAtPercentile(99) + " ms -> "
-                        + (at1000.getValueAtPercentile(99) <= 31 ? "met" : "NOT met"));
+        System.out.printf(
+                "target (issue): p99 no worse than ~31 ms for 1 topic at 20 updates/s to 1,000 subscribers: %s%n",
+                at1000 == null
+                        ? "not measured"
+                        : "p99 " + at1000.getValueAtPercentile(99) + " ms -> "
+                                + (at1000.getValueAtPercentile(99) <= 31 ? "met" : "NOT met"));
     }
 
     /** Starts a service jar as cluster member {@code member} and waits for its ready line. */
     private Map<String, String> start(String name, String jar, String heap, int member, List<String> args)
             throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + repo.resolve("deploy/jvm.options"), heap, "-jar", repo.resolve(jar).toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + repo.resolve("deploy/jvm.options"),
+                heap,
+                "-jar",
+                repo.resolve(jar).toString()));
         command.addAll(args);
-        command.addAll(List.of("--cluster-name", clusterName, "--hz-port", Integer.toString(hzPorts.get(member)),
-                "--hz-members", hzPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","))));
+        command.addAll(List.of(
+                "--cluster-name",
+                clusterName,
+                "--hz-port",
+                Integer.toString(hzPorts.get(member)),
+                "--hz-members",
+                hzPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","))));
         Path out = logDir.resolve(name + ".out");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile())
-                .redirectError(logDir.resolve(name + ".log").toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(logDir.resolve(name + ".log").toFile())
+                .start();
         started.add(process);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
@@ -188,13 +261,16 @@ public final class FeedBench {
      */
     private static Recorder startJitterProbe() {
         Recorder recorder = new Recorder(10_000_000, 3);
-        Thread probe = new Thread(() -> {
-            while (true) {
-                long start = System.nanoTime();
-                LockSupport.parkNanos(1_000_000);
-                recorder.recordValue(Math.min(10_000_000, Math.max(0, (System.nanoTime() - start - 1_000_000) / 1000)));
-            }
-        }, "jitter-probe");
+        Thread probe = new Thread(
+                () -> {
+                    while (true) {
+                        long start = System.nanoTime();
+                        LockSupport.parkNanos(1_000_000);
+                        recorder.recordValue(
+                                Math.min(10_000_000, Math.max(0, (System.nanoTime() - start - 1_000_000) / 1000)));
+                    }
+                },
+                "jitter-probe");
         probe.setDaemon(true);
         probe.start();
         return recorder;
@@ -222,8 +298,10 @@ public final class FeedBench {
     }
 
     private static String jcmd(long pid, String command) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), command)
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(30, TimeUnit.SECONDS);
         return output;

@@ -2,15 +2,15 @@ package roomgate.node.archive;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicates;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
-import com.hazelcast.query.Predicates;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.archive.ArchiveBacklog;
@@ -59,13 +59,20 @@ public final class HazelcastArchiveBacklog implements RoomArchive, ArchiveBacklo
     @Override
     public CompletionStage<Void> finishing(String roomId, long epoch) {
         CompletableFuture<Void> told = new CompletableFuture<>();
-        queue.setAsync(roomId, -epoch).whenCompleteAsync((v, failure) -> {
-            if (failure != null) {
-                // Only the safety net for a crash before the room leaves memory is missing: it is queued then.
-                log.warn("room {}: could not mark it finished in the archive's backlog ({})", roomId, failure.toString());
-            }
-            told.complete(null);
-        }, Runnable::run);
+        queue.setAsync(roomId, -epoch)
+                .whenCompleteAsync(
+                        (v, failure) -> {
+                            if (failure != null) {
+                                // Only the safety net for a crash before the room leaves memory is missing: it is
+                                // queued then.
+                                log.warn(
+                                        "room {}: could not mark it finished in the archive's backlog ({})",
+                                        roomId,
+                                        failure.toString());
+                            }
+                            told.complete(null);
+                        },
+                        Runnable::run);
         return told;
     }
 
@@ -75,13 +82,16 @@ public final class HazelcastArchiveBacklog implements RoomArchive, ArchiveBacklo
             return CompletableFuture.completedFuture(false);
         }
         CompletableFuture<Boolean> queued = new CompletableFuture<>();
-        queue.setAsync(roomId, epoch).whenCompleteAsync((v, failure) -> {
-            if (failure != null) {
-                queued.completeExceptionally(failure);
-            } else {
-                queued.complete(true);
-            }
-        }, Runnable::run);
+        queue.setAsync(roomId, epoch)
+                .whenCompleteAsync(
+                        (v, failure) -> {
+                            if (failure != null) {
+                                queued.completeExceptionally(failure);
+                            } else {
+                                queued.complete(true);
+                            }
+                        },
+                        Runnable::run);
         return queued;
     }
 
@@ -109,7 +119,8 @@ public final class HazelcastArchiveBacklog implements RoomArchive, ArchiveBacklo
                 continue; // archived meanwhile, or enough for one batch
             }
             if (bytes == null) {
-                log.warn("room {}: queued for the archive but its record is gone (expired); nothing to archive", roomId);
+                log.warn(
+                        "room {}: queued for the archive but its record is gone (expired); nothing to archive", roomId);
                 queue.remove(roomId, value);
                 continue;
             }
@@ -126,7 +137,9 @@ public final class HazelcastArchiveBacklog implements RoomArchive, ArchiveBacklo
             try {
                 game = RecordArchive.toGame(record, now);
             } catch (RuntimeException e) {
-                log.error("room {}: record cannot be archived ({}); it stays in the cluster until it expires", roomId,
+                log.error(
+                        "room {}: record cannot be archived ({}); it stays in the cluster until it expires",
+                        roomId,
                         e.toString());
                 queue.remove(roomId, value);
                 continue;

@@ -26,8 +26,10 @@ import roomgate.protocol.v1.Side;
  * that two nodes archiving the same record write the same game.
  */
 public final class RecordArchive {
-    private static final DateTimeFormatter PGN_DATE = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter PGN_TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter PGN_DATE =
+            DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter PGN_TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private RecordArchive() {}
 
@@ -38,7 +40,9 @@ public final class RecordArchive {
         List<ArchivedGame.Chat> chat = new ArrayList<>();
         List<ArchivedGame.Score> scores = new ArrayList<>();
         if (record.hasSnapshot()) {
-            record.getSnapshot().getParticipantsList().forEach(p -> participants.putIfAbsent(p.getParticipantId(), of(p)));
+            record.getSnapshot()
+                    .getParticipantsList()
+                    .forEach(p -> participants.putIfAbsent(p.getParticipantId(), of(p)));
             record.getSnapshotChatList().forEach(c -> chat.add(of(c)));
             for (ArenaPlayer player : record.getSnapshot().getArena().getPlayersList()) {
                 scores.add(new ArchivedGame.Score(player.getParticipantId(), player.getScore()));
@@ -60,8 +64,13 @@ public final class RecordArchive {
                 case CHAT -> chat.add(of(event.getChat()));
                 case MOVE_MADE -> {
                     MoveMade move = event.getMoveMade();
-                    moves.add(new ArchivedGame.Move(moves.size() + 1, move.getSide().name(), move.getParticipantId(),
-                            move.getSan(), move.getUci(), event.getServerTimeMs()));
+                    moves.add(new ArchivedGame.Move(
+                            moves.size() + 1,
+                            move.getSide().name(),
+                            move.getParticipantId(),
+                            move.getSan(),
+                            move.getUci(),
+                            event.getServerTimeMs()));
                     status = move.getStatus();
                     winner = move.getStatus() == GameStatus.CHECKMATE ? move.getWinner() : null;
                     lastGameEventMs = event.getServerTimeMs();
@@ -79,17 +88,37 @@ public final class RecordArchive {
         boolean chess = record.getGameType() == GameType.CHESS;
         boolean over = status != GameStatus.ONGOING && status != GameStatus.GAME_STATUS_UNSPECIFIED;
         long endedMs = chess && over ? lastGameEventMs : nowMs;
-        String result = !chess ? null
-                : status == GameStatus.CHECKMATE ? (winner == Side.WHITE ? "1-0" : "0-1")
-                : over ? "1/2-1/2" : "*";
+        String result = !chess
+                ? null
+                : status == GameStatus.CHECKMATE ? (winner == Side.WHITE ? "1-0" : "0-1") : over ? "1/2-1/2" : "*";
         String termination = chess ? (over ? status.name() : "UNFINISHED") : "EMPTIED";
-        ArchivedGame draft = new ArchivedGame(record.getRoomId(), startedMs, endedMs, record.getGameType().name(), result,
-                termination, List.copyOf(participants.values()), moves, scores, chat, null);
+        ArchivedGame draft = new ArchivedGame(
+                record.getRoomId(),
+                startedMs,
+                endedMs,
+                record.getGameType().name(),
+                result,
+                termination,
+                List.copyOf(participants.values()),
+                moves,
+                scores,
+                chat,
+                null);
         if (!chess) {
             return draft;
         }
-        return new ArchivedGame(draft.roomId(), startedMs, endedMs, draft.gameType(), result, termination,
-                draft.participants(), moves, scores, chat, pgn(draft));
+        return new ArchivedGame(
+                draft.roomId(),
+                startedMs,
+                endedMs,
+                draft.gameType(),
+                result,
+                termination,
+                draft.participants(),
+                moves,
+                scores,
+                chat,
+                pgn(draft));
     }
 
     /** The game as PGN: the seven tag roster, then the room, termination, times and participants; a time per move. */
@@ -108,8 +137,13 @@ public final class RecordArchive {
         tags.put("UTCTime", PGN_TIME.format(Instant.ofEpochMilli(game.startedMs())));
         tags.put("StartTimeMs", Long.toString(game.startedMs()));
         tags.put("EndTimeMs", Long.toString(game.endedMs()));
-        tags.put("Participants", String.join(" ", game.participants().stream()
-                .map(p -> p.participantId() + ":" + p.seat()).toList()));
+        tags.put(
+                "Participants",
+                String.join(
+                        " ",
+                        game.participants().stream()
+                                .map(p -> p.participantId() + ":" + p.seat())
+                                .toList()));
         List<String> san = new ArrayList<>();
         List<String> comments = new ArrayList<>();
         for (ArchivedGame.Move move : game.moves()) {
@@ -124,7 +158,8 @@ public final class RecordArchive {
     }
 
     private static ArchivedGame.Participant of(Participant p) {
-        return new ArchivedGame.Participant(p.getParticipantId(), p.getDisplayName(), p.getSeat().name().replace("SEAT_", ""));
+        return new ArchivedGame.Participant(
+                p.getParticipantId(), p.getDisplayName(), p.getSeat().name().replace("SEAT_", ""));
     }
 
     private static ArchivedGame.Chat of(ChatMessage c) {

@@ -13,10 +13,10 @@ import roomgate.protocol.link.v1.HandoffStart;
 import roomgate.protocol.link.v1.LinkFrame;
 import roomgate.protocol.link.v1.Redirect;
 import roomgate.protocol.link.v1.RejoinResult;
-import roomgate.protocol.link.v1.RoomLost;
-import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.link.v1.RoomBroadcast;
+import roomgate.protocol.link.v1.RoomLost;
 import roomgate.protocol.link.v1.SessionReply;
+import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.link.v1.Welcome;
 import roomgate.protocol.v1.ServerMessage;
 
@@ -49,13 +49,18 @@ final class NodeLinkHandler extends SimpleChannelInboundHandler<LinkFrame> imple
                 gatewayId = frame.getHello().getGatewayId();
                 log.info("link from gateway {} at {}", gatewayId, ctx.channel().remoteAddress());
                 ctx.writeAndFlush(LinkFrame.newBuilder()
-                        .setWelcome(Welcome.newBuilder().setNodeId(registry.nodeId())).build());
+                        .setWelcome(Welcome.newBuilder().setNodeId(registry.nodeId()))
+                        .build());
             }
             case REQUEST -> registry.submit(this, frame.getRequest());
-            case SESSION_CLOSED -> registry.sessionClosed(this, frame.getSessionClosed().getSessionId(),
-                    frame.getSessionClosed().getRoomIdsList());
+            case SESSION_CLOSED ->
+                registry.sessionClosed(
+                        this,
+                        frame.getSessionClosed().getSessionId(),
+                        frame.getSessionClosed().getRoomIdsList());
             case REJOIN -> registry.rejoin(this, frame.getRejoin());
-            case HANDOFF_READY -> registry.handoffReady(this, frame.getHandoffReady().getRoomId());
+            case HANDOFF_READY ->
+                registry.handoffReady(this, frame.getHandoffReady().getRoomId());
             default -> log.warn("unexpected {} from gateway {}; ignored", frame.getBodyCase(), gatewayId);
         }
     }
@@ -84,30 +89,38 @@ final class NodeLinkHandler extends SimpleChannelInboundHandler<LinkFrame> imple
 
     @Override
     public void reply(long sessionId, ServerMessage message, String joinedRoomId, String leftRoomId, long sequence) {
-        send(LinkFrame.newBuilder().setReply(SessionReply.newBuilder()
-                .setSessionId(sessionId)
-                .setServerMessage(message.toByteString())
-                .setJoinedRoomId(joinedRoomId)
-                .setLeftRoomId(leftRoomId)
-                .setSequence(sequence)
-                .setRequestId(message.getRequestId())).build());
+        send(LinkFrame.newBuilder()
+                .setReply(SessionReply.newBuilder()
+                        .setSessionId(sessionId)
+                        .setServerMessage(message.toByteString())
+                        .setJoinedRoomId(joinedRoomId)
+                        .setLeftRoomId(leftRoomId)
+                        .setSequence(sequence)
+                        .setRequestId(message.getRequestId()))
+                .build());
     }
 
     @Override
-    public void broadcast(String roomId, ByteString serverMessage, long sequence, long originSessionId,
-            String originRequestId) {
-        send(LinkFrame.newBuilder().setBroadcast(RoomBroadcast.newBuilder()
-                .setRoomId(roomId)
-                .setServerMessage(serverMessage)
-                .setSequence(sequence)
-                .setOriginSessionId(originSessionId)
-                .setOriginRequestId(originRequestId)).build());
+    public void broadcast(
+            String roomId, ByteString serverMessage, long sequence, long originSessionId, String originRequestId) {
+        send(LinkFrame.newBuilder()
+                .setBroadcast(RoomBroadcast.newBuilder()
+                        .setRoomId(roomId)
+                        .setServerMessage(serverMessage)
+                        .setSequence(sequence)
+                        .setOriginSessionId(originSessionId)
+                        .setOriginRequestId(originRequestId))
+                .build());
     }
 
     @Override
     public void redirect(String roomId, String ownerNodeId, SessionRequest request) {
-        send(LinkFrame.newBuilder().setRedirect(Redirect.newBuilder()
-                .setRoomId(roomId).setOwnerNodeId(ownerNodeId).setRequest(request)).build());
+        send(LinkFrame.newBuilder()
+                .setRedirect(Redirect.newBuilder()
+                        .setRoomId(roomId)
+                        .setOwnerNodeId(ownerNodeId)
+                        .setRequest(request))
+                .build());
     }
 
     @Override
@@ -117,18 +130,23 @@ final class NodeLinkHandler extends SimpleChannelInboundHandler<LinkFrame> imple
 
     @Override
     public void handoffStart(String roomId) {
-        send(LinkFrame.newBuilder().setHandoffStart(HandoffStart.newBuilder().setRoomId(roomId)).build());
+        send(LinkFrame.newBuilder()
+                .setHandoffStart(HandoffStart.newBuilder().setRoomId(roomId))
+                .build());
     }
 
     @Override
     public void handoffDone(String roomId, String newOwnerNodeId) {
-        send(LinkFrame.newBuilder().setHandoffDone(HandoffDone.newBuilder()
-                .setRoomId(roomId).setNewOwnerNodeId(newOwnerNodeId)).build());
+        send(LinkFrame.newBuilder()
+                .setHandoffDone(HandoffDone.newBuilder().setRoomId(roomId).setNewOwnerNodeId(newOwnerNodeId))
+                .build());
     }
 
     @Override
     public void roomLost(String roomId) {
-        send(LinkFrame.newBuilder().setRoomLost(RoomLost.newBuilder().setRoomId(roomId)).build());
+        send(LinkFrame.newBuilder()
+                .setRoomLost(RoomLost.newBuilder().setRoomId(roomId))
+                .build());
     }
 
     private void send(LinkFrame frame) {

@@ -8,11 +8,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.concurrent.atomic.AtomicInteger;
-import roomgate.wire.link.LinkCodec;
-import roomgate.runtime.metrics.ExecutorDelayProbe;
 import roomgate.node.registry.RoomRegistry;
+import roomgate.runtime.metrics.ExecutorDelayProbe;
 import roomgate.runtime.net.ListeningChannel;
 import roomgate.runtime.net.Transport;
+import roomgate.wire.link.LinkCodec;
 
 /**
  * The TCP server that gateways open their long-lived links to. Each accepted connection is one
@@ -29,16 +29,27 @@ public final class NodeLinkServer implements AutoCloseable {
      * Binds {@code host:port} (port 0 picks a free one) and returns once it listens; the open links
      * and each event loop's scheduling delay go to {@code meters}.
      */
-    public static NodeLinkServer start(Transport transport, String host, int port, int ioThreads, RoomRegistry registry,
-            MeterRegistry meters) throws InterruptedException {
+    public static NodeLinkServer start(
+            Transport transport, String host, int port, int ioThreads, RoomRegistry registry, MeterRegistry meters)
+            throws InterruptedException {
         EventLoopGroup group = transport.newGroup(ioThreads);
         AtomicInteger links = new AtomicInteger();
         Gauge.builder("roomgate.node.links", links, AtomicInteger::get)
-                .description("Open links from gateways (one per gateway event loop)").strongReference(true).register(meters);
-        ExecutorDelayProbe.startAll(group, meters, "roomgate.eventloop.delay", "loop",
+                .description("Open links from gateways (one per gateway event loop)")
+                .strongReference(true)
+                .register(meters);
+        ExecutorDelayProbe.startAll(
+                group,
+                meters,
+                "roomgate.eventloop.delay",
+                "loop",
                 "How late the node's link event loops run a task due now (sampled every 100 ms)",
                 ExecutorDelayProbe.DEFAULT_INTERVAL);
-        return new NodeLinkServer(ListeningChannel.bind(transport, group, host, port,
+        return new NodeLinkServer(ListeningChannel.bind(
+                transport,
+                group,
+                host,
+                port,
                 bootstrap -> bootstrap.childOption(ChannelOption.TCP_NODELAY, true),
                 new ChannelInitializer<SocketChannel>() {
                     @Override

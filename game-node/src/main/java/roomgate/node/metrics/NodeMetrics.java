@@ -60,6 +60,7 @@ public final class NodeMetrics {
         /** The node stopped. */
         STOPPED
     }
+
     private final Timer[] handoffTimes = new Timer[2];
 
     public NodeMetrics(MeterRegistry registry) {
@@ -70,27 +71,38 @@ public final class NodeMetrics {
                 rooms.put(type, count);
                 Gauge.builder("roomgate.node.rooms", count, AtomicInteger::get)
                         .description("Live rooms on this node, by game type")
-                        .tag("type", lower(type)).strongReference(true).register(registry);
+                        .tag("type", lower(type))
+                        .strongReference(true)
+                        .register(registry);
             }
         }
         loaded = Counter.builder("roomgate.node.rooms.loaded")
-                .description("Rooms loaded into this node's memory (created, taken over, or loaded again after an unload)")
+                .description(
+                        "Rooms loaded into this node's memory (created, taken over, or loaded again after an unload)")
                 .register(registry);
         for (Unload why : Unload.values()) {
             unloaded[why.ordinal()] = Counter.builder("roomgate.node.rooms.unloaded")
                     .description("Rooms that left this node's memory, by reason")
-                    .tag("reason", why.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+                    .tag("reason", why.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry);
         }
         String[] outcomes = {"moved", "stayed"};
         for (int i = 0; i < 2; i++) {
             handoffs[i] = Counter.builder("roomgate.node.handoffs")
                     .description("Rooms this node tried to hand to their successor (drain): moved, or stayed here")
-                    .tag("outcome", outcomes[i]).register(registry);
-            handoffTimes[i] = Timer.builder("roomgate.node.handoff.duration")
-                    .description("From the start of a room's handoff to its end: gateways holding, events flushed, ownership transferred")
                     .tag("outcome", outcomes[i])
-                    .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
-                            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5))
+                    .register(registry);
+            handoffTimes[i] = Timer.builder("roomgate.node.handoff.duration")
+                    .description(
+                            "From the start of a room's handoff to its end: gateways holding, events flushed, ownership transferred")
+                    .tag("outcome", outcomes[i])
+                    .serviceLevelObjectives(
+                            Duration.ofMillis(10),
+                            Duration.ofMillis(50),
+                            Duration.ofMillis(100),
+                            Duration.ofMillis(500),
+                            Duration.ofSeconds(1),
+                            Duration.ofSeconds(5))
                     .register(registry);
         }
     }
@@ -128,28 +140,49 @@ public final class NodeMetrics {
 
     /** A request that reached a live room. */
     public void message(GameType room, ClientMessage.BodyCase type) {
-        cached(messages, room.ordinal() * TYPES.length + type.ordinal(), () -> Counter.builder("roomgate.node.messages")
-                .description("Client requests that reached a live room, by room type and message type")
-                .tags("room", lower(room), "type", lower(type)).register(registry)).increment();
+        cached(
+                        messages,
+                        room.ordinal() * TYPES.length + type.ordinal(),
+                        () -> Counter.builder("roomgate.node.messages")
+                                .description("Client requests that reached a live room, by room type and message type")
+                                .tags("room", lower(room), "type", lower(type))
+                                .register(registry))
+                .increment();
     }
 
     public void moveAccepted(GameType room) {
-        cached(accepted, room.ordinal(), () -> Counter.builder("roomgate.node.moves.accepted")
-                .description("Game messages (chess moves and draw claims, arena inputs) the room's rules accepted")
-                .tag("room", lower(room)).register(registry)).increment();
+        cached(
+                        accepted,
+                        room.ordinal(),
+                        () -> Counter.builder("roomgate.node.moves.accepted")
+                                .description(
+                                        "Game messages (chess moves and draw claims, arena inputs) the room's rules accepted")
+                                .tag("room", lower(room))
+                                .register(registry))
+                .increment();
     }
 
     public void moveRefused(GameType room, ErrorCode code) {
-        cached(refused, room.ordinal() * CODES.length + code.ordinal(), () -> Counter.builder("roomgate.node.moves.refused")
-                .description("Game messages the room's rules refused, by the code the client got")
-                .tags("room", lower(room), "code", code.name()).register(registry)).increment();
+        cached(
+                        refused,
+                        room.ordinal() * CODES.length + code.ordinal(),
+                        () -> Counter.builder("roomgate.node.moves.refused")
+                                .description("Game messages the room's rules refused, by the code the client got")
+                                .tags("room", lower(room), "code", code.name())
+                                .register(registry))
+                .increment();
     }
 
     /** An error this node answered a request with (any request, any reason). */
     public void errorSent(ErrorCode code) {
-        cached(errors, code.ordinal(), () -> Counter.builder("roomgate.node.errors")
-                .description("Errors this node sent in answer to requests, by code")
-                .tag("code", code.name()).register(registry)).increment();
+        cached(
+                        errors,
+                        code.ordinal(),
+                        () -> Counter.builder("roomgate.node.errors")
+                                .description("Errors this node sent in answer to requests, by code")
+                                .tag("code", code.name())
+                                .register(registry))
+                .increment();
     }
 
     public void handoff(boolean moved, long nanos) {
@@ -160,22 +193,33 @@ public final class NodeMetrics {
 
     /** The meters the ticks of every room of {@code room}'s type are recorded in. */
     public TickMeters tickMeters(GameType room) {
-        return cached(ticks, room.ordinal(), () -> new TickMeters(
-                Timer.builder("roomgate.tick.lateness")
-                        .description("How long after its place on the tick grid a room's tick started")
-                        .tag("room", lower(room))
-                        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
-                                Duration.ofMillis(33), Duration.ofMillis(100))
-                        .register(registry),
-                Timer.builder("roomgate.tick.duration")
-                        .description("How long a room's tick ran (simulation and broadcast)")
-                        .tag("room", lower(room))
-                        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
-                                Duration.ofMillis(33))
-                        .register(registry),
-                Counter.builder("roomgate.tick.skipped")
-                        .description("Ticks skipped because the room's thread fell more than a period behind")
-                        .tag("room", lower(room)).register(registry)));
+        return cached(
+                ticks,
+                room.ordinal(),
+                () -> new TickMeters(
+                        Timer.builder("roomgate.tick.lateness")
+                                .description("How long after its place on the tick grid a room's tick started")
+                                .tag("room", lower(room))
+                                .serviceLevelObjectives(
+                                        Duration.ofMillis(1),
+                                        Duration.ofMillis(5),
+                                        Duration.ofMillis(10),
+                                        Duration.ofMillis(33),
+                                        Duration.ofMillis(100))
+                                .register(registry),
+                        Timer.builder("roomgate.tick.duration")
+                                .description("How long a room's tick ran (simulation and broadcast)")
+                                .tag("room", lower(room))
+                                .serviceLevelObjectives(
+                                        Duration.ofMillis(1),
+                                        Duration.ofMillis(5),
+                                        Duration.ofMillis(10),
+                                        Duration.ofMillis(33))
+                                .register(registry),
+                        Counter.builder("roomgate.tick.skipped")
+                                .description("Ticks skipped because the room's thread fell more than a period behind")
+                                .tag("room", lower(room))
+                                .register(registry)));
     }
 
     /** The cached meter at {@code index}, created on first use; a race creates it twice, harmlessly. */

@@ -7,10 +7,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import roomgate.runtime.http.HttpReplies;
 import roomgate.node.registry.RoomRegistry;
 import roomgate.protocol.admin.v1.HostedRoom;
 import roomgate.protocol.admin.v1.HostedRooms;
+import roomgate.runtime.http.HttpReplies;
 
 /**
  * {@code GET /rooms} on the node's metrics port: the rooms this node holds in memory now, each
@@ -40,7 +40,8 @@ public final class HostedRoomsPage implements HttpHandler {
             HostedRooms.Builder page = HostedRooms.newBuilder().setNodeId(nodeId);
             try {
                 registry.hostedRooms().get(2, TimeUnit.SECONDS).stream()
-                        .sorted(Comparator.comparing(HostedRoom::getRoomId)).forEach(page::addRooms);
+                        .sorted(Comparator.comparing(HostedRoom::getRoomId))
+                        .forEach(page::addRooms);
             } catch (Exception e) {
                 send(exchange, 503, "the room threads did not answer: " + e + "\n");
                 return;
@@ -50,7 +51,10 @@ public final class HostedRoomsPage implements HttpHandler {
     }
 
     private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        HttpReplies.send(exchange, status, status == 200 ? "application/json" : HttpReplies.TEXT,
+        HttpReplies.send(
+                exchange,
+                status,
+                status == 200 ? "application/json" : HttpReplies.TEXT,
                 body.getBytes(StandardCharsets.UTF_8));
     }
 }

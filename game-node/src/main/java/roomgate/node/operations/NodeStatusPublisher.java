@@ -39,11 +39,16 @@ public final class NodeStatusPublisher implements AutoCloseable, MeterBinder {
         return t;
     });
 
-    public NodeStatusPublisher(HazelcastInstance hazelcast, RoomRegistry registry, String nodeId, String linkAddress, long pid) {
+    public NodeStatusPublisher(
+            HazelcastInstance hazelcast, RoomRegistry registry, String nodeId, String linkAddress, long pid) {
         this.statuses = hazelcast.getMap(ClusterNames.NODE_STATUS_MAP);
         this.cluster = hazelcast.getCluster();
         this.registry = registry;
-        this.identity = NodeStatus.newBuilder().setNodeId(nodeId).setLinkAddress(linkAddress).setPid(pid).build();
+        this.identity = NodeStatus.newBuilder()
+                .setNodeId(nodeId)
+                .setLinkAddress(linkAddress)
+                .setPid(pid)
+                .build();
     }
 
     /** Publishes once now (the node becomes routable), then every second. */
@@ -68,26 +73,32 @@ public final class NodeStatusPublisher implements AutoCloseable, MeterBinder {
     private void publish() {
         RegistryStats stats = registry.stats().orTimeout(2, TimeUnit.SECONDS).join();
         lastStats = stats;
-        statuses.set(identity.getNodeId(), identity.toBuilder()
-                .setState(registry.isDraining() ? NodeState.DRAINING : NodeState.ACTIVE)
-                .setRooms((int) stats.rooms())
-                .setSessions((int) stats.sessions())
-                .setMinEpoch(stats.minEpoch())
-                .setMaxEpoch(stats.maxEpoch())
-                .setUpdatedMs(System.currentTimeMillis())
-                // Read on each publication: Hazelcast gives this member a new UUID when it rejoins after a split.
-                .setMemberUuid(cluster.getLocalMember().getUuid().toString())
-                .build().toByteArray());
+        statuses.set(
+                identity.getNodeId(),
+                identity.toBuilder()
+                        .setState(registry.isDraining() ? NodeState.DRAINING : NodeState.ACTIVE)
+                        .setRooms((int) stats.rooms())
+                        .setSessions((int) stats.sessions())
+                        .setMinEpoch(stats.minEpoch())
+                        .setMaxEpoch(stats.maxEpoch())
+                        .setUpdatedMs(System.currentTimeMillis())
+                        // Read on each publication: Hazelcast gives this member a new UUID when it rejoins after a
+                        // split.
+                        .setMemberUuid(cluster.getLocalMember().getUuid().toString())
+                        .build()
+                        .toByteArray());
     }
 
     @Override
     public void bindTo(MeterRegistry meters) {
         Gauge.builder("roomgate.node.state", registry, r -> r.isDraining() ? 2 : 1)
                 .description("The node's state: 1 ACTIVE, 2 DRAINING (takes no new rooms, hands its rooms over)")
-                .strongReference(true).register(meters);
+                .strongReference(true)
+                .register(meters);
         Gauge.builder("roomgate.node.sessions", this, p -> p.lastStats.sessions())
                 .description("Client sessions connected to this node's rooms, as of the last status (at most 1 s old)")
-                .strongReference(true).register(meters);
+                .strongReference(true)
+                .register(meters);
     }
 
     /** Stops publishing and withdraws the status: gateways stop routing here. */

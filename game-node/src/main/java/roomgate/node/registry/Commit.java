@@ -16,8 +16,13 @@ import roomgate.protocol.v1.RoomEvent;
  * @param logged whether the event goes to the store's log (and is caught up on); unlogged ones (ticks,
  *     snapshot rooms' game events) need no store but still wait for the events before them
  */
-record Commit(RoomEvent.Builder event, Set<GatewayLink> targets, RoomHost.Request cause, boolean answersCause,
-        Runnable before, boolean logged) {
+record Commit(
+        RoomEvent.Builder event,
+        Set<GatewayLink> targets,
+        RoomHost.Request cause,
+        boolean answersCause,
+        Runnable before,
+        boolean logged) {
 
     /** The event, to nobody yet, caused by no request, logged. */
     static Commit of(RoomEvent.Builder event) {

@@ -19,7 +19,8 @@ public interface GatewayLink {
     void reply(long sessionId, ServerMessage message, String joinedRoomId, String leftRoomId, long sequence);
 
     /** A room event for every session of this link in the room, with the request id for its origin. */
-    void broadcast(String roomId, ByteString serverMessage, long sequence, long originSessionId, String originRequestId);
+    void broadcast(
+            String roomId, ByteString serverMessage, long sequence, long originSessionId, String originRequestId);
 
     /** This node does not own the room: the gateway should send {@code request} to {@code ownerNodeId}. */
     void redirect(String roomId, String ownerNodeId, SessionRequest request);
@@ -37,5 +38,4 @@ public interface GatewayLink {
 
     /** Whether the link is still connected; events for a closed link are dropped. */
     boolean isOpen();
-
 }

@@ -18,6 +18,7 @@ final class Handoff {
     final List<Work> held = new ArrayList<>();
     /** Runs once the room moved or cannot. */
     final Runnable done;
+
     final long startNanos = System.nanoTime();
     /** Moves on without the links that have not confirmed by then. */
     ScheduledFuture<?> timeout;

@@ -11,7 +11,10 @@ public record RegistryStats(long rooms, long sessions, long minEpoch, long maxEp
         if (rooms == 0) {
             return new RegistryStats(other.rooms, sessions + other.sessions, other.minEpoch, other.maxEpoch);
         }
-        return new RegistryStats(rooms + other.rooms, sessions + other.sessions,
-                Math.min(minEpoch, other.minEpoch), Math.max(maxEpoch, other.maxEpoch));
+        return new RegistryStats(
+                rooms + other.rooms,
+                sessions + other.sessions,
+                Math.min(minEpoch, other.minEpoch),
+                Math.max(maxEpoch, other.maxEpoch));
     }
 }

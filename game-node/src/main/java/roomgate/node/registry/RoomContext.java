@@ -10,11 +10,23 @@ import roomgate.node.replication.RoomStore;
  * disconnected participant keeps its seat, how long an empty room stays in memory, how long a
  * finished room stays joinable, where finished rooms go, and the meters.
  */
-record RoomContext(String nodeId, RoomStore store, EventExecutor executor, Duration reconnectGrace, Duration idleRoomTtl,
-        Duration finishedGrace, RoomArchive archive, NodeMetrics metrics) {
+record RoomContext(
+        String nodeId,
+        RoomStore store,
+        EventExecutor executor,
+        Duration reconnectGrace,
+        Duration idleRoomTtl,
+        Duration finishedGrace,
+        RoomArchive archive,
+        NodeMetrics metrics) {
 
     /** Without an archive; a finished room stays as long as an idle one. */
-    RoomContext(String nodeId, RoomStore store, EventExecutor executor, Duration reconnectGrace, Duration idleRoomTtl,
+    RoomContext(
+            String nodeId,
+            RoomStore store,
+            EventExecutor executor,
+            Duration reconnectGrace,
+            Duration idleRoomTtl,
             NodeMetrics metrics) {
         this(nodeId, store, executor, reconnectGrace, idleRoomTtl, idleRoomTtl, RoomArchive.NONE, metrics);
     }

@@ -24,8 +24,8 @@ import roomgate.node.room.RoomException;
 import roomgate.node.room.types.RoomTypes;
 import roomgate.node.tick.TickStats;
 import roomgate.protocol.link.v1.RejoinSession;
-import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.link.v1.SessionRequest;
+import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.JoinRoom;
@@ -82,10 +82,12 @@ final class RoomHost {
         final Request cause;
         /** Whether the event, broadcast, answers its cause (it names the request_id to its sender). */
         final boolean answersCause;
+
         final Runnable before;
         final boolean logged;
         /** Runs after the broadcast; set once the event is numbered (a Joined names its sequence). */
         Runnable after;
+
         boolean stored;
 
         Pending(RoomEvent event, Commit commit) {
@@ -104,12 +106,14 @@ final class RoomHost {
     private final long epoch;
     /** Snapshot rooms replicate their state every so often instead of logging each game event. */
     private final Duration snapshotInterval;
+
     private final Duration tickInterval;
     private final TickStats tickStats;
     private long lastSnapshotNanos = System.nanoTime();
     private final ChatHistory chat = new ChatHistory(CHAT_HISTORY);
     /** Logged events as delivered, for catching up sessions that rejoin. */
     private final CatchUpHistory history = new CatchUpHistory();
+
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final Map<GatewayLink, Map<Long, Slot>> byLink = new LinkedHashMap<>();
     private final ArrayDeque<Pending> unstored = new ArrayDeque<>();
@@ -119,6 +123,7 @@ final class RoomHost {
     private List<Pending> appending;
     /** Completed when {@link #unstored} empties; null while nobody waits for that. */
     private CompletableFuture<Void> flush;
+
     private final Consumer<Unanswered> onLost;
     /**
      * Runs (on the stripe) after a participant left by itself, with no request behind it: its
@@ -128,10 +133,16 @@ final class RoomHost {
     private final Runnable onSeatsChanged;
     /** The server time of the latest game event (a move, a draw claim): when a finished game ended. */
     private long lastGameEventMs;
+
     private long sequence;
     private boolean lost;
 
-    private RoomHost(String roomId, RoomContext ctx, Room room, long epoch, Consumer<Unanswered> onLost,
+    private RoomHost(
+            String roomId,
+            RoomContext ctx,
+            Room room,
+            long epoch,
+            Consumer<Unanswered> onLost,
             Runnable onSeatsChanged) {
         this.roomId = roomId;
         this.onSeatsChanged = onSeatsChanged;
@@ -142,7 +153,8 @@ final class RoomHost {
         this.snapshotInterval = room.snapshotInterval();
         this.tickInterval = room.tickInterval();
         // A quarter period late leaves a tick three quarters of its budget: worth counting.
-        this.tickStats = tickInterval == null ? null
+        this.tickStats = tickInterval == null
+                ? null
                 : new TickStats(tickInterval.dividedBy(4), ctx.metrics().tickMeters(room.type()));
     }
 
@@ -181,10 +193,12 @@ final class RoomHost {
         switch (event.getBodyCase()) {
             case PARTICIPANT_JOINED -> {
                 Slot slot = new Slot();
-                slot.participant = Participant.fromProto(event.getParticipantJoined().getParticipant());
+                slot.participant =
+                        Participant.fromProto(event.getParticipantJoined().getParticipant());
                 slots.put(slot.participant.participantId(), slot);
             }
-            case PARTICIPANT_LEFT -> slots.remove(event.getParticipantLeft().getParticipant().getParticipantId());
+            case PARTICIPANT_LEFT ->
+                slots.remove(event.getParticipantLeft().getParticipant().getParticipantId());
             case CHAT -> chat.add(event.getChat());
             default -> {
                 room.replay(event);
@@ -234,13 +248,19 @@ final class RoomHost {
     /** Replicates the whole state now (snapshot rooms); completes with false if this node lost the room. */
     CompletionStage<Boolean> snapshot() {
         lastSnapshotNanos = System.nanoTime();
-        return ctx.store().snapshot(roomId, epoch, state(), sequence, chat.latest())
-                .whenCompleteAsync((ok, failure) -> {
-                    if (!lost && (failure != null || !Boolean.TRUE.equals(ok))) {
-                        log.warn("room {}: snapshot refused at epoch {}; another node owns it now, dropping it", roomId, epoch);
-                        lose();
-                    }
-                }, ctx.executor());
+        return ctx.store()
+                .snapshot(roomId, epoch, state(), sequence, chat.latest())
+                .whenCompleteAsync(
+                        (ok, failure) -> {
+                            if (!lost && (failure != null || !Boolean.TRUE.equals(ok))) {
+                                log.warn(
+                                        "room {}: snapshot refused at epoch {}; another node owns it now, dropping it",
+                                        roomId,
+                                        epoch);
+                                lose();
+                            }
+                        },
+                        ctx.executor());
     }
 
     long lastSequence() {
@@ -307,10 +327,12 @@ final class RoomHost {
             throw new RoomException(ErrorCode.ALREADY_IN_ROOM, "already in room '" + roomId + "'");
         }
         if (request.getGameType() != room.type()) {
-            throw new RoomException(ErrorCode.GAME_TYPE_MISMATCH,
+            throw new RoomException(
+                    ErrorCode.GAME_TYPE_MISMATCH,
                     "room '" + roomId + "' is a " + room.type() + " room (asked: " + request.getGameType() + ")");
         }
-        List<Participant> present = slots.values().stream().map(s -> s.participant).toList();
+        List<Participant> present =
+                slots.values().stream().map(s -> s.participant).toList();
         Participant joining = new Participant(participantId, request.getDisplayName(), room.seatFor(request, present));
         // The joiner is not among the targets: it learns of itself from Joined, sent after the event.
         Set<GatewayLink> targets = links();
@@ -320,11 +342,14 @@ final class RoomHost {
         attach(slot, who);
         room.joined(joining);
         Pending pending = commit(Commit.of(RoomEvent.newBuilder()
-                .setParticipantJoined(ParticipantJoined.newBuilder().setParticipant(joining.toProto())))
-                .to(targets).causedBy(new Request(who.link(), cause)));
+                        .setParticipantJoined(ParticipantJoined.newBuilder().setParticipant(joining.toProto())))
+                .to(targets)
+                .causedBy(new Request(who.link(), cause)));
         RoomEvent event = pending.event;
-        ServerMessage reply = ServerMessage.newBuilder().setRequestId(cause.getMessage().getRequestId())
-                .setJoined(joined(joining)).build();
+        ServerMessage reply = ServerMessage.newBuilder()
+                .setRequestId(cause.getMessage().getRequestId())
+                .setJoined(joined(joining))
+                .build();
         pending.after = () -> who.link().reply(who.sessionId(), reply, roomId, "", event.getSequence());
     }
 
@@ -337,12 +362,20 @@ final class RoomHost {
         slots.remove(slot.participant.participantId());
         room.left(slot.participant);
         // The leaver is told first, so it is unseated before the broadcast reaches its link.
-        commit(Commit.of(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder()
-                        .setParticipant(slot.participant.toProto())))
-                .to(links()).causedBy(new Request(who.link(), cause))
-                .before(() -> who.link().reply(who.sessionId(), ServerMessage.newBuilder()
-                        .setRequestId(cause.getMessage().getRequestId())
-                        .setLeft(Left.newBuilder().setRoomId(roomId)).build(), "", roomId, 0)));
+        commit(Commit.of(RoomEvent.newBuilder()
+                        .setParticipantLeft(ParticipantLeft.newBuilder().setParticipant(slot.participant.toProto())))
+                .to(links())
+                .causedBy(new Request(who.link(), cause))
+                .before(() -> who.link()
+                        .reply(
+                                who.sessionId(),
+                                ServerMessage.newBuilder()
+                                        .setRequestId(cause.getMessage().getRequestId())
+                                        .setLeft(Left.newBuilder().setRoomId(roomId))
+                                        .build(),
+                                "",
+                                roomId,
+                                0)));
     }
 
     void chat(SessionKey who, SessionRequest cause) {
@@ -355,7 +388,8 @@ final class RoomHost {
             throw new RoomException(ErrorCode.GAME_OVER, "room '" + roomId + "' is finished and read-only");
         }
         if (text.isBlank() || text.length() > MAX_CHAT_CHARS) {
-            throw new RoomException(ErrorCode.INVALID_ARGUMENT,
+            throw new RoomException(
+                    ErrorCode.INVALID_ARGUMENT,
                     "chat text: " + text.length() + " chars (expected: 1.." + MAX_CHAT_CHARS + ", not blank)");
         }
         ChatMessage message = ChatMessage.newBuilder()
@@ -365,7 +399,9 @@ final class RoomHost {
                 .setSentAtMs(System.currentTimeMillis())
                 .build();
         chat.add(message);
-        commit(Commit.of(RoomEvent.newBuilder().setChat(message)).to(links()).answering(new Request(who.link(), cause)));
+        commit(Commit.of(RoomEvent.newBuilder().setChat(message))
+                .to(links())
+                .answering(new Request(who.link(), cause)));
     }
 
     void game(SessionKey who, SessionRequest cause) {
@@ -377,7 +413,10 @@ final class RoomHost {
         if (event != null) {
             lastGameEventMs = System.currentTimeMillis();
             event.setServerTimeMs(lastGameEventMs);
-            commit(Commit.of(event).to(links()).answering(new Request(who.link(), cause)).logged(snapshotInterval == null));
+            commit(Commit.of(event)
+                    .to(links())
+                    .answering(new Request(who.link(), cause))
+                    .logged(snapshotInterval == null));
         }
     }
 
@@ -414,14 +453,19 @@ final class RoomHost {
         List<RoomEvent> missed = history.after(s.getLastSequence());
         if (missed != null) {
             for (RoomEvent event : missed) {
-                link.reply(s.getSessionId(), ServerMessage.newBuilder().setEvent(event).build(), roomId, "",
+                link.reply(
+                        s.getSessionId(),
+                        ServerMessage.newBuilder().setEvent(event).build(),
+                        roomId,
+                        "",
                         event.getSequence());
             }
             return;
         }
         Slot slot = slots.get(s.getParticipantId());
         long asOf = sequence;
-        ServerMessage state = ServerMessage.newBuilder().setJoined(joined(slot.participant)).build();
+        ServerMessage state =
+                ServerMessage.newBuilder().setJoined(joined(slot.participant)).build();
         Runnable send = () -> link.reply(s.getSessionId(), state, roomId, "", asOf);
         Pending last = unstored.peekLast();
         if (last == null) {
@@ -430,10 +474,12 @@ final class RoomHost {
             // The state shows events not stored yet: like a join's, it goes out once they are (and
             // not at all if they never are), after their broadcast, which reaches this link too.
             Runnable already = last.after;
-            last.after = already == null ? send : () -> {
-                already.run();
-                send.run();
-            };
+            last.after = already == null
+                    ? send
+                    : () -> {
+                        already.run();
+                        send.run();
+                    };
         }
     }
 
@@ -460,15 +506,21 @@ final class RoomHost {
         if (slot.graceTimer != null) {
             slot.graceTimer.cancel(false);
         }
-        slot.graceTimer = ctx.executor().schedule(() -> {
-            if (!lost && slot.session == null && slots.get(slot.participant.participantId()) == slot) {
-                slots.remove(slot.participant.participantId());
-                room.left(slot.participant);
-                commit(Commit.of(RoomEvent.newBuilder().setParticipantLeft(ParticipantLeft.newBuilder()
-                        .setParticipant(slot.participant.toProto()))).to(links()));
-                onSeatsChanged.run();
-            }
-        }, ctx.reconnectGrace().toMillis(), TimeUnit.MILLISECONDS);
+        slot.graceTimer = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (!lost && slot.session == null && slots.get(slot.participant.participantId()) == slot) {
+                                slots.remove(slot.participant.participantId());
+                                room.left(slot.participant);
+                                commit(Commit.of(RoomEvent.newBuilder()
+                                                .setParticipantLeft(ParticipantLeft.newBuilder()
+                                                        .setParticipant(slot.participant.toProto())))
+                                        .to(links()));
+                                onSeatsChanged.run();
+                            }
+                        },
+                        ctx.reconnectGrace().toMillis(),
+                        TimeUnit.MILLISECONDS);
     }
 
     // ------------------------------------------------------------------ events
@@ -504,8 +556,9 @@ final class RoomHost {
         appending = batch;
         List<RoomEvent> events = new ArrayList<>(batch.size());
         batch.forEach(p -> events.add(p.event));
-        ctx.store().append(roomId, epoch, events).whenCompleteAsync((ok, failure) -> onStored(batch, ok, failure),
-                ctx.executor());
+        ctx.store()
+                .append(roomId, epoch, events)
+                .whenCompleteAsync((ok, failure) -> onStored(batch, ok, failure), ctx.executor());
     }
 
     private void onStored(List<Pending> batch, Boolean ok, Throwable failure) {
@@ -514,8 +567,11 @@ final class RoomHost {
         }
         if (failure != null) {
             // No answer: the store may have kept the batch, so it stays in doubt.
-            log.warn("room {}: append at epoch {} failed ({}); this node may be cut off: dropping the room",
-                    roomId, epoch, failure.toString());
+            log.warn(
+                    "room {}: append at epoch {} failed ({}); this node may be cut off: dropping the room",
+                    roomId,
+                    epoch,
+                    failure.toString());
             lose();
             return;
         }
@@ -560,7 +616,11 @@ final class RoomHost {
         ByteString bytes = ServerMessage.newBuilder().setEvent(p.event).build().toByteString();
         for (GatewayLink link : p.targets) {
             boolean isOrigin = p.answersCause && p.cause.link() == link;
-            link.broadcast(roomId, bytes, p.event.getSequence(), isOrigin ? p.cause.request().getSessionId() : 0,
+            link.broadcast(
+                    roomId,
+                    bytes,
+                    p.event.getSequence(),
+                    isOrigin ? p.cause.request().getSessionId() : 0,
                     isOrigin ? p.cause.request().getMessage().getRequestId() : "");
         }
         if (p.after != null) {

@@ -13,15 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import roomgate.placement.NodeView;
-import roomgate.placement.RendezvousHash;
-import roomgate.wire.client.RoomRequests;
-import roomgate.runtime.metrics.ExecutorDelayProbe;
 import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.replication.RoomStore;
+import roomgate.placement.NodeView;
+import roomgate.placement.RendezvousHash;
 import roomgate.protocol.admin.v1.HostedRoom;
 import roomgate.protocol.link.v1.Rejoin;
 import roomgate.protocol.link.v1.SessionRequest;
+import roomgate.runtime.metrics.ExecutorDelayProbe;
+import roomgate.wire.client.RoomRequests;
 
 /**
  * All the rooms of this game-node JVM, and the only holder of room state in it: the lecture's
@@ -47,8 +47,14 @@ public final class RoomRegistry {
     }
 
     /** How the registry runs, fixed at start, and the meters its rooms count in. */
-    public record Settings(String nodeId, int stripes, Duration idleRoomTtl, Duration reconnectGrace,
-            Duration finishedGrace, RoomArchive archive, NodeMetrics metrics) {
+    public record Settings(
+            String nodeId,
+            int stripes,
+            Duration idleRoomTtl,
+            Duration reconnectGrace,
+            Duration finishedGrace,
+            RoomArchive archive,
+            NodeMetrics metrics) {
         public Settings {
             Objects.requireNonNull(nodeId, "nodeId");
             Objects.requireNonNull(archive, "archive");
@@ -57,7 +63,6 @@ public final class RoomRegistry {
                 throw new IllegalArgumentException("stripes: " + stripes + " (expected: > 0)");
             }
         }
-
     }
 
     /**
@@ -68,8 +73,8 @@ public final class RoomRegistry {
      *     may still be alive)
      * @throws IllegalStateException if it is already started
      */
-    public synchronized void start(Settings settings, RoomStore store, Supplier<NodeView> view,
-            Supplier<Set<String>> members) {
+    public synchronized void start(
+            Settings settings, RoomStore store, Supplier<NodeView> view, Supplier<Set<String>> members) {
         if (stripes != null) {
             throw new IllegalStateException("RoomRegistry already started for node " + this.nodeId);
         }
@@ -78,12 +83,24 @@ public final class RoomRegistry {
         for (int i = 0; i < created.length; i++) {
             DefaultEventExecutor executor = new DefaultEventExecutor(threads);
             // Stops by itself when the stripe's executor shuts down.
-            ExecutorDelayProbe.start(executor, ExecutorDelayProbe.timer(settings.metrics().registry(),
-                    "roomgate.stripe.delay", "stripe", Integer.toString(i),
-                    "How late a room stripe runs a task due now (sampled every 100 ms): what a request waits for its room's thread"),
+            ExecutorDelayProbe.start(
+                    executor,
+                    ExecutorDelayProbe.timer(
+                            settings.metrics().registry(),
+                            "roomgate.stripe.delay",
+                            "stripe",
+                            Integer.toString(i),
+                            "How late a room stripe runs a task due now (sampled every 100 ms): what a request waits for its room's thread"),
                     ExecutorDelayProbe.DEFAULT_INTERVAL);
-            RoomContext ctx = new RoomContext(settings.nodeId(), store, executor, settings.reconnectGrace(),
-                    settings.idleRoomTtl(), settings.finishedGrace(), settings.archive(), settings.metrics());
+            RoomContext ctx = new RoomContext(
+                    settings.nodeId(),
+                    store,
+                    executor,
+                    settings.reconnectGrace(),
+                    settings.idleRoomTtl(),
+                    settings.finishedGrace(),
+                    settings.archive(),
+                    settings.metrics());
             created[i] = new RoomStripe(ctx, view, members, () -> draining, roomCount);
         }
         this.nodeId = settings.nodeId();
@@ -120,7 +137,8 @@ public final class RoomRegistry {
     public void submit(GatewayLink link, SessionRequest request) {
         String roomId = RoomRequests.roomIdOf(request.getMessage());
         if (roomId.isEmpty()) {
-            throw new IllegalArgumentException("not a room request: " + request.getMessage().getBodyCase());
+            throw new IllegalArgumentException(
+                    "not a room request: " + request.getMessage().getBodyCase());
         }
         RoomStripe stripe = stripeOf(roomId);
         stripe.context().executor().execute(() -> stripe.onRequest(link, request));
@@ -185,7 +203,8 @@ public final class RoomRegistry {
     public CompletableFuture<Void> dropAll() {
         List<CompletableFuture<Void>> stripesDone = new ArrayList<>();
         for (RoomStripe stripe : started()) {
-            stripesDone.add(CompletableFuture.runAsync(stripe::onDropAll, stripe.context().executor()));
+            stripesDone.add(CompletableFuture.runAsync(
+                    stripe::onDropAll, stripe.context().executor()));
         }
         return CompletableFuture.allOf(stripesDone.toArray(CompletableFuture[]::new));
     }

@@ -15,17 +15,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import roomgate.placement.NodeInfo;
-import roomgate.placement.NodeView;
 import roomgate.node.metrics.NodeMetrics;
-import roomgate.node.replication.RoomStore;
-import roomgate.node.room.RoomException;
-import roomgate.node.room.types.RoomTypes;
 import roomgate.node.registry.RoomPhase.HandingOff;
 import roomgate.node.registry.RoomPhase.Live;
 import roomgate.node.registry.RoomPhase.Loading;
 import roomgate.node.registry.RoomPhase.Moved;
+import roomgate.node.room.RoomException;
+import roomgate.node.room.types.RoomTypes;
 import roomgate.node.tick.Ticker;
+import roomgate.placement.NodeInfo;
+import roomgate.placement.NodeView;
 import roomgate.protocol.admin.v1.HostedRoom;
 import roomgate.protocol.link.v1.Rejoin;
 import roomgate.protocol.link.v1.RejoinResult;
@@ -53,6 +52,7 @@ final class RoomStripe {
     private static final LogThrottle CLAIM_FAILURES = new LogThrottle(Duration.ofSeconds(5));
     /** Redirects per request before we give up: guards against two nodes pointing at each other. */
     static final int MAX_HOPS = 4;
+
     static final long HANDOFF_READY_TIMEOUT_MS = 5_000;
     private static final int MOVED_MEMORY = 10_000;
     /** A finished room the archive's backlog could not take (full, or the cluster refused) is offered again after this. */
@@ -74,7 +74,11 @@ final class RoomStripe {
      * @param members the ids of the game nodes that are cluster members now (read live from Hazelcast,
      *     not from the view): a room's owner counts as alive while it is one
      */
-    RoomStripe(RoomContext ctx, Supplier<NodeView> view, Supplier<Set<String>> members, Supplier<Boolean> draining,
+    RoomStripe(
+            RoomContext ctx,
+            Supplier<NodeView> view,
+            Supplier<Set<String>> members,
+            Supplier<Boolean> draining,
             AtomicInteger roomCount) {
         this.ctx = ctx;
         this.view = view;
@@ -112,7 +116,8 @@ final class RoomStripe {
                 continue;
             }
             room.host().linkClosed(link);
-            if (rooms.get(roomId) instanceof HandingOff handingOff && handingOff.handoff().awaiting.remove(link)) {
+            if (rooms.get(roomId) instanceof HandingOff handingOff
+                    && handingOff.handoff().awaiting.remove(link)) {
                 maybeTransfer(roomId);
             }
             settle(roomId);
@@ -120,7 +125,8 @@ final class RoomStripe {
     }
 
     void onHandoffReady(GatewayLink link, String roomId) {
-        if (rooms.get(roomId) instanceof HandingOff handingOff && handingOff.handoff().awaiting.remove(link)) {
+        if (rooms.get(roomId) instanceof HandingOff handingOff
+                && handingOff.handoff().awaiting.remove(link)) {
             maybeTransfer(roomId);
         }
     }
@@ -152,14 +158,20 @@ final class RoomStripe {
         rooms.put(roomId, new HandingOff(room, handoff));
         room.cancelIdleTimer(); // it leaves by the handoff, not for being idle
         handoff.told.forEach(link -> link.handoffStart(roomId));
-        handoff.timeout = ctx.executor().schedule(() -> {
-            if (!handoff.awaiting.isEmpty()) {
-                log.warn("room {}: {} gateway link(s) did not confirm the handoff in time; moving on", roomId,
-                        handoff.awaiting.size());
-                handoff.awaiting.clear();
-                maybeTransfer(roomId);
-            }
-        }, HANDOFF_READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        handoff.timeout = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (!handoff.awaiting.isEmpty()) {
+                                log.warn(
+                                        "room {}: {} gateway link(s) did not confirm the handoff in time; moving on",
+                                        roomId,
+                                        handoff.awaiting.size());
+                                handoff.awaiting.clear();
+                                maybeTransfer(roomId);
+                            }
+                        },
+                        HANDOFF_READY_TIMEOUT_MS,
+                        TimeUnit.MILLISECONDS);
         maybeTransfer(roomId);
     }
 
@@ -176,7 +188,10 @@ final class RoomStripe {
     List<HostedRoom> onHostedRooms() {
         List<HostedRoom> hosted = new ArrayList<>();
         for (String roomId : liveRooms()) {
-            hosted.add(HostedRoom.newBuilder().setRoomId(roomId).setEpoch(served(roomId).host().epoch()).build());
+            hosted.add(HostedRoom.newBuilder()
+                    .setRoomId(roomId)
+                    .setEpoch(served(roomId).host().epoch())
+                    .build());
         }
         return hosted;
     }
@@ -222,7 +237,10 @@ final class RoomStripe {
             if (other != null) {
                 redirect(work, other.nodeId());
             } else {
-                refuse(work, ErrorCode.ROOM_UNAVAILABLE, "node " + ctx.nodeId() + " is draining and no other node takes rooms");
+                refuse(
+                        work,
+                        ErrorCode.ROOM_UNAVAILABLE,
+                        "node " + ctx.nodeId() + " is draining and no other node takes rooms");
             }
             return;
         }
@@ -247,52 +265,75 @@ final class RoomStripe {
         // events, statuses one by one), and a claim made then took rooms from live owners.
         Set<String> liveIds = new LinkedHashSet<>(members.get());
         liveIds.removeAll(first.unreachable());
-        ctx.store().claim(roomId, ctx.nodeId(), liveIds, createAs).whenCompleteAsync((claim, failure) -> {
-            // Nothing but this completion ends LOADING: the requests that came meanwhile are all here.
-            List<Work> queued = ((Loading) rooms.remove(roomId)).waiting();
-            if (failure != null) {
-                long heldBack = CLAIM_FAILURES.admit();
-                if (heldBack != LogThrottle.HOLD) {
-                    log.warn("room {}: claim failed: {}{}", roomId, failure.toString(),
-                            heldBack == 0 ? "" : " (" + heldBack + " more claim failures not logged since the last such line)");
-                }
-                queued.forEach(w -> refuse(w, ErrorCode.ROOM_UNAVAILABLE, "room '" + roomId + "' cannot be loaded now; retry"));
-                return;
-            }
-            switch (claim.outcome()) {
-                case CLAIMED -> {
-                    RoomHost host = RoomHost.rebuild(claim.record(), ctx, unanswered -> forget(roomId, unanswered),
-                            () -> settle(roomId));
-                    rooms.put(roomId, new Live(new LiveRoom(host)));
-                    roomCount.incrementAndGet();
-                    ctx.metrics().roomOpened(host.room().type());
-                    ctx.metrics().roomLoaded();
-                    if (claim.record().getEpoch() > 1) {
-                        log.info("room {}: taken over at epoch {} with {} events", roomId, claim.record().getEpoch(),
-                                claim.record().getEventsCount());
-                    }
-                    queued.forEach(this::dispatch);
-                    settle(roomId);
-                }
-                case OWNED_ELSEWHERE -> queued.forEach(w -> redirect(w, claim.ownerNodeId()));
-                case ABSENT -> queued.forEach(w -> refuse(w, ErrorCode.NOT_IN_ROOM,
-                        "no room '" + roomId + "' (join it with a game_type to create it)"));
-            }
-        }, ctx.executor());
+        ctx.store()
+                .claim(roomId, ctx.nodeId(), liveIds, createAs)
+                .whenCompleteAsync(
+                        (claim, failure) -> {
+                            // Nothing but this completion ends LOADING: the requests that came meanwhile are all here.
+                            List<Work> queued = ((Loading) rooms.remove(roomId)).waiting();
+                            if (failure != null) {
+                                long heldBack = CLAIM_FAILURES.admit();
+                                if (heldBack != LogThrottle.HOLD) {
+                                    log.warn(
+                                            "room {}: claim failed: {}{}",
+                                            roomId,
+                                            failure.toString(),
+                                            heldBack == 0
+                                                    ? ""
+                                                    : " (" + heldBack
+                                                            + " more claim failures not logged since the last such line)");
+                                }
+                                queued.forEach(w -> refuse(
+                                        w,
+                                        ErrorCode.ROOM_UNAVAILABLE,
+                                        "room '" + roomId + "' cannot be loaded now; retry"));
+                                return;
+                            }
+                            switch (claim.outcome()) {
+                                case CLAIMED -> {
+                                    RoomHost host = RoomHost.rebuild(
+                                            claim.record(),
+                                            ctx,
+                                            unanswered -> forget(roomId, unanswered),
+                                            () -> settle(roomId));
+                                    rooms.put(roomId, new Live(new LiveRoom(host)));
+                                    roomCount.incrementAndGet();
+                                    ctx.metrics().roomOpened(host.room().type());
+                                    ctx.metrics().roomLoaded();
+                                    if (claim.record().getEpoch() > 1) {
+                                        log.info(
+                                                "room {}: taken over at epoch {} with {} events",
+                                                roomId,
+                                                claim.record().getEpoch(),
+                                                claim.record().getEventsCount());
+                                    }
+                                    queued.forEach(this::dispatch);
+                                    settle(roomId);
+                                }
+                                case OWNED_ELSEWHERE -> queued.forEach(w -> redirect(w, claim.ownerNodeId()));
+                                case ABSENT ->
+                                    queued.forEach(w -> refuse(
+                                            w,
+                                            ErrorCode.NOT_IN_ROOM,
+                                            "no room '" + roomId + "' (join it with a game_type to create it)"));
+                            }
+                        },
+                        ctx.executor());
     }
 
     private void serve(RoomHost host, Work work) {
         if (work.rejoin() != null) {
             Rejoin rejoin = work.rejoin();
             List<Long> unknown = host.rejoin(work.link(), rejoin.getSessionsList());
-            work.link().rejoinResult(RejoinResult.newBuilder()
-                    .setRoomId(rejoin.getRoomId())
-                    .setOk(true)
-                    .setOwnerNodeId(ctx.nodeId())
-                    .setEpoch(host.epoch())
-                    .addAllUnknownSessionIds(unknown)
-                    .setRejoin(rejoin)
-                    .build());
+            work.link()
+                    .rejoinResult(RejoinResult.newBuilder()
+                            .setRoomId(rejoin.getRoomId())
+                            .setOk(true)
+                            .setOwnerNodeId(ctx.nodeId())
+                            .setEpoch(host.epoch())
+                            .addAllUnknownSessionIds(unknown)
+                            .setRejoin(rejoin)
+                            .build());
             for (RejoinSession s : rejoin.getSessionsList()) {
                 if (!unknown.contains(s.getSessionId())) {
                     host.catchUp(work.link(), s);
@@ -332,33 +373,50 @@ final class RoomStripe {
             return;
         }
         if (work.request() != null) {
-            work.link().redirect(work.roomId(), owner,
-                    work.request().toBuilder().setHops(work.request().getHops() + 1).build());
+            work.link()
+                    .redirect(
+                            work.roomId(),
+                            owner,
+                            work.request().toBuilder()
+                                    .setHops(work.request().getHops() + 1)
+                                    .build());
         } else {
-            work.link().rejoinResult(RejoinResult.newBuilder()
-                    .setRoomId(work.roomId())
-                    .setOk(false)
-                    .setOwnerNodeId(owner)
-                    .setRejoin(work.rejoin().toBuilder().setHops(work.rejoin().getHops() + 1))
-                    .build());
+            work.link()
+                    .rejoinResult(RejoinResult.newBuilder()
+                            .setRoomId(work.roomId())
+                            .setOk(false)
+                            .setOwnerNodeId(owner)
+                            .setRejoin(work.rejoin().toBuilder()
+                                    .setHops(work.rejoin().getHops() + 1))
+                            .build());
         }
     }
 
     private void refuse(Work work, ErrorCode code, String message) {
         if (work.request() != null) {
             ctx.metrics().errorSent(code);
-            work.link().reply(work.request().getSessionId(), ServerMessage.newBuilder()
-                    .setRequestId(work.request().getMessage().getRequestId())
-                    .setError(Error.newBuilder().setCode(code).setMessage(message).setRoomId(work.roomId()))
-                    .build(), "", "", 0);
+            work.link()
+                    .reply(
+                            work.request().getSessionId(),
+                            ServerMessage.newBuilder()
+                                    .setRequestId(work.request().getMessage().getRequestId())
+                                    .setError(Error.newBuilder()
+                                            .setCode(code)
+                                            .setMessage(message)
+                                            .setRoomId(work.roomId()))
+                                    .build(),
+                            "",
+                            "",
+                            0);
         } else {
-            work.link().rejoinResult(RejoinResult.newBuilder()
-                    .setRoomId(work.roomId())
-                    .setOk(false)
-                    .setRejoin(work.rejoin())
-                    .setMessage(message)
-                    .setCode(code)
-                    .build());
+            work.link()
+                    .rejoinResult(RejoinResult.newBuilder()
+                            .setRoomId(work.roomId())
+                            .setOk(false)
+                            .setRejoin(work.rejoin())
+                            .setMessage(message)
+                            .setCode(code)
+                            .build());
         }
     }
 
@@ -380,27 +438,34 @@ final class RoomStripe {
         }
         handoff.transferring = true;
         handingOff.room().stopTicker(); // the last snapshot below must be the state the successor starts from
-        CompletionStage<Boolean> saved = host.replicatesSnapshots()
-                ? host.snapshot()
-                : CompletableFuture.completedFuture(true);
-        saved.thenCompose(ok -> ok ? ctx.store().transfer(roomId, host.epoch(), handoff.successor)
-                : CompletableFuture.completedFuture(false)).whenCompleteAsync((ok, failure) -> {
-            if (failure == null && Boolean.TRUE.equals(ok)) {
-                if (rooms.get(roomId) != handingOff) {
-                    return; // lost meanwhile (a late append refused): forget() has ended the handoff already
-                }
-                Set<GatewayLink> links = new LinkedHashSet<>(handoff.told);
-                links.addAll(host.links());
-                dispose(roomId, NodeMetrics.Unload.MOVED);
-                moved(roomId, handoff.successor);
-                links.forEach(link -> link.handoffDone(roomId, handoff.successor));
-                finishHandoff(handoff, true);
-            } else {
-                log.warn("room {}: transfer to {} refused ({}); the room was taken over", roomId, handoff.successor,
-                        failure != null ? failure.toString() : "stale epoch");
-                host.lose(); // ends the handoff too
-            }
-        }, ctx.executor());
+        CompletionStage<Boolean> saved =
+                host.replicatesSnapshots() ? host.snapshot() : CompletableFuture.completedFuture(true);
+        saved.thenCompose(ok -> ok
+                        ? ctx.store().transfer(roomId, host.epoch(), handoff.successor)
+                        : CompletableFuture.completedFuture(false))
+                .whenCompleteAsync(
+                        (ok, failure) -> {
+                            if (failure == null && Boolean.TRUE.equals(ok)) {
+                                if (rooms.get(roomId) != handingOff) {
+                                    return; // lost meanwhile (a late append refused): forget() has ended the handoff
+                                    // already
+                                }
+                                Set<GatewayLink> links = new LinkedHashSet<>(handoff.told);
+                                links.addAll(host.links());
+                                dispose(roomId, NodeMetrics.Unload.MOVED);
+                                moved(roomId, handoff.successor);
+                                links.forEach(link -> link.handoffDone(roomId, handoff.successor));
+                                finishHandoff(handoff, true);
+                            } else {
+                                log.warn(
+                                        "room {}: transfer to {} refused ({}); the room was taken over",
+                                        roomId,
+                                        handoff.successor,
+                                        failure != null ? failure.toString() : "stale epoch");
+                                host.lose(); // ends the handoff too
+                            }
+                        },
+                        ctx.executor());
     }
 
     /** The handoff is over (the room is MOVED, or gone from here): its held requests follow. */
@@ -442,9 +507,12 @@ final class RoomStripe {
         Handoff handoff = rooms.get(roomId) instanceof HandingOff handingOff ? handingOff.handoff() : null;
         dispose(roomId, NodeMetrics.Unload.LOST);
         for (RoomHost.Request r : unanswered.inDoubt()) {
-            refuse(new Work(r.link(), r.request(), null), ErrorCode.OUTCOME_UNKNOWN, "room '" + roomId
-                    + "' moved to another node while this request was being stored; it may have been applied:"
-                    + " if it was, its event reaches you in the room's catch-up, so check before retrying");
+            refuse(
+                    new Work(r.link(), r.request(), null),
+                    ErrorCode.OUTCOME_UNKNOWN,
+                    "room '" + roomId
+                            + "' moved to another node while this request was being stored; it may have been applied:"
+                            + " if it was, its event reaches you in the room's catch-up, so check before retrying");
         }
         for (RoomHost.Request r : unanswered.notStored()) {
             dispatch(new Work(r.link(), r.request(), null));
@@ -472,8 +540,8 @@ final class RoomStripe {
         RoomHost host = room.host();
         if (host.tickInterval() != null) {
             if (room.ticker() == null && !host.isEmpty()) {
-                room.startTicker(new Ticker(roomId, ctx.executor(), host.tickInterval(), host.tickStats(),
-                        index -> host.tick()));
+                room.startTicker(new Ticker(
+                        roomId, ctx.executor(), host.tickInterval(), host.tickStats(), index -> host.tick()));
             } else if (room.ticker() != null && host.isEmpty()) {
                 room.stopTicker();
             }
@@ -500,15 +568,21 @@ final class RoomStripe {
     }
 
     private void armUnload(String roomId, LiveRoom room, long delayMs) {
-        room.armIdleTimer(ctx.executor().schedule(() -> {
-            room.cancelIdleTimer(); // fired: forget it, so the next empty spell arms a new one
-            unloadIfIdle(roomId, room);
-        }, delayMs, TimeUnit.MILLISECONDS));
+        room.armIdleTimer(ctx.executor()
+                .schedule(
+                        () -> {
+                            room.cancelIdleTimer(); // fired: forget it, so the next empty spell arms a new one
+                            unloadIfIdle(roomId, room);
+                        },
+                        delayMs,
+                        TimeUnit.MILLISECONDS));
     }
 
     /** Whether the room is still live here, empty and with no newer idle timer. */
     private boolean stillIdle(String roomId, LiveRoom room) {
-        return rooms.get(roomId) instanceof Live live && live.room() == room && room.host().isEmpty()
+        return rooms.get(roomId) instanceof Live live
+                && live.room() == room
+                && room.host().isEmpty()
                 && !room.hasIdleTimer();
     }
 
@@ -531,23 +605,32 @@ final class RoomStripe {
             dispose(roomId, NodeMetrics.Unload.IDLE);
             return;
         }
-        CompletionStage<Boolean> saved = host.replicatesSnapshots()
-                ? host.snapshot()
-                : CompletableFuture.completedFuture(true);
-        CompletionStage<Void> told = room.finishing() != null ? room.finishing() : CompletableFuture.completedFuture(null);
-        told.thenCompose(t -> saved).thenCompose(ok -> Boolean.TRUE.equals(ok) ? ctx.archive().finished(roomId, host.epoch())
-                : CompletableFuture.completedFuture(false)).whenCompleteAsync((queued, failure) -> {
-            if (!stillIdle(roomId, room)) {
-                return; // someone came back (it plays on, and is offered again when it empties) or it left
-            }
-            if (failure == null && Boolean.TRUE.equals(queued)) {
-                dispose(roomId, NodeMetrics.Unload.ARCHIVED);
-            } else {
-                log.warn("room {}: the archive's backlog did not take it ({}); it stays here and is offered again in {} s",
-                        roomId, failure != null ? failure.toString() : "full", ARCHIVE_RETRY.toSeconds());
-                armUnload(roomId, room, ARCHIVE_RETRY.toMillis());
-            }
-        }, ctx.executor());
+        CompletionStage<Boolean> saved =
+                host.replicatesSnapshots() ? host.snapshot() : CompletableFuture.completedFuture(true);
+        CompletionStage<Void> told =
+                room.finishing() != null ? room.finishing() : CompletableFuture.completedFuture(null);
+        told.thenCompose(t -> saved)
+                .thenCompose(ok -> Boolean.TRUE.equals(ok)
+                        ? ctx.archive().finished(roomId, host.epoch())
+                        : CompletableFuture.completedFuture(false))
+                .whenCompleteAsync(
+                        (queued, failure) -> {
+                            if (!stillIdle(roomId, room)) {
+                                return; // someone came back (it plays on, and is offered again when it empties) or it
+                                // left
+                            }
+                            if (failure == null && Boolean.TRUE.equals(queued)) {
+                                dispose(roomId, NodeMetrics.Unload.ARCHIVED);
+                            } else {
+                                log.warn(
+                                        "room {}: the archive's backlog did not take it ({}); it stays here and is offered again in {} s",
+                                        roomId,
+                                        failure != null ? failure.toString() : "full",
+                                        ARCHIVE_RETRY.toSeconds());
+                                armUnload(roomId, room, ARCHIVE_RETRY.toMillis());
+                            }
+                        },
+                        ctx.executor());
     }
 
     /** Forgets a room this node serves here (its record stays in the store): no ticks, no timers. */
@@ -565,7 +648,11 @@ final class RoomStripe {
         ctx.metrics().roomClosed(host.room().type());
         ctx.metrics().roomUnloaded(why);
         if (host.tickStats() != null) {
-            log.info("room {} ({}) leaves this node; its ticks: {}", roomId, host.room().type(), host.tickStats().summary());
+            log.info(
+                    "room {} ({}) leaves this node; its ticks: {}",
+                    roomId,
+                    host.room().type(),
+                    host.tickStats().summary());
         }
     }
 

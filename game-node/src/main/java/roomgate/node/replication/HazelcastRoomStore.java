@@ -48,9 +48,13 @@ public final class HazelcastRoomStore implements RoomStore {
     @Override
     public CompletionStage<Claim> claim(String roomId, String nodeId, Set<String> liveNodeIds, GameType createAs) {
         String token = UUID.randomUUID().toString();
-        return HEDGE.send("claim", roomId, claim -> claim.outcome() == Claim.Outcome.CLAIMED,
-                () -> plain(rooms.submitToKey(roomId, new RecordWrites.Claim(nodeId, liveNodeIds, createAs.getNumber(),
-                        token))).thenApply(RecordOps::toClaim));
+        return HEDGE.send(
+                "claim",
+                roomId,
+                claim -> claim.outcome() == Claim.Outcome.CLAIMED,
+                () -> plain(rooms.submitToKey(
+                                roomId, new RecordWrites.Claim(nodeId, liveNodeIds, createAs.getNumber(), token)))
+                        .thenApply(RecordOps::toClaim));
     }
 
     @Override
@@ -60,8 +64,8 @@ public final class HazelcastRoomStore implements RoomStore {
     }
 
     @Override
-    public CompletionStage<Boolean> snapshot(String roomId, long epoch, RoomState state, long sequence,
-            List<ChatMessage> chat) {
+    public CompletionStage<Boolean> snapshot(
+            String roomId, long epoch, RoomState state, long sequence, List<ChatMessage> chat) {
         return write("snapshot", roomId, () -> new RecordWrites.Snapshot(epoch, state, sequence, chat));
     }
 
@@ -72,8 +76,8 @@ public final class HazelcastRoomStore implements RoomStore {
     }
 
     /** A write answered true once stored; each try sends a fresh {@code processor} (same token, same events). */
-    private CompletionStage<Boolean> write(String kind, String roomId,
-            Supplier<EntryProcessor<String, byte[], Boolean>> processor) {
+    private CompletionStage<Boolean> write(
+            String kind, String roomId, Supplier<EntryProcessor<String, byte[], Boolean>> processor) {
         return HEDGE.send(kind, roomId, Boolean.TRUE::equals, () -> plain(rooms.submitToKey(roomId, processor.get())));
     }
 
@@ -91,13 +95,15 @@ public final class HazelcastRoomStore implements RoomStore {
      */
     private static <T> CompletableFuture<T> plain(CompletionStage<T> hazelcast) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        hazelcast.whenCompleteAsync((value, failure) -> {
-            if (failure != null) {
-                result.completeExceptionally(failure);
-            } else {
-                result.complete(value);
-            }
-        }, Runnable::run);
+        hazelcast.whenCompleteAsync(
+                (value, failure) -> {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                    } else {
+                        result.complete(value);
+                    }
+                },
+                Runnable::run);
         return result;
     }
 }

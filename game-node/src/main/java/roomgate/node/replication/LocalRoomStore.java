@@ -36,8 +36,8 @@ public final class LocalRoomStore implements RoomStore {
     }
 
     @Override
-    public CompletionStage<Boolean> snapshot(String roomId, long epoch, RoomState state, long sequence,
-            List<ChatMessage> chat) {
+    public CompletionStage<Boolean> snapshot(
+            String roomId, long epoch, RoomState state, long sequence, List<ChatMessage> chat) {
         return apply(roomId, stored -> RecordOps.snapshot(stored, epoch, state, sequence, chat));
     }
 

@@ -45,16 +45,26 @@ public final class MeteredRoomStore implements RoomStore {
     public MeteredRoomStore(RoomStore delegate, MeterRegistry registry) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         for (int i = 0; i < 3; i++) {
-            appends[i] = writeTimer(registry, "roomgate.replication.append",
-                    "Appending accepted room events (one write per batch) to the replicated log, until stored with its backup", WRITE_RESULTS[i]);
-            snapshots[i] = writeTimer(registry, "roomgate.replication.snapshot",
-                    "Replacing a snapshot room's replicated state", WRITE_RESULTS[i]);
-            transfers[i] = writeTimer(registry, "roomgate.replication.transfer",
-                    "Handing a room's ownership to its successor (drain)", WRITE_RESULTS[i]);
+            appends[i] = writeTimer(
+                    registry,
+                    "roomgate.replication.append",
+                    "Appending accepted room events (one write per batch) to the replicated log, until stored with its backup",
+                    WRITE_RESULTS[i]);
+            snapshots[i] = writeTimer(
+                    registry,
+                    "roomgate.replication.snapshot",
+                    "Replacing a snapshot room's replicated state",
+                    WRITE_RESULTS[i]);
+            transfers[i] = writeTimer(
+                    registry,
+                    "roomgate.replication.transfer",
+                    "Handing a room's ownership to its successor (drain)",
+                    WRITE_RESULTS[i]);
         }
         claimTime = Timer.builder("roomgate.replication.claim")
                 .description("Claiming a room in the replicated store (a new epoch), whatever the outcome")
-                .serviceLevelObjectives(slos()).register(registry);
+                .serviceLevelObjectives(slos())
+                .register(registry);
         created = claim(registry, "created");
         takenOver = claim(registry, "taken_over");
         ownedElsewhere = claim(registry, "owned_elsewhere");
@@ -63,20 +73,32 @@ public final class MeteredRoomStore implements RoomStore {
     }
 
     private static Timer writeTimer(MeterRegistry registry, String name, String description, String result) {
-        return Timer.builder(name).description(description).tag("result", result)
-                .serviceLevelObjectives(slos()).register(registry);
+        return Timer.builder(name)
+                .description(description)
+                .tag("result", result)
+                .serviceLevelObjectives(slos())
+                .register(registry);
     }
 
     private static Duration[] slos() {
-        return new Duration[] {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-                Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-                Duration.ofSeconds(1)};
+        return new Duration[] {
+            Duration.ofMillis(1),
+            Duration.ofMillis(2),
+            Duration.ofMillis(5),
+            Duration.ofMillis(10),
+            Duration.ofMillis(25),
+            Duration.ofMillis(50),
+            Duration.ofMillis(100),
+            Duration.ofMillis(250),
+            Duration.ofSeconds(1)
+        };
     }
 
     private static Counter claim(MeterRegistry registry, String outcome) {
         return Counter.builder("roomgate.node.claims")
                 .description("Claims of rooms by this node, by outcome")
-                .tag("outcome", outcome.toLowerCase(Locale.ROOT)).register(registry);
+                .tag("outcome", outcome.toLowerCase(Locale.ROOT))
+                .register(registry);
     }
 
     @Override
@@ -102,8 +124,8 @@ public final class MeteredRoomStore implements RoomStore {
     }
 
     @Override
-    public CompletionStage<Boolean> snapshot(String roomId, long epoch, RoomState state, long sequence,
-            List<ChatMessage> chat) {
+    public CompletionStage<Boolean> snapshot(
+            String roomId, long epoch, RoomState state, long sequence, List<ChatMessage> chat) {
         return timed(snapshots, () -> delegate.snapshot(roomId, epoch, state, sequence, chat));
     }
 
@@ -119,7 +141,8 @@ public final class MeteredRoomStore implements RoomStore {
 
     private static CompletionStage<Boolean> timed(Timer[] byResult, Supplier<CompletionStage<Boolean>> write) {
         long start = System.nanoTime();
-        return write.get().whenComplete((ok, failure) -> byResult[failure != null ? 2 : Boolean.TRUE.equals(ok) ? 0 : 1]
-                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+        return write.get()
+                .whenComplete((ok, failure) -> byResult[failure != null ? 2 : Boolean.TRUE.equals(ok) ? 0 : 1].record(
+                        System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 }

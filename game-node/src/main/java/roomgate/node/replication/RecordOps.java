@@ -40,27 +40,36 @@ public final class RecordOps {
      * Takes the room for {@code nodeId} (see {@link RoomStore#claim}); answers the claimed record, or
      * a record with epoch 0 naming the live owner (or nobody, when there is no room to create).
      */
-    static Result<byte[]> claim(byte[] stored, String roomId, String nodeId, Set<String> liveNodeIds, GameType createAs,
-            String token) {
+    static Result<byte[]> claim(
+            byte[] stored, String roomId, String nodeId, Set<String> liveNodeIds, GameType createAs, String token) {
         RoomRecord current = stored == null ? null : parse(stored);
         if (current == null) {
             if (createAs == GameType.GAME_TYPE_UNSPECIFIED) {
                 return new Result<>(null, notClaimed(roomId, ""));
             }
-            return claimed(RoomRecord.newBuilder().setRoomId(roomId).setGameType(createAs)
-                    .setOwnerNodeId(nodeId).setEpoch(1).setClaimToken(token)
-                    .setCreatedMs(System.currentTimeMillis()).build());
+            return claimed(RoomRecord.newBuilder()
+                    .setRoomId(roomId)
+                    .setGameType(createAs)
+                    .setOwnerNodeId(nodeId)
+                    .setEpoch(1)
+                    .setClaimToken(token)
+                    .setCreatedMs(System.currentTimeMillis())
+                    .build());
         }
         if (current.getOwnerNodeId().equals(nodeId) && current.getClaimToken().equals(token)) {
             return new Result<>(stored, stored); // this very claim, delivered again
         }
-        boolean ownerMayLive = !current.getOwnerNodeId().equals(nodeId) && liveNodeIds.contains(current.getOwnerNodeId());
+        boolean ownerMayLive =
+                !current.getOwnerNodeId().equals(nodeId) && liveNodeIds.contains(current.getOwnerNodeId());
         if (ownerMayLive) {
             return new Result<>(null, notClaimed(roomId, current.getOwnerNodeId()));
         }
         // Even when it was ours already: a new epoch fences whatever an earlier incarnation still sends.
-        return claimed(current.toBuilder().setOwnerNodeId(nodeId).setEpoch(current.getEpoch() + 1)
-                .setClaimToken(token).build());
+        return claimed(current.toBuilder()
+                .setOwnerNodeId(nodeId)
+                .setEpoch(current.getEpoch() + 1)
+                .setClaimToken(token)
+                .build());
     }
 
     private static Result<byte[]> claimed(RoomRecord record) {
@@ -69,7 +78,11 @@ public final class RecordOps {
     }
 
     private static byte[] notClaimed(String roomId, String owner) {
-        return RoomRecord.newBuilder().setRoomId(roomId).setOwnerNodeId(owner).build().toByteArray();
+        return RoomRecord.newBuilder()
+                .setRoomId(roomId)
+                .setOwnerNodeId(owner)
+                .build()
+                .toByteArray();
     }
 
     /** Reads the answer of {@link #claim}. */
@@ -106,8 +119,12 @@ public final class RecordOps {
         if (fresh == events.size()) {
             return new Result<>(stored, true); // stored already: the same append, delivered again
         }
-        byte[] suffix = fresh == 0 ? batch
-                : RoomRecord.newBuilder().addAllEvents(events.subList(fresh, events.size())).build().toByteArray();
+        byte[] suffix = fresh == 0
+                ? batch
+                : RoomRecord.newBuilder()
+                        .addAllEvents(events.subList(fresh, events.size()))
+                        .build()
+                        .toByteArray();
         byte[] next = Arrays.copyOf(stored, stored.length + suffix.length);
         System.arraycopy(suffix, 0, next, stored.length, suffix.length);
         return new Result<>(next, true);
@@ -130,23 +147,37 @@ public final class RecordOps {
                 after.add(event);
             }
         }
-        RoomRecord next = current.toBuilder().clearEvents().addAllEvents(after).setSnapshot(state)
-                .setSnapshotSequence(sequence).clearSnapshotChat().addAllSnapshotChat(chat).build();
+        RoomRecord next = current.toBuilder()
+                .clearEvents()
+                .addAllEvents(after)
+                .setSnapshot(state)
+                .setSnapshotSequence(sequence)
+                .clearSnapshotChat()
+                .addAllSnapshotChat(chat)
+                .build();
         return new Result<>(next.toByteArray(), true);
     }
 
     /** Hands the room to {@code toNodeId} with epoch + 1; a repeat of the same transfer answers true again. */
     static Result<Boolean> transfer(byte[] stored, long epoch, String toNodeId, String token) {
         RoomRecord current = stored == null ? null : parse(stored);
-        if (current != null && current.getEpoch() == epoch + 1 && current.getOwnerNodeId().equals(toNodeId)
+        if (current != null
+                && current.getEpoch() == epoch + 1
+                && current.getOwnerNodeId().equals(toNodeId)
                 && current.getClaimToken().equals(token)) {
             return new Result<>(stored, true); // this very transfer, delivered again
         }
         if (!mayWrite(current, epoch)) {
             return new Result<>(null, false);
         }
-        return new Result<>(current.toBuilder().setOwnerNodeId(toNodeId).setEpoch(epoch + 1).setClaimToken(token)
-                .build().toByteArray(), true);
+        return new Result<>(
+                current.toBuilder()
+                        .setOwnerNodeId(toNodeId)
+                        .setEpoch(epoch + 1)
+                        .setClaimToken(token)
+                        .build()
+                        .toByteArray(),
+                true);
     }
 
     private static boolean mayWrite(RoomRecord current, long epoch) {
@@ -184,8 +215,11 @@ public final class RecordOps {
                 }
                 long lastSequence = snapshotSequence;
                 if (lastEvent >= 0) {
-                    lastSequence = Math.max(lastSequence,
-                            RoomEvent.parser().parseFrom(record, lastEvent, lastEventLength).getSequence());
+                    lastSequence = Math.max(
+                            lastSequence,
+                            RoomEvent.parser()
+                                    .parseFrom(record, lastEvent, lastEventLength)
+                                    .getSequence());
                 }
                 return new Header(epoch, lastSequence);
             } catch (IOException e) {

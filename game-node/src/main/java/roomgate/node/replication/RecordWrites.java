@@ -218,14 +218,24 @@ final class RecordWrites {
         Snapshot() {}
 
         Snapshot(long epoch, RoomState state, long sequence, List<ChatMessage> chat) {
-            super(epoch, RoomRecord.newBuilder().setSnapshot(state).setSnapshotSequence(sequence)
-                    .addAllSnapshotChat(chat).build().toByteArray());
+            super(
+                    epoch,
+                    RoomRecord.newBuilder()
+                            .setSnapshot(state)
+                            .setSnapshotSequence(sequence)
+                            .addAllSnapshotChat(chat)
+                            .build()
+                            .toByteArray());
         }
 
         @Override
         RecordOps.Result<Boolean> apply(String roomId, byte[] stored) {
             RoomRecord snapshot = RecordOps.parse(payload);
-            return RecordOps.snapshot(stored, epoch, snapshot.getSnapshot(), snapshot.getSnapshotSequence(),
+            return RecordOps.snapshot(
+                    stored,
+                    epoch,
+                    snapshot.getSnapshot(),
+                    snapshot.getSnapshotSequence(),
                     snapshot.getSnapshotChatList());
         }
 

@@ -35,7 +35,8 @@ public interface RoomStore {
      * Replaces the room's state with a snapshot as of {@code sequence} (dropping the logged events it
      * covers); for rooms that replicate snapshots. Completes with false if {@code epoch} is stale.
      */
-    CompletionStage<Boolean> snapshot(String roomId, long epoch, RoomState state, long sequence, List<ChatMessage> chat);
+    CompletionStage<Boolean> snapshot(
+            String roomId, long epoch, RoomState state, long sequence, List<ChatMessage> chat);
 
     /** Hands the room to {@code toNodeId} with epoch + 1; completes with false if {@code epoch} is stale. */
     CompletionStage<Boolean> transfer(String roomId, long epoch, String toNodeId);

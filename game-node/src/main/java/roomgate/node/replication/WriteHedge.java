@@ -35,8 +35,8 @@ final class WriteHedge {
      * One wheel for every store: each write sets a timeout that almost never fires, and a wheel adds
      * and cancels one in constant time (a scheduled executor's queue would hold every write in flight).
      */
-    private static final Timer TIMER = new HashedWheelTimer(new DefaultThreadFactory("store-write-hedge", true),
-            50, TimeUnit.MILLISECONDS);
+    private static final Timer TIMER =
+            new HashedWheelTimer(new DefaultThreadFactory("store-write-hedge", true), 50, TimeUnit.MILLISECONDS);
 
     private final Duration after;
     private final int repeats;
@@ -50,7 +50,8 @@ final class WriteHedge {
      * Sends {@code write}; a repeat's answer counts only if it {@code confirms}. {@code kind} and
      * {@code roomId} name the write in the log when it is repeated.
      */
-    <T> CompletableFuture<T> send(String kind, String roomId, Predicate<T> confirms, Supplier<CompletableFuture<T>> write) {
+    <T> CompletableFuture<T> send(
+            String kind, String roomId, Predicate<T> confirms, Supplier<CompletableFuture<T>> write) {
         CompletableFuture<T> answer = new CompletableFuture<>();
         write.get().whenComplete((value, failure) -> {
             if (failure != null) {
@@ -63,24 +64,32 @@ final class WriteHedge {
         return answer;
     }
 
-    private <T> void repeatLater(String kind, String roomId, Predicate<T> confirms, Supplier<CompletableFuture<T>> write,
-            CompletableFuture<T> answer, int repeatsLeft) {
+    private <T> void repeatLater(
+            String kind,
+            String roomId,
+            Predicate<T> confirms,
+            Supplier<CompletableFuture<T>> write,
+            CompletableFuture<T> answer,
+            int repeatsLeft) {
         if (repeatsLeft == 0) {
             return;
         }
         // The wheel's thread only starts the repeat, which is asynchronous.
-        Timeout repeat = TIMER.newTimeout(t -> {
-            if (answer.isDone()) {
-                return;
-            }
-            log.info("room {}: {} not answered after {} ms; sending it again", roomId, kind, after.toMillis());
-            write.get().thenAccept(value -> {
-                if (confirms.test(value)) {
-                    answer.complete(value);
-                }
-            });
-            repeatLater(kind, roomId, confirms, write, answer, repeatsLeft - 1);
-        }, after.toMillis(), TimeUnit.MILLISECONDS);
+        Timeout repeat = TIMER.newTimeout(
+                t -> {
+                    if (answer.isDone()) {
+                        return;
+                    }
+                    log.info("room {}: {} not answered after {} ms; sending it again", roomId, kind, after.toMillis());
+                    write.get().thenAccept(value -> {
+                        if (confirms.test(value)) {
+                            answer.complete(value);
+                        }
+                    });
+                    repeatLater(kind, roomId, confirms, write, answer, repeatsLeft - 1);
+                },
+                after.toMillis(),
+                TimeUnit.MILLISECONDS);
         answer.whenComplete((value, failure) -> repeat.cancel());
     }
 }

@@ -98,9 +98,15 @@ public final class TickStats {
 
     /** One line for logs, e.g. {@code ticks=900 late=2 skipped=0 failed=0 maxLateness=4.1ms ...}. */
     public String summary() {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(
+                java.util.Locale.ROOT,
                 "ticks=%d late=%d skipped=%d failed=%d maxLateness=%.1fms maxDuration=%.2fms meanDuration=%.3fms",
-                ticks, lateTicks, skippedTicks, failedTicks, maxLatenessNanos / 1e6, maxDurationNanos / 1e6,
+                ticks,
+                lateTicks,
+                skippedTicks,
+                failedTicks,
+                maxLatenessNanos / 1e6,
+                maxDurationNanos / 1e6,
                 meanDuration().toNanos() / 1e6);
     }
 

@@ -41,8 +41,13 @@ public final class Ticker {
      * @param onTick called on the executor's thread with the grid index of the tick; an index that
      *     jumps by more than one means ticks were skipped
      */
-    public Ticker(String name, ScheduledExecutorService executor, Duration period, LongSupplier nanoClock,
-            TickStats stats, LongConsumer onTick) {
+    public Ticker(
+            String name,
+            ScheduledExecutorService executor,
+            Duration period,
+            LongSupplier nanoClock,
+            TickStats stats,
+            LongConsumer onTick) {
         this.name = Objects.requireNonNull(name, "name");
         this.executor = Objects.requireNonNull(executor, "executor");
         Objects.requireNonNull(period, "period");
@@ -56,7 +61,8 @@ public final class Ticker {
     }
 
     /** A ticker on {@link System#nanoTime()}. */
-    public Ticker(String name, ScheduledExecutorService executor, Duration period, TickStats stats, LongConsumer onTick) {
+    public Ticker(
+            String name, ScheduledExecutorService executor, Duration period, TickStats stats, LongConsumer onTick) {
         this(name, executor, period, System::nanoTime, stats, onTick);
     }
 

@@ -39,6 +39,7 @@ import roomgate.protocol.store.v1.RoomRecord;
 class HazelcastArchiveBacklogTest {
     @TempDir
     Path dir;
+
     HazelcastInstance member;
     ArchiveDatabase db;
     IMap<String, byte[]> rooms;
@@ -51,16 +52,18 @@ class HazelcastArchiveBacklogTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        HazelcastSettings settings = new HazelcastSettings(cluster, "127.0.0.1", port, List.of("127.0.0.1:" + port), 5, 1, 1);
-        member = Hazelcast.newHazelcastInstance(HazelcastRoomStore.configure(settings.toMemberConfig(cluster, false, Map.of())));
+        HazelcastSettings settings =
+                new HazelcastSettings(cluster, "127.0.0.1", port, List.of("127.0.0.1:" + port), 5, 1, 1);
+        member = Hazelcast.newHazelcastInstance(
+                HazelcastRoomStore.configure(settings.toMemberConfig(cluster, false, Map.of())));
         rooms = member.getMap(ClusterNames.ROOMS_MAP);
         // The split-brain protection counts the member only once it has seen itself join.
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
             rooms.get("warm-up");
             return member.getPartitionService().isClusterSafe();
         });
-        db = ArchiveDatabase.open(new ArchiveSettings(ArchiveSettings.h2File(dir.resolve("a")), "", ""), "t", 2,
-                Duration.ofSeconds(2));
+        db = ArchiveDatabase.open(
+                new ArchiveSettings(ArchiveSettings.h2File(dir.resolve("a")), "", ""), "t", 2, Duration.ofSeconds(2));
     }
 
     @AfterEach
@@ -78,8 +81,8 @@ class HazelcastArchiveBacklogTest {
         assertThat(backlog.finished("r1", 3).toCompletableFuture().get()).isTrue();
 
         // The database is closed for a moment: nothing leaves the map.
-        ArchiveDatabase closed = ArchiveDatabase.open(new ArchiveSettings("jdbc:h2:tcp://127.0.0.1:1/nowhere", "", ""),
-                "down", 1, Duration.ofMillis(300));
+        ArchiveDatabase closed = ArchiveDatabase.open(
+                new ArchiveSettings("jdbc:h2:tcp://127.0.0.1:1/nowhere", "", ""), "down", 1, Duration.ofMillis(300));
         Archiver down = new Archiver(backlog, new ArchiveWriter(closed, "node-a"), 10, new SimpleMeterRegistry());
         assertThat(down.round()).isZero();
         assertThat(rooms.containsKey("r1")).isTrue();
@@ -120,8 +123,13 @@ class HazelcastArchiveBacklogTest {
         rooms.set("held", RecordArchiveTest.foolsMate("held", 2).toByteArray()); // owned by node-a
         RoomRecord mate = RecordArchiveTest.foolsMate("cut", 2);
         // A game whose node died before its last move was stored: the cluster knows no end.
-        rooms.set("cut", mate.toBuilder().clearEvents().addAllEvents(mate.getEventsList().subList(0, 4)).build()
-                .toByteArray());
+        rooms.set(
+                "cut",
+                mate.toBuilder()
+                        .clearEvents()
+                        .addAllEvents(mate.getEventsList().subList(0, 4))
+                        .build()
+                        .toByteArray());
         backlog.finishing("held", 2).toCompletableFuture().get();
         backlog.finishing("cut", 2).toCompletableFuture().get();
 
@@ -131,17 +139,22 @@ class HazelcastArchiveBacklogTest {
 
         live = java.util.Set.of("node-b"); // node-a died with the rooms in memory
         assertThat(archiver.round()).isEqualTo(1);
-        assertThat(new ArchiveReader(db).game("held")).get().extracting(ArchivedGame::result).isEqualTo("0-1");
+        assertThat(new ArchiveReader(db).game("held"))
+                .get()
+                .extracting(ArchivedGame::result)
+                .isEqualTo("0-1");
         assertThat(rooms.containsKey("held")).isFalse();
-        assertThat(rooms.containsKey("cut")).as("not finished as far as the cluster knows: kept for a join").isTrue();
+        assertThat(rooms.containsKey("cut"))
+                .as("not finished as far as the cluster knows: kept for a join")
+                .isTrue();
         assertThat(member.getMap(ClusterNames.ARCHIVE_QUEUE_MAP).isEmpty()).isTrue();
     }
 
     @Test
     void aFullBacklogTakesNoMoreRooms() throws Exception {
         HazelcastArchiveBacklog backlog = new HazelcastArchiveBacklog(member, 2, () -> live);
-        ArchiveDatabase closed = ArchiveDatabase.open(new ArchiveSettings("jdbc:h2:tcp://127.0.0.1:1/nowhere", "", ""),
-                "down", 1, Duration.ofMillis(300));
+        ArchiveDatabase closed = ArchiveDatabase.open(
+                new ArchiveSettings("jdbc:h2:tcp://127.0.0.1:1/nowhere", "", ""), "down", 1, Duration.ofMillis(300));
         Archiver down = new Archiver(backlog, new ArchiveWriter(closed, "node-a"), 10, new SimpleMeterRegistry());
         for (String id : List.of("a", "b")) {
             rooms.set(id, RecordArchiveTest.foolsMate(id, 1).toByteArray());
@@ -149,19 +162,24 @@ class HazelcastArchiveBacklogTest {
         }
         down.round(); // learns the backlog's size
         assertThat(backlog.sizeInCluster()).isEqualTo(2);
-        assertThat(backlog.finished("c", 1).toCompletableFuture().get()).as("full").isFalse();
+        assertThat(backlog.finished("c", 1).toCompletableFuture().get())
+                .as("full")
+                .isFalse();
         closed.close();
 
         Archiver archiver = new Archiver(backlog, new ArchiveWriter(db, "node-a"), 10, new SimpleMeterRegistry());
         archiver.round();
         archiver.round();
         await().atMost(Duration.ofSeconds(5)).until(() -> backlog.sizeInCluster() == 0);
-        assertThat(backlog.finished("c", 1).toCompletableFuture().get()).as("room again").isTrue();
+        assertThat(backlog.finished("c", 1).toCompletableFuture().get())
+                .as("room again")
+                .isTrue();
         assertThat(count()).isEqualTo(2);
     }
 
     private int count() throws Exception {
-        try (Connection c = db.ready().getConnection(); Statement s = c.createStatement();
+        try (Connection c = db.ready().getConnection();
+                Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("SELECT COUNT(*) FROM archived_game")) {
             r.next();
             return r.getInt(1);

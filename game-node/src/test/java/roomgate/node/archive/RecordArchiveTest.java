@@ -26,29 +26,57 @@ class RecordArchiveTest {
 
     /** A finished chess record: 1. f3 e5 2. g4 Qh4#, black (p2) mates; a chat line. */
     static RoomRecord foolsMate(String roomId, long epoch) {
-        RoomRecord.Builder record = RoomRecord.newBuilder().setRoomId(roomId).setGameType(GameType.CHESS)
-                .setOwnerNodeId("node-a").setEpoch(epoch).setCreatedMs(START);
+        RoomRecord.Builder record = RoomRecord.newBuilder()
+                .setRoomId(roomId)
+                .setGameType(GameType.CHESS)
+                .setOwnerNodeId("node-a")
+                .setEpoch(epoch)
+                .setCreatedMs(START);
         long seq = 0;
-        record.addEvents(RoomEvent.newBuilder().setRoomId(roomId).setSequence(++seq).setServerTimeMs(START + 10)
-                .setParticipantJoined(ParticipantJoined.newBuilder().setParticipant(Participant.newBuilder()
-                        .setParticipantId("p1").setDisplayName("Ann").setSeat(Seat.SEAT_WHITE))));
-        record.addEvents(RoomEvent.newBuilder().setRoomId(roomId).setSequence(++seq).setServerTimeMs(START + 20)
-                .setParticipantJoined(ParticipantJoined.newBuilder().setParticipant(Participant.newBuilder()
-                        .setParticipantId("p2").setDisplayName("Bob").setSeat(Seat.SEAT_BLACK))));
+        record.addEvents(RoomEvent.newBuilder()
+                .setRoomId(roomId)
+                .setSequence(++seq)
+                .setServerTimeMs(START + 10)
+                .setParticipantJoined(ParticipantJoined.newBuilder()
+                        .setParticipant(Participant.newBuilder()
+                                .setParticipantId("p1")
+                                .setDisplayName("Ann")
+                                .setSeat(Seat.SEAT_WHITE))));
+        record.addEvents(RoomEvent.newBuilder()
+                .setRoomId(roomId)
+                .setSequence(++seq)
+                .setServerTimeMs(START + 20)
+                .setParticipantJoined(ParticipantJoined.newBuilder()
+                        .setParticipant(Participant.newBuilder()
+                                .setParticipantId("p2")
+                                .setDisplayName("Bob")
+                                .setSeat(Seat.SEAT_BLACK))));
         String[][] moves = {{"f2f3", "f3"}, {"e7e5", "e5"}, {"g2g4", "g4"}, {"d8h4", "Qh4#"}};
         for (int i = 0; i < moves.length; i++) {
             boolean white = i % 2 == 0;
-            MoveMade.Builder made = MoveMade.newBuilder().setParticipantId(white ? "p1" : "p2")
-                    .setSide(white ? Side.WHITE : Side.BLACK).setUci(moves[i][0]).setSan(moves[i][1])
+            MoveMade.Builder made = MoveMade.newBuilder()
+                    .setParticipantId(white ? "p1" : "p2")
+                    .setSide(white ? Side.WHITE : Side.BLACK)
+                    .setUci(moves[i][0])
+                    .setSan(moves[i][1])
                     .setStatus(i == 3 ? GameStatus.CHECKMATE : GameStatus.ONGOING);
             if (i == 3) {
                 made.setWinner(Side.BLACK);
             }
-            record.addEvents(RoomEvent.newBuilder().setRoomId(roomId).setSequence(++seq)
-                    .setServerTimeMs(START + 1_000 * (i + 1)).setMoveMade(made));
+            record.addEvents(RoomEvent.newBuilder()
+                    .setRoomId(roomId)
+                    .setSequence(++seq)
+                    .setServerTimeMs(START + 1_000 * (i + 1))
+                    .setMoveMade(made));
         }
-        record.addEvents(RoomEvent.newBuilder().setRoomId(roomId).setSequence(++seq).setServerTimeMs(START + 5_000)
-                .setChat(ChatMessage.newBuilder().setParticipantId("p1").setDisplayName("Ann").setText("gg")
+        record.addEvents(RoomEvent.newBuilder()
+                .setRoomId(roomId)
+                .setSequence(++seq)
+                .setServerTimeMs(START + 5_000)
+                .setChat(ChatMessage.newBuilder()
+                        .setParticipantId("p1")
+                        .setDisplayName("Ann")
+                        .setText("gg")
                         .setSentAtMs(START + 5_000)));
         return record.build();
     }
@@ -63,22 +91,29 @@ class RecordArchiveTest {
         assertThat(game.playerAt("WHITE")).isEqualTo("p1");
         assertThat(game.playerAt("BLACK")).isEqualTo("p2");
         assertThat(game.moves()).extracting(ArchivedGame.Move::uci).containsExactly("f2f3", "e7e5", "g2g4", "d8h4");
-        assertThat(game.moves()).extracting(ArchivedGame.Move::serverTimeMs)
+        assertThat(game.moves())
+                .extracting(ArchivedGame.Move::serverTimeMs)
                 .containsExactly(START + 1_000, START + 2_000, START + 3_000, START + 4_000);
         assertThat(game.chat()).extracting(ArchivedGame.Chat::text).containsExactly("gg");
 
         List<String> lines = game.pgn().lines().toList();
-        assertThat(lines.subList(0, 7)).containsExactly(
-                "[Event \"roomgate chess\"]",
-                "[Site \"roomgate room r1\"]",
-                "[Date \"2025.12.06\"]",
-                "[Round \"-\"]",
-                "[White \"p1\"]",
-                "[Black \"p2\"]",
-                "[Result \"0-1\"]");
-        assertThat(game.pgn()).contains("[Termination \"normal\"]", "[RoomgateTermination \"CHECKMATE\"]",
-                "[StartTimeMs \"" + START + "\"]", "[EndTimeMs \"" + (START + 4_000) + "\"]",
-                "[Participants \"p1:WHITE p2:BLACK\"]", "{[%ts 2025-12-06T05:46:44Z]} 0-1");
+        assertThat(lines.subList(0, 7))
+                .containsExactly(
+                        "[Event \"roomgate chess\"]",
+                        "[Site \"roomgate room r1\"]",
+                        "[Date \"2025.12.06\"]",
+                        "[Round \"-\"]",
+                        "[White \"p1\"]",
+                        "[Black \"p2\"]",
+                        "[Result \"0-1\"]");
+        assertThat(game.pgn())
+                .contains(
+                        "[Termination \"normal\"]",
+                        "[RoomgateTermination \"CHECKMATE\"]",
+                        "[StartTimeMs \"" + START + "\"]",
+                        "[EndTimeMs \"" + (START + 4_000) + "\"]",
+                        "[Participants \"p1:WHITE p2:BLACK\"]",
+                        "{[%ts 2025-12-06T05:46:44Z]} 0-1");
         PgnGame back = new PgnReader(new StringReader(game.pgn())).next();
         assertThat(back.sanMoves()).containsExactly("f3", "e5", "g4", "Qh4#");
         assertThat(back.result()).isEqualTo("0-1");
@@ -88,7 +123,10 @@ class RecordArchiveTest {
     @Test
     void anUnfinishedGameSaysSo() {
         RoomRecord record = foolsMate("r1", 1);
-        RoomRecord cut = record.toBuilder().clearEvents().addAllEvents(record.getEventsList().subList(0, 4)).build();
+        RoomRecord cut = record.toBuilder()
+                .clearEvents()
+                .addAllEvents(record.getEventsList().subList(0, 4))
+                .build();
         ArchivedGame game = RecordArchive.toGame(cut, START + 9_000);
         assertThat(game.result()).isEqualTo("*");
         assertThat(game.termination()).isEqualTo("UNFINISHED");

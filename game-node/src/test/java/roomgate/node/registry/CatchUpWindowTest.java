@@ -44,9 +44,12 @@ class CatchUpWindowTest {
     private final DefaultEventExecutor executor = new DefaultEventExecutor();
     private final GatedRoomStore store = new GatedRoomStore();
     private final RoomStripe stripe = new RoomStripe(
-            new RoomContext("node-a", store, executor, Duration.ofSeconds(30), Duration.ofMinutes(10),
-                    NodeMetrics.disabled()),
-            NodeView::empty, Set::of, () -> false, new AtomicInteger());
+            new RoomContext(
+                    "node-a", store, executor, Duration.ofSeconds(30), Duration.ofMinutes(10), NodeMetrics.disabled()),
+            NodeView::empty,
+            Set::of,
+            () -> false,
+            new AtomicInteger());
     private final RecordingLink white = new RecordingLink(executor);
     private final RecordingLink black = new RecordingLink(executor);
 
@@ -60,14 +63,18 @@ class CatchUpWindowTest {
         busySpellThenBothGatewaysGo();
         RecordingLink whiteAgain = new RecordingLink(executor);
         RecordingLink blackAgain = new RecordingLink(executor);
-        resume(whiteAgain, 1, DROPPED_THROUGH);     // saw the newest dropped event: needs only what is kept
+        resume(whiteAgain, 1, DROPPED_THROUGH); // saw the newest dropped event: needs only what is kept
         resume(blackAgain, 2, DROPPED_THROUGH - 1); // missed a dropped event
 
         await().atMost(Duration.ofSeconds(5)).until(() -> whiteAgain.replies().size() == CatchUpHistory.WINDOW);
         List<ServerMessage> caughtUp = whiteAgain.replies();
         assertThat(caughtUp).allMatch(ServerMessage::hasEvent);
-        assertThat(caughtUp).extracting(m -> m.getEvent().getSequence())
-                .startsWith(DROPPED_THROUGH + 1).endsWith(LAST).doesNotHaveDuplicates().isSorted();
+        assertThat(caughtUp)
+                .extracting(m -> m.getEvent().getSequence())
+                .startsWith(DROPPED_THROUGH + 1)
+                .endsWith(LAST)
+                .doesNotHaveDuplicates()
+                .isSorted();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !blackAgain.replies().isEmpty());
         assertThat(blackAgain.replies()).as("the state, instead of the events").hasSize(1);
@@ -78,13 +85,20 @@ class CatchUpWindowTest {
         assertThat(state.getParticipantId()).isEqualTo("p2");
         assertThat(state.getSeat()).isEqualTo(Seat.SEAT_BLACK);
         assertThat(state.getLastSequence()).isEqualTo(LAST);
-        assertThat(state.getState().getParticipantsList()).extracting(Participant::getParticipantId)
+        assertThat(state.getState().getParticipantsList())
+                .extracting(Participant::getParticipantId)
                 .containsExactly("p1", "p2");
-        assertThat(state.getChatHistoryList()).extracting(ChatMessage::getText).hasSize(RoomHost.CHAT_HISTORY)
+        assertThat(state.getChatHistoryList())
+                .extracting(ChatMessage::getText)
+                .hasSize(RoomHost.CHAT_HISTORY)
                 .endsWith("m" + LAST);
 
         // And the stream goes on from there, to both.
-        request(whiteAgain, 1, ClientMessage.newBuilder().setChat(SendChat.newBuilder().setRoomId(ROOM).setText("back")));
+        request(
+                whiteAgain,
+                1,
+                ClientMessage.newBuilder()
+                        .setChat(SendChat.newBuilder().setRoomId(ROOM).setText("back")));
         await().atMost(Duration.ofSeconds(5)).until(() -> lastEventSequence(blackAgain) == LAST + 1);
         assertThat(blackAgain.events()).extracting(RoomEvent::getSequence).containsExactly(LAST + 1);
         assertThat(blackAgain.anythingSentOffTheStripeThread()).isFalse();
@@ -97,11 +111,17 @@ class CatchUpWindowTest {
         RecordingLink blackAgain = new RecordingLink(executor);
         resume(whiteAgain, 1, LAST);
         store.appends().close();
-        request(whiteAgain, 1, ClientMessage.newBuilder().setChat(SendChat.newBuilder().setRoomId(ROOM).setText("held")));
+        request(
+                whiteAgain,
+                1,
+                ClientMessage.newBuilder()
+                        .setChat(SendChat.newBuilder().setRoomId(ROOM).setText("held")));
         resume(blackAgain, 2, 0);
         executor.submit(() -> null).get(5, TimeUnit.SECONDS); // the resume has been served
         assertThat(store.appends().waiting()).isEqualTo(1);
-        assertThat(blackAgain.replies()).as("the state includes the held chat: not before it is stored").isEmpty();
+        assertThat(blackAgain.replies())
+                .as("the state includes the held chat: not before it is stored")
+                .isEmpty();
 
         store.appends().open();
         await().atMost(Duration.ofSeconds(5)).until(() -> !blackAgain.replies().isEmpty());
@@ -112,12 +132,30 @@ class CatchUpWindowTest {
 
     /** Two joins and a spell of chat (events 1 to LAST); then both players' gateways go. */
     private void busySpellThenBothGatewaysGo() {
-        request(white, 1, ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
-                .setGameType(GameType.CHESS).setRole(Role.PLAYER).setSide(Side.WHITE)));
-        request(black, 2, ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
-                .setGameType(GameType.CHESS).setRole(Role.PLAYER).setSide(Side.BLACK)));
+        request(
+                white,
+                1,
+                ClientMessage.newBuilder()
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(ROOM)
+                                .setGameType(GameType.CHESS)
+                                .setRole(Role.PLAYER)
+                                .setSide(Side.WHITE)));
+        request(
+                black,
+                2,
+                ClientMessage.newBuilder()
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(ROOM)
+                                .setGameType(GameType.CHESS)
+                                .setRole(Role.PLAYER)
+                                .setSide(Side.BLACK)));
         for (long i = 3; i <= LAST; i++) {
-            request(white, 1, ClientMessage.newBuilder().setChat(SendChat.newBuilder().setRoomId(ROOM).setText("m" + i)));
+            request(
+                    white,
+                    1,
+                    ClientMessage.newBuilder()
+                            .setChat(SendChat.newBuilder().setRoomId(ROOM).setText("m" + i)));
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> lastEventSequence(white) == LAST);
         executor.execute(() -> stripe.onLinkClosed(white));
@@ -130,14 +168,22 @@ class CatchUpWindowTest {
     }
 
     private void resume(RecordingLink link, long sessionId, long lastSequence) {
-        Rejoin rejoin = Rejoin.newBuilder().setRoomId(ROOM).addSessions(RejoinSession.newBuilder()
-                .setSessionId(sessionId).setParticipantId("p" + sessionId).setLastSequence(lastSequence)).build();
+        Rejoin rejoin = Rejoin.newBuilder()
+                .setRoomId(ROOM)
+                .addSessions(RejoinSession.newBuilder()
+                        .setSessionId(sessionId)
+                        .setParticipantId("p" + sessionId)
+                        .setLastSequence(lastSequence))
+                .build();
         executor.execute(() -> stripe.onRejoin(link, rejoin));
     }
 
     private void request(RecordingLink link, long sessionId, ClientMessage.Builder message) {
-        SessionRequest request = SessionRequest.newBuilder().setSessionId(sessionId).setParticipantId("p" + sessionId)
-                .setMessage(message).build();
+        SessionRequest request = SessionRequest.newBuilder()
+                .setSessionId(sessionId)
+                .setParticipantId("p" + sessionId)
+                .setMessage(message)
+                .build();
         executor.execute(() -> stripe.onRequest(link, request));
     }
 }

@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import roomgate.placement.NodeInfo;
-import roomgate.placement.NodeView;
 import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.replication.LocalRoomStore;
 import roomgate.node.replication.RoomStore;
+import roomgate.placement.NodeInfo;
+import roomgate.placement.NodeView;
 import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.GameType;
@@ -50,7 +50,9 @@ class ClaimLivenessTest {
         join(stripeSeeing(Set.of("node-a", "node-b")), List.of());
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !link.redirects().isEmpty());
-        assertThat(link.redirects()).extracting(RecordingLink.Redirect::ownerNodeId).containsExactly("node-b");
+        assertThat(link.redirects())
+                .extracting(RecordingLink.Redirect::ownerNodeId)
+                .containsExactly("node-b");
         assertThat(owner()).isEqualTo("node-b");
     }
 
@@ -59,7 +61,8 @@ class ClaimLivenessTest {
         ownedByNodeB();
         join(stripeSeeing(Set.of("node-a", "node-b")), List.of("node-b"));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> link.replies().stream().anyMatch(ServerMessage::hasJoined));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> link.replies().stream().anyMatch(ServerMessage::hasJoined));
         assertThat(owner()).isEqualTo("node-a");
     }
 
@@ -68,19 +71,32 @@ class ClaimLivenessTest {
         ownedByNodeB();
         join(stripeSeeing(Set.of("node-a")), List.of());
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> link.replies().stream().anyMatch(ServerMessage::hasJoined));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> link.replies().stream().anyMatch(ServerMessage::hasJoined));
         assertThat(owner()).isEqualTo("node-a");
     }
 
     /** node-a's stripe; its view lists only itself, Hazelcast's member list {@code members}. */
     private RoomStripe stripeSeeing(Set<String> members) {
         NodeView view = NodeView.of(1, List.of(NODE_A));
-        return new RoomStripe(new RoomContext("node-a", records, executor, Duration.ofSeconds(30), Duration.ofMinutes(10),
-                new NodeMetrics(new SimpleMeterRegistry())), () -> view, () -> members, () -> false, new AtomicInteger());
+        return new RoomStripe(
+                new RoomContext(
+                        "node-a",
+                        records,
+                        executor,
+                        Duration.ofSeconds(30),
+                        Duration.ofMinutes(10),
+                        new NodeMetrics(new SimpleMeterRegistry())),
+                () -> view,
+                () -> members,
+                () -> false,
+                new AtomicInteger());
     }
 
     private void ownedByNodeB() {
-        RoomStore.Claim created = records.claim(ROOM, "node-b", Set.of("node-b"), GameType.CHESS).toCompletableFuture().join();
+        RoomStore.Claim created = records.claim(ROOM, "node-b", Set.of("node-b"), GameType.CHESS)
+                .toCompletableFuture()
+                .join();
         assertThat(created.outcome()).isEqualTo(RoomStore.Claim.Outcome.CLAIMED);
     }
 
@@ -89,10 +105,16 @@ class ClaimLivenessTest {
     }
 
     private void join(RoomStripe stripe, List<String> unreachable) {
-        SessionRequest request = SessionRequest.newBuilder().setSessionId(1).setParticipantId("p1")
+        SessionRequest request = SessionRequest.newBuilder()
+                .setSessionId(1)
+                .setParticipantId("p1")
                 .addAllUnreachableNodeIds(unreachable)
-                .setMessage(ClientMessage.newBuilder().setRequestId("spectate").setJoin(JoinRoom.newBuilder()
-                        .setRoomId(ROOM).setGameType(GameType.CHESS).setRole(Role.SPECTATOR)))
+                .setMessage(ClientMessage.newBuilder()
+                        .setRequestId("spectate")
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(ROOM)
+                                .setGameType(GameType.CHESS)
+                                .setRole(Role.SPECTATOR)))
                 .build();
         executor.execute(() -> stripe.onRequest(link, request));
     }

@@ -91,8 +91,8 @@ final class GatedRoomStore implements RoomStore {
     }
 
     @Override
-    public CompletionStage<Boolean> snapshot(String roomId, long epoch, RoomState state, long sequence,
-            List<ChatMessage> chat) {
+    public CompletionStage<Boolean> snapshot(
+            String roomId, long epoch, RoomState state, long sequence, List<ChatMessage> chat) {
         return records.snapshot(roomId, epoch, state, sequence, chat);
     }
 

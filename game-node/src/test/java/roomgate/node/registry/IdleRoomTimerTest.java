@@ -35,7 +35,10 @@ class IdleRoomTimerTest {
     private final AtomicInteger roomCount = new AtomicInteger();
     private final RoomStripe stripe = new RoomStripe(
             new RoomContext("node-a", store, clock, Duration.ofSeconds(30), IDLE, NodeMetrics.disabled()),
-            NodeView::empty, Set::of, () -> false, roomCount);
+            NodeView::empty,
+            Set::of,
+            () -> false,
+            roomCount);
     private final RecordingLink link = new RecordingLink(clock);
 
     @AfterEach
@@ -55,14 +58,14 @@ class IdleRoomTimerTest {
 
     @Test
     void aRoomThatFilledUpAgainIsNotFreedWhenTheTimerOfItsEarlierEmptySpellWasDue() throws Exception {
-        joinThenLeave(1);                         // empty at 0: freed at 10 min, unless someone comes back
+        joinThenLeave(1); // empty at 0: freed at 10 min, unless someone comes back
         clock.advance(Duration.ofMinutes(6));
-        joinThenLeave(2);                         // back at 6 min, empty again: freed at 16 min
-        clock.advance(Duration.ofMinutes(5));     // 11 min: past the first spell's deadline
+        joinThenLeave(2); // back at 6 min, empty again: freed at 16 min
+        clock.advance(Duration.ofMinutes(5)); // 11 min: past the first spell's deadline
         assertThat(phase()).as("still live at 11 min").isInstanceOf(Live.class);
         assertThat(roomCount).hasValue(1);
 
-        clock.advance(Duration.ofMinutes(5));     // 16 min
+        clock.advance(Duration.ofMinutes(5)); // 16 min
         assertThat(phase()).as("freed ten minutes after it became empty again").isNull();
         assertThat(roomCount).hasValue(0);
     }
@@ -70,8 +73,14 @@ class IdleRoomTimerTest {
     @Test
     void aRoomSomeoneIsInIsNeverFreed() throws Exception {
         joinThenLeave(1);
-        request(2, "stay", ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
-                .setGameType(GameType.CHESS).setRole(Role.SPECTATOR)));
+        request(
+                2,
+                "stay",
+                ClientMessage.newBuilder()
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(ROOM)
+                                .setGameType(GameType.CHESS)
+                                .setRole(Role.SPECTATOR)));
         await().atMost(Duration.ofSeconds(5)).until(() -> joined() == 2);
         clock.advance(IDLE.multipliedBy(3));
         assertThat(phase()).isInstanceOf(Live.class);
@@ -81,10 +90,19 @@ class IdleRoomTimerTest {
     private void joinThenLeave(long n) {
         long joinedBefore = joined();
         long leftBefore = left();
-        request(n, "join" + n, ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
-                .setGameType(GameType.CHESS).setRole(Role.SPECTATOR)));
+        request(
+                n,
+                "join" + n,
+                ClientMessage.newBuilder()
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(ROOM)
+                                .setGameType(GameType.CHESS)
+                                .setRole(Role.SPECTATOR)));
         await().atMost(Duration.ofSeconds(5)).until(() -> joined() == joinedBefore + 1);
-        request(n, "leave" + n, ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId(ROOM)));
+        request(
+                n,
+                "leave" + n,
+                ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId(ROOM)));
         await().atMost(Duration.ofSeconds(5)).until(() -> left() == leftBefore + 1);
     }
 
@@ -106,8 +124,11 @@ class IdleRoomTimerTest {
     }
 
     private void request(long sessionId, String requestId, ClientMessage.Builder message) {
-        SessionRequest request = SessionRequest.newBuilder().setSessionId(sessionId).setParticipantId("p" + sessionId)
-                .setMessage(message.setRequestId(requestId)).build();
+        SessionRequest request = SessionRequest.newBuilder()
+                .setSessionId(sessionId)
+                .setParticipantId("p" + sessionId)
+                .setMessage(message.setRequestId(requestId))
+                .build();
         clock.execute(() -> stripe.onRequest(link, request));
     }
 }

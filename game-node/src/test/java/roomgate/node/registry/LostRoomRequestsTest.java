@@ -16,13 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import roomgate.placement.NodeInfo;
-import roomgate.placement.NodeView;
 import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.replication.LocalRoomStore;
 import roomgate.node.replication.RoomStore;
-import roomgate.protocol.store.v1.RoomRecord;
+import roomgate.placement.NodeInfo;
+import roomgate.placement.NodeView;
 import roomgate.protocol.link.v1.SessionRequest;
+import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
@@ -43,17 +43,27 @@ import roomgate.protocol.v1.Side;
  */
 class LostRoomRequestsTest {
     private static final String ROOM = "c1";
-    private static final NodeView TWO_NODES = NodeView.of(1, List.of(
-            new NodeInfo("node-a", "127.0.0.1", 1, 1, UUID.randomUUID()),
-            new NodeInfo("node-b", "127.0.0.1", 2, 2, UUID.randomUUID())));
+    private static final NodeView TWO_NODES = NodeView.of(
+            1,
+            List.of(
+                    new NodeInfo("node-a", "127.0.0.1", 1, 1, UUID.randomUUID()),
+                    new NodeInfo("node-b", "127.0.0.1", 2, 2, UUID.randomUUID())));
 
     private final DefaultEventExecutor executor = new DefaultEventExecutor();
     private final LocalRoomStore records = new LocalRoomStore();
     private final HeldAppends store = new HeldAppends(records);
     private final RoomStripe stripe = new RoomStripe(
-            new RoomContext("node-a", store, executor, Duration.ofSeconds(30), Duration.ofMinutes(10),
+            new RoomContext(
+                    "node-a",
+                    store,
+                    executor,
+                    Duration.ofSeconds(30),
+                    Duration.ofMinutes(10),
                     new NodeMetrics(new SimpleMeterRegistry())),
-            () -> TWO_NODES, () -> Set.of("node-a", "node-b"), () -> false, new AtomicInteger());
+            () -> TWO_NODES,
+            () -> Set.of("node-a", "node-b"),
+            () -> false,
+            new AtomicInteger());
     private final RecordingLink link = new RecordingLink(executor);
 
     @AfterEach
@@ -66,7 +76,11 @@ class LostRoomRequestsTest {
         seatWhite();
         store.hold();
         spectate(2);
-        request(1, "hello", ClientMessage.newBuilder().setChat(SendChat.newBuilder().setRoomId(ROOM).setText("hi")));
+        request(
+                1,
+                "hello",
+                ClientMessage.newBuilder()
+                        .setChat(SendChat.newBuilder().setRoomId(ROOM).setText("hi")));
         await().until(() -> store.waiting() != null);
 
         takeOverAs("node-b");
@@ -74,11 +88,14 @@ class LostRoomRequestsTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> link.redirects().size() == 2);
         assertThat(link.lostRooms()).containsExactly(ROOM);
-        assertThat(link.redirects()).extracting(r -> r.ownerNodeId() + " " + r.request().getMessage().getRequestId())
+        assertThat(link.redirects())
+                .extracting(
+                        r -> r.ownerNodeId() + " " + r.request().getMessage().getRequestId())
                 .containsExactly("node-b spectate", "node-b hello");
         // Neither was told it happened: node-b applies them, from the record as the store has it.
         assertThat(link.replies()).extracting(ServerMessage::getRequestId).doesNotContain("spectate", "hello");
-        assertThat(records.read(ROOM).toCompletableFuture().join().getEventsCount()).isEqualTo(1);
+        assertThat(records.read(ROOM).toCompletableFuture().join().getEventsCount())
+                .isEqualTo(1);
     }
 
     @Test
@@ -87,7 +104,11 @@ class LostRoomRequestsTest {
         store.hold();
         spectate(2);
         await().until(() -> store.waiting() != null);
-        request(1, "hello", ClientMessage.newBuilder().setChat(SendChat.newBuilder().setRoomId(ROOM).setText("hi")));
+        request(
+                1,
+                "hello",
+                ClientMessage.newBuilder()
+                        .setChat(SendChat.newBuilder().setRoomId(ROOM).setText("hi")));
 
         takeOverAs("node-b");
         // The first append (the join) times out: the store may have kept it. The chat behind it was
@@ -95,9 +116,12 @@ class LostRoomRequestsTest {
         store.fail(new IllegalStateException("operation timed out"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> link.redirects().size() == 1 && !errors().isEmpty());
-        assertThat(errors()).extracting(m -> m.getRequestId() + " " + m.getError().getCode())
+        assertThat(errors())
+                .extracting(m -> m.getRequestId() + " " + m.getError().getCode())
                 .containsExactly("spectate " + ErrorCode.OUTCOME_UNKNOWN);
-        assertThat(link.redirects()).extracting(r -> r.ownerNodeId() + " " + r.request().getMessage().getRequestId())
+        assertThat(link.redirects())
+                .extracting(
+                        r -> r.ownerNodeId() + " " + r.request().getMessage().getRequestId())
                 .containsExactly("node-b hello");
     }
 
@@ -106,27 +130,45 @@ class LostRoomRequestsTest {
     }
 
     private void seatWhite() {
-        request(1, "white", ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
-                .setGameType(GameType.CHESS).setRole(Role.PLAYER).setSide(Side.WHITE)));
+        request(
+                1,
+                "white",
+                ClientMessage.newBuilder()
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(ROOM)
+                                .setGameType(GameType.CHESS)
+                                .setRole(Role.PLAYER)
+                                .setSide(Side.WHITE)));
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> link.replies().stream().anyMatch(m -> m.getRequestId().equals("white") && m.hasJoined()));
+                .until(() ->
+                        link.replies().stream().anyMatch(m -> m.getRequestId().equals("white") && m.hasJoined()));
     }
 
     /** Session {@code sessionId} joins as a spectator, request id "spectate". */
     private void spectate(long sessionId) {
-        request(sessionId, "spectate", ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
-                .setGameType(GameType.CHESS).setRole(Role.SPECTATOR)));
+        request(
+                sessionId,
+                "spectate",
+                ClientMessage.newBuilder()
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(ROOM)
+                                .setGameType(GameType.CHESS)
+                                .setRole(Role.SPECTATOR)));
     }
 
     private void takeOverAs(String nodeId) {
         RoomStore.Claim claim = records.claim(ROOM, nodeId, Set.of(nodeId), GameType.GAME_TYPE_UNSPECIFIED)
-                .toCompletableFuture().join();
+                .toCompletableFuture()
+                .join();
         assertThat(claim.outcome()).isEqualTo(RoomStore.Claim.Outcome.CLAIMED);
     }
 
     private void request(long sessionId, String requestId, ClientMessage.Builder message) {
-        SessionRequest request = SessionRequest.newBuilder().setSessionId(sessionId).setParticipantId("p" + sessionId)
-                .setMessage(message.setRequestId(requestId)).build();
+        SessionRequest request = SessionRequest.newBuilder()
+                .setSessionId(sessionId)
+                .setParticipantId("p" + sessionId)
+                .setMessage(message.setRequestId(requestId))
+                .build();
         executor.execute(() -> stripe.onRequest(link, request));
     }
 
@@ -174,8 +216,8 @@ class LostRoomRequestsTest {
         }
 
         @Override
-        public CompletionStage<Boolean> snapshot(String roomId, long epoch, RoomState state, long sequence,
-                List<ChatMessage> chat) {
+        public CompletionStage<Boolean> snapshot(
+                String roomId, long epoch, RoomState state, long sequence, List<ChatMessage> chat) {
             return inner.snapshot(roomId, epoch, state, sequence, chat);
         }
 

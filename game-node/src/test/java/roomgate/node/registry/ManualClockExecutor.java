@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 final class ManualClockExecutor extends SingleThreadEventExecutor {
     /** The start value is arbitrary. */
     private volatile long nowNanos = 1_000_000_000L;
+
     private static final long SHUTDOWN_STEP_NANOS = 100_000_000L;
 
     ManualClockExecutor() {
@@ -59,16 +60,17 @@ final class ManualClockExecutor extends SingleThreadEventExecutor {
      */
     void advance(Duration by) {
         submit(() -> {
-            nowNanos += by.toNanos();
-            for (Runnable due = pollScheduledTask(nowNanos); due != null; due = pollScheduledTask(nowNanos)) {
-                due.run();
-            }
-        }).syncUninterruptibly();
+                    nowNanos += by.toNanos();
+                    for (Runnable due = pollScheduledTask(nowNanos); due != null; due = pollScheduledTask(nowNanos)) {
+                        due.run();
+                    }
+                })
+                .syncUninterruptibly();
     }
 
     @Override
     protected void run() {
-        for (;;) {
+        for (; ; ) {
             Runnable task = takeTask();
             if (task != null) {
                 runTask(task);

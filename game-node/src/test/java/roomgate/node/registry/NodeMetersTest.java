@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import roomgate.placement.NodeView;
 import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.replication.LocalRoomStore;
 import roomgate.node.replication.MeteredRoomStore;
+import roomgate.placement.NodeView;
 import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.ClientMessage;
@@ -33,9 +33,17 @@ class NodeMetersTest {
     private final DefaultEventExecutor executor = new DefaultEventExecutor();
     private final LocalRoomStore store = new LocalRoomStore();
     private final RoomStripe stripe = new RoomStripe(
-            new RoomContext("node-m", new MeteredRoomStore(store, registry), executor,
-                    Duration.ofSeconds(30), Duration.ofMinutes(10), new NodeMetrics(registry)),
-            NodeView::empty, Set::of, () -> false, new AtomicInteger());
+            new RoomContext(
+                    "node-m",
+                    new MeteredRoomStore(store, registry),
+                    executor,
+                    Duration.ofSeconds(30),
+                    Duration.ofMinutes(10),
+                    new NodeMetrics(registry)),
+            NodeView::empty,
+            Set::of,
+            () -> false,
+            new AtomicInteger());
     private final GatewayLink link = new RecordingLink(executor);
 
     @AfterEach
@@ -44,17 +52,29 @@ class NodeMetersTest {
     }
 
     private void request(long sessionId, ClientMessage message) {
-        executor.execute(() -> stripe.onRequest(link, SessionRequest.newBuilder().setSessionId(sessionId)
-                .setParticipantId("p" + sessionId).setMessage(message).build()));
+        executor.execute(() -> stripe.onRequest(
+                link,
+                SessionRequest.newBuilder()
+                        .setSessionId(sessionId)
+                        .setParticipantId("p" + sessionId)
+                        .setMessage(message)
+                        .build()));
     }
 
     private static ClientMessage join(Side side) {
-        return ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId("c1").setGameType(GameType.CHESS)
-                .setRole(Role.PLAYER).setSide(side)).build();
+        return ClientMessage.newBuilder()
+                .setJoin(JoinRoom.newBuilder()
+                        .setRoomId("c1")
+                        .setGameType(GameType.CHESS)
+                        .setRole(Role.PLAYER)
+                        .setSide(side))
+                .build();
     }
 
     private static ClientMessage move(String uci) {
-        return ClientMessage.newBuilder().setMove(ChessMove.newBuilder().setRoomId("c1").setUci(uci)).build();
+        return ClientMessage.newBuilder()
+                .setMove(ChessMove.newBuilder().setRoomId("c1").setUci(uci))
+                .build();
     }
 
     private double count(String name, String... tags) {
@@ -68,35 +88,51 @@ class NodeMetersTest {
         request(1, join(Side.WHITE));
         request(2, join(Side.BLACK));
         request(1, move("e2e4"));
-        request(2, move("e7e4"));  // illegal
-        request(1, move("d2d4"));  // not white's turn
+        request(2, move("e7e4")); // illegal
+        request(1, move("d2d4")); // not white's turn
         request(2, move("e7e5"));
-        request(2, ClientMessage.newBuilder().setChat(SendChat.newBuilder().setRoomId("c1").setText("gg")).build());
+        request(
+                2,
+                ClientMessage.newBuilder()
+                        .setChat(SendChat.newBuilder().setRoomId("c1").setText("gg"))
+                        .build());
 
         await().atMost(Duration.ofSeconds(5)).until(() -> count("roomgate.node.messages", "type", "chat") == 1);
         assertThat(count("roomgate.node.moves.accepted", "room", "chess")).isEqualTo(2);
-        assertThat(count("roomgate.node.moves.refused", "room", "chess", "code", "ILLEGAL_MOVE")).isEqualTo(1);
-        assertThat(count("roomgate.node.moves.refused", "room", "chess", "code", "NOT_YOUR_TURN")).isEqualTo(1);
+        assertThat(count("roomgate.node.moves.refused", "room", "chess", "code", "ILLEGAL_MOVE"))
+                .isEqualTo(1);
+        assertThat(count("roomgate.node.moves.refused", "room", "chess", "code", "NOT_YOUR_TURN"))
+                .isEqualTo(1);
         assertThat(count("roomgate.node.errors", "code", "ILLEGAL_MOVE")).isEqualTo(1);
-        assertThat(count("roomgate.node.messages", "room", "chess", "type", "join")).isEqualTo(2);
-        assertThat(count("roomgate.node.messages", "room", "chess", "type", "move")).isEqualTo(4);
+        assertThat(count("roomgate.node.messages", "room", "chess", "type", "join"))
+                .isEqualTo(2);
+        assertThat(count("roomgate.node.messages", "room", "chess", "type", "move"))
+                .isEqualTo(4);
         assertThat(count("roomgate.node.claims", "outcome", "created")).isEqualTo(1);
-        Gauge chessRooms = registry.find("roomgate.node.rooms").tag("type", "chess").gauge();
+        Gauge chessRooms =
+                registry.find("roomgate.node.rooms").tag("type", "chess").gauge();
         assertThat(chessRooms.value()).isEqualTo(1);
         // Two joins, two moves, one chat: five events in the log, written by one to five appends
         // (events applied while an append is in flight go together in the next one).
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(store.read("c1").toCompletableFuture().get().getEventsCount()).isEqualTo(5));
-        Timer appends = registry.find("roomgate.replication.append").tag("result", "ok").timer();
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(
+                                store.read("c1").toCompletableFuture().get().getEventsCount())
+                        .isEqualTo(5));
+        Timer appends =
+                registry.find("roomgate.replication.append").tag("result", "ok").timer();
         assertThat(appends.count()).isBetween(1L, 5L);
     }
 
     @Test
     void aRequestForNoRoomIsAnErrorButNoMove() {
-        request(1, move("e2e4"));  // no room c1 yet, and a move cannot create one
+        request(1, move("e2e4")); // no room c1 yet, and a move cannot create one
         await().atMost(Duration.ofSeconds(5)).until(() -> count("roomgate.node.errors", "code", "NOT_IN_ROOM") == 1);
         assertThat(count("roomgate.node.claims", "outcome", "absent")).isEqualTo(1);
         assertThat(registry.find("roomgate.node.moves.refused").counters()).isEmpty();
-        assertThat(registry.find("roomgate.node.rooms").tag("type", "chess").gauge().value()).isZero();
+        assertThat(registry.find("roomgate.node.rooms")
+                        .tag("type", "chess")
+                        .gauge()
+                        .value())
+                .isZero();
     }
 }

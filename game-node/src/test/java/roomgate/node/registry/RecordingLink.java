@@ -65,8 +65,8 @@ final class RecordingLink implements GatewayLink {
     }
 
     @Override
-    public void broadcast(String roomId, ByteString serverMessage, long sequence, long originSessionId,
-            String originRequestId) {
+    public void broadcast(
+            String roomId, ByteString serverMessage, long sequence, long originSessionId, String originRequestId) {
         sent();
         try {
             events.add(ServerMessage.parseFrom(serverMessage).getEvent());

@@ -28,8 +28,8 @@ import roomgate.protocol.v1.ServerMessage;
 class RoomHostFlushTest {
     private final DefaultEventExecutor executor = new DefaultEventExecutor();
     private final GatedRoomStore store = new GatedRoomStore();
-    private final RoomContext ctx = new RoomContext("node-a", store, executor, Duration.ofSeconds(30),
-            Duration.ofMinutes(10), NodeMetrics.disabled());
+    private final RoomContext ctx = new RoomContext(
+            "node-a", store, executor, Duration.ofSeconds(30), Duration.ofMinutes(10), NodeMetrics.disabled());
     private final RecordingLink link = new RecordingLink(executor);
     private final AtomicReference<RoomHost.Unanswered> lost = new AtomicReference<>();
 
@@ -77,15 +77,24 @@ class RoomHostFlushTest {
     }
 
     private RoomHost chessRoom() throws Exception {
-        RoomRecord record = store.records().claim("c1", "node-a", Set.of("node-a"), GameType.CHESS)
-                .toCompletableFuture().join().record();
+        RoomRecord record = store.records()
+                .claim("c1", "node-a", Set.of("node-a"), GameType.CHESS)
+                .toCompletableFuture()
+                .join()
+                .record();
         return onStripe(() -> RoomHost.rebuild(record, ctx, lost::set));
     }
 
     private static SessionRequest joinRequest() {
-        return SessionRequest.newBuilder().setSessionId(1).setParticipantId("p1")
-                .setMessage(ClientMessage.newBuilder().setRequestId("join").setJoin(JoinRoom.newBuilder()
-                        .setRoomId("c1").setGameType(GameType.CHESS).setRole(Role.SPECTATOR)))
+        return SessionRequest.newBuilder()
+                .setSessionId(1)
+                .setParticipantId("p1")
+                .setMessage(ClientMessage.newBuilder()
+                        .setRequestId("join")
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId("c1")
+                                .setGameType(GameType.CHESS)
+                                .setRole(Role.SPECTATOR)))
                 .build();
     }
 

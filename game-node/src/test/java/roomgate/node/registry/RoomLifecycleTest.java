@@ -19,14 +19,14 @@ import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.registry.RoomPhase.Live;
 import roomgate.placement.NodeView;
 import roomgate.protocol.link.v1.SessionRequest;
-import roomgate.protocol.v1.SendChat;
+import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.LeaveRoom;
-import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.Role;
+import roomgate.protocol.v1.SendChat;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.protocol.v1.Side;
 
@@ -65,8 +65,12 @@ class RoomLifecycleTest {
             return CompletableFuture.completedFuture(null);
         }
     };
-    private final RoomStripe stripe = new RoomStripe(new RoomContext("node-a", store, clock, GRACE, IDLE,
-            FINISHED_GRACE, archive, NodeMetrics.disabled()), NodeView::empty, Set::of, () -> false, roomCount);
+    private final RoomStripe stripe = new RoomStripe(
+            new RoomContext("node-a", store, clock, GRACE, IDLE, FINISHED_GRACE, archive, NodeMetrics.disabled()),
+            NodeView::empty,
+            Set::of,
+            () -> false,
+            roomCount);
     private final RecordingLink link = new RecordingLink(clock);
 
     @AfterEach
@@ -78,14 +82,16 @@ class RoomLifecycleTest {
     void aRoomEmptiedByAnExpiredReconnectGraceIsUnloadedAfterTheIdleTime() throws Exception {
         join(1, Role.PLAYER, Side.WHITE);
         clock.execute(() -> stripe.onSessionClosed(new SessionKey(link, 1), ROOM)); // connection lost, seat kept
-        clock.advance(GRACE);                       // the seat is given up: the room is empty now
+        clock.advance(GRACE); // the seat is given up: the room is empty now
         assertThat(phase()).isInstanceOf(Live.class);
         clock.advance(IDLE.minusSeconds(1));
         assertThat(phase()).as("not before the idle time").isInstanceOf(Live.class);
         clock.advance(Duration.ofSeconds(1));
         assertThat(phase()).as("unloaded").isNull();
         assertThat(roomCount).hasValue(0);
-        assertThat(queued).as("an unfinished game is not archived: its record waits for the next join").isEmpty();
+        assertThat(queued)
+                .as("an unfinished game is not archived: its record waits for the next join")
+                .isEmpty();
     }
 
     @Test
@@ -93,18 +99,29 @@ class RoomLifecycleTest {
         join(1, Role.PLAYER, Side.WHITE);
         join(2, Role.PLAYER, Side.BLACK);
         for (String[] move : new String[][] {{"1", "f2f3"}, {"2", "e7e5"}, {"1", "g2g4"}, {"2", "d8h4"}}) {
-            request(Long.parseLong(move[0]), "m" + move[1], ClientMessage.newBuilder().setMove(
-                    ChessMove.newBuilder().setRoomId(ROOM).setUci(move[1])));
+            request(
+                    Long.parseLong(move[0]),
+                    "m" + move[1],
+                    ClientMessage.newBuilder()
+                            .setMove(ChessMove.newBuilder().setRoomId(ROOM).setUci(move[1])));
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> link.events().stream().filter(e -> e.hasMoveMade()).count() == 4);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> link.events().stream().filter(e -> e.hasMoveMade()).count() == 4);
         await().atMost(Duration.ofSeconds(5)).until(() -> marked.equals(List.of(ROOM + "@1")));
-        request(1, "chat", ClientMessage.newBuilder().setChat(SendChat.newBuilder().setRoomId(ROOM).setText("gg")));
+        request(
+                1,
+                "chat",
+                ClientMessage.newBuilder()
+                        .setChat(SendChat.newBuilder().setRoomId(ROOM).setText("gg")));
         await().atMost(Duration.ofSeconds(5)).until(() -> errors(ErrorCode.GAME_OVER) == 1);
 
         leave(1);
         leave(2);
-        join(3, Role.SPECTATOR, Side.SIDE_UNSPECIFIED);   // a late spectator sees the end
-        ServerMessage joined = link.replies().stream().filter(ServerMessage::hasJoined).reduce((a, b) -> b).orElseThrow();
+        join(3, Role.SPECTATOR, Side.SIDE_UNSPECIFIED); // a late spectator sees the end
+        ServerMessage joined = link.replies().stream()
+                .filter(ServerMessage::hasJoined)
+                .reduce((a, b) -> b)
+                .orElseThrow();
         assertThat(joined.getJoined().getFinished()).isTrue();
         assertThat(joined.getJoined().getState().getChess().getUciMovesList()).hasSize(4);
         leave(3);
@@ -124,22 +141,36 @@ class RoomLifecycleTest {
     }
 
     private long errors(ErrorCode code) {
-        return link.replies().stream().filter(m -> m.hasError() && m.getError().getCode() == code).count();
+        return link.replies().stream()
+                .filter(m -> m.hasError() && m.getError().getCode() == code)
+                .count();
     }
 
     private void join(long n, Role role, Side side) {
         long before = link.replies().stream().filter(ServerMessage::hasJoined).count();
-        request(n, "join" + n, ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
-                .setGameType(GameType.CHESS).setRole(role).setSide(side)));
+        request(
+                n,
+                "join" + n,
+                ClientMessage.newBuilder()
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(ROOM)
+                                .setGameType(GameType.CHESS)
+                                .setRole(role)
+                                .setSide(side)));
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> link.replies().stream().filter(ServerMessage::hasJoined).count() == before + 1);
+                .until(() ->
+                        link.replies().stream().filter(ServerMessage::hasJoined).count() == before + 1);
     }
 
     private void leave(long n) {
         long before = link.replies().stream().filter(ServerMessage::hasLeft).count();
-        request(n, "leave" + n, ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId(ROOM)));
+        request(
+                n,
+                "leave" + n,
+                ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId(ROOM)));
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> link.replies().stream().filter(ServerMessage::hasLeft).count() == before + 1);
+                .until(() ->
+                        link.replies().stream().filter(ServerMessage::hasLeft).count() == before + 1);
     }
 
     private RoomPhase phase() throws Exception {
@@ -151,8 +182,11 @@ class RoomLifecycleTest {
     }
 
     private void request(long sessionId, String requestId, ClientMessage.Builder message) {
-        SessionRequest request = SessionRequest.newBuilder().setSessionId(sessionId).setParticipantId("p" + sessionId)
-                .setMessage(message.setRequestId(requestId)).build();
+        SessionRequest request = SessionRequest.newBuilder()
+                .setSessionId(sessionId)
+                .setParticipantId("p" + sessionId)
+                .setMessage(message.setRequestId(requestId))
+                .build();
         clock.execute(() -> stripe.onRequest(link, request));
     }
 }

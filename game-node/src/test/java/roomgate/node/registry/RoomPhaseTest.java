@@ -40,17 +40,27 @@ import roomgate.protocol.v1.Side;
  */
 class RoomPhaseTest {
     private static final String ROOM = "c1";
-    private static final NodeView TWO_NODES = NodeView.of(1, List.of(
-            new NodeInfo("node-a", "127.0.0.1", 1, 1, UUID.randomUUID()),
-            new NodeInfo("node-b", "127.0.0.1", 2, 2, UUID.randomUUID())));
+    private static final NodeView TWO_NODES = NodeView.of(
+            1,
+            List.of(
+                    new NodeInfo("node-a", "127.0.0.1", 1, 1, UUID.randomUUID()),
+                    new NodeInfo("node-b", "127.0.0.1", 2, 2, UUID.randomUUID())));
 
     private final DefaultEventExecutor executor = new DefaultEventExecutor();
     private final GatedRoomStore store = new GatedRoomStore();
     private final AtomicInteger roomCount = new AtomicInteger();
     private final RoomStripe stripe = new RoomStripe(
-            new RoomContext("node-a", store, executor, Duration.ofSeconds(30), Duration.ofMinutes(10),
+            new RoomContext(
+                    "node-a",
+                    store,
+                    executor,
+                    Duration.ofSeconds(30),
+                    Duration.ofMinutes(10),
                     new NodeMetrics(new SimpleMeterRegistry())),
-            () -> TWO_NODES, () -> Set.of("node-a", "node-b"), () -> false, roomCount);
+            () -> TWO_NODES,
+            () -> Set.of("node-a", "node-b"),
+            () -> false,
+            roomCount);
     private final RecordingLink link = new RecordingLink(executor);
 
     @AfterEach
@@ -61,13 +71,29 @@ class RoomPhaseTest {
     @Test
     void aRoomLoadsThenIsLiveThenHandsOffOnceItsEventsAreStoredThenIsMoved() throws Exception {
         store.claims().close();
-        request(1, "white", ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
-                .setGameType(GameType.CHESS).setRole(Role.PLAYER).setSide(Side.WHITE)));
-        request(2, "black", ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
-                .setGameType(GameType.CHESS).setRole(Role.PLAYER).setSide(Side.BLACK)));
+        request(
+                1,
+                "white",
+                ClientMessage.newBuilder()
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(ROOM)
+                                .setGameType(GameType.CHESS)
+                                .setRole(Role.PLAYER)
+                                .setSide(Side.WHITE)));
+        request(
+                2,
+                "black",
+                ClientMessage.newBuilder()
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(ROOM)
+                                .setGameType(GameType.CHESS)
+                                .setRole(Role.PLAYER)
+                                .setSide(Side.BLACK)));
         RoomPhase loading = phase();
         assertThat(loading).isInstanceOf(Loading.class);
-        assertThat(((Loading) loading).waiting()).as("both joins wait for the one claim").hasSize(2);
+        assertThat(((Loading) loading).waiting())
+                .as("both joins wait for the one claim")
+                .hasSize(2);
 
         store.claims().open();
         await().atMost(Duration.ofSeconds(5)).until(() -> joined() == 2);
@@ -76,7 +102,11 @@ class RoomPhaseTest {
 
         // A move on its way to the store when the drain starts: the room may not move before it is stored.
         store.appends().close();
-        request(1, "e4", ClientMessage.newBuilder().setMove(ChessMove.newBuilder().setRoomId(ROOM).setUci("e2e4")));
+        request(
+                1,
+                "e4",
+                ClientMessage.newBuilder()
+                        .setMove(ChessMove.newBuilder().setRoomId(ROOM).setUci("e2e4")));
         await().atMost(Duration.ofSeconds(5)).until(() -> store.appends().waiting() == 1);
         CompletableFuture<Void> handedOff = new CompletableFuture<>();
         onStripe(() -> {
@@ -89,7 +119,9 @@ class RoomPhaseTest {
             stripe.onHandoffReady(link, ROOM);
             return null;
         });
-        assertThat(phase()).as("every link holds, but the move is not stored yet").isInstanceOf(HandingOff.class);
+        assertThat(phase())
+                .as("every link holds, but the move is not stored yet")
+                .isInstanceOf(HandingOff.class);
         assertThat(handedOff).isNotDone();
         assertThat(owner()).isEqualTo("node-a");
 
@@ -100,28 +132,50 @@ class RoomPhaseTest {
         assertThat(roomCount).hasValue(0);
         assertThat(link.events()).extracting(e -> e.getMoveMade().getUci()).contains("e2e4");
         assertThat(store.records().read(ROOM).toCompletableFuture().join().getEventsList())
-                .extracting(RoomEvent::getSequence).containsExactly(1L, 2L, 3L);
+                .extracting(RoomEvent::getSequence)
+                .containsExactly(1L, 2L, 3L);
         assertThat(link.handoffs()).containsExactly("start " + ROOM, "done " + ROOM + " node-b");
 
         // A straggler's request goes where the room went.
-        request(2, "gg", ClientMessage.newBuilder().setChat(SendChat.newBuilder().setRoomId(ROOM).setText("gg")));
+        request(
+                2,
+                "gg",
+                ClientMessage.newBuilder()
+                        .setChat(SendChat.newBuilder().setRoomId(ROOM).setText("gg")));
         await().atMost(Duration.ofSeconds(5)).until(() -> !link.redirects().isEmpty());
-        assertThat(link.redirects()).extracting(RecordingLink.Redirect::ownerNodeId).containsExactly("node-b");
+        assertThat(link.redirects())
+                .extracting(RecordingLink.Redirect::ownerNodeId)
+                .containsExactly("node-b");
         assertThat(link.anythingSentOffTheStripeThread()).isFalse();
     }
 
     @Test
     void aRoomWhoseClaimFailsIsForgottenAndLoadsAgainOnTheNextRequest() throws Exception {
         store.claims().close();
-        request(1, "white", ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
-                .setGameType(GameType.CHESS).setRole(Role.PLAYER).setSide(Side.WHITE)));
+        request(
+                1,
+                "white",
+                ClientMessage.newBuilder()
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(ROOM)
+                                .setGameType(GameType.CHESS)
+                                .setRole(Role.PLAYER)
+                                .setSide(Side.WHITE)));
         assertThat(phase()).isInstanceOf(Loading.class);
         store.claims().fail(new IllegalStateException("no quorum"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> link.replies().stream().anyMatch(ServerMessage::hasError));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> link.replies().stream().anyMatch(ServerMessage::hasError));
         assertThat(phase()).as("no phase: the next request claims it again").isNull();
 
-        request(1, "again", ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(ROOM)
-                .setGameType(GameType.CHESS).setRole(Role.PLAYER).setSide(Side.WHITE)));
+        request(
+                1,
+                "again",
+                ClientMessage.newBuilder()
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(ROOM)
+                                .setGameType(GameType.CHESS)
+                                .setRole(Role.PLAYER)
+                                .setSide(Side.WHITE)));
         await().atMost(Duration.ofSeconds(5)).until(() -> joined() == 1);
         assertThat(phase()).isInstanceOf(Live.class);
     }
@@ -143,8 +197,11 @@ class RoomPhaseTest {
     }
 
     private void request(long sessionId, String requestId, ClientMessage.Builder message) {
-        SessionRequest request = SessionRequest.newBuilder().setSessionId(sessionId).setParticipantId("p" + sessionId)
-                .setMessage(message.setRequestId(requestId)).build();
+        SessionRequest request = SessionRequest.newBuilder()
+                .setSessionId(sessionId)
+                .setParticipantId("p" + sessionId)
+                .setMessage(message.setRequestId(requestId))
+                .build();
         executor.execute(() -> stripe.onRequest(link, request));
     }
 }

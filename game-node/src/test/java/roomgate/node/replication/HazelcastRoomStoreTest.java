@@ -47,20 +47,27 @@ class HazelcastRoomStoreTest {
         List<String> addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         for (int i = 0; i < count; i++) {
             HazelcastSettings settings = new HazelcastSettings(cluster, "127.0.0.1", ports.get(i), addresses, 5, 1, 1);
-            members.add(Hazelcast.newHazelcastInstance(HazelcastRoomStore.configure(
-                    settings.toMemberConfig(cluster + "-" + i, false, Map.of()))));
+            members.add(Hazelcast.newHazelcastInstance(
+                    HazelcastRoomStore.configure(settings.toMemberConfig(cluster + "-" + i, false, Map.of()))));
         }
         // Partitions are assigned lazily, and a cluster with none assigned counts as safe: wait for
         // every partition to have an owner too, or a test may ask who owns a key and get null.
-        await().atMost(Duration.ofSeconds(30)).until(() -> members.stream().allMatch(m ->
-                m.getCluster().getMembers().size() == count
-                        && m.getPartitionService().getPartitions().stream().allMatch(p -> p.getOwner() != null)
-                        && m.getPartitionService().isClusterSafe()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> members.stream()
+                        .allMatch(m -> m.getCluster().getMembers().size() == count
+                                && m.getPartitionService().getPartitions().stream()
+                                        .allMatch(p -> p.getOwner() != null)
+                                && m.getPartitionService().isClusterSafe()));
     }
 
     private static List<RoomEvent> chat(String room, long from, long to) {
-        return LongStream.rangeClosed(from, to).mapToObj(s -> RoomEvent.newBuilder().setRoomId(room).setSequence(s)
-                .setChat(ChatMessage.newBuilder().setText("m" + s)).build()).toList();
+        return LongStream.rangeClosed(from, to)
+                .mapToObj(s -> RoomEvent.newBuilder()
+                        .setRoomId(room)
+                        .setSequence(s)
+                        .setChat(ChatMessage.newBuilder().setText("m" + s))
+                        .build())
+                .toList();
     }
 
     private static <T> T get(java.util.concurrent.CompletionStage<T> stage) throws Exception {
@@ -72,8 +79,12 @@ class HazelcastRoomStoreTest {
         startMembers(2);
         String room = "survivor-" + UUID.randomUUID();
         HazelcastInstance primary = members.stream()
-                .filter(m -> m.getPartitionService().getPartition(room).getOwner().localMember()).findFirst().orElseThrow();
-        HazelcastInstance other = members.stream().filter(m -> m != primary).findFirst().orElseThrow();
+                .filter(m ->
+                        m.getPartitionService().getPartition(room).getOwner().localMember())
+                .findFirst()
+                .orElseThrow();
+        HazelcastInstance other =
+                members.stream().filter(m -> m != primary).findFirst().orElseThrow();
         RoomStore store = new HazelcastRoomStore(other);
 
         RoomStore.Claim created = get(store.claim(room, "n1", Set.of("n1"), GameType.CHESS));
@@ -86,7 +97,9 @@ class HazelcastRoomStoreTest {
         for (CompletableFuture<Boolean> w : writes) {
             assertThat(w.get()).isTrue();
         }
-        assertThat(get(store.append(room, 1, chat(room, 37, 40)))).as("a repeated append").isTrue();
+        assertThat(get(store.append(room, 1, chat(room, 37, 40))))
+                .as("a repeated append")
+                .isTrue();
 
         members.remove(primary);
         primary.getLifecycleService().terminate();
@@ -94,14 +107,17 @@ class HazelcastRoomStoreTest {
         RoomRecord survived = get(store.read(room));
         assertThat(survived.getEpoch()).isEqualTo(1);
         assertThat(survived.getOwnerNodeId()).isEqualTo("n1");
-        assertThat(survived.getEventsList()).extracting(RoomEvent::getSequence)
+        assertThat(survived.getEventsList())
+                .extracting(RoomEvent::getSequence)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, 40).boxed().toList());
 
         RoomStore.Claim taken = get(store.claim(room, "n2", Set.of("n2"), GameType.GAME_TYPE_UNSPECIFIED));
         assertThat(taken.outcome()).isEqualTo(RoomStore.Claim.Outcome.CLAIMED);
         assertThat(taken.record().getEpoch()).isEqualTo(2);
         assertThat(taken.record().getEventsCount()).isEqualTo(40);
-        assertThat(get(store.append(room, 1, chat(room, 41, 41)))).as("the old owner is fenced").isFalse();
+        assertThat(get(store.append(room, 1, chat(room, 41, 41))))
+                .as("the old owner is fenced")
+                .isFalse();
         assertThat(get(store.append(room, 2, chat(room, 41, 41)))).isTrue();
     }
 
@@ -112,9 +128,12 @@ class HazelcastRoomStoreTest {
         String room = "moved-" + UUID.randomUUID();
         get(store.claim(room, "n1", Set.of("n1", "n2"), GameType.ARENA));
         assertThat(get(store.append(room, 1, chat(room, 1, 3)))).isTrue();
-        assertThat(get(store.snapshot(room, 1, roomgate.protocol.v1.RoomState.getDefaultInstance(), 2, List.of()))).isTrue();
+        assertThat(get(store.snapshot(room, 1, roomgate.protocol.v1.RoomState.getDefaultInstance(), 2, List.of())))
+                .isTrue();
         assertThat(get(store.transfer(room, 1, "n2"))).isTrue();
-        assertThat(get(store.transfer(room, 1, "n2"))).as("another transfer from a stale epoch").isFalse();
+        assertThat(get(store.transfer(room, 1, "n2")))
+                .as("another transfer from a stale epoch")
+                .isFalse();
 
         RoomRecord record = get(store.read(room));
         assertThat(record.getOwnerNodeId()).isEqualTo("n2");

@@ -17,20 +17,27 @@ class RecordOpsTest {
     private static final String ROOM = "r1";
 
     private static RoomEvent chat(long sequence) {
-        return RoomEvent.newBuilder().setRoomId(ROOM).setSequence(sequence)
-                .setChat(ChatMessage.newBuilder().setText("m" + sequence)).build();
+        return RoomEvent.newBuilder()
+                .setRoomId(ROOM)
+                .setSequence(sequence)
+                .setChat(ChatMessage.newBuilder().setText("m" + sequence))
+                .build();
     }
 
     private static byte[] batch(long from, long to) {
-        return RecordOps.batchOf(LongStream.rangeClosed(from, to).mapToObj(RecordOpsTest::chat).toList());
+        return RecordOps.batchOf(
+                LongStream.rangeClosed(from, to).mapToObj(RecordOpsTest::chat).toList());
     }
 
     private static List<Long> sequences(byte[] record) {
-        return RecordOps.parse(record).getEventsList().stream().map(RoomEvent::getSequence).toList();
+        return RecordOps.parse(record).getEventsList().stream()
+                .map(RoomEvent::getSequence)
+                .toList();
     }
 
     private static byte[] created(String node) {
-        return RecordOps.claim(null, ROOM, node, Set.of(node), GameType.CHESS, "t-create").next();
+        return RecordOps.claim(null, ROOM, node, Set.of(node), GameType.CHESS, "t-create")
+                .next();
     }
 
     private static byte[] appended(byte[] stored, long epoch, byte[] batch) {
@@ -46,7 +53,8 @@ class RecordOpsTest {
         assertThat(record.getOwnerNodeId()).isEqualTo("n1");
         assertThat(record.getGameType()).isEqualTo(GameType.CHESS);
 
-        RecordOps.Result<byte[]> absent = RecordOps.claim(null, ROOM, "n1", Set.of("n1"), GameType.GAME_TYPE_UNSPECIFIED, "t");
+        RecordOps.Result<byte[]> absent =
+                RecordOps.claim(null, ROOM, "n1", Set.of("n1"), GameType.GAME_TYPE_UNSPECIFIED, "t");
         assertThat(absent.next()).isNull();
         assertThat(RecordOps.toClaim(absent.answer()).outcome()).isEqualTo(RoomStore.Claim.Outcome.ABSENT);
     }
@@ -54,7 +62,8 @@ class RecordOpsTest {
     @Test
     void aLiveOwnerKeepsItsRoomAndADeadOnesRoomIsTakenWithTheNextEpoch() {
         byte[] stored = created("n1");
-        RecordOps.Result<byte[]> refused = RecordOps.claim(stored, ROOM, "n2", Set.of("n1", "n2"), GameType.CHESS, "t2");
+        RecordOps.Result<byte[]> refused =
+                RecordOps.claim(stored, ROOM, "n2", Set.of("n1", "n2"), GameType.CHESS, "t2");
         assertThat(refused.next()).isNull();
         RoomStore.Claim claim = RecordOps.toClaim(refused.answer());
         assertThat(claim.outcome()).isEqualTo(RoomStore.Claim.Outcome.OWNED_ELSEWHERE);
@@ -68,9 +77,12 @@ class RecordOpsTest {
     @Test
     void theSameClaimDeliveredTwiceAnswersTheSameEpochButANewClaimFencesTheOldOne() {
         byte[] stored = created("n1");
-        byte[] once = RecordOps.claim(stored, ROOM, "n2", Set.of("n2"), GameType.CHESS, "retry-me").next();
+        byte[] once = RecordOps.claim(stored, ROOM, "n2", Set.of("n2"), GameType.CHESS, "retry-me")
+                .next();
         RecordOps.Result<byte[]> again = RecordOps.claim(once, ROOM, "n2", Set.of("n2"), GameType.CHESS, "retry-me");
-        assertThat(again.next()).as("a repeat changes nothing, but stores (so backs up) the record again").isEqualTo(once);
+        assertThat(again.next())
+                .as("a repeat changes nothing, but stores (so backs up) the record again")
+                .isEqualTo(once);
         assertThat(RecordOps.toClaim(again.answer()).record().getEpoch()).isEqualTo(2);
 
         RecordOps.Result<byte[]> fresh = RecordOps.claim(once, ROOM, "n2", Set.of("n2"), GameType.CHESS, "another");
@@ -82,12 +94,16 @@ class RecordOpsTest {
         byte[] stored = appended(created("n1"), 1, batch(1, 1));
         stored = appended(stored, 1, batch(2, 4));
         assertThat(sequences(stored)).containsExactly(1L, 2L, 3L, 4L);
-        assertThat(RecordOps.parse(stored).getOwnerNodeId()).as("the header survives appends").isEqualTo("n1");
+        assertThat(RecordOps.parse(stored).getOwnerNodeId())
+                .as("the header survives appends")
+                .isEqualTo("n1");
 
         RecordOps.Result<Boolean> stale = RecordOps.append(stored, 2, batch(5, 5));
         assertThat(stale.answer()).isFalse();
         assertThat(stale.next()).isNull();
-        assertThat(RecordOps.append(null, 1, batch(1, 1)).answer()).as("no record, no append").isFalse();
+        assertThat(RecordOps.append(null, 1, batch(1, 1)).answer())
+                .as("no record, no append")
+                .isFalse();
     }
 
     @Test
@@ -106,14 +122,21 @@ class RecordOpsTest {
         byte[] stored = appended(created("n1"), 1, batch(1, 2));
         byte[] after = appended(stored, 1, batch(40, 41));
         assertThat(sequences(after)).containsExactly(1L, 2L, 40L, 41L);
-        assertThat(RecordOps.append(after, 1, batch(30, 30)).next()).as("older than the last: stored already").isEqualTo(after);
+        assertThat(RecordOps.append(after, 1, batch(30, 30)).next())
+                .as("older than the last: stored already")
+                .isEqualTo(after);
     }
 
     @Test
     void aSnapshotKeepsOnlyLaterEventsAndCoveredAppendsAreSkipped() {
         byte[] stored = appended(created("n1"), 1, batch(1, 5));
-        byte[] snapshotted = RecordOps.snapshot(stored, 1, RoomState.getDefaultInstance(), 3,
-                List.of(ChatMessage.newBuilder().setText("kept").build())).next();
+        byte[] snapshotted = RecordOps.snapshot(
+                        stored,
+                        1,
+                        RoomState.getDefaultInstance(),
+                        3,
+                        List.of(ChatMessage.newBuilder().setText("kept").build()))
+                .next();
         RoomRecord record = RecordOps.parse(snapshotted);
         assertThat(record.getSnapshotSequence()).isEqualTo(3);
         assertThat(sequences(snapshotted)).containsExactly(4L, 5L);
@@ -123,9 +146,12 @@ class RecordOpsTest {
         assertThat(RecordOps.append(snapshotted, 1, batch(5, 5)).next()).isEqualTo(snapshotted);
         assertThat(sequences(appended(snapshotted, 1, batch(6, 6)))).containsExactly(4L, 5L, 6L);
 
-        byte[] onlySnapshot = RecordOps.snapshot(snapshotted, 1, RoomState.getDefaultInstance(), 5, List.of()).next();
+        byte[] onlySnapshot = RecordOps.snapshot(snapshotted, 1, RoomState.getDefaultInstance(), 5, List.of())
+                .next();
         assertThat(sequences(appended(onlySnapshot, 1, batch(6, 6)))).containsExactly(6L);
-        assertThat(RecordOps.append(onlySnapshot, 1, batch(4, 5)).next()).as("covered by the snapshot").isEqualTo(onlySnapshot);
+        assertThat(RecordOps.append(onlySnapshot, 1, batch(4, 5)).next())
+                .as("covered by the snapshot")
+                .isEqualTo(onlySnapshot);
     }
 
     @Test
@@ -139,7 +165,11 @@ class RecordOpsTest {
         RecordOps.Result<Boolean> repeat = RecordOps.transfer(moved, 1, "n2", "tx");
         assertThat(repeat.answer()).isTrue();
         assertThat(repeat.next()).as("unchanged, stored again for the backup").isEqualTo(moved);
-        assertThat(RecordOps.transfer(moved, 1, "n2", "other").answer()).as("a different transfer at a stale epoch").isFalse();
-        assertThat(RecordOps.append(moved, 1, batch(1, 1)).answer()).as("the old owner cannot write").isFalse();
+        assertThat(RecordOps.transfer(moved, 1, "n2", "other").answer())
+                .as("a different transfer at a stale epoch")
+                .isFalse();
+        assertThat(RecordOps.append(moved, 1, batch(1, 1)).answer())
+                .as("the old owner cannot write")
+                .isFalse();
     }
 }

@@ -89,7 +89,8 @@ class WriteHedgeTest {
 
         CompletableFuture<Boolean> failed = send();
         tries.get(1).completeExceptionally(new IllegalStateException("no quorum"));
-        assertThatThrownBy(() -> failed.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> failed.get(1, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
                 .hasRootCauseMessage("no quorum");
     }
 }

@@ -12,7 +12,8 @@ class ChatHistoryTest {
         for (int i = 1; i <= 12; i++) {
             history.add(ChatMessage.newBuilder().setText("m" + i).build());
         }
-        assertThat(history.latest()).extracting(ChatMessage::getText)
+        assertThat(history.latest())
+                .extracting(ChatMessage::getText)
                 .containsExactly("m3", "m4", "m5", "m6", "m7", "m8", "m9", "m10", "m11", "m12");
     }
 }

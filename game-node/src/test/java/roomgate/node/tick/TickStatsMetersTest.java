@@ -21,12 +21,19 @@ class TickStatsMetersTest {
         stats.record(TimeUnit.MILLISECONDS.toNanos(2), TimeUnit.MILLISECONDS.toNanos(1), 0, false);
         stats.record(TimeUnit.MILLISECONDS.toNanos(70), TimeUnit.MILLISECONDS.toNanos(3), 2, false);
 
-        assertThat(registry.get("roomgate.tick.lateness").tag("room", "arena").timer().count()).isEqualTo(2);
-        assertThat(registry.get("roomgate.tick.lateness").timer().max(TimeUnit.MILLISECONDS)).isEqualTo(70);
-        assertThat(registry.get("roomgate.tick.duration").timer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(4);
+        assertThat(registry.get("roomgate.tick.lateness")
+                        .tag("room", "arena")
+                        .timer()
+                        .count())
+                .isEqualTo(2);
+        assertThat(registry.get("roomgate.tick.lateness").timer().max(TimeUnit.MILLISECONDS))
+                .isEqualTo(70);
+        assertThat(registry.get("roomgate.tick.duration").timer().totalTime(TimeUnit.MILLISECONDS))
+                .isEqualTo(4);
         assertThat(registry.get("roomgate.tick.skipped").counter().count()).isEqualTo(2);
         assertThat(stats.lateTicks()).as("TickStats' own figures are unchanged").isEqualTo(1);
-        assertThat(metrics.tickMeters(GameType.ARENA)).as("one set of meters per room type")
+        assertThat(metrics.tickMeters(GameType.ARENA))
+                .as("one set of meters per room type")
                 .isSameAs(metrics.tickMeters(GameType.ARENA));
     }
 }

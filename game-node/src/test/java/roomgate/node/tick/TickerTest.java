@@ -57,7 +57,9 @@ class TickerTest {
         long inWindow = ticks.stream().filter(t -> t[1] <= windowEnd).count();
         assertThat(inWindow).as("ticks in 2 s at 30 Hz").isBetween(57L, 63L);
         for (long[] t : ticks) {
-            assertThat(t[1]).as("tick %d never runs before its deadline", t[0]).isGreaterThanOrEqualTo(start + t[0] * P);
+            assertThat(t[1])
+                    .as("tick %d never runs before its deadline", t[0])
+                    .isGreaterThanOrEqualTo(start + t[0] * P);
         }
         System.out.printf("ticker: %d ticks in 2 s; %s%n", inWindow, stats.summary());
     }
@@ -79,19 +81,29 @@ class TickerTest {
         List<long[]> ticks = stopAndCollect(ticker);
 
         List<Long> indices = ticks.stream().map(t -> t[0]).toList();
-        assertThat(indices).as("the slow tick ran, and one after it").contains((long) slowIndex)
-                .last().isNotEqualTo((long) slowIndex);
+        assertThat(indices)
+                .as("the slow tick ran, and one after it")
+                .contains((long) slowIndex)
+                .last()
+                .isNotEqualTo((long) slowIndex);
         int slow = indices.indexOf((long) slowIndex);
         long catchUp = indices.get(slow + 1);
-        assertThat(catchUp).as("the tick after the slow one stands in for the missed ones").isGreaterThanOrEqualTo(slowIndex + 3);
+        assertThat(catchUp)
+                .as("the tick after the slow one stands in for the missed ones")
+                .isGreaterThanOrEqualTo(slowIndex + 3);
         long gaps = 0;
         for (int i = 1; i < indices.size(); i++) {
             assertThat(indices.get(i)).as("indices increase").isGreaterThan(indices.get(i - 1));
             gaps += indices.get(i) - indices.get(i - 1) - 1;
         }
-        assertThat(stats.skippedTicks()).as("skipped ticks counted").isEqualTo(gaps).isGreaterThanOrEqualTo(2);
+        assertThat(stats.skippedTicks())
+                .as("skipped ticks counted")
+                .isEqualTo(gaps)
+                .isGreaterThanOrEqualTo(2);
         assertThat(stats.ticks()).isEqualTo(ticks.size());
-        assertThat(stats.maxLateness()).as("the catch-up tick was over 2 periods late").isGreaterThan(PERIOD.multipliedBy(2));
+        assertThat(stats.maxLateness())
+                .as("the catch-up tick was over 2 periods late")
+                .isGreaterThan(PERIOD.multipliedBy(2));
         assertThat(stats.maxDuration()).isGreaterThanOrEqualTo(Duration.ofNanos(slowNanos));
 
         // After the catch-up the ticks are back on the original grid, not on a grid restarted late.
@@ -103,7 +115,8 @@ class TickerTest {
         lateness.sort(null);
         long median = lateness.get(lateness.size() / 2);
         assertThat(median).as("median lateness after the catch-up (ns)").isBetween(0L, P / 4);
-        System.out.printf("ticker: slow tick %d, next ran %d; median lateness after %.2f ms; %s%n",
+        System.out.printf(
+                "ticker: slow tick %d, next ran %d; median lateness after %.2f ms; %s%n",
                 slowIndex, catchUp, median / 1e6, stats.summary());
     }
 
@@ -114,7 +127,8 @@ class TickerTest {
             throw new IllegalStateException("boom " + index);
         });
         executor.submit(ticker::start).get(5, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(5)).until(() -> executor.submit(ran::size).get() >= 3);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> executor.submit(ran::size).get() >= 3);
         List<long[]> ticks = stopAndCollect(ticker);
         assertThat(ticks).as("ticks after the first failed one").hasSizeGreaterThanOrEqualTo(3);
         assertThat(stats.failedTicks()).isEqualTo(ticks.size());
@@ -122,9 +136,11 @@ class TickerTest {
 
     @Test
     void aStoppedTickerRunsNoMoreTicks() throws Exception {
-        Ticker ticker = new Ticker("t", executor, PERIOD, stats, index -> ran.add(new long[] {index, System.nanoTime()}));
+        Ticker ticker =
+                new Ticker("t", executor, PERIOD, stats, index -> ran.add(new long[] {index, System.nanoTime()}));
         executor.submit(ticker::start).get(5, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(5)).until(() -> executor.submit(ran::size).get() >= 2);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> executor.submit(ran::size).get() >= 2);
         int atStop = stopAndCollect(ticker).size();
         // Four periods in which a ticker still running would have run about four ticks; none may run.
         sleep(4 * P);

@@ -6,9 +6,9 @@ import com.google.protobuf.util.JsonFormat;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -23,10 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.cluster.ClusterNames;
 import roomgate.cluster.LiveNodes;
+import roomgate.cluster.NodeAttributes;
 import roomgate.placement.NodeInfo;
 import roomgate.placement.NodeView;
-import roomgate.runtime.http.HttpReplies;
-import roomgate.runtime.metrics.MetricsHttpServer;
 import roomgate.protocol.admin.v1.NodeList;
 import roomgate.protocol.admin.v1.NodeState;
 import roomgate.protocol.admin.v1.NodeStatus;
@@ -34,7 +33,8 @@ import roomgate.protocol.admin.v1.PlacementDryRun;
 import roomgate.protocol.admin.v1.RoomInfo;
 import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.v1.RoomEvent;
-import roomgate.cluster.NodeAttributes;
+import roomgate.runtime.http.HttpReplies;
+import roomgate.runtime.metrics.MetricsHttpServer;
 
 /**
  * The operators' API, JSON over HTTP on its own port (loopback by default), separate from the client
@@ -81,8 +81,9 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** As above, with {@code GET /metrics} serving {@code meters} if not null. */
-    public static AdminServer start(String host, int port, HazelcastInstance hazelcast, LiveNodes liveNodes,
-            PrometheusMeterRegistry meters) throws IOException {
+    public static AdminServer start(
+            String host, int port, HazelcastInstance hazelcast, LiveNodes liveNodes, PrometheusMeterRegistry meters)
+            throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
         AdminServer admin = new AdminServer(http, hazelcast, liveNodes);
         http.setExecutor(admin.threads);
@@ -112,17 +113,35 @@ public final class AdminServer implements AutoCloseable {
                 } else {
                     respond(exchange, 200, room);
                 }
-            } else if (method.equals("POST") && path.length == 3 && path[0].equals("nodes") && path[2].equals("drain")) {
+            } else if (method.equals("POST")
+                    && path.length == 3
+                    && path[0].equals("nodes")
+                    && path[2].equals("drain")) {
                 if (liveNodes.current().byId(path[1]).isEmpty()) {
                     error(exchange, 404, "no live node '" + path[1] + "' (see GET /nodes)");
                 } else {
                     commands.set(path[1], "DRAIN");
-                    respond(exchange, 202, NodeStatus.newBuilder().setNodeId(path[1]).setState(NodeState.DRAINING).build());
+                    respond(
+                            exchange,
+                            202,
+                            NodeStatus.newBuilder()
+                                    .setNodeId(path[1])
+                                    .setState(NodeState.DRAINING)
+                                    .build());
                 }
             } else if (method.equals("GET") && path.length == 1 && path[0].equals("archive")) {
                 // The finished rooms waiting in the cluster for the archive (all of them, while its database is down).
-                send(exchange, 200, "{\"backlog\":" + hazelcast.getMap(ClusterNames.ARCHIVE_QUEUE_MAP).size() + "}");
-            } else if (method.equals("GET") && path.length == 2 && path[0].equals("placement") && path[1].equals("dry-run")) {
+                send(
+                        exchange,
+                        200,
+                        "{\"backlog\":"
+                                + hazelcast
+                                        .getMap(ClusterNames.ARCHIVE_QUEUE_MAP)
+                                        .size() + "}");
+            } else if (method.equals("GET")
+                    && path.length == 2
+                    && path[0].equals("placement")
+                    && path[1].equals("dry-run")) {
                 Map<String, String> query = query(uri.getRawQuery());
                 if (query.containsKey("add") == query.containsKey("remove")) {
                     error(exchange, 400, "expected exactly one of ?add=NODE_ID or ?remove=NODE_ID");
@@ -130,9 +149,12 @@ public final class AdminServer implements AutoCloseable {
                     respond(exchange, 200, dryRun(query.get("add"), query.get("remove")));
                 }
             } else {
-                error(exchange, 404, "no such route: " + method + " " + uri.getPath()
-                        + " (expected: GET /nodes, GET /rooms/ID, POST /nodes/ID/drain, GET /placement/dry-run?add=ID|remove=ID,"
-                        + " GET /archive)");
+                error(
+                        exchange,
+                        404,
+                        "no such route: " + method + " " + uri.getPath()
+                                + " (expected: GET /nodes, GET /rooms/ID, POST /nodes/ID/drain, GET /placement/dry-run?add=ID|remove=ID,"
+                                + " GET /archive)");
             }
         } catch (RuntimeException | Error e) {
             log.warn("admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
@@ -143,7 +165,8 @@ public final class AdminServer implements AutoCloseable {
     private NodeList nodes() {
         NodeView view = liveNodes.current();
         Map<String, NodeStatus> statuses = liveNodes.statuses();
-        NodeList.Builder list = NodeList.newBuilder().setViewVersion(view.version())
+        NodeList.Builder list = NodeList.newBuilder()
+                .setViewVersion(view.version())
                 .setClusterSafe(hazelcast.getPartitionService().isClusterSafe());
         for (NodeInfo node : view.nodes()) {
             NodeStatus published = statuses.getOrDefault(node.nodeId(), NodeStatus.getDefaultInstance());
@@ -157,7 +180,9 @@ public final class AdminServer implements AutoCloseable {
 
     private String recordPrimary(String roomId) {
         Member owner = hazelcast.getPartitionService().getPartition(roomId).getOwner();
-        return owner == null ? "" : NodeAttributes.nodeOf(owner).map(NodeInfo::nodeId).orElse("");
+        return owner == null
+                ? ""
+                : NodeAttributes.nodeOf(owner).map(NodeInfo::nodeId).orElse("");
     }
 
     private RoomInfo room(String roomId) {
@@ -218,8 +243,12 @@ public final class AdminServer implements AutoCloseable {
                 moved++;
             }
         }
-        int liveMoving = remove == null ? 0
-                : liveNodes.statuses().getOrDefault(remove, NodeStatus.getDefaultInstance()).getRooms();
+        int liveMoving = remove == null
+                ? 0
+                : liveNodes
+                        .statuses()
+                        .getOrDefault(remove, NodeStatus.getDefaultInstance())
+                        .getRooms();
         return PlacementDryRun.newBuilder()
                 .setChange(add != null ? "add " + add : "remove " + remove)
                 .setLiveRoomsMoving(liveMoving)
@@ -235,7 +264,9 @@ public final class AdminServer implements AutoCloseable {
             for (String pair : raw.split("&")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
-                    query.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    query.put(
+                            pair.substring(0, eq),
+                            java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                 }
             }
         }

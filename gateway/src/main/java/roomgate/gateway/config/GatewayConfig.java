@@ -26,11 +26,31 @@ public record GatewayConfig(
         ClientLimits limits,
         ArchiveSettings archive) {
 
-    static final List<String> FLAGS = List.of("gateway-id", "host", "port", "io-threads", "max-frame-bytes",
-            "rate-per-second", "rate-burst", "admin-host", "admin-port", "client-send-buffer-bytes", "record-rooms", "record-file",
-            "output-budget-bytes", "http-timeout-seconds", "ping-interval-seconds", "idle-timeout-seconds",
-            "max-connections", "max-connections-per-address", "max-fragments", "max-malformed",
-            "max-display-name-chars", "max-chat-chars", "archive-jdbc-url", "archive-credentials-file");
+    static final List<String> FLAGS = List.of(
+            "gateway-id",
+            "host",
+            "port",
+            "io-threads",
+            "max-frame-bytes",
+            "rate-per-second",
+            "rate-burst",
+            "admin-host",
+            "admin-port",
+            "client-send-buffer-bytes",
+            "record-rooms",
+            "record-file",
+            "output-budget-bytes",
+            "http-timeout-seconds",
+            "ping-interval-seconds",
+            "idle-timeout-seconds",
+            "max-connections",
+            "max-connections-per-address",
+            "max-fragments",
+            "max-malformed",
+            "max-display-name-chars",
+            "max-chat-chars",
+            "archive-jdbc-url",
+            "archive-credentials-file");
 
     /**
      * What one client connection may cost the gateway, whatever it sends: the bytes queued for it, how
@@ -103,7 +123,8 @@ public record GatewayConfig(
                 recording(flags.get("record-rooms", null), flags.get("record-file", null)),
                 ClientLimits.of(flags),
                 // The same database, and the same way to name it, as the nodes: GET /games reads what they write.
-                ArchiveSettings.resolve(flags.get("archive-jdbc-url", null), flags.get("archive-credentials-file", null), env));
+                ArchiveSettings.resolve(
+                        flags.get("archive-jdbc-url", null), flags.get("archive-credentials-file", null), env));
     }
 
     private static Recording recording(String rooms, String file) {

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import roomgate.cluster.FeedTopics;
-import roomgate.wire.client.Delivery;
 import roomgate.gateway.session.ClientSession;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.protocol.v1.Subscribed;
 import roomgate.protocol.v1.Unsubscribed;
+import roomgate.wire.client.Delivery;
 
 /**
  * The feed side of one client connection: its topic subscriptions and their conflation slots. The
@@ -58,8 +58,12 @@ public final class FeedSession {
             total += slots.containsKey(topic) ? 0 : 1;
         }
         if (total > MAX_TOPICS_PER_SESSION) {
-            session.error(requestId, ErrorCode.INVALID_ARGUMENT, "", "topics: this would make " + total
-                    + " subscriptions (expected: at most " + MAX_TOPICS_PER_SESSION + " per connection)");
+            session.error(
+                    requestId,
+                    ErrorCode.INVALID_ARGUMENT,
+                    "",
+                    "topics: this would make " + total + " subscriptions (expected: at most " + MAX_TOPICS_PER_SESSION
+                            + " per connection)");
             return;
         }
         List<TopicSlot> added = new ArrayList<>();
@@ -92,17 +96,23 @@ public final class FeedSession {
                 }
             }
             if (!undo.isEmpty()) {
-                manager.unsubscribe(loopFeeds, undo, () -> { });
+                manager.unsubscribe(loopFeeds, undo, () -> {});
             }
             if (closed) {
                 return;
             }
             if (reply.getTopicsCount() > 0) {
-                session.deliver(Delivery.of(ServerMessage.newBuilder().setRequestId(requestId).setSubscribed(reply).build()));
+                session.deliver(Delivery.of(ServerMessage.newBuilder()
+                        .setRequestId(requestId)
+                        .setSubscribed(reply)
+                        .build()));
             }
             if (!failed.isEmpty()) {
-                session.error(requestId, ErrorCode.INTERNAL, "", "topics " + failed + ": the gateway could not subscribe"
-                        + " to them upstream; retry later");
+                session.error(
+                        requestId,
+                        ErrorCode.INTERNAL,
+                        "",
+                        "topics " + failed + ": the gateway could not subscribe" + " to them upstream; retry later");
             }
         });
     }
@@ -122,8 +132,10 @@ public final class FeedSession {
         }
         manager.unsubscribe(loopFeeds, removed, () -> {
             if (!closed) {
-                session.deliver(Delivery.of(ServerMessage.newBuilder().setRequestId(requestId)
-                        .setUnsubscribed(Unsubscribed.newBuilder().addAllTopics(topics)).build()));
+                session.deliver(Delivery.of(ServerMessage.newBuilder()
+                        .setRequestId(requestId)
+                        .setUnsubscribed(Unsubscribed.newBuilder().addAllTopics(topics))
+                        .build()));
             }
         });
     }
@@ -156,7 +168,7 @@ public final class FeedSession {
             forget(slot);
         }
         slots.clear();
-        manager.unsubscribe(loopFeeds, topics, () -> { });
+        manager.unsubscribe(loopFeeds, topics, () -> {});
     }
 
     /** Topics with an update waiting for the channel to become writable; at most one each. */

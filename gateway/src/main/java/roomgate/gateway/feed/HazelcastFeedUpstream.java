@@ -27,7 +27,8 @@ public final class HazelcastFeedUpstream implements FeedUpstream {
 
     @Override
     public UUID subscribe(String topic, Consumer<byte[]> onUpdate, Runnable onCancelled) {
-        return hazelcast.<byte[]>getReliableTopic(FeedTopics.upstreamName(topic))
+        return hazelcast
+                .<byte[]>getReliableTopic(FeedTopics.upstreamName(topic))
                 .addMessageListener(new LossTolerantListener(topic, onUpdate, onCancelled));
     }
 

@@ -84,11 +84,12 @@ public final class PubSubManager {
         }
         try {
             current.submit(() -> {
-                for (TopicFanout fanout : topics.values()) {
-                    unsubscribeUpstream(fanout);
-                }
-                topics.clear();
-            }).get(10, TimeUnit.SECONDS);
+                        for (TopicFanout fanout : topics.values()) {
+                            unsubscribeUpstream(fanout);
+                        }
+                        topics.clear();
+                    })
+                    .get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -157,7 +158,7 @@ public final class PubSubManager {
 
     /** Tests: waits until every lifecycle task queued so far has run (and posted its reply to its loop). */
     void awaitLifecycle() throws Exception {
-        started().submit(() -> { }).get(10, TimeUnit.SECONDS);
+        started().submit(() -> {}).get(10, TimeUnit.SECONDS);
     }
 
     private interface LifecycleTask {
@@ -196,8 +197,8 @@ public final class PubSubManager {
     private boolean subscribeUpstream(TopicFanout fanout) {
         int generation = fanout.nextGeneration();
         try {
-            UUID registration = upstream.subscribe(fanout.topic(), fanout::onUpstream,
-                    () -> onLifecycleQuietly(() -> cancelled(fanout, generation)));
+            UUID registration = upstream.subscribe(
+                    fanout.topic(), fanout::onUpstream, () -> onLifecycleQuietly(() -> cancelled(fanout, generation)));
             fanout.registered(registration);
             upstreamSubscriptions++;
             log.debug("feed {}: subscribed upstream", fanout.topic());
@@ -213,7 +214,9 @@ public final class PubSubManager {
      * topic still has subscribers, subscribe again: they must not silently stop getting prices.
      */
     private void cancelled(TopicFanout fanout, int generation) {
-        if (topics.get(fanout.topic()) != fanout || fanout.generation() != generation || fanout.registration() == null) {
+        if (topics.get(fanout.topic()) != fanout
+                || fanout.generation() != generation
+                || fanout.registration() == null) {
             return;
         }
         log.warn("feed {}: the upstream subscription was cancelled; subscribing again", fanout.topic());

@@ -118,13 +118,19 @@ final class TopicFanout {
         if (update.getSequence() <= lastSequence) {
             // Sequences only go back when the publisher restarted: its updates are the newest now.
             incarnation++;
-            log.info("feed {}: sequence went back from {} to {}; publisher restarted", topic, lastSequence,
+            log.info(
+                    "feed {}: sequence went back from {} to {}; publisher restarted",
+                    topic,
+                    lastSequence,
                     update.getSequence());
         } else if (lastSequence > 0 && update.getSequence() > lastSequence + 1) {
             missed(update.getSequence() - lastSequence - 1);
         }
         lastSequence = update.getSequence();
-        Update out = new Update(topic, incarnation, update.getSequence(),
+        Update out = new Update(
+                topic,
+                incarnation,
+                update.getSequence(),
                 ServerMessage.newBuilder().setFeedUpdate(update).build().toByteString());
         for (LoopFeeds loop : loops) {
             try {
@@ -141,8 +147,12 @@ final class TopicFanout {
         missedByGateway.add(count);
         long now = System.nanoTime();
         if (missedLogged == 0 || now - lastMissedLogNanos >= MISSED_LOG_INTERVAL_NANOS) {
-            log.warn("feed {}: {} updates never reached this gateway ({} since it subscribed); it fell behind"
-                    + " the upstream, or a node died with them", topic, missed - missedLogged, missed);
+            log.warn(
+                    "feed {}: {} updates never reached this gateway ({} since it subscribed); it fell behind"
+                            + " the upstream, or a node died with them",
+                    topic,
+                    missed - missedLogged,
+                    missed);
             missedLogged = missed;
             lastMissedLogNanos = now;
         }

@@ -13,6 +13,7 @@ final class TopicSlot {
     private final String topic;
     /** Position in {@link LoopFeeds}' list for this topic, -1 when not live there. */
     int index = -1;
+
     private long sentIncarnation = -1;
     private long sentSequence;
     private Update pending;

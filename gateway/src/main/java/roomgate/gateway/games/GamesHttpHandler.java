@@ -115,7 +115,8 @@ public final class GamesHttpHandler extends SimpleChannelInboundHandler<FullHttp
                 try {
                     answer = lookup.run();
                 } catch (ArchiveUnavailableException e) {
-                    answer = Answer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "the archive database is unavailable; retry");
+                    answer = Answer.error(
+                            HttpResponseStatus.SERVICE_UNAVAILABLE, "the archive database is unavailable; retry");
                 } catch (RuntimeException e) {
                     answer = Answer.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "reading the archive failed: " + e);
                 }
@@ -170,22 +171,26 @@ public final class GamesHttpHandler extends SimpleChannelInboundHandler<FullHttp
                 return new Answer(HttpResponseStatus.OK, "application/json", ArchiveReader.toJson(game.get()));
             }
             if (game.get().pgn() == null) {
-                return Answer.error(HttpResponseStatus.NOT_FOUND, "room '" + roomId + "' was a "
-                        + game.get().gameType() + " room: no PGN (ask for format=json)");
+                return Answer.error(
+                        HttpResponseStatus.NOT_FOUND,
+                        "room '" + roomId + "' was a " + game.get().gameType() + " room: no PGN (ask for format=json)");
             }
-            return new Answer(HttpResponseStatus.OK, "application/x-chess-pgn; charset=utf-8", game.get().pgn());
+            return new Answer(
+                    HttpResponseStatus.OK,
+                    "application/x-chess-pgn; charset=utf-8",
+                    game.get().pgn());
         };
     }
 
     private Lookup byParticipant(QueryStringDecoder uri) {
         String participant = single(uri, "participant", null);
         if (participant == null || participant.isEmpty()) {
-            throw new IllegalArgumentException("participant: missing (expected: GET /games?participant=ID&limit=N,"
-                    + " or GET /games/ROOM_ID)");
+            throw new IllegalArgumentException(
+                    "participant: missing (expected: GET /games?participant=ID&limit=N," + " or GET /games/ROOM_ID)");
         }
         if (participant.length() > MAX_PARTICIPANT_CHARS || !participant.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException("participant: expected 1.." + MAX_PARTICIPANT_CHARS
-                    + " printable ASCII characters, no spaces");
+            throw new IllegalArgumentException(
+                    "participant: expected 1.." + MAX_PARTICIPANT_CHARS + " printable ASCII characters, no spaces");
         }
         String limitText = single(uri, "limit", Integer.toString(DEFAULT_LIMIT));
         int limit;
@@ -195,14 +200,16 @@ public final class GamesHttpHandler extends SimpleChannelInboundHandler<FullHttp
             limit = -1;
         }
         if (limit < 1 || limit > ArchiveReader.MAX_LIMIT) {
-            throw new IllegalArgumentException("limit: '" + limitText + "' (expected: 1.." + ArchiveReader.MAX_LIMIT + ")");
+            throw new IllegalArgumentException(
+                    "limit: '" + limitText + "' (expected: 1.." + ArchiveReader.MAX_LIMIT + ")");
         }
         unknownParameters(uri, List.of("participant", "limit"));
         int n = limit;
         return () -> {
             ArrayNode games = reader.gamesOf(participant, n);
             if (games.isEmpty()) {
-                return Answer.error(HttpResponseStatus.NOT_FOUND, "no archived games of participant '" + participant + "'");
+                return Answer.error(
+                        HttpResponseStatus.NOT_FOUND, "no archived games of participant '" + participant + "'");
             }
             ObjectNode answer = JSON.createObjectNode();
             answer.put("participant", participant);
@@ -225,7 +232,8 @@ public final class GamesHttpHandler extends SimpleChannelInboundHandler<FullHttp
     private static void unknownParameters(QueryStringDecoder uri, List<String> known) {
         for (String name : uri.parameters().keySet()) {
             if (!known.contains(name)) {
-                throw new IllegalArgumentException("unknown parameter '" + name + "' (expected: " + String.join(", ", known) + ")");
+                throw new IllegalArgumentException(
+                        "unknown parameter '" + name + "' (expected: " + String.join(", ", known) + ")");
             }
         }
     }
@@ -236,8 +244,11 @@ public final class GamesHttpHandler extends SimpleChannelInboundHandler<FullHttp
 
     /** Any thread: Netty hands the write to the channel's loop. */
     private static void respond(ChannelHandlerContext ctx, Answer answer, boolean keepAlive) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
-                Unpooled.copiedBuffer(answer.body() + (answer.body().endsWith("\n") ? "" : "\n"), StandardCharsets.UTF_8));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                answer.status(),
+                Unpooled.copiedBuffer(
+                        answer.body() + (answer.body().endsWith("\n") ? "" : "\n"), StandardCharsets.UTF_8));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());

@@ -4,9 +4,9 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import roomgate.wire.client.Delivery;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
+import roomgate.wire.client.Delivery;
 
 /**
  * Counts decoded client messages by type and the errors sent back by code. It sits between the

@@ -3,7 +3,6 @@ package roomgate.gateway.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -14,9 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
-import roomgate.runtime.metrics.ProcessMetrics;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
+import roomgate.runtime.metrics.ProcessMetrics;
 
 /**
  * The gateway's own meters, created once at start-up and passed to the pipeline handlers and the
@@ -87,8 +86,10 @@ public final class GatewayMetrics {
     private final Counter handshakes;
     /** [direction: 0 in, 1 out][encoding: 0 binary, 1 json] */
     private final Counter[][] frames = new Counter[2][2];
+
     private final Counter[][] frameBytes = new Counter[2][2];
-    private final AtomicReferenceArray<Counter> messages = new AtomicReferenceArray<>(ClientMessage.BodyCase.values().length);
+    private final AtomicReferenceArray<Counter> messages =
+            new AtomicReferenceArray<>(ClientMessage.BodyCase.values().length);
     private final AtomicReferenceArray<Counter> errors = new AtomicReferenceArray<>(ErrorCode.values().length);
     private final Counter[] routes = new Counter[Route.values().length];
     private final Counter[] moves = new Counter[MoveCause.values().length];
@@ -100,46 +101,63 @@ public final class GatewayMetrics {
     public GatewayMetrics(PrometheusMeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
         Gauge.builder("roomgate.gateway.connections", connections, AtomicInteger::get)
-                .description("Open client connections (HTTP or WebSocket)").strongReference(true).register(registry);
+                .description("Open client connections (HTTP or WebSocket)")
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("roomgate.gateway.sessions", sessions, AtomicInteger::get)
-                .description("Open WebSocket sessions").strongReference(true).register(registry);
+                .description("Open WebSocket sessions")
+                .strongReference(true)
+                .register(registry);
         handshakes = Counter.builder("roomgate.gateway.handshakes")
-                .description("Completed WebSocket handshakes").register(registry);
+                .description("Completed WebSocket handshakes")
+                .register(registry);
         String[] encodings = {"binary", "json"};
         String[] directions = {"in", "out"};
         for (int d = 0; d < 2; d++) {
             for (int e = 0; e < 2; e++) {
                 frames[d][e] = Counter.builder("roomgate.gateway.frames")
-                        .description("WebSocket data messages from (in) and to (out) clients, after reassembly of fragments")
-                        .tags("direction", directions[d], "encoding", encodings[e]).register(registry);
+                        .description(
+                                "WebSocket data messages from (in) and to (out) clients, after reassembly of fragments")
+                        .tags("direction", directions[d], "encoding", encodings[e])
+                        .register(registry);
                 frameBytes[d][e] = Counter.builder("roomgate.gateway.frame.payload")
                         .description("Payload bytes of those WebSocket messages (WebSocket framing not included)")
                         .baseUnit("bytes")
-                        .tags("direction", directions[d], "encoding", encodings[e]).register(registry);
+                        .tags("direction", directions[d], "encoding", encodings[e])
+                        .register(registry);
             }
         }
         for (Route route : Route.values()) {
             routes[route.ordinal()] = Counter.builder("roomgate.gateway.routing.lookups")
                     .description("How room requests found their node")
-                    .tag("result", lower(route)).register(registry);
+                    .tag("result", lower(route))
+                    .register(registry);
         }
         for (MoveCause cause : MoveCause.values()) {
             moves[cause.ordinal()] = Counter.builder("roomgate.gateway.room.moves")
                     .description("Rooms this gateway's sessions were rejoined to at a new node, per event loop")
-                    .tag("cause", lower(cause)).register(registry);
+                    .tag("cause", lower(cause))
+                    .register(registry);
         }
         for (Refusal refusal : Refusal.values()) {
             refusals[refusal.ordinal()] = Counter.builder("roomgate.gateway.refusals")
-                    .description("Connections refused or closed, and frames dropped, by the gateway's limits on clients")
-                    .tag("reason", lower(refusal)).register(registry);
+                    .description(
+                            "Connections refused or closed, and frames dropped, by the gateway's limits on clients")
+                    .tag("reason", lower(refusal))
+                    .register(registry);
         }
         redirects = Counter.builder("roomgate.gateway.redirects")
-                .description("Requests a node sent back to be sent to the room's owner").register(registry);
+                .description("Requests a node sent back to be sent to the room's owner")
+                .register(registry);
         Gauge.builder("roomgate.gateway.links", links, Set::size)
-                .description("Connected links to game nodes (one per event loop per node)").strongReference(true).register(registry);
+                .description("Connected links to game nodes (one per event loop per node)")
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("roomgate.gateway.link.backlog", links, GatewayMetrics::backlogBytes)
                 .description("Bytes written to node links and not yet sent, over all links")
-                .baseUnit("bytes").strongReference(true).register(registry);
+                .baseUnit("bytes")
+                .strongReference(true)
+                .register(registry);
     }
 
     /** Meters that nobody scrapes: for tests and for callers that have no registry. */
@@ -185,15 +203,25 @@ public final class GatewayMetrics {
     }
 
     void message(ClientMessage.BodyCase type) {
-        counter(messages, type.ordinal(), () -> Counter.builder("roomgate.gateway.messages")
-                .description("Client messages received, by type (the ClientMessage body)")
-                .tag("type", lower(type)).register(registry)).increment();
+        counter(
+                        messages,
+                        type.ordinal(),
+                        () -> Counter.builder("roomgate.gateway.messages")
+                                .description("Client messages received, by type (the ClientMessage body)")
+                                .tag("type", lower(type))
+                                .register(registry))
+                .increment();
     }
 
     void errorSent(ErrorCode code) {
-        counter(errors, code.ordinal(), () -> Counter.builder("roomgate.gateway.errors")
-                .description("Errors sent to clients, by code, whether the gateway or a node refused")
-                .tag("code", code.name()).register(registry)).increment();
+        counter(
+                        errors,
+                        code.ordinal(),
+                        () -> Counter.builder("roomgate.gateway.errors")
+                                .description("Errors sent to clients, by code, whether the gateway or a node refused")
+                                .tag("code", code.name())
+                                .register(registry))
+                .increment();
     }
 
     public void routed(Route route) {
@@ -240,7 +268,8 @@ public final class GatewayMetrics {
     }
 
     /** The cached counter at {@code index}, registered on first use; a race registers it twice, harmlessly. */
-    private static Counter counter(AtomicReferenceArray<Counter> cache, int index, java.util.function.Supplier<Counter> create) {
+    private static Counter counter(
+            AtomicReferenceArray<Counter> cache, int index, java.util.function.Supplier<Counter> create) {
         Counter counter = cache.get(index);
         if (counter == null) {
             counter = create.get();

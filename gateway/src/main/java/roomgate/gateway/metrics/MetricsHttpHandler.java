@@ -56,8 +56,12 @@ public final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHt
         boolean get = request.method().equals(HttpMethod.GET);
         request.release();
         if (!get) {
-            respond(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + MetricsHttpServer.PATH
-                    + " (expected: GET)\n", "text/plain; charset=utf-8", keepAlive);
+            respond(
+                    ctx,
+                    HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    request.method() + " " + MetricsHttpServer.PATH + " (expected: GET)\n",
+                    "text/plain; charset=utf-8",
+                    keepAlive);
             return;
         }
         ctx.channel().config().setAutoRead(false);
@@ -67,8 +71,12 @@ public final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHt
                 try {
                     body = scrape.get();
                 } catch (RuntimeException e) {
-                    respond(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "scrape failed: " + e + "\n",
-                            "text/plain; charset=utf-8", false);
+                    respond(
+                            ctx,
+                            HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                            "scrape failed: " + e + "\n",
+                            "text/plain; charset=utf-8",
+                            false);
                     return;
                 }
                 respond(ctx, HttpResponseStatus.OK, body, MetricsHttpServer.CONTENT_TYPE, keepAlive);
@@ -80,10 +88,10 @@ public final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHt
     }
 
     /** Any thread: Netty hands the write to the channel's loop. */
-    private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String body, String contentType,
-            boolean keepAlive) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    private static void respond(
+            ChannelHandlerContext ctx, HttpResponseStatus status, String body, String contentType, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());

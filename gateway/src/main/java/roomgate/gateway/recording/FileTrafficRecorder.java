@@ -38,6 +38,7 @@ public final class FileTrafficRecorder implements TrafficRecorder {
     private final AtomicLong dropped = new AtomicLong();
     /** Sessions with at least one recorded message: only their ends are worth recording. */
     private final Set<Long> recordedSessions = ConcurrentHashMap.newKeySet();
+
     private final RecordingWriter writer;
     private final Thread thread;
     private volatile boolean stopping;
@@ -65,8 +66,8 @@ public final class FileTrafficRecorder implements TrafficRecorder {
     /** Created with its file but no writer yet: lets a test fill the queue deterministically. */
     static FileTrafficRecorder unstarted(RoomPattern rooms, Path file, String gatewayId, int capacity)
             throws IOException {
-        RecordingWriter writer = RecordingWriter.create(file,
-                RecordingFormat.header(gatewayId, System.currentTimeMillis(), rooms.toString()));
+        RecordingWriter writer = RecordingWriter.create(
+                file, RecordingFormat.header(gatewayId, System.currentTimeMillis(), rooms.toString()));
         return new FileTrafficRecorder(rooms, file, writer, capacity);
     }
 

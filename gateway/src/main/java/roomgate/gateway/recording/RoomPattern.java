@@ -30,7 +30,8 @@ public final class RoomPattern {
             try {
                 return new RoomPattern(text, Pattern.compile(text.substring("regex:".length())));
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("room pattern '" + text + "': bad regex (" + e.getDescription() + ")");
+                throw new IllegalArgumentException(
+                        "room pattern '" + text + "': bad regex (" + e.getDescription() + ")");
             }
         }
         String glob = text.startsWith("glob:") ? text.substring("glob:".length()) : text;

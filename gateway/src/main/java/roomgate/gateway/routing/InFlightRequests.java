@@ -66,7 +66,10 @@ final class InFlightRequests {
         for (Iterator<Map.Entry<Key, Target>> it = pending.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Key, Target> e = it.next();
             if (e.getValue().nodeId().equals(nodeId)) {
-                lost.add(new Lost(e.getKey().sessionId(), e.getKey().requestId(), e.getValue().roomId()));
+                lost.add(new Lost(
+                        e.getKey().sessionId(),
+                        e.getKey().requestId(),
+                        e.getValue().roomId()));
                 it.remove();
             }
         }

@@ -13,6 +13,7 @@ final class LocalRoom {
     final String roomId;
     /** The node this loop sends the room's requests to (while moving: the node being asked to take it). */
     NodeInfo node;
+
     final Set<ClientSession> sessions = new LinkedHashSet<>();
     /** The last event sequence this loop's sessions have all received. */
     long lastSequence;

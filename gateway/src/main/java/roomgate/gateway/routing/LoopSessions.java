@@ -31,8 +31,11 @@ final class LoopSessions {
     void refuse(SessionRequest request, String message) {
         ClientSession session = sessions.get(request.getSessionId());
         if (session != null) {
-            session.error(request.getMessage().getRequestId(), ErrorCode.ROOM_UNAVAILABLE,
-                    RoomRequests.roomIdOf(request.getMessage()), message);
+            session.error(
+                    request.getMessage().getRequestId(),
+                    ErrorCode.ROOM_UNAVAILABLE,
+                    RoomRequests.roomIdOf(request.getMessage()),
+                    message);
         }
     }
 }

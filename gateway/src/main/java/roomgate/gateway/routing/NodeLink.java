@@ -3,19 +3,19 @@ package roomgate.gateway.routing;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.placement.NodeInfo;
-import roomgate.wire.link.LinkCodec;
-import roomgate.wire.link.RoomEventFrame;
 import roomgate.protocol.link.v1.Hello;
 import roomgate.protocol.link.v1.LinkFrame;
+import roomgate.wire.link.LinkCodec;
+import roomgate.wire.link.RoomEventFrame;
 
 /**
  * A long-lived link from one gateway event loop to one game node. It is opened on the loop of the
@@ -50,7 +50,11 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
             if (f.isSuccess()) {
                 link.onConnected(gatewayId);
             } else {
-                log.warn("link to node {} at {}:{} failed: {}", node.nodeId(), node.linkHost(), node.linkPort(),
+                log.warn(
+                        "link to node {} at {}:{} failed: {}",
+                        node.nodeId(),
+                        node.linkHost(),
+                        node.linkPort(),
                         f.cause().toString());
                 link.onClosed();
             }
@@ -81,7 +85,10 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
 
     private void onConnected(String gatewayId) {
         router.metrics().linkUp(channel);
-        channel.write(LinkFrame.newBuilder().setHello(Hello.newBuilder().setGatewayId(gatewayId)).build(),
+        channel.write(
+                LinkFrame.newBuilder()
+                        .setHello(Hello.newBuilder().setGatewayId(gatewayId))
+                        .build(),
                 channel.voidPromise());
         for (LinkFrame frame : pending) {
             channel.write(frame, channel.voidPromise());
@@ -109,7 +116,8 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
         switch (frame.getBodyCase()) {
             case REPLY -> router.onReply(this, frame.getReply());
             case REDIRECT -> router.onRedirect(this, frame.getRedirect());
-            case HANDOFF_START -> router.onHandoffStart(this, frame.getHandoffStart().getRoomId());
+            case HANDOFF_START ->
+                router.onHandoffStart(this, frame.getHandoffStart().getRoomId());
             case HANDOFF_DONE -> router.onHandoffDone(this, frame.getHandoffDone());
             case REJOIN_RESULT -> router.onRejoinResult(this, frame.getRejoinResult());
             case ROOM_LOST -> router.onRoomLost(this, frame.getRoomLost().getRoomId());

@@ -37,6 +37,7 @@ final class RoomMoves {
      * partition's new owner), and the clients, their requests held, wait on the clock.
      */
     static final long REJOIN_RETRY_MILLIS = 200;
+
     static final long REJOIN_GIVE_UP_NANOS = 10_000_000_000L;
 
     private final EventLoop loop;
@@ -50,8 +51,16 @@ final class RoomMoves {
     /** Routes a released request as if it had just arrived: the router's own routing. */
     private final BiConsumer<String, SessionRequest> route;
 
-    RoomMoves(EventLoop loop, LongSupplier nanoClock, GatewayMetrics metrics, LoopSessions sessions, LocalRooms rooms,
-            NodeLinks links, Placement placement, UnreachableNodes unreachable, BiConsumer<String, SessionRequest> route) {
+    RoomMoves(
+            EventLoop loop,
+            LongSupplier nanoClock,
+            GatewayMetrics metrics,
+            LoopSessions sessions,
+            LocalRooms rooms,
+            NodeLinks links,
+            Placement placement,
+            UnreachableNodes unreachable,
+            BiConsumer<String, SessionRequest> route) {
         this.loop = loop;
         this.nanoClock = nanoClock;
         this.metrics = metrics;
@@ -75,7 +84,9 @@ final class RoomMoves {
         Rejoin rejoin = result.getRejoin();
         if (!result.getOk()) {
             NodeInfo owner = result.getOwnerNodeId().isEmpty() ? null : placement.reachable(result.getOwnerNodeId());
-            if (owner != null && links.to(owner).send(LinkFrame.newBuilder().setRejoin(rejoin).build())) {
+            if (owner != null
+                    && links.to(owner)
+                            .send(LinkFrame.newBuilder().setRejoin(rejoin).build())) {
                 LocalRoom local = rooms.get(roomId);
                 if (local != null && local.isMoving()) {
                     local.node = owner;
@@ -94,17 +105,24 @@ final class RoomMoves {
                 if (ownerGone) {
                     unreachable.mark(result.getOwnerNodeId());
                 }
-                loop.schedule(() -> {
-                    if (rooms.get(roomId) == moving && moving.isMoving()) {
-                        rejoin(moving, placement.ownerOf(roomId));
-                    }
-                }, REJOIN_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                loop.schedule(
+                        () -> {
+                            if (rooms.get(roomId) == moving && moving.isMoving()) {
+                                rejoin(moving, placement.ownerOf(roomId));
+                            }
+                        },
+                        REJOIN_RETRY_MILLIS,
+                        TimeUnit.MILLISECONDS);
                 return;
             }
-            fail(roomId, rejoin, temporary
-                    ? "no game node could take room '" + roomId + "' over in time; join it again"
-                    : result.getMessage().isEmpty() ? "room '" + roomId + "' cannot be served now; join it again"
-                    : result.getMessage());
+            fail(
+                    roomId,
+                    rejoin,
+                    temporary
+                            ? "no game node could take room '" + roomId + "' over in time; join it again"
+                            : result.getMessage().isEmpty()
+                                    ? "room '" + roomId + "' cannot be served now; join it again"
+                                    : result.getMessage());
             return;
         }
         arrived(link.node(), result);
@@ -119,7 +137,8 @@ final class RoomMoves {
         local.giveUpNanos = 0;
         Set<Long> unknown = new HashSet<>(result.getUnknownSessionIdsList());
         ServerMessage moved = ServerMessage.newBuilder()
-                .setRoomMoved(RoomMoved.newBuilder().setRoomId(roomId).setOwnerNodeId(result.getOwnerNodeId())).build();
+                .setRoomMoved(RoomMoved.newBuilder().setRoomId(roomId).setOwnerNodeId(result.getOwnerNodeId()))
+                .build();
         for (RejoinSession rejoined : rejoin.getSessionsList()) {
             ClientSession session = sessions.get(rejoined.getSessionId());
             if (session == null) {
@@ -128,11 +147,15 @@ final class RoomMoves {
             if (unknown.contains(session.id())) {
                 rooms.unseat(session, roomId);
                 session.rooms().remove(roomId);
-                session.error(rejoined.getRequestId(), ErrorCode.RESUME_REJECTED, roomId,
+                session.error(
+                        rejoined.getRequestId(),
+                        ErrorCode.RESUME_REJECTED,
+                        roomId,
                         "your seat in room '" + roomId + "' is gone (the grace period passed); join again");
             } else if (!rejoined.getRequestId().isEmpty() || !local.sessions.contains(session)) {
                 rooms.seat(session, roomId, node);
-                session.deliver(Delivery.of(ServerMessage.newBuilder().setRequestId(rejoined.getRequestId())
+                session.deliver(Delivery.of(ServerMessage.newBuilder()
+                        .setRequestId(rejoined.getRequestId())
                         .setResumed(Resumed.newBuilder().addRoomIds(roomId).setOwnerNodeId(result.getOwnerNodeId()))
                         .build()));
             } else {
@@ -163,11 +186,13 @@ final class RoomMoves {
             return;
         }
         local.node = target;
-        Rejoin.Builder rejoin = Rejoin.newBuilder().setRoomId(roomId).setHops(0)
-                .addAllUnreachableNodeIds(unreachable.ids());
+        Rejoin.Builder rejoin =
+                Rejoin.newBuilder().setRoomId(roomId).setHops(0).addAllUnreachableNodeIds(unreachable.ids());
         for (ClientSession session : local.sessions) {
-            rejoin.addSessions(RejoinSession.newBuilder().setSessionId(session.id())
-                    .setParticipantId(session.participantId()).setLastSequence(local.lastSequence));
+            rejoin.addSessions(RejoinSession.newBuilder()
+                    .setSessionId(session.id())
+                    .setParticipantId(session.participantId())
+                    .setLastSequence(local.lastSequence));
         }
         if (!links.to(target).send(LinkFrame.newBuilder().setRejoin(rejoin).build())) {
             fail(roomId, rejoin.build(), "node " + target.nodeId() + " cannot be reached");
@@ -182,7 +207,10 @@ final class RoomMoves {
     void fail(String roomId, Rejoin rejoin, String message) {
         LocalRoom local = rooms.get(roomId);
         Set<ClientSession> affected = new LinkedHashSet<>();
-        if (local != null && (rejoin == null || rejoin.getSessionsList().stream().anyMatch(s -> s.getRequestId().isEmpty()))) {
+        if (local != null
+                && (rejoin == null
+                        || rejoin.getSessionsList().stream()
+                                .anyMatch(s -> s.getRequestId().isEmpty()))) {
             affected.addAll(local.sessions);
             rooms.remove(roomId);
             if (local.held != null) {

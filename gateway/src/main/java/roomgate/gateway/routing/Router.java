@@ -4,20 +4,17 @@ import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import roomgate.placement.NodeInfo;
-import roomgate.placement.NodeView;
-import roomgate.wire.client.Delivery;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.GatewayMetrics.MoveCause;
 import roomgate.gateway.metrics.GatewayMetrics.Route;
 import roomgate.gateway.session.ClientSession;
-import roomgate.wire.link.RoomEventFrame;
-import roomgate.wire.client.RoomRequests;
+import roomgate.placement.NodeInfo;
+import roomgate.placement.NodeView;
 import roomgate.protocol.link.v1.HandoffDone;
 import roomgate.protocol.link.v1.HandoffReady;
 import roomgate.protocol.link.v1.LinkFrame;
@@ -30,6 +27,9 @@ import roomgate.protocol.link.v1.SessionReply;
 import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
+import roomgate.wire.client.Delivery;
+import roomgate.wire.client.RoomRequests;
+import roomgate.wire.link.RoomEventFrame;
 
 /**
  * Routing and fan-out for the sessions of one event loop. A room request goes to the node serving
@@ -59,14 +59,20 @@ public final class Router {
      * {@code connector} opens this loop's links; {@code nanoClock} (nanoseconds, as System.nanoTime)
      * times the retry and give-up windows, so tests need not sleep.
      */
-    Router(EventLoop loop, String gatewayId, Supplier<NodeView> view, LinkConnector connector, GatewayMetrics metrics,
+    Router(
+            EventLoop loop,
+            String gatewayId,
+            Supplier<NodeView> view,
+            LinkConnector connector,
+            GatewayMetrics metrics,
             LongSupplier nanoClock) {
         this.loop = loop;
         this.metrics = metrics;
         this.unreachable = new UnreachableNodes(view, nanoClock);
         this.placement = new Placement(view, unreachable);
         this.links = new NodeLinks(this, loop, connector, gatewayId);
-        this.moves = new RoomMoves(loop, nanoClock, metrics, sessions, rooms, links, placement, unreachable, this::send);
+        this.moves =
+                new RoomMoves(loop, nanoClock, metrics, sessions, rooms, links, placement, unreachable, this::send);
     }
 
     GatewayMetrics metrics() {
@@ -81,12 +87,14 @@ public final class Router {
     /** Sends a join, leave, move or chat to the node of its room. */
     public void forward(ClientSession session, ClientMessage message, String roomId) {
         assert loop.inEventLoop();
-        send(roomId, SessionRequest.newBuilder()
-                .setSessionId(session.id())
-                .setParticipantId(session.participantId())
-                .setMessage(message)
-                .addAllUnreachableNodeIds(unreachable.ids())
-                .build());
+        send(
+                roomId,
+                SessionRequest.newBuilder()
+                        .setSessionId(session.id())
+                        .setParticipantId(session.participantId())
+                        .setMessage(message)
+                        .addAllUnreachableNodeIds(unreachable.ids())
+                        .build());
     }
 
     /** Takes a resuming client's seat back in a room: the owner sends what it missed after {@code lastSequence}. */
@@ -94,11 +102,19 @@ public final class Router {
         assert loop.inEventLoop();
         LocalRoom local = rooms.get(roomId);
         NodeInfo node = local != null ? local.node : placement.ownerOf(roomId);
-        RejoinSession rejoining = RejoinSession.newBuilder().setSessionId(session.id())
-                .setParticipantId(session.participantId()).setLastSequence(lastSequence).setRequestId(requestId).build();
-        Rejoin rejoin = Rejoin.newBuilder().setRoomId(roomId).addSessions(rejoining)
-                .addAllUnreachableNodeIds(unreachable.ids()).build();
-        if (node == null || !links.to(node).send(LinkFrame.newBuilder().setRejoin(rejoin).build())) {
+        RejoinSession rejoining = RejoinSession.newBuilder()
+                .setSessionId(session.id())
+                .setParticipantId(session.participantId())
+                .setLastSequence(lastSequence)
+                .setRequestId(requestId)
+                .build();
+        Rejoin rejoin = Rejoin.newBuilder()
+                .setRoomId(roomId)
+                .addSessions(rejoining)
+                .addAllUnreachableNodeIds(unreachable.ids())
+                .build();
+        if (node == null
+                || !links.to(node).send(LinkFrame.newBuilder().setRejoin(rejoin).build())) {
             session.error(requestId, ErrorCode.ROOM_UNAVAILABLE, roomId, "no game node can serve the room now; retry");
         }
     }
@@ -115,9 +131,12 @@ public final class Router {
                 rooms.unseat(session, roomId);
             }
         }
-        byNode.forEach((node, roomIds) -> links.to(node).send(LinkFrame.newBuilder()
-                .setSessionClosed(SessionClosed.newBuilder().setSessionId(session.id()).addAllRoomIds(roomIds))
-                .build()));
+        byNode.forEach((node, roomIds) -> links.to(node)
+                .send(LinkFrame.newBuilder()
+                        .setSessionClosed(SessionClosed.newBuilder()
+                                .setSessionId(session.id())
+                                .addAllRoomIds(roomIds))
+                        .build()));
         session.rooms().clear();
     }
 
@@ -134,8 +153,11 @@ public final class Router {
         if (session == null) {
             if (!reply.getJoinedRoomId().isEmpty()) {
                 // Seated after it hung up: tell the node it is gone, or the seat stays taken.
-                link.send(LinkFrame.newBuilder().setSessionClosed(SessionClosed.newBuilder()
-                        .setSessionId(reply.getSessionId()).addRoomIds(reply.getJoinedRoomId())).build());
+                link.send(LinkFrame.newBuilder()
+                        .setSessionClosed(SessionClosed.newBuilder()
+                                .setSessionId(reply.getSessionId())
+                                .addRoomIds(reply.getJoinedRoomId()))
+                        .build());
             }
             return;
         }
@@ -162,34 +184,47 @@ public final class Router {
         // is written now, on this loop, and the codec keeps its own reference for each frame.
         Delivery delivery = Delivery.borrowing(event.event());
         for (ClientSession session : local.sessions) {
-            session.deliver(session.id() == event.originSessionId()
-                    ? delivery.withRequestId(event.originRequestId())
-                    : delivery);
+            session.deliver(
+                    session.id() == event.originSessionId()
+                            ? delivery.withRequestId(event.originRequestId())
+                            : delivery);
         }
     }
 
     void onRedirect(NodeLink link, Redirect redirect) {
         metrics.redirected();
         // Not applied there; tracked again when it is sent on.
-        inFlight.answered(redirect.getRequest().getSessionId(), redirect.getRequest().getMessage().getRequestId());
+        inFlight.answered(
+                redirect.getRequest().getSessionId(),
+                redirect.getRequest().getMessage().getRequestId());
         String roomId = redirect.getRoomId();
         LocalRoom local = rooms.get(roomId);
         if (local != null && local.isMoving()) {
             // A rejoin is already on its way (a node that loses a room says so before it redirects the
             // requests it had not answered): the request waits for it, and no second rejoin goes out.
-            local.held.add(LinkFrame.newBuilder().setRequest(redirect.getRequest()).build());
+            local.held.add(
+                    LinkFrame.newBuilder().setRequest(redirect.getRequest()).build());
             return;
         }
         NodeInfo owner = placement.reachable(redirect.getOwnerNodeId());
         if (local != null && local.node.equals(link.node()) && owner != null) {
             // The node we were seated on no longer has the room: move there, then retry.
-            local.hold().add(LinkFrame.newBuilder().setRequest(redirect.getRequest()).build());
+            local.hold()
+                    .add(LinkFrame.newBuilder()
+                            .setRequest(redirect.getRequest())
+                            .build());
             moves.start(local, owner, MoveCause.REDIRECT);
             return;
         }
-        if (owner == null || !links.to(owner).send(LinkFrame.newBuilder().setRequest(redirect.getRequest()).build())) {
-            sessions.refuse(redirect.getRequest(), "room '" + roomId + "' is owned by node " + redirect.getOwnerNodeId()
-                    + ", which cannot be reached now; retry");
+        if (owner == null
+                || !links.to(owner)
+                        .send(LinkFrame.newBuilder()
+                                .setRequest(redirect.getRequest())
+                                .build())) {
+            sessions.refuse(
+                    redirect.getRequest(),
+                    "room '" + roomId + "' is owned by node " + redirect.getOwnerNodeId()
+                            + ", which cannot be reached now; retry");
             return;
         }
         inFlight.sent(redirect.getRequest(), owner.nodeId(), roomId);
@@ -201,7 +236,9 @@ public final class Router {
             local.hold();
         }
         // Everything this loop sent to the node for the room is now ahead of this answer on the link.
-        link.send(LinkFrame.newBuilder().setHandoffReady(HandoffReady.newBuilder().setRoomId(roomId)).build());
+        link.send(LinkFrame.newBuilder()
+                .setHandoffReady(HandoffReady.newBuilder().setRoomId(roomId))
+                .build());
     }
 
     void onHandoffDone(NodeLink link, HandoffDone done) {
@@ -233,15 +270,21 @@ public final class Router {
         // Frames never written are not in doubt: they are routed again below.
         for (LinkFrame frame : unsent) {
             if (frame.hasRequest()) {
-                inFlight.answered(frame.getRequest().getSessionId(), frame.getRequest().getMessage().getRequestId());
+                inFlight.answered(
+                        frame.getRequest().getSessionId(),
+                        frame.getRequest().getMessage().getRequestId());
             }
         }
         for (InFlightRequests.Lost lost : inFlight.lostWith(node.nodeId())) {
             ClientSession session = sessions.get(lost.sessionId());
             if (session != null) {
-                session.error(lost.requestId(), ErrorCode.OUTCOME_UNKNOWN, lost.roomId(), "node " + node.nodeId()
-                        + " was lost while handling this request: it may have been applied; if it was, its event"
-                        + " reaches you once the room is back, so check before retrying");
+                session.error(
+                        lost.requestId(),
+                        ErrorCode.OUTCOME_UNKNOWN,
+                        lost.roomId(),
+                        "node " + node.nodeId()
+                                + " was lost while handling this request: it may have been applied; if it was, its event"
+                                + " reaches you once the room is back, so check before retrying");
             }
         }
         for (LocalRoom local : rooms.snapshot()) {
@@ -256,8 +299,13 @@ public final class Router {
                 send(roomId, frame.getRequest());
             } else if (frame.hasRejoin()) {
                 NodeInfo next = placement.ownerOf(frame.getRejoin().getRoomId());
-                if (next == null || !links.to(next).send(LinkFrame.newBuilder().setRejoin(frame.getRejoin().toBuilder()
-                        .clearUnreachableNodeIds().addAllUnreachableNodeIds(unreachable.ids())).build())) {
+                if (next == null
+                        || !links.to(next)
+                                .send(LinkFrame.newBuilder()
+                                        .setRejoin(frame.getRejoin().toBuilder()
+                                                .clearUnreachableNodeIds()
+                                                .addAllUnreachableNodeIds(unreachable.ids()))
+                                        .build())) {
                     moves.fail(frame.getRejoin().getRoomId(), frame.getRejoin(), "no game node can serve the room now");
                 }
             }
@@ -310,9 +358,12 @@ public final class Router {
         // (it waited while its room moved), as a copy costs more than the rest of the routing.
         Set<String> unreachableNow = unreachable.ids();
         SessionRequest routed = request.getUnreachableNodeIdsCount() == unreachableNow.size()
-                && unreachableNow.containsAll(request.getUnreachableNodeIdsList())
+                        && unreachableNow.containsAll(request.getUnreachableNodeIdsList())
                 ? request
-                : request.toBuilder().clearUnreachableNodeIds().addAllUnreachableNodeIds(unreachableNow).build();
+                : request.toBuilder()
+                        .clearUnreachableNodeIds()
+                        .addAllUnreachableNodeIds(unreachableNow)
+                        .build();
         if (!links.to(node).send(LinkFrame.newBuilder().setRequest(routed).build())) {
             sessions.refuse(request, "node " + node.nodeId() + " cannot be reached; retry");
             return;

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import roomgate.placement.NodeView;
 import roomgate.gateway.metrics.GatewayMetrics;
+import roomgate.placement.NodeView;
 import roomgate.runtime.net.Transport;
 
 /**
@@ -20,14 +20,23 @@ public final class RouterGroup {
     private final Map<EventExecutor, Router> routers = new IdentityHashMap<>();
 
     /** Routers whose links are TCP connections over {@code transport}, on the system clock. */
-    public RouterGroup(EventLoopGroup group, String gatewayId, Supplier<NodeView> view, Transport transport,
+    public RouterGroup(
+            EventLoopGroup group,
+            String gatewayId,
+            Supplier<NodeView> view,
+            Transport transport,
             GatewayMetrics metrics) {
         this(group, gatewayId, view, new SocketLinkConnector(transport), metrics, System::nanoTime);
     }
 
     /** Routers whose links {@code connector} opens, timing their retry windows on {@code nanoClock}. */
-    public RouterGroup(EventLoopGroup group, String gatewayId, Supplier<NodeView> view, LinkConnector connector,
-            GatewayMetrics metrics, LongSupplier nanoClock) {
+    public RouterGroup(
+            EventLoopGroup group,
+            String gatewayId,
+            Supplier<NodeView> view,
+            LinkConnector connector,
+            GatewayMetrics metrics,
+            LongSupplier nanoClock) {
         for (EventExecutor executor : group) {
             routers.put(executor, new Router((EventLoop) executor, gatewayId, view, connector, metrics, nanoClock));
         }

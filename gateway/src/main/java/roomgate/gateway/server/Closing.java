@@ -21,9 +21,13 @@ final class Closing {
     static void close(Channel channel, WebSocketCloseStatus status, String reason) {
         channel.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
         if (channel.isOpen()) {
-            channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, FRAME_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            channel.eventLoop()
+                    .schedule(
+                            () -> {
+                                channel.close();
+                            },
+                            FRAME_GRACE_MILLIS,
+                            TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -36,6 +36,7 @@ public final class FrameGuard extends ChannelInboundHandlerAdapter {
     private final GatewayMetrics metrics;
     /** Frames of the message being received, when it is fragmented; 0 between messages. */
     private int fragments;
+
     private int droppedPingsInARow;
     private boolean closing;
 
@@ -63,7 +64,9 @@ public final class FrameGuard extends ChannelInboundHandlerAdapter {
                 if (++droppedPingsInARow > burst) {
                     closing = true;
                     metrics.refused(Refusal.PING_FLOOD);
-                    Closing.close(ctx.channel(), WebSocketCloseStatus.POLICY_VIOLATION,
+                    Closing.close(
+                            ctx.channel(),
+                            WebSocketCloseStatus.POLICY_VIOLATION,
                             "ping flood: more than " + burst + " pings past " + ratePerSecond + "/s");
                 }
                 return;

@@ -13,20 +13,19 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import roomgate.gateway.config.GatewayConfig;
-import roomgate.wire.client.ClientFrameCodec;
+import roomgate.gateway.feed.PubSubManager;
+import roomgate.gateway.games.GamesHttpHandler;
 import roomgate.gateway.metrics.ClientMessageMeter;
 import roomgate.gateway.metrics.ClientTrafficMeter;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.MetricsHttpHandler;
-import roomgate.gateway.feed.PubSubManager;
-import roomgate.gateway.games.GamesHttpHandler;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
-import roomgate.gateway.server.SessionHandler;
 import roomgate.placement.NodeView;
-import java.util.function.Supplier;
+import roomgate.wire.client.ClientFrameCodec;
 
 /**
  * The pipeline of a client connection, one handler per concern: the output budget (first, so it
@@ -56,8 +55,16 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final TrafficRecorder recorder;
     private final ConnectionCaps caps;
 
-    public GatewayInitializer(GatewayConfig config, ChannelGroup clients, RouterGroup routers, PubSubManager feeds, GamesHttpHandler games, Supplier<NodeView> view,
-            ResumeTokens tokens, GatewayMetrics metrics, TrafficRecorder recorder) {
+    public GatewayInitializer(
+            GatewayConfig config,
+            ChannelGroup clients,
+            RouterGroup routers,
+            PubSubManager feeds,
+            GamesHttpHandler games,
+            Supplier<NodeView> view,
+            ResumeTokens tokens,
+            GatewayMetrics metrics,
+            TrafficRecorder recorder) {
         this.recorder = recorder;
         this.metrics = metrics;
         this.messageMeter = new ClientMessageMeter(metrics);
@@ -68,7 +75,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         this.games = games;
         this.view = view;
         this.tokens = tokens;
-        this.caps = new ConnectionCaps(config.limits().maxConnections(), config.limits().maxConnectionsPerAddress());
+        this.caps = new ConnectionCaps(
+                config.limits().maxConnections(), config.limits().maxConnectionsPerAddress());
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(WEBSOCKET_PATH)
                 // Accept /ws?room=r1 too: a client that also talks to a proxy hashing on the query
@@ -104,16 +112,33 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         p.addLast(SessionHandler.HTTP_GUARD, new HttpGuard(limits.httpTimeoutSeconds(), metrics));
         p.addLast("games", games);
-        p.addLast("metrics", new MetricsHttpHandler(WEBSOCKET_PATH, metrics.registry()::scrape, GlobalEventExecutor.INSTANCE));
-        p.addLast(SessionHandler.HEALTH_HANDLER, new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view, feeds::status, games));
-        p.addLast("frame-guard", new FrameGuard(config.ratePerSecond(), config.rateBurst(), limits.maxFragments(), metrics));
+        p.addLast(
+                "metrics",
+                new MetricsHttpHandler(WEBSOCKET_PATH, metrics.registry()::scrape, GlobalEventExecutor.INSTANCE));
+        p.addLast(
+                SessionHandler.HEALTH_HANDLER,
+                new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view, feeds::status, games));
+        p.addLast(
+                "frame-guard",
+                new FrameGuard(config.ratePerSecond(), config.rateBurst(), limits.maxFragments(), metrics));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast("keepalive", new KeepAlive(limits.pingIntervalSeconds(), limits.idleTimeoutSeconds(), metrics));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
         p.addLast("traffic-meter", new ClientTrafficMeter(metrics));
         p.addLast("frame-codec", new ClientFrameCodec());
         p.addLast("message-meter", messageMeter);
-        p.addLast("session", new SessionHandler(routers, feeds, sessionIds, config.gatewayId(), tokens,
-                config.ratePerSecond(), config.rateBurst(), limits, metrics, recorder));
+        p.addLast(
+                "session",
+                new SessionHandler(
+                        routers,
+                        feeds,
+                        sessionIds,
+                        config.gatewayId(),
+                        tokens,
+                        config.ratePerSecond(),
+                        config.rateBurst(),
+                        limits,
+                        metrics,
+                        recorder));
     }
 }

@@ -17,14 +17,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import roomgate.placement.NodeView;
 import roomgate.gateway.config.GatewayConfig;
-import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.games.GamesHttpHandler;
+import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
+import roomgate.placement.NodeView;
 import roomgate.runtime.metrics.ExecutorDelayProbe;
 import roomgate.runtime.net.Transport;
 
@@ -44,7 +44,11 @@ public final class GatewayServer implements AutoCloseable {
     private final ChannelGroup clients;
     private final RouterGroup routers;
 
-    private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, ChannelGroup clients,
+    private GatewayServer(
+            EventLoopGroup boss,
+            EventLoopGroup workers,
+            Channel serverChannel,
+            ChannelGroup clients,
             RouterGroup routers) {
         this.boss = boss;
         this.workers = workers;
@@ -53,13 +57,24 @@ public final class GatewayServer implements AutoCloseable {
         this.routers = routers;
     }
 
-    public static GatewayServer start(GatewayConfig config, Transport transport, Supplier<NodeView> view,
-            ResumeTokens tokens, PubSubManager feeds, GamesHttpHandler games, GatewayMetrics metrics, TrafficRecorder recorder)
+    public static GatewayServer start(
+            GatewayConfig config,
+            Transport transport,
+            Supplier<NodeView> view,
+            ResumeTokens tokens,
+            PubSubManager feeds,
+            GamesHttpHandler games,
+            GatewayMetrics metrics,
+            TrafficRecorder recorder)
             throws InterruptedException {
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(config.ioThreads());
         try {
-            ExecutorDelayProbe.startAll(workers, metrics.registry(), "roomgate.eventloop.delay", "loop",
+            ExecutorDelayProbe.startAll(
+                    workers,
+                    metrics.registry(),
+                    "roomgate.eventloop.delay",
+                    "loop",
                     "How late the gateway's event loops run a task due now (sampled every 100 ms)",
                     ExecutorDelayProbe.DEFAULT_INTERVAL);
             RouterGroup routers = new RouterGroup(workers, config.gatewayId(), view, transport, metrics);
@@ -80,8 +95,11 @@ public final class GatewayServer implements AutoCloseable {
                     // by the kernel too, not only by the WebSocket idle limit.
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                    .childHandler(new GatewayInitializer(config, clients, routers, feeds, games, view, tokens, metrics, recorder))
-                    .bind(config.host(), config.port()).sync().channel();
+                    .childHandler(new GatewayInitializer(
+                            config, clients, routers, feeds, games, view, tokens, metrics, recorder))
+                    .bind(config.host(), config.port())
+                    .sync()
+                    .channel();
             return new GatewayServer(boss, workers, channel, clients, routers);
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully();
@@ -126,9 +144,10 @@ public final class GatewayServer implements AutoCloseable {
         }
         for (Channel client : clients) {
             // On the channel's own loop, so the frame goes out after every write queued there before it.
-            client.eventLoop().execute(() -> client
-                    .writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "gateway stopping"))
-                    .addListener(ChannelFutureListener.CLOSE));
+            client.eventLoop()
+                    .execute(() -> client.writeAndFlush(new CloseWebSocketFrame(
+                                    WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "gateway stopping"))
+                            .addListener(ChannelFutureListener.CLOSE));
         }
         return clients.newCloseFuture().await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }

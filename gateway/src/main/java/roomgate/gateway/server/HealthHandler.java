@@ -17,10 +17,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
-import roomgate.placement.NodeInfo;
-import roomgate.placement.NodeView;
 import roomgate.gateway.feed.FeedStatus;
 import roomgate.gateway.games.GamesHttpHandler;
+import roomgate.placement.NodeInfo;
+import roomgate.placement.NodeView;
 import roomgate.protocol.admin.v1.GatewayHealth;
 import roomgate.protocol.admin.v1.NodeStatus;
 import roomgate.protocol.admin.v1.TopicStatus;
@@ -39,7 +39,11 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
     private final Supplier<FeedStatus> feeds;
     private final GamesHttpHandler games;
 
-    public HealthHandler(String websocketPath, String gatewayId, Supplier<NodeView> view, Supplier<FeedStatus> feeds,
+    public HealthHandler(
+            String websocketPath,
+            String gatewayId,
+            Supplier<NodeView> view,
+            Supplier<FeedStatus> feeds,
             GamesHttpHandler games) {
         super(false);
         this.websocketPath = websocketPath;
@@ -64,7 +68,10 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
             if (path.equals("/health") && request.method().equals(HttpMethod.GET)) {
                 respond(ctx, request, HttpResponseStatus.OK, health());
             } else {
-                respond(ctx, request, HttpResponseStatus.NOT_FOUND,
+                respond(
+                        ctx,
+                        request,
+                        HttpResponseStatus.NOT_FOUND,
                         "{\"error\":\"no such path: " + path.replace("\"", "") + " (expected: /health or "
                                 + websocketPath + ")\"}");
             }
@@ -98,10 +105,10 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
         return JSON.print(health);
     }
 
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
-            String json) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(json + "\n", StandardCharsets.UTF_8));
+    private static void respond(
+            ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String json) {
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(json + "\n", StandardCharsets.UTF_8));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());

@@ -84,8 +84,9 @@ public final class HttpGuard extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
                 HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
                         ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                        : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                        : HttpResponseStatus.BAD_REQUEST;
+                        : cause instanceof TooLongHttpLineException
+                                ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                                : HttpResponseStatus.BAD_REQUEST;
                 String why = cause instanceof TooLongFrameException ? cause.getMessage() : "malformed HTTP request";
                 refuse(ctx, status, why);
                 return;
@@ -98,9 +99,13 @@ public final class HttpGuard extends ChannelInboundHandlerAdapter {
                     // Behind the answers already written; and whether or not they leave, in a second.
                     ctx.channel().config().setAutoRead(false);
                     ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-                    ctx.executor().schedule(() -> {
-                        ctx.close();
-                    }, Closing.FRAME_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                    ctx.executor()
+                            .schedule(
+                                    () -> {
+                                        ctx.close();
+                                    },
+                                    Closing.FRAME_GRACE_MILLIS,
+                                    TimeUnit.MILLISECONDS);
                 }
                 return;
             }
@@ -115,10 +120,17 @@ public final class HttpGuard extends ChannelInboundHandlerAdapter {
     }
 
     private void arm(ChannelHandlerContext ctx) {
-        deadline = ctx.executor().schedule(() -> {
-            deadline = null;
-            refuse(ctx, HttpResponseStatus.REQUEST_TIMEOUT, "no complete request within " + timeoutSeconds + " s");
-        }, timeoutSeconds, TimeUnit.SECONDS);
+        deadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            deadline = null;
+                            refuse(
+                                    ctx,
+                                    HttpResponseStatus.REQUEST_TIMEOUT,
+                                    "no complete request within " + timeoutSeconds + " s");
+                        },
+                        timeoutSeconds,
+                        TimeUnit.SECONDS);
     }
 
     private void disarm() {
@@ -134,16 +146,23 @@ public final class HttpGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         metrics.refused(status == HttpResponseStatus.REQUEST_TIMEOUT ? Refusal.HTTP_TIMEOUT : Refusal.HTTP_BAD_REQUEST);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(status.code() + " " + status.reasonPhrase() + ": " + why + "\n", StandardCharsets.UTF_8));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                status,
+                Unpooled.copiedBuffer(
+                        status.code() + " " + status.reasonPhrase() + ": " + why + "\n", StandardCharsets.UTF_8));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         // A client that does not read would never let the answer go: the connection ends anyway.
-        ctx.executor().schedule(() -> {
-            ctx.close();
-        }, Closing.FRAME_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        ctx.executor()
+                .schedule(
+                        () -> {
+                            ctx.close();
+                        },
+                        Closing.FRAME_GRACE_MILLIS,
+                        TimeUnit.MILLISECONDS);
     }
 }

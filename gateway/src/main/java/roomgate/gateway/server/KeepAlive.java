@@ -43,10 +43,13 @@ public final class KeepAlive extends ChannelInboundHandlerAdapter {
             if (idleTimeoutSeconds > 0 && silentIntervals * pingIntervalSeconds >= idleTimeoutSeconds) {
                 open = false;
                 metrics.refused(Refusal.IDLE);
-                Closing.close(ctx.channel(), WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
+                Closing.close(
+                        ctx.channel(),
+                        WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
                         "idle: nothing received for " + idleTimeoutSeconds + " s");
             } else if (ctx.channel().isWritable()) {
-                ctx.channel().writeAndFlush(new PingWebSocketFrame(), ctx.channel().voidPromise());
+                ctx.channel()
+                        .writeAndFlush(new PingWebSocketFrame(), ctx.channel().voidPromise());
             }
         }
         ctx.fireUserEventTriggered(event);

@@ -84,7 +84,9 @@ public final class OutputGuard extends ChannelDuplexHandler {
             // On the loop: the close frame passes through write() while the flag is up.
             writingClose = true;
             try {
-                Closing.close(ctx.channel(), WebSocketCloseStatus.POLICY_VIOLATION,
+                Closing.close(
+                        ctx.channel(),
+                        WebSocketCloseStatus.POLICY_VIOLATION,
                         "client reads too slowly: more than " + budgetBytes + " bytes queued");
             } finally {
                 writingClose = false;

@@ -8,17 +8,18 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import roomgate.wire.client.DecodeFailure;
-import roomgate.wire.client.Delivery;
 import roomgate.gateway.config.GatewayConfig.ClientLimits;
 import roomgate.gateway.feed.FeedSession;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.GatewayMetrics.Refusal;
-import roomgate.gateway.routing.Router;
 import roomgate.gateway.recording.TrafficRecorder;
+import roomgate.gateway.routing.Router;
 import roomgate.gateway.routing.RouterGroup;
-import roomgate.wire.client.RoomRequests;
+import roomgate.gateway.session.ClientSession;
+import roomgate.gateway.session.RateLimiter;
+import roomgate.gateway.session.ResumeTokens;
+import roomgate.gateway.session.TextChecks;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.Pong;
@@ -26,10 +27,9 @@ import roomgate.protocol.v1.Resume;
 import roomgate.protocol.v1.Resumed;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.protocol.v1.SessionStarted;
-import roomgate.gateway.session.ClientSession;
-import roomgate.gateway.session.RateLimiter;
-import roomgate.gateway.session.ResumeTokens;
-import roomgate.gateway.session.TextChecks;
+import roomgate.wire.client.DecodeFailure;
+import roomgate.wire.client.Delivery;
+import roomgate.wire.client.RoomRequests;
 
 /**
  * The last handler of a client connection: once the WebSocket handshake is done it opens a
@@ -41,6 +41,7 @@ import roomgate.gateway.session.TextChecks;
 public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** Names of the HTTP-only handlers that the session removes once the connection is a WebSocket. */
     public static final String HEALTH_HANDLER = "health";
+
     public static final String HTTP_GUARD = "http-guard";
 
     private final RouterGroup routers;
@@ -63,15 +64,39 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
 
     /** With the default {@link ClientLimits} and meters nobody scrapes. */
-    public SessionHandler(RouterGroup routers, PubSubManager feeds, AtomicLong sessionIds, String gatewayId,
-            ResumeTokens tokens, int ratePerSecond, int burst, TrafficRecorder recorder) {
-        this(routers, feeds, sessionIds, gatewayId, tokens, ratePerSecond, burst, ClientLimits.defaults(),
-                GatewayMetrics.disabled(), recorder);
+    public SessionHandler(
+            RouterGroup routers,
+            PubSubManager feeds,
+            AtomicLong sessionIds,
+            String gatewayId,
+            ResumeTokens tokens,
+            int ratePerSecond,
+            int burst,
+            TrafficRecorder recorder) {
+        this(
+                routers,
+                feeds,
+                sessionIds,
+                gatewayId,
+                tokens,
+                ratePerSecond,
+                burst,
+                ClientLimits.defaults(),
+                GatewayMetrics.disabled(),
+                recorder);
     }
 
     /** {@code recorder} is told of every room request this handler routes and of the session's end. */
-    public SessionHandler(RouterGroup routers, PubSubManager feeds, AtomicLong sessionIds, String gatewayId,
-            ResumeTokens tokens, int ratePerSecond, int burst, ClientLimits limits, GatewayMetrics metrics,
+    public SessionHandler(
+            RouterGroup routers,
+            PubSubManager feeds,
+            AtomicLong sessionIds,
+            String gatewayId,
+            ResumeTokens tokens,
+            int ratePerSecond,
+            int burst,
+            ClientLimits limits,
+            GatewayMetrics metrics,
             TrafficRecorder recorder) {
         this.limits = limits;
         this.metrics = metrics;
@@ -93,7 +118,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     ctx.pipeline().remove(http);
                 }
             }
-            String participantId = gatewayId + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+            String participantId = gatewayId + "-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong());
             session = new ClientSession(sessionIds.incrementAndGet(), participantId, ctx.channel());
             router = routers.of(ctx.channel().eventLoop());
             router.register(session);
@@ -123,7 +149,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         long now = System.nanoTime();
         if (!malformed.tryAcquire(now)) {
             metrics.refused(Refusal.MALFORMED);
-            Closing.close(ctx.channel(), WebSocketCloseStatus.POLICY_VIOLATION,
+            Closing.close(
+                    ctx.channel(),
+                    WebSocketCloseStatus.POLICY_VIOLATION,
                     "more than " + limits.maxMalformed() + " malformed messages");
             closing = true; // nothing more is taken from this connection
             return;
@@ -142,7 +170,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         // One refusal a second at most: answering every message of a flood would be a flood.
         if (now - lastRateErrorNanos > 1_000_000_000L) {
             lastRateErrorNanos = now;
-            session.error(requestId, ErrorCode.RATE_LIMITED, "",
+            session.error(
+                    requestId,
+                    ErrorCode.RATE_LIMITED,
+                    "",
                     "more than " + ratePerSecond + " messages/s (burst " + burst + "); messages are being dropped");
         }
         return true;
@@ -153,7 +184,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             // Sent with the first answer rather than on connect, so it comes in the client's encoding.
             started = true;
             session.deliver(Delivery.of(ServerMessage.newBuilder()
-                    .setSessionStarted(SessionStarted.newBuilder().setResumeToken(tokens.issue(session.participantId())))
+                    .setSessionStarted(
+                            SessionStarted.newBuilder().setResumeToken(tokens.issue(session.participantId())))
                     .build()));
         }
         if (rateLimited(System.nanoTime(), message.getRequestId())) {
@@ -177,7 +209,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (message.getBodyCase() == ClientMessage.BodyCase.UNSUBSCRIBE) {
-            feedSession.unsubscribe(message.getRequestId(), message.getUnsubscribe().getTopicsList());
+            feedSession.unsubscribe(
+                    message.getRequestId(), message.getUnsubscribe().getTopicsList());
             return;
         }
         String roomId = RoomRequests.roomIdOf(message);
@@ -203,8 +236,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
      */
     private String checkText(ClientMessage message) {
         return switch (message.getBodyCase()) {
-            case JOIN -> TextChecks.problem("join.display_name", message.getJoin().getDisplayName(),
-                    limits.maxDisplayNameChars());
+            case JOIN ->
+                TextChecks.problem(
+                        "join.display_name", message.getJoin().getDisplayName(), limits.maxDisplayNameChars());
             case CHAT -> TextChecks.problem("chat.text", message.getChat().getText(), limits.maxChatChars());
             default -> null;
         };
@@ -217,7 +251,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!session.rooms().isEmpty()) {
-            session.error(requestId, ErrorCode.INVALID_ARGUMENT, "",
+            session.error(
+                    requestId,
+                    ErrorCode.INVALID_ARGUMENT,
+                    "",
                     "resume must come before joining rooms on a new connection");
             return;
         }
@@ -230,8 +267,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
         session.resumeAs(participantId);
         if (resume.getLastSequencesMap().isEmpty()) {
-            session.deliver(Delivery.of(ServerMessage.newBuilder().setRequestId(requestId)
-                    .setResumed(Resumed.getDefaultInstance()).build()));
+            session.deliver(Delivery.of(ServerMessage.newBuilder()
+                    .setRequestId(requestId)
+                    .setResumed(Resumed.getDefaultInstance())
+                    .build()));
         }
         resume.getLastSequencesMap().forEach((roomId, last) -> router.resume(session, roomId, last, requestId));
     }

@@ -43,7 +43,8 @@ public final class ResumeTokens {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            return Base64.getUrlEncoder().withoutPadding()
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
                     .encodeToString(mac.doFinal(participantId.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);

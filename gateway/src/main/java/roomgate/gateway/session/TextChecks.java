@@ -28,7 +28,10 @@ public final class TextChecks {
     }
 
     private static boolean isBidiControl(char c) {
-        return c == '\u061C' || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E')
+        return c == '\u061C'
+                || c == '\u200E'
+                || c == '\u200F'
+                || (c >= '\u202A' && c <= '\u202E')
                 || (c >= '\u2066' && c <= '\u2069');
     }
 }

@@ -13,11 +13,12 @@ class GatewayConfigTest {
     void recordingIsOffUnlessBothFlagsAreGiven() {
         assertThat(GatewayConfig.fromArgs(new String[0], Map.of()).recording()).isNull();
 
-        GatewayConfig on = GatewayConfig.fromArgs(new String[] {"--record-rooms", "glob:t-*"},
-                Map.of("ROOMGATE_RECORD_FILE", "/tmp/t.rgrec"));
+        GatewayConfig on = GatewayConfig.fromArgs(
+                new String[] {"--record-rooms", "glob:t-*"}, Map.of("ROOMGATE_RECORD_FILE", "/tmp/t.rgrec"));
         assertThat(on.recording()).isEqualTo(new GatewayConfig.Recording("glob:t-*", Path.of("/tmp/t.rgrec")));
 
         assertThatThrownBy(() -> GatewayConfig.fromArgs(new String[] {"--record-file", "/tmp/t.rgrec"}, Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("go together");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("go together");
     }
 }

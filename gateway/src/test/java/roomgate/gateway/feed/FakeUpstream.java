@@ -20,6 +20,7 @@ final class FakeUpstream implements FeedUpstream {
     final Map<String, AtomicInteger> unsubscribeCalls = new ConcurrentHashMap<>();
     /** Anything the manager should never do: a second live subscription to a topic, a stale handle. */
     final List<String> misuse = new CopyOnWriteArrayList<>();
+
     private final Map<String, Registration> active = new ConcurrentHashMap<>();
 
     @Override
@@ -69,8 +70,15 @@ final class FakeUpstream implements FeedUpstream {
     void publish(String topic, long sequence, double value) {
         Registration registration = active.get(topic);
         if (registration != null) {
-            registration.consumer().accept(FeedUpdate.newBuilder().setTopic(topic).setSequence(sequence)
-                    .setValue(value).setPublisherTimeMs(System.currentTimeMillis()).build().toByteArray());
+            registration
+                    .consumer()
+                    .accept(FeedUpdate.newBuilder()
+                            .setTopic(topic)
+                            .setSequence(sequence)
+                            .setValue(value)
+                            .setPublisherTimeMs(System.currentTimeMillis())
+                            .build()
+                            .toByteArray());
         }
     }
 }

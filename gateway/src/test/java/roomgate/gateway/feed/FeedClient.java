@@ -9,18 +9,18 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import roomgate.placement.NodeView;
-import roomgate.wire.client.ClientFrameCodec;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
-import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.server.SessionHandler;
+import roomgate.gateway.session.ResumeTokens;
+import roomgate.placement.NodeView;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.protocol.v1.Subscribe;
 import roomgate.protocol.v1.Unsubscribe;
 import roomgate.runtime.net.Transport;
+import roomgate.wire.client.ClientFrameCodec;
 
 /** One client connection's gateway pipeline (frame codec and session handler) on an EmbeddedChannel. */
 final class FeedClient {
@@ -29,12 +29,23 @@ final class FeedClient {
     final EmbeddedChannel channel = new EmbeddedChannel();
 
     FeedClient(PubSubManager feeds) {
-        RouterGroup routers = new RouterGroup(channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO,
-                GatewayMetrics.disabled());
-        channel.pipeline().addLast(new ClientFrameCodec(), new SessionHandler(routers, feeds, SESSION_IDS, "gw-test",
-                new ResumeTokens(new byte[32]), 1000, 1000, TrafficRecorder.OFF));
-        channel.pipeline().fireUserEventTriggered(
-                new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+        RouterGroup routers = new RouterGroup(
+                channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO, GatewayMetrics.disabled());
+        channel.pipeline()
+                .addLast(
+                        new ClientFrameCodec(),
+                        new SessionHandler(
+                                routers,
+                                feeds,
+                                SESSION_IDS,
+                                "gw-test",
+                                new ResumeTokens(new byte[32]),
+                                1000,
+                                1000,
+                                TrafficRecorder.OFF));
+        channel.pipeline()
+                .fireUserEventTriggered(
+                        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
     }
 
     void send(ClientMessage message) {
@@ -43,13 +54,17 @@ final class FeedClient {
     }
 
     void subscribe(String requestId, String... topics) {
-        send(ClientMessage.newBuilder().setRequestId(requestId)
-                .setSubscribe(Subscribe.newBuilder().addAllTopics(List.of(topics))).build());
+        send(ClientMessage.newBuilder()
+                .setRequestId(requestId)
+                .setSubscribe(Subscribe.newBuilder().addAllTopics(List.of(topics)))
+                .build());
     }
 
     void unsubscribe(String requestId, String... topics) {
-        send(ClientMessage.newBuilder().setRequestId(requestId)
-                .setUnsubscribe(Unsubscribe.newBuilder().addAllTopics(List.of(topics))).build());
+        send(ClientMessage.newBuilder()
+                .setRequestId(requestId)
+                .setUnsubscribe(Unsubscribe.newBuilder().addAllTopics(List.of(topics)))
+                .build());
     }
 
     /**

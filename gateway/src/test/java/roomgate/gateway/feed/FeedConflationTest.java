@@ -73,8 +73,8 @@ class FeedConflationTest {
     void pendingUpdatesNeverExceedOnePerTopicHoweverManyArrive() throws Exception {
         // A feed session of its own, to look at its pending slots.
         FeedClient slow = new FeedClient(feeds);
-        FeedSession session = feeds.openSession(new roomgate.gateway.session.ClientSession(99, "p99", slow.channel),
-                slow.channel);
+        FeedSession session =
+                feeds.openSession(new roomgate.gateway.session.ClientSession(99, "p99", slow.channel), slow.channel);
         session.subscribe("x", List.of("stock.A", "stock.B"));
         slow.received();
         slow.stall(true);
@@ -100,10 +100,19 @@ class FeedConflationTest {
             upstream.publish("stock.A", seq, seq);
             upstream.publish("stock.B", seq, seq);
         }
-        assertThat(updates(fast.received())).extracting(FeedUpdate::getTopic, FeedUpdate::getSequence).containsExactly(
-                tuple("stock.A", 1L), tuple("stock.B", 1L), tuple("stock.A", 2L), tuple("stock.B", 2L),
-                tuple("stock.A", 3L), tuple("stock.B", 3L), tuple("stock.A", 4L), tuple("stock.B", 4L),
-                tuple("stock.A", 5L), tuple("stock.B", 5L));
+        assertThat(updates(fast.received()))
+                .extracting(FeedUpdate::getTopic, FeedUpdate::getSequence)
+                .containsExactly(
+                        tuple("stock.A", 1L),
+                        tuple("stock.B", 1L),
+                        tuple("stock.A", 2L),
+                        tuple("stock.B", 2L),
+                        tuple("stock.A", 3L),
+                        tuple("stock.B", 3L),
+                        tuple("stock.A", 4L),
+                        tuple("stock.B", 4L),
+                        tuple("stock.A", 5L),
+                        tuple("stock.B", 5L));
         assertThat(slow.received()).isEmpty();
         slow.stall(false);
         assertThat(updates(slow.received())).extracting(FeedUpdate::getSequence).containsExactly(5L);
@@ -116,13 +125,17 @@ class FeedConflationTest {
         loop.deliver(update("stock.A", 0, 5));
         loop.deliver(update("stock.A", 0, 3));
         loop.deliver(update("stock.A", 0, 5));
-        assertThat(updates(client.received())).extracting(FeedUpdate::getSequence).containsExactly(5L);
+        assertThat(updates(client.received()))
+                .extracting(FeedUpdate::getSequence)
+                .containsExactly(5L);
 
         client.stall(true);
         loop.deliver(update("stock.A", 0, 9));
         loop.deliver(update("stock.A", 0, 7));
         client.stall(false);
-        assertThat(updates(client.received())).extracting(FeedUpdate::getSequence).containsExactly(9L);
+        assertThat(updates(client.received()))
+                .extracting(FeedUpdate::getSequence)
+                .containsExactly(9L);
     }
 
     @Test
@@ -132,12 +145,16 @@ class FeedConflationTest {
         upstream.publish("stock.A", 42, 2);
         upstream.publish("stock.A", 1, 3);
         upstream.publish("stock.A", 2, 4);
-        assertThat(updates(client.received())).extracting(FeedUpdate::getSequence).containsExactly(41L, 42L, 1L, 2L);
+        assertThat(updates(client.received()))
+                .extracting(FeedUpdate::getSequence)
+                .containsExactly(41L, 42L, 1L, 2L);
     }
 
     private static Update update(String topic, long incarnation, long sequence) {
         ByteString bytes = ServerMessage.newBuilder()
-                .setFeedUpdate(FeedUpdate.newBuilder().setTopic(topic).setSequence(sequence)).build().toByteString();
+                .setFeedUpdate(FeedUpdate.newBuilder().setTopic(topic).setSequence(sequence))
+                .build()
+                .toByteString();
         return new Update(topic, incarnation, sequence, bytes);
     }
 }

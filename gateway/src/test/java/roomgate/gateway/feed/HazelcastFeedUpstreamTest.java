@@ -37,8 +37,9 @@ class HazelcastFeedUpstreamTest {
             port = s.getLocalPort();
         }
         String cluster = "feeds-" + UUID.randomUUID();
-        member = Hazelcast.newHazelcastInstance(new HazelcastSettings(cluster, "127.0.0.1", port,
-                List.of("127.0.0.1:" + port), 5, 1, 1).toMemberConfig(cluster, false, Map.of()));
+        member = Hazelcast.newHazelcastInstance(
+                new HazelcastSettings(cluster, "127.0.0.1", port, List.of("127.0.0.1:" + port), 5, 1, 1)
+                        .toMemberConfig(cluster, false, Map.of()));
         upstream = new HazelcastFeedUpstream(member);
     }
 
@@ -54,7 +55,12 @@ class HazelcastFeedUpstreamTest {
     }
 
     private static byte[] update(String topic, long sequence) {
-        return FeedUpdate.newBuilder().setTopic(topic).setSequence(sequence).setValue(sequence).build().toByteArray();
+        return FeedUpdate.newBuilder()
+                .setTopic(topic)
+                .setSequence(sequence)
+                .setValue(sequence)
+                .build()
+                .toByteArray();
     }
 
     private static long sequenceOf(byte[] bytes) {
@@ -69,7 +75,8 @@ class HazelcastFeedUpstreamTest {
     void deliversPublishedUpdatesInOrderUntilUnsubscribed() throws Exception {
         List<Long> received = new CopyOnWriteArrayList<>();
         CountDownLatch cancelled = new CountDownLatch(1);
-        UUID registration = upstream.subscribe("stock.ORD", bytes -> received.add(sequenceOf(bytes)), cancelled::countDown);
+        UUID registration =
+                upstream.subscribe("stock.ORD", bytes -> received.add(sequenceOf(bytes)), cancelled::countDown);
         for (long s = 1; s <= 100; s++) {
             topic("stock.ORD").publish(update("stock.ORD", s));
         }
@@ -77,7 +84,9 @@ class HazelcastFeedUpstreamTest {
         assertThat(received).isSorted().doesNotHaveDuplicates().startsWith(1L).endsWith(100L);
 
         upstream.unsubscribe("stock.ORD", registration);
-        assertThat(cancelled.await(5, TimeUnit.SECONDS)).as("removal is reported as a cancellation").isTrue();
+        assertThat(cancelled.await(5, TimeUnit.SECONDS))
+                .as("removal is reported as a cancellation")
+                .isTrue();
         topic("stock.ORD").publish(update("stock.ORD", 101));
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> received.size() == 100);
     }
@@ -90,25 +99,32 @@ class HazelcastFeedUpstreamTest {
     void aListenerThatFallsBehindDropsOldUpdatesAndCatchesUp() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         List<Long> received = new CopyOnWriteArrayList<>();
-        upstream.subscribe("stock.LAG", bytes -> {
-            received.add(sequenceOf(bytes));
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, () -> { });
+        upstream.subscribe(
+                "stock.LAG",
+                bytes -> {
+                    received.add(sequenceOf(bytes));
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                () -> {});
         int published = 4 * 256; // four times the ringbuffer's capacity
         long started = System.nanoTime();
         for (long s = 1; s <= published; s++) {
             topic("stock.LAG").publish(update("stock.LAG", s));
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("publisher never waited for the reader")
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .as("publisher never waited for the reader")
                 .isLessThan(Duration.ofSeconds(8));
-        assertThat(member.getRingbuffer("_hz_rb_" + FeedTopics.upstreamName("stock.LAG")).capacity())
-                .as("the feed ringbuffer settings apply").isEqualTo(256);
+        assertThat(member.getRingbuffer("_hz_rb_" + FeedTopics.upstreamName("stock.LAG"))
+                        .capacity())
+                .as("the feed ringbuffer settings apply")
+                .isEqualTo(256);
         release.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty() && received.get(received.size() - 1) == published);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !received.isEmpty() && received.get(received.size() - 1) == published);
         assertThat(received).isSorted().doesNotHaveDuplicates();
         assertThat(received.size()).as("old updates were dropped").isLessThan(published);
     }

@@ -58,7 +58,8 @@ class PubSubLifecycleTest {
         assertThat(upstream.subscribes("stock.AAPL")).isEqualTo(1);
         assertThat(upstream.subscribes("stock.MSFT")).isEqualTo(1);
         assertThat(feeds.status().upstreamSubscriptions()).isEqualTo(2);
-        assertThat(feeds.status().topics()).extracting(FeedStatus.Topic::topic, FeedStatus.Topic::localSubscribers)
+        assertThat(feeds.status().topics())
+                .extracting(FeedStatus.Topic::topic, FeedStatus.Topic::localSubscribers)
                 .containsExactly(tuple("stock.AAPL", 3), tuple("stock.MSFT", 1));
 
         a.unsubscribe("a3", "stock.AAPL", "stock.NOPE");
@@ -67,7 +68,9 @@ class PubSubLifecycleTest {
         assertThat(reply.getUnsubscribed().getTopicsList()).containsExactly("stock.AAPL", "stock.NOPE");
         b.unsubscribe("b2", "stock.AAPL");
         b.received();
-        assertThat(upstream.unsubscribes("stock.AAPL")).as("one local subscriber is left").isZero();
+        assertThat(upstream.unsubscribes("stock.AAPL"))
+                .as("one local subscriber is left")
+                .isZero();
 
         c.channel.close(); // hanging up ends its subscriptions
         assertThat(upstream.unsubscribes("stock.AAPL")).isEqualTo(1);
@@ -96,7 +99,8 @@ class PubSubLifecycleTest {
         for (int seq = 1; seq <= 3; seq++) {
             upstream.publish("stock.B", seq, 1);
         }
-        assertThat(feeds.status().topics()).extracting(FeedStatus.Topic::topic, FeedStatus.Topic::missedUpdates)
+        assertThat(feeds.status().topics())
+                .extracting(FeedStatus.Topic::topic, FeedStatus.Topic::missedUpdates)
                 .containsExactly(tuple("stock.A", 13L), tuple("stock.B", 0L));
         assertThat(feeds.missedUpdates() - missedBefore).isEqualTo(13);
 
@@ -105,7 +109,8 @@ class PubSubLifecycleTest {
         a.subscribe("a3", "stock.A");
         upstream.publish("stock.A", 50, 1);
         upstream.publish("stock.A", 52, 1);
-        assertThat(feeds.status().topics()).extracting(FeedStatus.Topic::topic, FeedStatus.Topic::missedUpdates)
+        assertThat(feeds.status().topics())
+                .extracting(FeedStatus.Topic::topic, FeedStatus.Topic::missedUpdates)
                 .containsExactly(tuple("stock.A", 1L), tuple("stock.B", 0L));
         assertThat(feeds.missedUpdates() - missedBefore).isEqualTo(14);
     }
@@ -118,15 +123,20 @@ class PubSubLifecycleTest {
         a.subscribe("a1", "stock.X");
         b.subscribe("b1", "stock.X");
         upstream.publish("stock.X", 1, 10);
-        assertThat(a.received()).extracting(ServerMessage::getBodyCase)
+        assertThat(a.received())
+                .extracting(ServerMessage::getBodyCase)
                 .containsExactly(ServerMessage.BodyCase.SUBSCRIBED, ServerMessage.BodyCase.FEED_UPDATE);
-        assertThat(b.received()).extracting(ServerMessage::getBodyCase)
+        assertThat(b.received())
+                .extracting(ServerMessage::getBodyCase)
                 .containsExactly(ServerMessage.BodyCase.SUBSCRIBED, ServerMessage.BodyCase.FEED_UPDATE);
         b.unsubscribe("b2", "stock.X");
         upstream.publish("stock.X", 2, 20);
-        assertThat(b.received()).extracting(ServerMessage::getBodyCase)
+        assertThat(b.received())
+                .extracting(ServerMessage::getBodyCase)
                 .containsExactly(ServerMessage.BodyCase.UNSUBSCRIBED);
-        assertThat(a.received()).extracting(m -> m.getFeedUpdate().getSequence()).containsExactly(2L);
+        assertThat(a.received())
+                .extracting(m -> m.getFeedUpdate().getSequence())
+                .containsExactly(2L);
     }
 
     @Test
@@ -138,7 +148,9 @@ class PubSubLifecycleTest {
             List<ServerMessage> replies = a.received();
             assertThat(replies).hasSize(1);
             assertThat(replies.get(0).getRequestId()).isEqualTo("bad");
-            assertThat(replies.get(0).getError().getCode()).as("topic '%s'", bad).isEqualTo(ErrorCode.INVALID_TOPIC);
+            assertThat(replies.get(0).getError().getCode())
+                    .as("topic '%s'", bad)
+                    .isEqualTo(ErrorCode.INVALID_TOPIC);
             assertThat(replies.get(0).getError().getMessage()).startsWith("topic");
         }
         a.subscribe("none");
@@ -165,8 +177,8 @@ class PubSubLifecycleTest {
     void aTopicThatCannotBeSubscribedUpstreamIsRefusedAndGivenBack() throws Exception {
         FeedUpstream broken = new FeedUpstream() {
             @Override
-            public java.util.UUID subscribe(String topic, java.util.function.Consumer<byte[]> onUpdate,
-                    Runnable onCancelled) {
+            public java.util.UUID subscribe(
+                    String topic, java.util.function.Consumer<byte[]> onUpdate, Runnable onCancelled) {
                 if (topic.equals("stock.BAD")) {
                     throw new IllegalStateException("cluster is shutting down");
                 }
@@ -199,7 +211,9 @@ class PubSubLifecycleTest {
         assertThat(upstream.subscribes("stock.X")).isEqualTo(2);
         assertThat(feeds.status().upstreamSubscriptions()).isEqualTo(1);
         upstream.publish("stock.X", 1, 1);
-        assertThat(a.received()).extracting(m -> m.getFeedUpdate().getSequence()).containsExactly(1L);
+        assertThat(a.received())
+                .extracting(m -> m.getFeedUpdate().getSequence())
+                .containsExactly(1L);
 
         // Our own unsubscribe is reported as a cancellation too; that one is not renewed.
         a.unsubscribe("u", "stock.X");
@@ -211,8 +225,9 @@ class PubSubLifecycleTest {
 
     @Test
     void callsBeforeStartAreRefused() {
-        assertThatThrownBy(() -> feeds.subscribe(feeds.loopFeeds(new DefaultEventLoop()), List.of("t"), f -> { }))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not started");
+        assertThatThrownBy(() -> feeds.subscribe(feeds.loopFeeds(new DefaultEventLoop()), List.of("t"), f -> {}))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not started");
     }
 
     /**
@@ -239,10 +254,10 @@ class PubSubLifecycleTest {
                 for (int i = 0; i < 3_000; i++) {
                     String topic = topics.get(random.nextInt(topics.size()));
                     if (mine.remove(topic)) {
-                        feeds.unsubscribe(feedsOfLoop, List.of(topic), () -> { });
+                        feeds.unsubscribe(feedsOfLoop, List.of(topic), () -> {});
                     } else {
                         mine.add(topic);
-                        feeds.subscribe(feedsOfLoop, List.of(topic), failed -> { });
+                        feeds.subscribe(feedsOfLoop, List.of(topic), failed -> {});
                     }
                 }
                 done.countDown();
@@ -262,7 +277,8 @@ class PubSubLifecycleTest {
             assertThat(upstream.activeTopics()).containsExactlyInAnyOrderElementsOf(expected.keySet());
             for (String topic : topics) {
                 assertThat(upstream.subscribes(topic) - upstream.unsubscribes(topic))
-                        .as("live subscriptions to %s", topic).isEqualTo(expected.containsKey(topic) ? 1 : 0);
+                        .as("live subscriptions to %s", topic)
+                        .isEqualTo(expected.containsKey(topic) ? 1 : 0);
             }
             FeedStatus status = feeds.status();
             assertThat(status.upstreamSubscriptions()).isEqualTo(expected.size());

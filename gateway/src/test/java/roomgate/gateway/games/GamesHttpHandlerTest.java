@@ -35,26 +35,40 @@ import roomgate.archive.ArchivedGame;
  */
 class GamesHttpHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     Path dir;
+
     ArchiveDatabase db;
     ExecutorService readers;
     final AtomicReference<Thread> readOn = new AtomicReference<>();
 
     @BeforeEach
     void open() throws Exception {
-        db = ArchiveDatabase.open(new ArchiveSettings(ArchiveSettings.h2File(dir.resolve("a")), "", ""), "t", 2,
-                Duration.ofSeconds(2));
-        ArchivedGame game = new ArchivedGame("r1", 1_000, 2_000, "CHESS", "1-0", "CHECKMATE",
-                List.of(new ArchivedGame.Participant("alice", "A", "WHITE"), new ArchivedGame.Participant("bob", "B", "BLACK")),
-                List.of(new ArchivedGame.Move(1, "WHITE", "alice", "e4", "e2e4", 1_500)), List.of(), List.of(),
+        db = ArchiveDatabase.open(
+                new ArchiveSettings(ArchiveSettings.h2File(dir.resolve("a")), "", ""), "t", 2, Duration.ofSeconds(2));
+        ArchivedGame game = new ArchivedGame(
+                "r1",
+                1_000,
+                2_000,
+                "CHESS",
+                "1-0",
+                "CHECKMATE",
+                List.of(
+                        new ArchivedGame.Participant("alice", "A", "WHITE"),
+                        new ArchivedGame.Participant("bob", "B", "BLACK")),
+                List.of(new ArchivedGame.Move(1, "WHITE", "alice", "e4", "e2e4", 1_500)),
+                List.of(),
+                List.of(),
                 "[Event \"x\"]\n\n1. e4 1-0\n");
         new ArchiveWriter(db, "n").write(List.of(game));
         readers = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(() -> {
-                readOn.set(Thread.currentThread());
-                r.run();
-            }, "games-reader-test");
+            Thread t = new Thread(
+                    () -> {
+                        readOn.set(Thread.currentThread());
+                        r.run();
+                    },
+                    "games-reader-test");
             return t;
         });
     }
@@ -98,7 +112,9 @@ class GamesHttpHandlerTest {
         for (Map.Entry<String, Integer> c : cases.entrySet()) {
             FullHttpResponse response = get(c.getKey());
             assertThat(response.status().code()).as(c.getKey()).isEqualTo(c.getValue());
-            assertThat(JSON.readTree(body(response)).get("error").asText()).as(c.getKey()).isNotBlank();
+            assertThat(JSON.readTree(body(response)).get("error").asText())
+                    .as(c.getKey())
+                    .isNotBlank();
         }
         EmbeddedChannel channel = new EmbeddedChannel(new GamesHttpHandler(new ArchiveReader(db), readers, () -> 0));
         channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/games/r1"));

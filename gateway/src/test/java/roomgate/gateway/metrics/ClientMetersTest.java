@@ -15,17 +15,17 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import roomgate.placement.NodeView;
-import roomgate.wire.client.ClientFrameCodec;
+import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
-import roomgate.gateway.feed.PubSubManager;
-import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.server.SessionHandler;
-import roomgate.runtime.metrics.ProcessMetrics;
+import roomgate.gateway.session.ResumeTokens;
+import roomgate.placement.NodeView;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.Ping;
+import roomgate.runtime.metrics.ProcessMetrics;
 import roomgate.runtime.net.Transport;
+import roomgate.wire.client.ClientFrameCodec;
 
 /**
  * The client pipeline's meters, with the real codec and session and no node behind them: what a
@@ -43,15 +43,27 @@ class ClientMetersTest {
         channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                RouterGroup routers = new RouterGroup(ch.eventLoop(), "gw-test", NodeView::empty, Transport.NIO, metrics);
-                ch.pipeline().addLast(new ClientTrafficMeter(metrics), new ClientFrameCodec(),
-                        new ClientMessageMeter(metrics),
-                        new SessionHandler(routers, PubSubManager.instance(), new AtomicLong(), "gw-test",
-                                new ResumeTokens(new byte[32]), 100, 100, TrafficRecorder.OFF));
+                RouterGroup routers =
+                        new RouterGroup(ch.eventLoop(), "gw-test", NodeView::empty, Transport.NIO, metrics);
+                ch.pipeline()
+                        .addLast(
+                                new ClientTrafficMeter(metrics),
+                                new ClientFrameCodec(),
+                                new ClientMessageMeter(metrics),
+                                new SessionHandler(
+                                        routers,
+                                        PubSubManager.instance(),
+                                        new AtomicLong(),
+                                        "gw-test",
+                                        new ResumeTokens(new byte[32]),
+                                        100,
+                                        100,
+                                        TrafficRecorder.OFF));
             }
         });
-        channel.pipeline().fireUserEventTriggered(
-                new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+        channel.pipeline()
+                .fireUserEventTriggered(
+                        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
     }
 
     /** The counter's count; a counter not registered fails (MeterNotFoundException) rather than reading 0. */
@@ -78,39 +90,53 @@ class ClientMetersTest {
         channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(garbage)));
 
         assertThat(drainOutbound()).isEqualTo(1);
-        assertThat(counter("roomgate.gateway.frames", "direction", "in", "encoding", "binary")).isEqualTo(1);
-        assertThat(counter("roomgate.gateway.frame.payload", "direction", "in", "encoding", "binary")).isEqualTo(3);
-        assertThat(counter("roomgate.gateway.frames", "direction", "out", "encoding", "binary")).isEqualTo(1);
-        assertThat(counter("roomgate.gateway.errors", "code", "MALFORMED_MESSAGE")).isEqualTo(1);
-        assertThat(registry.find("roomgate.gateway.messages").counters()).as("no message type for garbage").isEmpty();
+        assertThat(counter("roomgate.gateway.frames", "direction", "in", "encoding", "binary"))
+                .isEqualTo(1);
+        assertThat(counter("roomgate.gateway.frame.payload", "direction", "in", "encoding", "binary"))
+                .isEqualTo(3);
+        assertThat(counter("roomgate.gateway.frames", "direction", "out", "encoding", "binary"))
+                .isEqualTo(1);
+        assertThat(counter("roomgate.gateway.errors", "code", "MALFORMED_MESSAGE"))
+                .isEqualTo(1);
+        assertThat(registry.find("roomgate.gateway.messages").counters())
+                .as("no message type for garbage")
+                .isEmpty();
     }
 
     @Test
     void aPingCountsAsAPingMessageAndIsAnsweredWithoutAnError() {
-        ClientMessage ping = ClientMessage.newBuilder().setRequestId("p").setPing(Ping.getDefaultInstance()).build();
+        ClientMessage ping = ClientMessage.newBuilder()
+                .setRequestId("p")
+                .setPing(Ping.getDefaultInstance())
+                .build();
         channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(ping.toByteArray())));
 
         // The session's resume token, then the pong.
         assertThat(drainOutbound()).isEqualTo(2);
         assertThat(counter("roomgate.gateway.messages", "type", "ping")).isEqualTo(1);
-        assertThat(counter("roomgate.gateway.frames", "direction", "in", "encoding", "binary")).isEqualTo(1);
+        assertThat(counter("roomgate.gateway.frames", "direction", "in", "encoding", "binary"))
+                .isEqualTo(1);
         assertThat(counter("roomgate.gateway.frame.payload", "direction", "in", "encoding", "binary"))
                 .isEqualTo(ping.getSerializedSize());
-        assertThat(counter("roomgate.gateway.frames", "direction", "out", "encoding", "binary")).isEqualTo(2);
+        assertThat(counter("roomgate.gateway.frames", "direction", "out", "encoding", "binary"))
+                .isEqualTo(2);
         assertThat(registry.find("roomgate.gateway.errors").counters()).isEmpty();
     }
 
     @Test
     void aJsonJoinWithNoLiveNodeIsAnUnavailableLookupAndARoomUnavailableError() {
-        channel.writeInbound(new TextWebSocketFrame(
-                "{\"join\":{\"roomId\":\"r1\",\"gameType\":\"CHESS\"}}"));
+        channel.writeInbound(new TextWebSocketFrame("{\"join\":{\"roomId\":\"r1\",\"gameType\":\"CHESS\"}}"));
 
         assertThat(drainOutbound()).isEqualTo(2);
         assertThat(counter("roomgate.gateway.messages", "type", "join")).isEqualTo(1);
-        assertThat(counter("roomgate.gateway.frames", "direction", "in", "encoding", "json")).isEqualTo(1);
-        assertThat(counter("roomgate.gateway.frames", "direction", "out", "encoding", "json")).isEqualTo(2);
-        assertThat(counter("roomgate.gateway.routing.lookups", "result", "unavailable")).isEqualTo(1);
-        assertThat(counter("roomgate.gateway.errors", "code", "ROOM_UNAVAILABLE")).isEqualTo(1);
+        assertThat(counter("roomgate.gateway.frames", "direction", "in", "encoding", "json"))
+                .isEqualTo(1);
+        assertThat(counter("roomgate.gateway.frames", "direction", "out", "encoding", "json"))
+                .isEqualTo(2);
+        assertThat(counter("roomgate.gateway.routing.lookups", "result", "unavailable"))
+                .isEqualTo(1);
+        assertThat(counter("roomgate.gateway.errors", "code", "ROOM_UNAVAILABLE"))
+                .isEqualTo(1);
     }
 
     @Test

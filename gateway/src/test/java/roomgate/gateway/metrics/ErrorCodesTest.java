@@ -15,8 +15,11 @@ import roomgate.protocol.v1.ServerMessage;
 class ErrorCodesTest {
 
     private static ByteString error(ErrorCode code) {
-        return ServerMessage.newBuilder().setRequestId("r-1")
-                .setError(Error.newBuilder().setCode(code).setMessage("no").setRoomId("room")).build().toByteString();
+        return ServerMessage.newBuilder()
+                .setRequestId("r-1")
+                .setError(Error.newBuilder().setCode(code).setMessage("no").setRoomId("room"))
+                .build()
+                .toByteString();
     }
 
     private static ErrorCode codeOf(ByteString bytes) {
@@ -30,7 +33,8 @@ class ErrorCodesTest {
         buffer.writeBytes(error(ErrorCode.ILLEGAL_MOVE).toByteArray());
         buffer.readerIndex(error(ErrorCode.SEAT_TAKEN).size());
         assertThat(ErrorCodes.of(buffer)).isEqualTo(ErrorCode.ILLEGAL_MOVE);
-        assertThat(ErrorCodes.of(buffer.slice(0, error(ErrorCode.SEAT_TAKEN).size()))).isEqualTo(ErrorCode.SEAT_TAKEN);
+        assertThat(ErrorCodes.of(buffer.slice(0, error(ErrorCode.SEAT_TAKEN).size())))
+                .isEqualTo(ErrorCode.SEAT_TAKEN);
     }
 
     @Test
@@ -51,8 +55,11 @@ class ErrorCodesTest {
 
     @Test
     void anEventIsNoError() {
-        ByteString event = ServerMessage.newBuilder().setRequestId("x")
-                .setEvent(RoomEvent.newBuilder().setRoomId("r").setSequence(7)).build().toByteString();
+        ByteString event = ServerMessage.newBuilder()
+                .setRequestId("x")
+                .setEvent(RoomEvent.newBuilder().setRoomId("r").setSequence(7))
+                .build()
+                .toByteString();
         assertThat(codeOf(event)).isNull();
         assertThat(codeOf(ByteString.EMPTY)).isNull();
     }

@@ -18,8 +18,8 @@ import roomgate.runtime.metrics.MetricsHttpServer;
 /** /metrics is answered off the loop; other paths pass on; the WebSocket upgrade removes the handler. */
 class MetricsHttpHandlerTest {
     private final List<Runnable> scrapeThread = new ArrayList<>();
-    private final EmbeddedChannel channel = new EmbeddedChannel(
-            new MetricsHttpHandler("/ws", () -> "roomgate_test 1.0\n", scrapeThread::add));
+    private final EmbeddedChannel channel =
+            new EmbeddedChannel(new MetricsHttpHandler("/ws", () -> "roomgate_test 1.0\n", scrapeThread::add));
 
     private static FullHttpRequest get(String uri) {
         return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
@@ -28,8 +28,12 @@ class MetricsHttpHandlerTest {
     @Test
     void metricsAreScrapedOnTheScrapeExecutorAndNotOnTheLoop() {
         channel.writeInbound(get("/metrics"));
-        assertThat(channel.<Object>readOutbound()).as("nothing written on the loop itself").isNull();
-        assertThat(channel.config().isAutoRead()).as("no more reads while scraping").isFalse();
+        assertThat(channel.<Object>readOutbound())
+                .as("nothing written on the loop itself")
+                .isNull();
+        assertThat(channel.config().isAutoRead())
+                .as("no more reads while scraping")
+                .isFalse();
 
         scrapeThread.forEach(Runnable::run);
         channel.runPendingTasks();

@@ -18,7 +18,9 @@ class FileTrafficRecorderTest {
     Path dir;
 
     private static ClientMessage move(String room, String uci) {
-        return ClientMessage.newBuilder().setMove(ChessMove.newBuilder().setRoomId(room).setUci(uci)).build();
+        return ClientMessage.newBuilder()
+                .setMove(ChessMove.newBuilder().setRoomId(room).setUci(uci))
+                .build();
     }
 
     private static List<RecordEntry> entries(RecordingReader reader) throws IOException {
@@ -45,7 +47,9 @@ class FileTrafficRecorderTest {
             assertThat(reader.header().getRoomPattern()).isEqualTo("bench-*");
             List<RecordEntry> all = entries(reader);
             assertThat(all).hasSize(3);
-            assertThat(all.subList(0, 2)).extracting(e -> e.getMessage().getMove().getUci()).containsExactly("e2e4", "g1f3");
+            assertThat(all.subList(0, 2))
+                    .extracting(e -> e.getMessage().getMove().getUci())
+                    .containsExactly("e2e4", "g1f3");
             assertThat(all.subList(0, 2)).extracting(RecordEntry::getRoomId).containsOnly("bench-1");
             assertThat(all.get(2).hasSessionEnded()).isTrue();
             assertThat(all.get(2).getSessionId()).isEqualTo(1);
@@ -68,7 +72,9 @@ class FileTrafficRecorderTest {
         recorder.close();
 
         try (RecordingReader reader = RecordingReader.open(file)) {
-            assertThat(entries(reader)).extracting(e -> e.getMessage().getMove().getUci()).containsExactly("m0", "m1");
+            assertThat(entries(reader))
+                    .extracting(e -> e.getMessage().getMove().getUci())
+                    .containsExactly("m0", "m1");
             assertThat(reader.end().getDropped()).isEqualTo(3);
         }
     }

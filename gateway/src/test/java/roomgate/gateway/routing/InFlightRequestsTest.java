@@ -13,8 +13,12 @@ class InFlightRequestsTest {
     private final InFlightRequests inFlight = new InFlightRequests();
 
     private static SessionRequest move(long session, String requestId) {
-        return SessionRequest.newBuilder().setSessionId(session).setMessage(ClientMessage.newBuilder()
-                .setRequestId(requestId).setMove(ChessMove.newBuilder().setRoomId("r").setUci("e2e4"))).build();
+        return SessionRequest.newBuilder()
+                .setSessionId(session)
+                .setMessage(ClientMessage.newBuilder()
+                        .setRequestId(requestId)
+                        .setMove(ChessMove.newBuilder().setRoomId("r").setUci("e2e4")))
+                .build();
     }
 
     @Test
@@ -40,8 +44,15 @@ class InFlightRequestsTest {
     @Test
     void unansweredKindsAndRequestsWithoutIdAreNotTrackedAndClosedSessionsAreForgotten() {
         inFlight.sent(move(1, ""), "n1", "r1");
-        inFlight.sent(SessionRequest.newBuilder().setSessionId(1).setMessage(ClientMessage.newBuilder()
-                .setRequestId("input").setArenaInput(ArenaInput.newBuilder().setRoomId("a"))).build(), "n1", "a");
+        inFlight.sent(
+                SessionRequest.newBuilder()
+                        .setSessionId(1)
+                        .setMessage(ClientMessage.newBuilder()
+                                .setRequestId("input")
+                                .setArenaInput(ArenaInput.newBuilder().setRoomId("a")))
+                        .build(),
+                "n1",
+                "a");
         assertThat(inFlight.size()).isZero();
 
         inFlight.sent(move(3, "x"), "n1", "r1");

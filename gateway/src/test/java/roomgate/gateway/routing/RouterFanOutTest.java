@@ -32,7 +32,9 @@ class RouterFanOutTest {
         assertThat(toA).hasSize(1);
         assertThat(toA.get(0).getEvent().getSequence()).isEqualTo(5);
         assertThat(toA.get(0).getEvent().getRoomId()).isEqualTo(roomId);
-        assertThat(toA.get(0).getRequestId()).as("the origin sees its own request's id").isEqualTo("req-a");
+        assertThat(toA.get(0).getRequestId())
+                .as("the origin sees its own request's id")
+                .isEqualTo("req-a");
         assertThat(toB).hasSize(1);
         assertThat(toB.get(0).getEvent().getSequence()).isEqualTo(5);
         assertThat(toB.get(0).getRequestId()).as("the others do not").isEmpty();
@@ -67,7 +69,9 @@ class RouterFanOutTest {
         h.node("n1").send(broadcast(roomId, 2, 0, ""));
 
         assertThat(a.received()).isEmpty();
-        assertThat(b.received()).singleElement().satisfies(m -> assertThat(m.getEvent().getSequence()).isEqualTo(2));
+        assertThat(b.received())
+                .singleElement()
+                .satisfies(m -> assertThat(m.getEvent().getSequence()).isEqualTo(2));
     }
 
     private String roomOnNodeOtherThan(String roomId) {

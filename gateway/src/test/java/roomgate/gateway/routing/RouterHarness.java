@@ -47,6 +47,7 @@ final class RouterHarness {
     private long nanos = 1_000_000_000L;
     /** Supplies the router's event loop; its timers are frozen and only run from {@link #advance}. */
     private final EmbeddedChannel loopChannel = new EmbeddedChannel();
+
     private final AtomicReference<NodeView> view = new AtomicReference<>();
     private final Map<String, List<FakeNode>> connects = new HashMap<>();
     final Router router;
@@ -55,15 +56,15 @@ final class RouterHarness {
         loopChannel.freezeTime();
         setView(nodeIds);
         LinkConnector connector = this::connect;
-        router = new Router(loopChannel.eventLoop(), "gw-test", view::get, connector, GatewayMetrics.disabled(),
-                () -> nanos);
+        router = new Router(
+                loopChannel.eventLoop(), "gw-test", view::get, connector, GatewayMetrics.disabled(), () -> nanos);
         // As RouterGroup does at start-up: a link to every live node.
         router.onViewChanged(view.get());
     }
 
     static NodeInfo nodeInfo(String nodeId) {
-        return new NodeInfo(nodeId, nodeId + ".test", 7000, 1,
-                UUID.nameUUIDFromBytes(nodeId.getBytes(StandardCharsets.UTF_8)));
+        return new NodeInfo(
+                nodeId, nodeId + ".test", 7000, 1, UUID.nameUUIDFromBytes(nodeId.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The view the router reads from now on; the router is not told (as when Hazelcast has not said yet). */
@@ -145,43 +146,66 @@ final class RouterHarness {
         if (!RoomRequests.roomIdOf(request.getMessage()).equals(roomId)) {
             throw new AssertionError("join for " + roomId + " went elsewhere: " + request);
         }
-        node.send(LinkFrame.newBuilder().setReply(joinedReply(request, nodeId, sequence)).build());
+        node.send(LinkFrame.newBuilder()
+                .setReply(joinedReply(request, nodeId, sequence))
+                .build());
         client.received();
     }
 
     // ------------------------------------------------------------------ messages
 
     static ClientMessage join(String roomId, String requestId) {
-        return ClientMessage.newBuilder().setRequestId(requestId)
-                .setJoin(JoinRoom.newBuilder().setRoomId(roomId).setGameType(GameType.CHESS)).build();
+        return ClientMessage.newBuilder()
+                .setRequestId(requestId)
+                .setJoin(JoinRoom.newBuilder().setRoomId(roomId).setGameType(GameType.CHESS))
+                .build();
     }
 
     static ClientMessage move(String roomId, String requestId, String uci) {
-        return ClientMessage.newBuilder().setRequestId(requestId)
-                .setMove(ChessMove.newBuilder().setRoomId(roomId).setUci(uci)).build();
+        return ClientMessage.newBuilder()
+                .setRequestId(requestId)
+                .setMove(ChessMove.newBuilder().setRoomId(roomId).setUci(uci))
+                .build();
     }
 
     static ClientMessage chat(String roomId, String requestId, String text) {
-        return ClientMessage.newBuilder().setRequestId(requestId)
-                .setChat(SendChat.newBuilder().setRoomId(roomId).setText(text)).build();
+        return ClientMessage.newBuilder()
+                .setRequestId(requestId)
+                .setChat(SendChat.newBuilder().setRoomId(roomId).setText(text))
+                .build();
     }
 
     static SessionReply joinedReply(SessionRequest request, String nodeId, long sequence) {
         String roomId = request.getMessage().getJoin().getRoomId();
-        return SessionReply.newBuilder().setSessionId(request.getSessionId())
+        return SessionReply.newBuilder()
+                .setSessionId(request.getSessionId())
                 .setRequestId(request.getMessage().getRequestId())
-                .setServerMessage(ServerMessage.newBuilder().setRequestId(request.getMessage().getRequestId())
-                        .setJoined(Joined.newBuilder().setRoomId(roomId).setOwnerNodeId(nodeId)
-                                .setParticipantId(request.getParticipantId()).setLastSequence(sequence))
-                        .build().toByteString())
-                .setJoinedRoomId(roomId).setSequence(sequence).build();
+                .setServerMessage(ServerMessage.newBuilder()
+                        .setRequestId(request.getMessage().getRequestId())
+                        .setJoined(Joined.newBuilder()
+                                .setRoomId(roomId)
+                                .setOwnerNodeId(nodeId)
+                                .setParticipantId(request.getParticipantId())
+                                .setLastSequence(sequence))
+                        .build()
+                        .toByteString())
+                .setJoinedRoomId(roomId)
+                .setSequence(sequence)
+                .build();
     }
 
     static LinkFrame broadcast(String roomId, long sequence, long originSessionId, String originRequestId) {
-        return LinkFrame.newBuilder().setBroadcast(RoomBroadcast.newBuilder().setRoomId(roomId)
-                .setServerMessage(ServerMessage.newBuilder()
-                        .setEvent(RoomEvent.newBuilder().setRoomId(roomId).setSequence(sequence)).build().toByteString())
-                .setOriginSessionId(originSessionId).setOriginRequestId(originRequestId).setSequence(sequence))
+        return LinkFrame.newBuilder()
+                .setBroadcast(RoomBroadcast.newBuilder()
+                        .setRoomId(roomId)
+                        .setServerMessage(ServerMessage.newBuilder()
+                                .setEvent(
+                                        RoomEvent.newBuilder().setRoomId(roomId).setSequence(sequence))
+                                .build()
+                                .toByteString())
+                        .setOriginSessionId(originSessionId)
+                        .setOriginRequestId(originRequestId)
+                        .setSequence(sequence))
                 .build();
     }
 
@@ -233,7 +257,8 @@ final class RouterHarness {
         /** Writes {@code frame} to the router as the node would: length-prefixed protobuf. */
         void send(LinkFrame frame) {
             byte[] bytes = frame.toByteArray();
-            ByteBuf wire = Unpooled.buffer(4 + bytes.length).writeInt(bytes.length).writeBytes(bytes);
+            ByteBuf wire =
+                    Unpooled.buffer(4 + bytes.length).writeInt(bytes.length).writeBytes(bytes);
             channel.writeInbound(wire);
         }
 

@@ -58,15 +58,25 @@ class RouterPlacementTest {
         h.node("n2").frames();
         h.node("n3").frames();
 
-        h.node("n1").send(LinkFrame.newBuilder().setRedirect(Redirect.newBuilder()
-                .setRoomId(roomId).setOwnerNodeId("n3").setRequest(request)).build());
+        h.node("n1")
+                .send(LinkFrame.newBuilder()
+                        .setRedirect(Redirect.newBuilder()
+                                .setRoomId(roomId)
+                                .setOwnerNodeId("n3")
+                                .setRequest(request))
+                        .build());
 
-        assertThat(h.node("n3").nextRequest()).as("the same request, sent on to the owner").isEqualTo(request);
+        assertThat(h.node("n3").nextRequest())
+                .as("the same request, sent on to the owner")
+                .isEqualTo(request);
         assertThat(h.node("n1").sent()).isEmpty();
         assertThat(h.node("n2").sent()).isEmpty();
         assertThat(client.received()).as("a redirect is not an answer").isEmpty();
 
-        h.node("n3").send(LinkFrame.newBuilder().setReply(joinedReply(request, "n3", 0)).build());
+        h.node("n3")
+                .send(LinkFrame.newBuilder()
+                        .setReply(joinedReply(request, "n3", 0))
+                        .build());
         List<ServerMessage> answers = client.received();
         assertThat(answers).hasSize(1);
         assertThat(answers.get(0).getRequestId()).isEqualTo("j1");
@@ -85,8 +95,13 @@ class RouterPlacementTest {
         h.router.forward(client.session, join(roomId, "j1"), roomId);
         SessionRequest request = h.node("n2").nextRequest();
 
-        h.node("n2").send(LinkFrame.newBuilder().setRedirect(Redirect.newBuilder()
-                .setRoomId(roomId).setOwnerNodeId("n9").setRequest(request)).build());
+        h.node("n2")
+                .send(LinkFrame.newBuilder()
+                        .setRedirect(Redirect.newBuilder()
+                                .setRoomId(roomId)
+                                .setOwnerNodeId("n9")
+                                .setRequest(request))
+                        .build());
 
         List<ServerMessage> answers = client.received();
         assertThat(answers).hasSize(1);

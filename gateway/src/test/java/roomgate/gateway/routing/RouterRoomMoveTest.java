@@ -51,10 +51,15 @@ class RouterRoomMoveTest {
 
     @Test
     void aHandoffHoldsTheRoomsRequestsRejoinsItsSessionsAtTheNewOwnerAndThenSendsThemInOrder() {
-        h.node("n1").send(LinkFrame.newBuilder().setHandoffStart(HandoffStart.newBuilder().setRoomId(roomId)).build());
-        assertThat(h.node("n1").sent()).as("the node is told at once that nothing more comes for the room")
-                .containsExactly(LinkFrame.newBuilder().setHandoffReady(
-                        HandoffReady.newBuilder().setRoomId(roomId)).build());
+        h.node("n1")
+                .send(LinkFrame.newBuilder()
+                        .setHandoffStart(HandoffStart.newBuilder().setRoomId(roomId))
+                        .build());
+        assertThat(h.node("n1").sent())
+                .as("the node is told at once that nothing more comes for the room")
+                .containsExactly(LinkFrame.newBuilder()
+                        .setHandoffReady(HandoffReady.newBuilder().setRoomId(roomId))
+                        .build());
 
         h.router.forward(a.session, move(roomId, "m1", "e2e4"), roomId);
         h.router.forward(b.session, chat(roomId, "c1", "hi"), roomId);
@@ -63,22 +68,42 @@ class RouterRoomMoveTest {
             assertThat(h.node(id).sent()).as("held, not sent to " + id).isEmpty();
         }
 
-        h.node("n1").send(LinkFrame.newBuilder().setHandoffDone(HandoffDone.newBuilder()
-                .setRoomId(roomId).setNewOwnerNodeId("n2")).build());
+        h.node("n1")
+                .send(LinkFrame.newBuilder()
+                        .setHandoffDone(
+                                HandoffDone.newBuilder().setRoomId(roomId).setNewOwnerNodeId("n2"))
+                        .build());
 
         List<LinkFrame> toN2 = h.node("n2").sent();
-        assertThat(toN2).as("the rejoin alone: the held requests wait for its answer").hasSize(1);
+        assertThat(toN2)
+                .as("the rejoin alone: the held requests wait for its answer")
+                .hasSize(1);
         Rejoin rejoin = toN2.get(0).getRejoin();
         assertThat(rejoin.getRoomId()).isEqualTo(roomId);
-        assertThat(rejoin.getSessionsList()).containsExactly(
-                RejoinSession.newBuilder().setSessionId(1).setParticipantId("p1").setLastSequence(7).build(),
-                RejoinSession.newBuilder().setSessionId(2).setParticipantId("p2").setLastSequence(7).build());
+        assertThat(rejoin.getSessionsList())
+                .containsExactly(
+                        RejoinSession.newBuilder()
+                                .setSessionId(1)
+                                .setParticipantId("p1")
+                                .setLastSequence(7)
+                                .build(),
+                        RejoinSession.newBuilder()
+                                .setSessionId(2)
+                                .setParticipantId("p2")
+                                .setLastSequence(7)
+                                .build());
         assertThat(rejoin.getUnreachableNodeIdsList()).isEmpty();
         assertThat(h.node("n1").sent()).isEmpty();
         assertThat(h.node("n3").sent()).isEmpty();
 
-        h.node("n2").send(LinkFrame.newBuilder().setRejoinResult(RejoinResult.newBuilder()
-                .setRoomId(roomId).setOk(true).setOwnerNodeId("n2").setRejoin(rejoin)).build());
+        h.node("n2")
+                .send(LinkFrame.newBuilder()
+                        .setRejoinResult(RejoinResult.newBuilder()
+                                .setRoomId(roomId)
+                                .setOk(true)
+                                .setOwnerNodeId("n2")
+                                .setRejoin(rejoin))
+                        .build());
 
         for (Client client : List.of(a, b)) {
             List<ServerMessage> told = client.received();
@@ -86,7 +111,8 @@ class RouterRoomMoveTest {
             assertThat(told.get(0).getRoomMoved().getRoomId()).isEqualTo(roomId);
             assertThat(told.get(0).getRoomMoved().getOwnerNodeId()).isEqualTo("n2");
         }
-        assertThat(h.node("n2").sent()).extracting(f -> f.getRequest().getMessage())
+        assertThat(h.node("n2").sent())
+                .extracting(f -> f.getRequest().getMessage())
                 .as("released in the order they came")
                 .containsExactly(move(roomId, "m1", "e2e4"), chat(roomId, "c1", "hi"), move(roomId, "m2", "d2d4"));
 
@@ -101,20 +127,37 @@ class RouterRoomMoveTest {
         h.router.forward(a.session, move(roomId, "m1", "e2e4"), roomId);
         SessionRequest request = h.node("n1").nextRequest();
 
-        h.node("n1").send(LinkFrame.newBuilder().setRedirect(Redirect.newBuilder()
-                .setRoomId(roomId).setOwnerNodeId("n3").setRequest(request)).build());
+        h.node("n1")
+                .send(LinkFrame.newBuilder()
+                        .setRedirect(Redirect.newBuilder()
+                                .setRoomId(roomId)
+                                .setOwnerNodeId("n3")
+                                .setRequest(request))
+                        .build());
 
         List<LinkFrame> toN3 = h.node("n3").sent();
         assertThat(toN3).as("the rejoin first; the request waits for it").hasSize(1);
         Rejoin rejoin = toN3.get(0).getRejoin();
-        assertThat(rejoin.getSessionsList()).extracting(RejoinSession::getSessionId).containsExactly(1L, 2L);
+        assertThat(rejoin.getSessionsList())
+                .extracting(RejoinSession::getSessionId)
+                .containsExactly(1L, 2L);
         assertThat(h.node("n1").sent()).isEmpty();
 
-        h.node("n3").send(LinkFrame.newBuilder().setRejoinResult(RejoinResult.newBuilder()
-                .setRoomId(roomId).setOk(true).setOwnerNodeId("n3").setRejoin(rejoin)).build());
+        h.node("n3")
+                .send(LinkFrame.newBuilder()
+                        .setRejoinResult(RejoinResult.newBuilder()
+                                .setRoomId(roomId)
+                                .setOk(true)
+                                .setOwnerNodeId("n3")
+                                .setRejoin(rejoin))
+                        .build());
 
-        assertThat(a.received()).extracting(m -> m.getRoomMoved().getOwnerNodeId()).containsExactly("n3");
-        assertThat(b.received()).extracting(m -> m.getRoomMoved().getOwnerNodeId()).containsExactly("n3");
+        assertThat(a.received())
+                .extracting(m -> m.getRoomMoved().getOwnerNodeId())
+                .containsExactly("n3");
+        assertThat(b.received())
+                .extracting(m -> m.getRoomMoved().getOwnerNodeId())
+                .containsExactly("n3");
         assertThat(h.node("n3").nextRequest().getMessage()).isEqualTo(move(roomId, "m1", "e2e4"));
     }
 
@@ -129,19 +172,34 @@ class RouterRoomMoveTest {
         assertThat(toSuccessor).hasSize(1);
         Rejoin rejoin = toSuccessor.get(0).getRejoin();
         assertThat(rejoin.getRoomId()).isEqualTo(roomId);
-        assertThat(rejoin.getSessionsList()).extracting(RejoinSession::getSessionId).containsExactly(1L, 2L);
-        assertThat(rejoin.getSessionsList()).allSatisfy(s -> assertThat(s.getLastSequence()).isEqualTo(7));
-        assertThat(rejoin.getUnreachableNodeIdsList()).as("so that it may take the room over").containsExactly("n1");
+        assertThat(rejoin.getSessionsList())
+                .extracting(RejoinSession::getSessionId)
+                .containsExactly(1L, 2L);
+        assertThat(rejoin.getSessionsList())
+                .allSatisfy(s -> assertThat(s.getLastSequence()).isEqualTo(7));
+        assertThat(rejoin.getUnreachableNodeIdsList())
+                .as("so that it may take the room over")
+                .containsExactly("n1");
         assertThat(h.node(bystander).sent()).isEmpty();
 
         h.router.forward(a.session, move(roomId, "m1", "e2e4"), roomId);
         assertThat(h.node(successor).sent()).as("held while the room moves").isEmpty();
 
-        h.node(successor).send(LinkFrame.newBuilder().setRejoinResult(RejoinResult.newBuilder()
-                .setRoomId(roomId).setOk(true).setOwnerNodeId(successor).setRejoin(rejoin)).build());
+        h.node(successor)
+                .send(LinkFrame.newBuilder()
+                        .setRejoinResult(RejoinResult.newBuilder()
+                                .setRoomId(roomId)
+                                .setOk(true)
+                                .setOwnerNodeId(successor)
+                                .setRejoin(rejoin))
+                        .build());
 
-        assertThat(a.received()).extracting(m -> m.getRoomMoved().getOwnerNodeId()).containsExactly(successor);
-        assertThat(b.received()).extracting(m -> m.getRoomMoved().getOwnerNodeId()).containsExactly(successor);
+        assertThat(a.received())
+                .extracting(m -> m.getRoomMoved().getOwnerNodeId())
+                .containsExactly(successor);
+        assertThat(b.received())
+                .extracting(m -> m.getRoomMoved().getOwnerNodeId())
+                .containsExactly(successor);
         SessionRequest released = h.node(successor).nextRequest();
         assertThat(released.getMessage()).isEqualTo(move(roomId, "m1", "e2e4"));
         assertThat(released.getUnreachableNodeIdsList()).containsExactly("n1");
@@ -165,16 +223,21 @@ class RouterRoomMoveTest {
             if (sent.isEmpty()) {
                 break;
             }
-            assertThat(sent).singleElement().satisfies(f -> assertThat(f.hasRejoin()).isTrue());
+            assertThat(sent)
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.hasRejoin()).isTrue());
             tries++;
-            assertThat(a.received()).as("seated and waiting, " + waited + " ms in").isEmpty();
+            assertThat(a.received())
+                    .as("seated and waiting, " + waited + " ms in")
+                    .isEmpty();
             assertThat(b.received()).isEmpty();
             h.node(successor).send(notNow(sent.get(0).getRejoin()));
             h.advance(RoomMoves.REJOIN_RETRY_MILLIS, TimeUnit.MILLISECONDS);
             waited += RoomMoves.REJOIN_RETRY_MILLIS;
         }
 
-        assertThat(tries).as("one try every %d ms through the %d ms window", RoomMoves.REJOIN_RETRY_MILLIS, window)
+        assertThat(tries)
+                .as("one try every %d ms through the %d ms window", RoomMoves.REJOIN_RETRY_MILLIS, window)
                 .isEqualTo(expectedTries);
         String message = "no game node could take room '" + roomId + "' over in time; join it again";
         List<ServerMessage> toA = a.received();
@@ -202,13 +265,22 @@ class RouterRoomMoveTest {
 
     @Test
     void aRejoinRefusedForGoodFailsAtOnceWithTheNodesMessage() {
-        h.node("n1").send(LinkFrame.newBuilder().setHandoffDone(HandoffDone.newBuilder()
-                .setRoomId(roomId).setNewOwnerNodeId("n2")).build());
+        h.node("n1")
+                .send(LinkFrame.newBuilder()
+                        .setHandoffDone(
+                                HandoffDone.newBuilder().setRoomId(roomId).setNewOwnerNodeId("n2"))
+                        .build());
         Rejoin rejoin = h.node("n2").sent().get(0).getRejoin();
 
-        h.node("n2").send(LinkFrame.newBuilder().setRejoinResult(RejoinResult.newBuilder().setRoomId(roomId)
-                .setOk(false).setCode(ErrorCode.INVALID_ARGUMENT).setMessage("room type changed")
-                .setRejoin(rejoin)).build());
+        h.node("n2")
+                .send(LinkFrame.newBuilder()
+                        .setRejoinResult(RejoinResult.newBuilder()
+                                .setRoomId(roomId)
+                                .setOk(false)
+                                .setCode(ErrorCode.INVALID_ARGUMENT)
+                                .setMessage("room type changed")
+                                .setRejoin(rejoin))
+                        .build());
 
         for (Client client : List.of(a, b)) {
             assertThat(client.received()).singleElement().satisfies(m -> {
@@ -221,8 +293,13 @@ class RouterRoomMoveTest {
     }
 
     private LinkFrame notNow(Rejoin rejoin) {
-        return LinkFrame.newBuilder().setRejoinResult(RejoinResult.newBuilder().setRoomId(rejoin.getRoomId())
-                .setOk(false).setCode(ErrorCode.ROOM_UNAVAILABLE).setMessage("claim failed; no quorum")
-                .setRejoin(rejoin)).build();
+        return LinkFrame.newBuilder()
+                .setRejoinResult(RejoinResult.newBuilder()
+                        .setRoomId(rejoin.getRoomId())
+                        .setOk(false)
+                        .setCode(ErrorCode.ROOM_UNAVAILABLE)
+                        .setMessage("claim failed; no quorum")
+                        .setRejoin(rejoin))
+                .build();
     }
 }

@@ -33,7 +33,9 @@ class RouterUnreachableNodeTest {
         Client client = h.client(1);
         h.node("n1").fail();
         h.router.onViewChanged(h.view());
-        assertThat(h.connectsTo("n1")).as("no new link to a node just found unreachable").isEqualTo(1);
+        assertThat(h.connectsTo("n1"))
+                .as("no new link to a node just found unreachable")
+                .isEqualTo(1);
 
         h.router.forward(client.session, join(roomId, "j1"), roomId);
         SessionRequest request = h.node(successor).nextRequest();
@@ -64,16 +66,17 @@ class RouterUnreachableNodeTest {
         h.node("n1").fail();
         // n1 is back under the same id, as a new member (a new member uuid): no need to wait the interval.
         List<NodeInfo> nodes = new ArrayList<>(h.view().nodes());
-        nodes.replaceAll(n -> n.nodeId().equals("n1")
-                ? new NodeInfo("n1", n.linkHost(), n.linkPort(), 2, UUID.randomUUID())
-                : n);
+        nodes.replaceAll(n ->
+                n.nodeId().equals("n1") ? new NodeInfo("n1", n.linkHost(), n.linkPort(), 2, UUID.randomUUID()) : n);
         h.setView(NodeView.of(h.view().version() + 1, nodes));
 
         h.router.forward(client.session, join(roomId, "j1"), roomId);
 
         assertThat(h.connectsTo("n1")).isEqualTo(2);
-        assertThat(h.node("n1").sent()).singleElement()
-                .satisfies(f -> assertThat(f.getRequest().getUnreachableNodeIdsList()).isEmpty());
+        assertThat(h.node("n1").sent())
+                .singleElement()
+                .satisfies(f ->
+                        assertThat(f.getRequest().getUnreachableNodeIdsList()).isEmpty());
         assertThat(h.node(successor).sent()).isEmpty();
     }
 
@@ -83,16 +86,26 @@ class RouterUnreachableNodeTest {
         h.router.forward(client.session, move(roomId, "m1", "e2e4"), roomId);
         h.router.forward(client.session, move(roomId, "m2", "d2d4"), roomId);
         assertThat(h.node("n1").sent()).hasSize(2);
-        h.node("n1").send(LinkFrame.newBuilder().setReply(SessionReply.newBuilder().setSessionId(1)
-                .setRequestId("m1").setServerMessage(ServerMessage.newBuilder().setRequestId("m1")
-                        .setError(roomgate.protocol.v1.Error.newBuilder().setCode(ErrorCode.INVALID_ARGUMENT))
-                        .build().toByteString())).build());
+        h.node("n1")
+                .send(LinkFrame.newBuilder()
+                        .setReply(SessionReply.newBuilder()
+                                .setSessionId(1)
+                                .setRequestId("m1")
+                                .setServerMessage(ServerMessage.newBuilder()
+                                        .setRequestId("m1")
+                                        .setError(roomgate.protocol.v1.Error.newBuilder()
+                                                .setCode(ErrorCode.INVALID_ARGUMENT))
+                                        .build()
+                                        .toByteString()))
+                        .build());
         assertThat(client.received()).hasSize(1);
 
         h.node("n1").fail();
 
         List<ServerMessage> told = client.received();
-        assertThat(told).as("m1 was answered; m2 may or may not have been applied").hasSize(1);
+        assertThat(told)
+                .as("m1 was answered; m2 may or may not have been applied")
+                .hasSize(1);
         assertThat(told.get(0).getRequestId()).isEqualTo("m2");
         assertThat(told.get(0).getError().getCode()).isEqualTo(ErrorCode.OUTCOME_UNKNOWN);
         assertThat(told.get(0).getError().getRoomId()).isEqualTo(roomId);

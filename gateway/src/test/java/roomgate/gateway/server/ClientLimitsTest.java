@@ -64,7 +64,8 @@ class ClientLimitsTest {
         // Written, not flushed: queued as bytes a client that does not read leaves with us.
         channel.write(Unpooled.wrappedBuffer(new byte[600]));
         assertThat(channel.isOpen()).isTrue();
-        channel.write(Unpooled.wrappedBuffer(new byte[600])).addListener(f -> assertThat(f.isSuccess()).isFalse());
+        channel.write(Unpooled.wrappedBuffer(new byte[600]))
+                .addListener(f -> assertThat(f.isSuccess()).isFalse());
         assertThat(channel.isOpen()).as("600 + 600 queued > 1,000").isFalse();
         assertThat(metrics.refusals(Refusal.OUTPUT_BUDGET)).isEqualTo(1);
         drainOutbound(channel).forEach(ReferenceCountUtil::release);
@@ -72,7 +73,8 @@ class ClientLimitsTest {
 
     @Test
     void aWebSocketPastTheOutputBudgetIsSentOneCloseFrameWithTheReason() {
-        EmbeddedChannel channel = new EmbeddedChannel(new OutputGuard(1_000, metrics),
+        EmbeddedChannel channel = new EmbeddedChannel(
+                new OutputGuard(1_000, metrics),
                 new io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder(false));
         channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[600])));
         // Crosses the budget: its batch still goes whole (a frame cut in two would garble the close frame).
@@ -106,7 +108,9 @@ class ClientLimitsTest {
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(100, 200));
         channel.write(Unpooled.wrappedBuffer(new byte[300]));
         assertThat(channel.isWritable()).isFalse();
-        assertThat(channel.config().isAutoRead()).as("paused while output is full").isFalse();
+        assertThat(channel.config().isAutoRead())
+                .as("paused while output is full")
+                .isFalse();
         channel.flush();
         assertThat(channel.isWritable()).isTrue();
         assertThat(channel.config().isAutoRead()).as("resumed once written").isTrue();
@@ -122,10 +126,14 @@ class ClientLimitsTest {
     // --- pings and fragments ---
 
     private EmbeddedChannel websocket(int rate, int burst, int maxFragments) {
-        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder().websocketPath("/ws")
-                .sendCloseFrame(null).build();
-        EmbeddedChannel channel = new EmbeddedChannel(new FrameGuard(rate, burst, maxFragments, metrics),
-                new WebSocketServerProtocolHandler(config), new WebSocketFrameAggregator(1 << 16),
+        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/ws")
+                .sendCloseFrame(null)
+                .build();
+        EmbeddedChannel channel = new EmbeddedChannel(
+                new FrameGuard(rate, burst, maxFragments, metrics),
+                new WebSocketServerProtocolHandler(config),
+                new WebSocketFrameAggregator(1 << 16),
                 new io.netty.channel.ChannelInboundHandlerAdapter() {
                     @Override
                     public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
@@ -165,7 +173,9 @@ class ClientLimitsTest {
         }
         List<Object> out = drainOutbound(channel);
         // The burst of 5 (maybe one more refilled meanwhile at 5/s), then one close frame.
-        assertThat(out.subList(0, out.size() - 1)).allMatch(o -> o instanceof PongWebSocketFrame).hasSizeBetween(5, 6);
+        assertThat(out.subList(0, out.size() - 1))
+                .allMatch(o -> o instanceof PongWebSocketFrame)
+                .hasSizeBetween(5, 6);
         CloseWebSocketFrame close = (CloseWebSocketFrame) out.get(out.size() - 1);
         assertThat(close.statusCode()).isEqualTo(1008);
         assertThat(close.reasonText()).startsWith("ping flood");
@@ -235,7 +245,10 @@ class ClientLimitsTest {
 
     /** HTTP codec, aggregator and the guard, then a handler that answers nothing and keeps requests. */
     private EmbeddedChannel http(List<FullHttpRequest> received) {
-        return new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(16 * 1024), new HttpGuard(10, metrics),
+        return new EmbeddedChannel(
+                new HttpServerCodec(),
+                new HttpObjectAggregator(16 * 1024),
+                new HttpGuard(10, metrics),
                 new io.netty.channel.ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
@@ -251,7 +264,9 @@ class ClientLimitsTest {
         String request = "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(9_000) + "\r\n\r\n";
         channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
         String answer = text(drainOutbound(channel));
-        assertThat(answer).startsWith("HTTP/1.1 431 Request Header Fields Too Large").contains("connection: close");
+        assertThat(answer)
+                .startsWith("HTTP/1.1 431 Request Header Fields Too Large")
+                .contains("connection: close");
         assertThat(received).as("nothing passed on").isEmpty();
         assertThat(channel.isOpen()).isFalse();
         assertThat(metrics.refusals(Refusal.HTTP_BAD_REQUEST)).isEqualTo(1);
@@ -280,14 +295,19 @@ class ClientLimitsTest {
         for (int i = 0; i < 3; i++) {
             channel.advanceTimeBy(8, TimeUnit.SECONDS);
             channel.runScheduledPendingTasks();
-            channel.writeInbound(Unpooled.copiedBuffer("GET /health HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
+            channel.writeInbound(
+                    Unpooled.copiedBuffer("GET /health HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
         }
         assertThat(received).hasSize(3);
-        assertThat(channel.isOpen()).as("24 s old, never 10 s without a whole request").isTrue();
+        assertThat(channel.isOpen())
+                .as("24 s old, never 10 s without a whole request")
+                .isTrue();
         received.forEach(FullHttpRequest::release);
         channel.advanceTimeBy(11, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
-        assertThat(channel.isOpen()).as("an idle keep-alive connection goes too").isFalse();
+        assertThat(channel.isOpen())
+                .as("an idle keep-alive connection goes too")
+                .isFalse();
         drainOutbound(channel).forEach(ReferenceCountUtil::release);
     }
 
@@ -299,9 +319,11 @@ class ClientLimitsTest {
         // Pipelined, in one read: 120 requests (unanswered here; the codec holds at most 128).
         channel.writeInbound(Unpooled.copiedBuffer(request.repeat(120), StandardCharsets.US_ASCII));
         assertThat(received).hasSize(HttpGuard.MAX_REQUESTS);
-        assertThat(io.netty.handler.codec.http.HttpUtil.isKeepAlive(received.get(98))).isTrue();
+        assertThat(io.netty.handler.codec.http.HttpUtil.isKeepAlive(received.get(98)))
+                .isTrue();
         assertThat(io.netty.handler.codec.http.HttpUtil.isKeepAlive(received.get(99)))
-                .as("the last one is answered as Connection: close").isFalse();
+                .as("the last one is answered as Connection: close")
+                .isFalse();
         received.forEach(FullHttpRequest::release);
         assertThat(channel.isOpen()).isFalse();
         assertThat(metrics.refusals(Refusal.HTTP_REQUESTS)).isEqualTo(1);
@@ -313,8 +335,9 @@ class ClientLimitsTest {
     @Test
     void aSilentWebSocketIsPingedThenClosedAtTheIdleLimit() {
         EmbeddedChannel channel = new EmbeddedChannel(new IdleStateHandler(2, 0, 0), new KeepAlive(2, 6, metrics));
-        channel.pipeline().fireUserEventTriggered(
-                new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+        channel.pipeline()
+                .fireUserEventTriggered(
+                        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             channel.advanceTimeBy(2, TimeUnit.SECONDS);
@@ -337,8 +360,9 @@ class ClientLimitsTest {
     @Test
     void aClientThatAnswersPingsStaysOpen() {
         EmbeddedChannel channel = new EmbeddedChannel(new IdleStateHandler(2, 0, 0), new KeepAlive(2, 6, metrics));
-        channel.pipeline().fireUserEventTriggered(
-                new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+        channel.pipeline()
+                .fireUserEventTriggered(
+                        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
         for (int i = 0; i < 20; i++) {
             channel.advanceTimeBy(2, TimeUnit.SECONDS);
             channel.runScheduledPendingTasks();
@@ -377,6 +401,8 @@ class ClientLimitsTest {
         assertThat(caps.open()).isEqualTo(3);
         a1.close();
         assertThat(caps.open()).isEqualTo(2);
-        assertThat(caps.admit(from("127.0.0.2"))).as("a closed connection frees its place").isNull();
+        assertThat(caps.admit(from("127.0.0.2")))
+                .as("a closed connection frees its place")
+                .isNull();
     }
 }

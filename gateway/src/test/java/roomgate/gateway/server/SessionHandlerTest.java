@@ -7,16 +7,18 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import roomgate.placement.NodeView;
-import roomgate.wire.client.ClientFrameCodec;
+import roomgate.gateway.config.GatewayConfig.ClientLimits;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
+import roomgate.gateway.session.ResumeTokens;
+import roomgate.placement.NodeView;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameType;
@@ -25,10 +27,8 @@ import roomgate.protocol.v1.Ping;
 import roomgate.protocol.v1.Resume;
 import roomgate.protocol.v1.SendChat;
 import roomgate.protocol.v1.ServerMessage;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import roomgate.gateway.config.GatewayConfig.ClientLimits;
 import roomgate.runtime.net.Transport;
-import roomgate.gateway.session.ResumeTokens;
+import roomgate.wire.client.ClientFrameCodec;
 
 /** The session's own answers, with no node behind it: pings, bad input, floods, no live node. */
 class SessionHandlerTest {
@@ -40,12 +40,23 @@ class SessionHandlerTest {
     @BeforeEach
     void open() {
         channel = new EmbeddedChannel();
-        RouterGroup routers = new RouterGroup(channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO,
-                GatewayMetrics.disabled());
-        channel.pipeline().addLast(new ClientFrameCodec(),
-                new SessionHandler(routers, PubSubManager.instance(), new AtomicLong(), "gw-test", TOKENS, 5, 5, TrafficRecorder.OFF));
-        channel.pipeline().fireUserEventTriggered(
-                new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+        RouterGroup routers = new RouterGroup(
+                channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO, GatewayMetrics.disabled());
+        channel.pipeline()
+                .addLast(
+                        new ClientFrameCodec(),
+                        new SessionHandler(
+                                routers,
+                                PubSubManager.instance(),
+                                new AtomicLong(),
+                                "gw-test",
+                                TOKENS,
+                                5,
+                                5,
+                                TrafficRecorder.OFF));
+        channel.pipeline()
+                .fireUserEventTriggered(
+                        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
     }
 
     private ServerMessage send(byte[] frame) throws Exception {
@@ -81,8 +92,10 @@ class SessionHandlerTest {
 
     @Test
     void pingIsAnsweredWithPongEchoingRequestId() throws Exception {
-        ServerMessage reply = send(ClientMessage.newBuilder().setRequestId("p1")
-                .setPing(Ping.newBuilder().setClientTimeMs(42)).build());
+        ServerMessage reply = send(ClientMessage.newBuilder()
+                .setRequestId("p1")
+                .setPing(Ping.newBuilder().setClientTimeMs(42))
+                .build());
         assertThat(reply.getRequestId()).isEqualTo("p1");
         assertThat(reply.getPong().getClientTimeMs()).isEqualTo(42);
         assertThat(reply.getPong().getServerTimeMs()).isPositive();
@@ -94,13 +107,16 @@ class SessionHandlerTest {
         String token = sessionStarted.getSessionStarted().getResumeToken();
         assertThat(TOKENS.verify(token)).startsWith("gw-test-");
         assertThat(new ResumeTokens(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}).verify(token))
-                .as("a token from another cluster's key").isNull();
+                .as("a token from another cluster's key")
+                .isNull();
     }
 
     @Test
     void resumeWithAForgedTokenIsRejected() throws Exception {
-        ServerMessage reply = send(ClientMessage.newBuilder().setRequestId("r")
-                .setResume(Resume.newBuilder().setResumeToken("gw-x-1.forged").putLastSequences("r1", 3)).build());
+        ServerMessage reply = send(ClientMessage.newBuilder()
+                .setRequestId("r")
+                .setResume(Resume.newBuilder().setResumeToken("gw-x-1.forged").putLastSequences("r1", 3))
+                .build());
         assertThat(reply.getRequestId()).isEqualTo("r");
         assertThat(reply.getError().getCode()).isEqualTo(ErrorCode.RESUME_REJECTED);
     }
@@ -110,13 +126,19 @@ class SessionHandlerTest {
         ServerMessage reply = send(new byte[] {0x0a, (byte) 0xff, (byte) 0xff});
         assertThat(reply.getError().getCode()).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
         assertThat(channel.isOpen()).isTrue();
-        assertThat(send(ClientMessage.newBuilder().setPing(Ping.getDefaultInstance()).build()).hasPong()).isTrue();
+        assertThat(send(ClientMessage.newBuilder()
+                                .setPing(Ping.getDefaultInstance())
+                                .build())
+                        .hasPong())
+                .isTrue();
     }
 
     @Test
     void badRoomIdIsRefusedNamingTheField() throws Exception {
-        ServerMessage reply = send(ClientMessage.newBuilder().setRequestId("j")
-                .setJoin(JoinRoom.newBuilder().setRoomId("room with spaces").setGameType(GameType.CHESS)).build());
+        ServerMessage reply = send(ClientMessage.newBuilder()
+                .setRequestId("j")
+                .setJoin(JoinRoom.newBuilder().setRoomId("room with spaces").setGameType(GameType.CHESS))
+                .build());
         assertThat(reply.getRequestId()).isEqualTo("j");
         assertThat(reply.getError().getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         assertThat(reply.getError().getMessage()).startsWith("room_id: character ' '");
@@ -124,15 +146,18 @@ class SessionHandlerTest {
 
     @Test
     void joinWithNoLiveNodeIsRoomUnavailable() throws Exception {
-        ServerMessage reply = send(ClientMessage.newBuilder().setRequestId("j")
-                .setJoin(JoinRoom.newBuilder().setRoomId("r1").setGameType(GameType.CHESS)).build());
+        ServerMessage reply = send(ClientMessage.newBuilder()
+                .setRequestId("j")
+                .setJoin(JoinRoom.newBuilder().setRoomId("r1").setGameType(GameType.CHESS))
+                .build());
         assertThat(reply.getError().getCode()).isEqualTo(ErrorCode.ROOM_UNAVAILABLE);
         assertThat(reply.getError().getRoomId()).isEqualTo("r1");
     }
 
     @Test
     void floodPastTheBurstIsRefusedOnceAndDropped() throws Exception {
-        ClientMessage ping = ClientMessage.newBuilder().setPing(Ping.getDefaultInstance()).build();
+        ClientMessage ping =
+                ClientMessage.newBuilder().setPing(Ping.getDefaultInstance()).build();
         int pongs = 0;
         int limited = 0;
         for (int i = 0; i < 50; i++) {
@@ -176,7 +201,9 @@ class SessionHandlerTest {
         for (int i = 0; i < defaults.maxMalformed() && channel.isOpen(); i++) {
             send(new byte[] {0x0a, (byte) 0xff, (byte) 0xff});
         }
-        assertThat(channel.isOpen()).as("%s malformed are tolerated", defaults.maxMalformed()).isTrue();
+        assertThat(channel.isOpen())
+                .as("%s malformed are tolerated", defaults.maxMalformed())
+                .isTrue();
         channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {0x0a, (byte) 0xff})));
         while (read() != null || closeFrame == null) {
             // the last answers, then the close frame
@@ -186,8 +213,12 @@ class SessionHandlerTest {
     }
 
     private static ClientMessage join(String displayName) {
-        return ClientMessage.newBuilder().setRequestId("j")
-                .setJoin(JoinRoom.newBuilder().setRoomId("r1").setGameType(GameType.CHESS).setDisplayName(displayName))
+        return ClientMessage.newBuilder()
+                .setRequestId("j")
+                .setJoin(JoinRoom.newBuilder()
+                        .setRoomId("r1")
+                        .setGameType(GameType.CHESS)
+                        .setDisplayName(displayName))
                 .build();
     }
 
@@ -210,12 +241,17 @@ class SessionHandlerTest {
 
     @Test
     void chatTextIsBoundedAndFreeOfControlCharacters() throws Exception {
-        ServerMessage tooLong = send(ClientMessage.newBuilder().setRequestId("c")
-                .setChat(SendChat.newBuilder().setRoomId("r1").setText("y".repeat(501))).build());
+        ServerMessage tooLong = send(ClientMessage.newBuilder()
+                .setRequestId("c")
+                .setChat(SendChat.newBuilder().setRoomId("r1").setText("y".repeat(501)))
+                .build());
         assertThat(tooLong.getError().getMessage()).isEqualTo("chat.text: 501 chars (expected: at most 500)");
-        ServerMessage escape = send(ClientMessage.newBuilder().setRequestId("c")
-                .setChat(SendChat.newBuilder().setRoomId("r1").setText("hi \u001b[2J")).build());
+        ServerMessage escape = send(ClientMessage.newBuilder()
+                .setRequestId("c")
+                .setChat(SendChat.newBuilder().setRoomId("r1").setText("hi \u001b[2J"))
+                .build());
         assertThat(escape.getError().getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-        assertThat(escape.getError().getMessage()).isEqualTo("chat.text: control character U+001B at 3 (expected: printable text)");
+        assertThat(escape.getError().getMessage())
+                .isEqualTo("chat.text: control character U+001B at 3 (expected: printable text)");
     }
 }

@@ -33,10 +33,24 @@ import roomgate.loadtest.report.Report;
  */
 public final class BenchRun {
     /** What to run and what to watch. */
-    public record Settings(String name, Target target, RoomgateClient.Encoding encoding, int ioThreads, int rooms,
-            int clients, List<Integer> rates, Duration warmup, Duration window, boolean closedLoop,
-            int fanoutSpectators, int fanoutRate, int idleConnections, List<Long> routingPids, List<Long> heapPids,
-            List<Long> nodePids, List<PgnGames.Game> games) {}
+    public record Settings(
+            String name,
+            Target target,
+            RoomgateClient.Encoding encoding,
+            int ioThreads,
+            int rooms,
+            int clients,
+            List<Integer> rates,
+            Duration warmup,
+            Duration window,
+            boolean closedLoop,
+            int fanoutSpectators,
+            int fanoutRate,
+            int idleConnections,
+            List<Long> routingPids,
+            List<Long> heapPids,
+            List<Long> nodePids,
+            List<PgnGames.Game> games) {}
 
     private static final Duration SEAT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DRAIN = Duration.ofSeconds(5);
@@ -61,9 +75,13 @@ public final class BenchRun {
     @SuppressWarnings("try") // the progress printer prints on its own timer; the try only closes it
     public Report run() throws Exception {
         Report report = new Report("roomgate bench: " + settings.name() + " (" + settings.target() + ")");
-        report.put("command", "bench").put("targetName", settings.name()).put("target", settings.target().toString())
-                .put("rooms", settings.rooms()).put("clients", settings.clients())
-                .put("warmupSeconds", settings.warmup().toSeconds()).put("windowSeconds", settings.window().toSeconds());
+        report.put("command", "bench")
+                .put("targetName", settings.name())
+                .put("target", settings.target().toString())
+                .put("rooms", settings.rooms())
+                .put("clients", settings.clients())
+                .put("warmupSeconds", settings.warmup().toSeconds())
+                .put("windowSeconds", settings.window().toSeconds());
         String tag = Long.toString(System.nanoTime() % 1_000_000, 36);
         GameSource games = new GameSource(settings.games(), 0);
         try (Connections connections = new Connections(settings.ioThreads(), settings.encoding());
@@ -97,16 +115,18 @@ public final class BenchRun {
         return "b" + requestIds.incrementAndGet();
     }
 
-    private List<Slot.Member> connect(Connections connections, int count, java.util.function.IntFunction<String> routingKey)
-            throws Exception {
+    private List<Slot.Member> connect(
+            Connections connections, int count, java.util.function.IntFunction<String> routingKey) throws Exception {
         List<ClientDispatch> dispatch = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             dispatch.add(new ClientDispatch(routingKey.apply(i) + "/" + i, directory, () -> stats));
         }
         long start = System.nanoTime();
-        List<RoomgateClient> clients = connections.openAll(count,
-                i -> settings.target().uriFor(routingKey.apply(i)), dispatch::get);
-        out.printf("bench %s: %d clients connected in %.1fs%n", settings.name(), clients.size(), (System.nanoTime() - start) / 1e9);
+        List<RoomgateClient> clients =
+                connections.openAll(count, i -> settings.target().uriFor(routingKey.apply(i)), dispatch::get);
+        out.printf(
+                "bench %s: %d clients connected in %.1fs%n",
+                settings.name(), clients.size(), (System.nanoTime() - start) / 1e9);
         List<Slot.Member> members = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++) {
             members.add(new Slot.Member(clients.get(i), dispatch.get(i)));
@@ -149,7 +169,8 @@ public final class BenchRun {
         for (Slot s : slots) {
             seated.add(s.start(phaseTag, closed));
         }
-        CompletableFuture.allOf(seated.toArray(CompletableFuture[]::new)).get(SEAT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture.allOf(seated.toArray(CompletableFuture[]::new))
+                .get(SEAT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         out.printf("bench %s: phase %s, %d rooms seated%n", settings.name(), name, slots.size());
 
         long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
@@ -178,7 +199,8 @@ public final class BenchRun {
         ticks.forEach(t -> t.cancel(false));
         slots.forEach(Slot::stop);
         long drainUntil = System.nanoTime() + DRAIN.toNanos();
-        while (System.nanoTime() < drainUntil && slots.stream().mapToInt(Slot::incompleteMoves).sum() > 0) {
+        while (System.nanoTime() < drainUntil
+                && slots.stream().mapToInt(Slot::incompleteMoves).sum() > 0) {
             Thread.sleep(20);
         }
         measured.latencySnapshot();
@@ -196,17 +218,27 @@ public final class BenchRun {
         f.put("errors", measured.errors());
         f.put("sequenceGaps", measured.sequenceGaps());
         f.put("routingCpuSeconds", round(routingCpu / 1e9, 2));
-        f.put("routingCpuMicrosPerMessage", settings.routingPids().isEmpty() || messages == 0 ? null
-                : round(routingCpu / 1e3 / messages, 3));
-        f.put("nodeCpuMicrosPerMessage", settings.nodePids().isEmpty() || messages == 0 ? null
-                : round(nodeCpu / 1e3 / messages, 3));
+        f.put(
+                "routingCpuMicrosPerMessage",
+                settings.routingPids().isEmpty() || messages == 0 ? null : round(routingCpu / 1e3 / messages, 3));
+        f.put(
+                "nodeCpuMicrosPerMessage",
+                settings.nodePids().isEmpty() || messages == 0 ? null : round(nodeCpu / 1e3 / messages, 3));
         report.latency(name, latency);
         if (measured.errorCount() > 0) {
             report.problem(name + ": errors " + measured.errors());
         }
-        out.printf("bench %s: %s moves/s=%.0f msgs/s=%.0f p50=%.2fms p99=%.2fms p99.9=%.2fms routing-cpu=%sus/msg errors=%s%n",
-                settings.name(), name, measured.movesCompleted() / seconds, messages / seconds, latency.p50Ms(),
-                latency.p99Ms(), latency.p999Ms(), f.get("routingCpuMicrosPerMessage"), measured.errors());
+        out.printf(
+                "bench %s: %s moves/s=%.0f msgs/s=%.0f p50=%.2fms p99=%.2fms p99.9=%.2fms routing-cpu=%sus/msg errors=%s%n",
+                settings.name(),
+                name,
+                measured.movesCompleted() / seconds,
+                messages / seconds,
+                latency.p50Ms(),
+                latency.p99Ms(),
+                latency.p999Ms(),
+                f.get("routingCpuMicrosPerMessage"),
+                measured.errors());
         slots.forEach(Slot::leave);
         Thread.sleep(200);
         return f;
@@ -223,10 +255,15 @@ public final class BenchRun {
         int size = settings.fanoutSpectators() + 2;
         try (Connections fanConnections = new Connections(settings.ioThreads(), settings.encoding())) {
             List<Slot.Member> fans = connect(fanConnections, size, i -> key);
-            Slot fan = new Slot(key, fans, directory, () -> stats,
-                    new GameSource(List.of(new PgnGames.Game("longest", games.longest())), 0), this::requestId);
-            Map<String, Object> figures = phase("fanout-" + settings.fanoutSpectators(), List.of(fan), false,
-                    settings.fanoutRate(), report);
+            Slot fan = new Slot(
+                    key,
+                    fans,
+                    directory,
+                    () -> stats,
+                    new GameSource(List.of(new PgnGames.Game("longest", games.longest())), 0),
+                    this::requestId);
+            Map<String, Object> figures =
+                    phase("fanout-" + settings.fanoutSpectators(), List.of(fan), false, settings.fanoutRate(), report);
             // The phase ended with everyone leaving; let those announcements drain before closing.
             awaitQuiet();
             return figures;
@@ -256,8 +293,11 @@ public final class BenchRun {
     private java.util.concurrent.ScheduledFuture<?> schedulePeriodic(Slot slot, long first, long period) {
         // Each tick carries its own intended time, first + k x period, whenever the pacer gets to run it.
         AtomicLong k = new AtomicLong();
-        return pacer.scheduleAtFixedRate(() -> slot.tick(first + k.getAndIncrement() * period),
-                Math.max(0, first - System.nanoTime()), period, TimeUnit.NANOSECONDS);
+        return pacer.scheduleAtFixedRate(
+                () -> slot.tick(first + k.getAndIncrement() * period),
+                Math.max(0, first - System.nanoTime()),
+                period,
+                TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -276,9 +316,13 @@ public final class BenchRun {
         int n = settings.idleConnections();
         try (Connections idle = new Connections(settings.ioThreads(), settings.encoding())) {
             long start = System.nanoTime();
-            idle.openAll(n, i -> settings.target().uriFor("idle-" + tag + "-" + i),
+            idle.openAll(
+                    n,
+                    i -> settings.target().uriFor("idle-" + tag + "-" + i),
                     i -> new ClientDispatch("idle" + i, new RoomDirectory(), () -> ignored));
-            out.printf("bench %s: %d idle connections opened in %.1fs%n", settings.name(), n, (System.nanoTime() - start) / 1e9);
+            out.printf(
+                    "bench %s: %d idle connections opened in %.1fs%n",
+                    settings.name(), n, (System.nanoTime() - start) / 1e9);
             Thread.sleep(1000);
             long heap1 = heap();
             long rss1 = ProcessProbe.rssBytes(rssPids);
@@ -287,8 +331,9 @@ public final class BenchRun {
             f.put("rssBytesPerConnection", (rss1 - rss0) / n);
             f.put("heapMeasuredIn", settings.heapPids());
             f.put("rssMeasuredIn", rssPids);
-            out.printf("bench %s: idle heap/conn=%s B rss/conn=%d B%n", settings.name(), f.get("heapBytesPerConnection"),
-                    (rss1 - rss0) / n);
+            out.printf(
+                    "bench %s: idle heap/conn=%s B rss/conn=%d B%n",
+                    settings.name(), f.get("heapBytesPerConnection"), (rss1 - rss0) / n);
         }
         Thread.sleep(1000);
         return f;

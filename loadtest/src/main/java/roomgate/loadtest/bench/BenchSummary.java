@@ -69,21 +69,26 @@ public final class BenchSummary {
                     if (v.isNumber()) {
                         values.computeIfAbsent(phase.getKey(), p -> new LinkedHashMap<>())
                                 .computeIfAbsent(metric[0], m -> new LinkedHashMap<>())
-                                .computeIfAbsent(target, t -> new ArrayList<>()).add(v.asDouble());
+                                .computeIfAbsent(target, t -> new ArrayList<>())
+                                .add(v.asDouble());
                     }
                 }
             });
             JsonNode idleNode = root.path("idle");
             for (String metric : List.of("heapBytesPerConnection", "rssBytesPerConnection")) {
                 if (idleNode.path(metric).isNumber()) {
-                    idleValues.computeIfAbsent(metric, m -> new LinkedHashMap<>())
-                            .computeIfAbsent(target, t -> new ArrayList<>()).add(idleNode.path(metric).asDouble());
+                    idleValues
+                            .computeIfAbsent(metric, m -> new LinkedHashMap<>())
+                            .computeIfAbsent(target, t -> new ArrayList<>())
+                            .add(idleNode.path(metric).asDouble());
                 }
             }
         }
         BenchSummary s = new BenchSummary();
-        values.forEach((phase, metrics) -> metrics.forEach((metric, targets) -> targets.forEach((target, list) ->
-                s.byPhase.computeIfAbsent(phase, p -> new LinkedHashMap<>()).computeIfAbsent(metric, m -> new LinkedHashMap<>())
+        values.forEach((phase, metrics) ->
+                metrics.forEach((metric, targets) -> targets.forEach((target, list) -> s.byPhase
+                        .computeIfAbsent(phase, p -> new LinkedHashMap<>())
+                        .computeIfAbsent(metric, m -> new LinkedHashMap<>())
                         .put(target, Stat.of(list)))));
         idleValues.forEach((metric, targets) -> targets.forEach((target, list) ->
                 s.idle.computeIfAbsent(metric, m -> new LinkedHashMap<>()).put(target, Stat.of(list))));
@@ -99,7 +104,9 @@ public final class BenchSummary {
     }
 
     private Double median(String phase, String metric, String target) {
-        Stat s = byPhase.getOrDefault(phase, Map.of()).getOrDefault(metric, Map.of()).get(target);
+        Stat s = byPhase.getOrDefault(phase, Map.of())
+                .getOrDefault(metric, Map.of())
+                .get(target);
         return s == null ? null : s.median();
     }
 
@@ -109,7 +116,8 @@ public final class BenchSummary {
         if (gwClosed != null && directClosed != null) {
             double r = gwClosed / directClosed;
             goals.put("closed-loop throughput roomgate >= 0.85 x direct", r >= 0.85);
-            goalNotes.add(String.format(Locale.ROOT, "closed-loop throughput roomgate/direct = %.2f (goal >= 0.85)", r));
+            goalNotes.add(
+                    String.format(Locale.ROOT, "closed-loop throughput roomgate/direct = %.2f (goal >= 0.85)", r));
         }
         for (String phase : byPhase.keySet()) {
             Double gwCpu = median(phase, "routingCpuMicrosPerMessage", ROOMGATE);
@@ -117,7 +125,8 @@ public final class BenchSummary {
             if (gwCpu != null && ngCpu != null && ngCpu > 0) {
                 double r = gwCpu / ngCpu;
                 goals.put(phase + ": routing CPU/msg roomgate <= 0.5 x nginx", r <= 0.5);
-                goalNotes.add(String.format(Locale.ROOT, "%s: routing CPU/msg roomgate/nginx = %.2f (goal <= 0.5)", phase, r));
+                goalNotes.add(String.format(
+                        Locale.ROOT, "%s: routing CPU/msg roomgate/nginx = %.2f (goal <= 0.5)", phase, r));
             }
             Double gw = median(phase, "latency.p99Ms", ROOMGATE);
             Double ng = median(phase, "latency.p99Ms", NGINX);
@@ -127,15 +136,22 @@ public final class BenchSummary {
                 double addedNg = ng - di;
                 boolean ok = addedGw <= 0.5 * Math.max(addedNg, 0) || addedGw <= 0;
                 goals.put(phase + ": added p99 roomgate <= 0.5 x nginx's", ok);
-                goalNotes.add(String.format(Locale.ROOT, "%s: p99 added over direct: roomgate %+.2f ms, nginx %+.2f ms", phase,
-                        addedGw, addedNg));
+                goalNotes.add(String.format(
+                        Locale.ROOT,
+                        "%s: p99 added over direct: roomgate %+.2f ms, nginx %+.2f ms",
+                        phase,
+                        addedGw,
+                        addedNg));
             }
         }
         Stat heap = idle.getOrDefault("heapBytesPerConnection", Map.of()).get(ROOMGATE);
         if (heap != null) {
             goals.put("gateway heap per idle connection fits 100k in 1.5 GiB", heap.median() <= IDLE_BYTES_BUDGET);
-            goalNotes.add(String.format(Locale.ROOT, "gateway heap per idle WebSocket %.0f B: 100,000 need %.2f GiB (goal <= 1.5)",
-                    heap.median(), heap.median() * 100_000 / (1024.0 * 1024 * 1024)));
+            goalNotes.add(String.format(
+                    Locale.ROOT,
+                    "gateway heap per idle WebSocket %.0f B: 100,000 need %.2f GiB (goal <= 1.5)",
+                    heap.median(),
+                    heap.median() * 100_000 / (1024.0 * 1024 * 1024)));
         }
     }
 
@@ -149,7 +165,8 @@ public final class BenchSummary {
         Set<String> targets = new LinkedHashSet<>(List.of(DIRECT, ROOMGATE, NGINX));
         for (Map.Entry<String, Map<String, Map<String, Stat>>> phase : byPhase.entrySet()) {
             md.append("\n**").append(phase.getKey()).append("** (median of rounds, min-max)\n\n");
-            md.append("| metric | direct | roomgate | nginx | roomgate/nginx | roomgate/direct |\n|---|---|---|---|---|---|\n");
+            md.append(
+                    "| metric | direct | roomgate | nginx | roomgate/nginx | roomgate/direct |\n|---|---|---|---|---|---|\n");
             for (String[] metric : PHASE_METRICS) {
                 Map<String, Stat> row = phase.getValue().get(metric[0]);
                 if (row == null) {
@@ -160,11 +177,16 @@ public final class BenchSummary {
                     Stat s = row.get(t);
                     md.append(" | ").append(s == null ? "-" : s.show());
                 }
-                md.append(" | ").append(ratio(row, NGINX)).append(" | ").append(ratio(row, DIRECT)).append(" |\n");
+                md.append(" | ")
+                        .append(ratio(row, NGINX))
+                        .append(" | ")
+                        .append(ratio(row, DIRECT))
+                        .append(" |\n");
             }
         }
         if (!idle.isEmpty()) {
-            md.append("\n**idle connections** (bytes per connection)\n\n| metric | direct | roomgate | nginx |\n|---|---|---|---|\n");
+            md.append(
+                    "\n**idle connections** (bytes per connection)\n\n| metric | direct | roomgate | nginx |\n|---|---|---|---|\n");
             idle.forEach((metric, row) -> {
                 md.append("| ").append(metric);
                 for (String t : targets) {
@@ -176,7 +198,8 @@ public final class BenchSummary {
         }
         md.append("\n**goals**\n\n");
         goalNotes.forEach(n -> md.append("- ").append(n).append('\n'));
-        goals.forEach((goal, met) -> md.append("- ").append(met ? "MET: " : "MISSED: ").append(goal).append('\n'));
+        goals.forEach((goal, met) ->
+                md.append("- ").append(met ? "MET: " : "MISSED: ").append(goal).append('\n'));
         return md.toString();
     }
 

@@ -13,8 +13,10 @@ final class GameSource {
         if (games.isEmpty()) {
             throw new IllegalArgumentException("no games to play (expected: PGN files with at least one game)");
         }
-        this.games = games.stream().map(PgnGames.Game::uci)
-                .sorted((a, b) -> Integer.compare(b.size(), a.size())).toList();
+        this.games = games.stream()
+                .map(PgnGames.Game::uci)
+                .sorted((a, b) -> Integer.compare(b.size(), a.size()))
+                .toList();
         this.next = new AtomicInteger(start);
     }
 

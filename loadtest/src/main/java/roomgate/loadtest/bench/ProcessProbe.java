@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 public final class ProcessProbe {
     /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture we run on. */
     static final long NANOS_PER_TICK = 10_000_000L;
+
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
     private ProcessProbe() {}
@@ -62,7 +63,9 @@ public final class ProcessProbe {
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();

@@ -45,7 +45,12 @@ final class Slot {
     private boolean seating;
     private boolean stopped = true;
 
-    Slot(String key, List<Member> members, RoomDirectory rooms, Supplier<RunStats> stats, GameSource games,
+    Slot(
+            String key,
+            List<Member> members,
+            RoomDirectory rooms,
+            Supplier<RunStats> stats,
+            GameSource games,
             Supplier<String> requestIds) {
         this.key = key;
         this.members = members;
@@ -73,20 +78,33 @@ final class Slot {
         seating = true;
         String roomId = roomPrefix + "g" + generation;
         RoomWatch watch = rooms.add(new RoomWatch(roomId, stats, false));
-        GameDriver next = new GameDriver(watch,
-                new GameDriver.Player(members.get(0).client(), members.get(0).dispatch().participant()),
-                new GameDriver.Player(members.get(1).client(), members.get(1).dispatch().participant()),
-                games.next(), closedLoop, stats, requestIds, this::rotate);
+        GameDriver next = new GameDriver(
+                watch,
+                new GameDriver.Player(
+                        members.get(0).client(), members.get(0).dispatch().participant()),
+                new GameDriver.Player(
+                        members.get(1).client(), members.get(1).dispatch().participant()),
+                games.next(),
+                closedLoop,
+                stats,
+                requestIds,
+                this::rotate);
         driver = next;
         List<CompletableFuture<ServerMessage>> joins = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             Member m = members.get(i);
             String requestId = requestIds.get();
             joins.add(m.dispatch().expect(requestId));
-            send(m, ClientMessage.newBuilder().setRequestId(requestId).setJoin(JoinRoom.newBuilder()
-                    .setRoomId(roomId).setGameType(GameType.CHESS)
-                    .setRole(i < 2 ? Role.PLAYER : Role.SPECTATOR)
-                    .setSide(i == 0 ? Side.WHITE : i == 1 ? Side.BLACK : Side.SIDE_UNSPECIFIED)).build());
+            send(
+                    m,
+                    ClientMessage.newBuilder()
+                            .setRequestId(requestId)
+                            .setJoin(JoinRoom.newBuilder()
+                                    .setRoomId(roomId)
+                                    .setGameType(GameType.CHESS)
+                                    .setRole(i < 2 ? Role.PLAYER : Role.SPECTATOR)
+                                    .setSide(i == 0 ? Side.WHITE : i == 1 ? Side.BLACK : Side.SIDE_UNSPECIFIED))
+                            .build());
         }
         return CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).thenRun(() -> {
             boolean allJoined = joins.stream().allMatch(f -> f.join().hasJoined());
@@ -126,7 +144,11 @@ final class Slot {
         }
         String old = driver.watch().roomId();
         for (Member m : members) {
-            send(m, ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId(old)).build());
+            send(
+                    m,
+                    ClientMessage.newBuilder()
+                            .setLeave(LeaveRoom.newBuilder().setRoomId(old))
+                            .build());
         }
         rooms.remove(old);
         generation++;
@@ -152,7 +174,11 @@ final class Slot {
         if (driver != null) {
             String room = driver.watch().roomId();
             for (Member m : members) {
-                send(m, ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId(room)).build());
+                send(
+                        m,
+                        ClientMessage.newBuilder()
+                                .setLeave(LeaveRoom.newBuilder().setRoomId(room))
+                                .build());
             }
             rooms.remove(room);
             driver = null;

@@ -18,7 +18,9 @@ import roomgate.loadtest.pgn.PgnGames;
 import roomgate.loadtest.report.Report;
 
 /** {@code bench}: one benchmark pass against one target (bench/run.sh runs it per target and round). */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Benchmark one target: open-loop rates, closed loop, a fan-out room, idle connections.")
 final class BenchCommand implements Callable<Integer> {
     /** Shorter games would make rooms rotate (everyone re-joins) inside a measured window. */
@@ -33,44 +35,81 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
-    @Option(names = "--name", required = true, description = "what the target is, for the report (direct, roomgate, nginx)")
+    @Option(
+            names = "--name",
+            required = true,
+            description = "what the target is, for the report (direct, roomgate, nginx)")
     String name;
 
-    @Option(names = "--pgn", required = true, arity = "1..*", paramLabel = "FILE", description = "PGN files with the games to play")
+    @Option(
+            names = "--pgn",
+            required = true,
+            arity = "1..*",
+            paramLabel = "FILE",
+            description = "PGN files with the games to play")
     List<Path> pgn;
 
     @Option(names = "--rooms", defaultValue = "300", description = "rooms (default: ${DEFAULT-VALUE})")
     int rooms;
 
-    @Option(names = "--clients", defaultValue = "1000", description = "connections: 2 players per room, the rest spectators (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--clients",
+            defaultValue = "1000",
+            description = "connections: 2 players per room, the rest spectators (default: ${DEFAULT-VALUE})")
     int clients;
 
-    @Option(names = "--rates", split = ",", defaultValue = "250,500,1000", description = "open-loop moves/s, one phase each (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rates",
+            split = ",",
+            defaultValue = "250,500,1000",
+            description = "open-loop moves/s, one phase each (default: ${DEFAULT-VALUE})")
     List<Integer> rates;
 
-    @Option(names = "--closed-loop", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--closed-loop",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "run the closed-loop saturation phase (default: ${DEFAULT-VALUE})")
     boolean closedLoop;
 
     @Option(names = "--warmup-seconds", defaultValue = "2")
     int warmupSeconds;
 
-    @Option(names = "--window-seconds", defaultValue = "8", description = "measured seconds per phase (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--window-seconds",
+            defaultValue = "8",
+            description = "measured seconds per phase (default: ${DEFAULT-VALUE})")
     int windowSeconds;
 
-    @Option(names = "--fanout-spectators", defaultValue = "500", description = "spectators of the fan-out room; 0: no such phase (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--fanout-spectators",
+            defaultValue = "500",
+            description = "spectators of the fan-out room; 0: no such phase (default: ${DEFAULT-VALUE})")
     int fanoutSpectators;
 
-    @Option(names = "--fanout-rate", defaultValue = "15", description = "moves/s in the fan-out room (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--fanout-rate",
+            defaultValue = "15",
+            description = "moves/s in the fan-out room (default: ${DEFAULT-VALUE})")
     int fanoutRate;
 
-    @Option(names = "--idle-connections", defaultValue = "0", description = "idle connections to open for memory per connection (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--idle-connections",
+            defaultValue = "0",
+            description = "idle connections to open for memory per connection (default: ${DEFAULT-VALUE})")
     int idleConnections;
 
-    @Option(names = "--routing-pids", split = ",", description = "pids of the routing process(es): gateway, or nginx master and workers")
+    @Option(
+            names = "--routing-pids",
+            split = ",",
+            description = "pids of the routing process(es): gateway, or nginx master and workers")
     List<Long> routingPids = new ArrayList<>();
 
-    @Option(names = "--heap-pids", split = ",", description = "JVM pids whose heap after GC is measured for idle connections")
+    @Option(
+            names = "--heap-pids",
+            split = ",",
+            description = "JVM pids whose heap after GC is measured for idle connections")
     List<Long> heapPids = new ArrayList<>();
 
     @Option(names = "--node-pids", split = ",", description = "game node pids, for node CPU per message")
@@ -78,23 +117,50 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rooms < 1 || clients < 2 * rooms || warmupSeconds < 0 || windowSeconds < 1
-                || rates.stream().anyMatch(r -> r < 1) || fanoutSpectators < 0 || fanoutRate < 1 || idleConnections < 0) {
-            throw new ParameterException(spec.commandLine(), "need --rooms >= 1, --clients >= 2 x rooms, --window-seconds >= 1, "
-                    + "positive rates, non-negative counts");
+        if (rooms < 1
+                || clients < 2 * rooms
+                || warmupSeconds < 0
+                || windowSeconds < 1
+                || rates.stream().anyMatch(r -> r < 1)
+                || fanoutSpectators < 0
+                || fanoutRate < 1
+                || idleConnections < 0) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "need --rooms >= 1, --clients >= 2 x rooms, --window-seconds >= 1, "
+                            + "positive rates, non-negative counts");
         }
         Target target = common.target();
         List<PgnGames.Game> games = PgnGames.read(pgn, Integer.MAX_VALUE).stream()
-                .filter(g -> g.uci().size() >= MIN_PLIES).toList();
+                .filter(g -> g.uci().size() >= MIN_PLIES)
+                .toList();
         int longest = games.stream().mapToInt(g -> g.uci().size()).max().orElse(0);
         // The fan-out room plays one game through the whole phase: a new game would re-seat every spectator.
         int fanRate = Math.max(1, Math.min(fanoutRate, longest / (warmupSeconds + windowSeconds + 1)));
         if (fanRate != fanoutRate && fanoutSpectators > 0) {
-            parent.out.printf("bench: fan-out rate capped at %d moves/s so its %d-ply game lasts the phase%n", fanRate, longest);
+            parent.out.printf(
+                    "bench: fan-out rate capped at %d moves/s so its %d-ply game lasts the phase%n", fanRate, longest);
         }
-        BenchRun run = new BenchRun(new BenchRun.Settings(name, target, common.encoding, common.ioThreads,
-                rooms, clients, rates, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(windowSeconds), closedLoop,
-                fanoutSpectators, fanRate, idleConnections, routingPids, heapPids, nodePids, games), parent.out);
+        BenchRun run = new BenchRun(
+                new BenchRun.Settings(
+                        name,
+                        target,
+                        common.encoding,
+                        common.ioThreads,
+                        rooms,
+                        clients,
+                        rates,
+                        Duration.ofSeconds(warmupSeconds),
+                        Duration.ofSeconds(windowSeconds),
+                        closedLoop,
+                        fanoutSpectators,
+                        fanRate,
+                        idleConnections,
+                        routingPids,
+                        heapPids,
+                        nodePids,
+                        games),
+                parent.out);
         Report report = run.run();
         return Reports.finish(report, common.reportBase("bench-" + name), parent.out);
     }

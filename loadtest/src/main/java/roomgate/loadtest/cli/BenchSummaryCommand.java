@@ -13,7 +13,9 @@ import picocli.CommandLine.ParentCommand;
 import roomgate.loadtest.bench.BenchSummary;
 
 /** {@code bench-summary}: medians with min-max, ratios and goal verdicts over the results of bench passes. */
-@Command(name = "bench-summary", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench-summary",
+        mixinStandardHelpOptions = true,
         description = "Compare bench results (JSON files of bench runs): medians, min-max, ratios, goals.")
 final class BenchSummaryCommand implements Callable<Integer> {
     @ParentCommand
@@ -32,7 +34,9 @@ final class BenchSummaryCommand implements Callable<Integer> {
         parent.out.println(md);
         if (out != null) {
             Files.writeString(Path.of(out + ".md"), md);
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(out + ".json").toFile(), summary.toMap());
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(Path.of(out + ".json").toFile(), summary.toMap());
         }
         return 0;
     }

@@ -6,10 +6,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** The command tree of the load tester, for {@link roomgate.loadtest.LoadtestMain}. */
-@Command(name = "roomgate-loadtest", mixinStandardHelpOptions = true,
+@Command(
+        name = "roomgate-loadtest",
+        mixinStandardHelpOptions = true,
         description = "Load tester for roomgate: plays PGN games, replays recordings, benchmarks targets.",
-        subcommands = {PlayPgnCommand.class, ReplayCommand.class, InspectCommand.class, BenchCommand.class,
-                BenchSummaryCommand.class})
+        subcommands = {
+            PlayPgnCommand.class,
+            ReplayCommand.class,
+            InspectCommand.class,
+            BenchCommand.class,
+            BenchSummaryCommand.class
+        })
 public final class Commands implements Runnable {
     @picocli.CommandLine.Spec
     CommandSpec spec;

@@ -9,21 +9,33 @@ import roomgate.loadtest.net.Target;
 
 /** Options every traffic-generating command takes: where to, in which encoding, with how many threads, report where. */
 final class CommonOptions {
-    @Option(names = "--target", required = true, paramLabel = "URL",
-            description = "ws://HOST:PORT/ws (a gateway or a proxy), or direct:URL1,URL2 (game nodes' --ws-port listeners)")
+    @Option(
+            names = "--target",
+            required = true,
+            paramLabel = "URL",
+            description =
+                    "ws://HOST:PORT/ws (a gateway or a proxy), or direct:URL1,URL2 (game nodes' --ws-port listeners)")
     String target;
 
-    @Option(names = "--encoding", defaultValue = "BINARY", description = "BINARY (protobuf) or JSON frames (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--encoding",
+            defaultValue = "BINARY",
+            description = "BINARY (protobuf) or JSON frames (default: ${DEFAULT-VALUE})")
     RoomgateClient.Encoding encoding;
 
     @Option(names = "--io-threads", defaultValue = "2", description = "client event loops (default: ${DEFAULT-VALUE})")
     int ioThreads;
 
-    @Option(names = "--report", paramLabel = "BASE",
+    @Option(
+            names = "--report",
+            paramLabel = "BASE",
             description = "write BASE.json and BASE.html (default: loadtest-reports/COMMAND-TIMESTAMP)")
     Path report;
 
-    @Option(names = "--timeout-seconds", defaultValue = "600", description = "give up after this long (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--timeout-seconds",
+            defaultValue = "600",
+            description = "give up after this long (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
     Target target() {
@@ -34,6 +46,8 @@ final class CommonOptions {
         if (report != null) {
             return report;
         }
-        return Path.of("loadtest-reports", command + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        return Path.of(
+                "loadtest-reports",
+                command + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 }

@@ -21,8 +21,9 @@ final class Reports {
         });
         for (var e : report.latencies().entrySet()) {
             LatencySummary s = e.getValue();
-            out.printf("  latency %s: n=%d p50=%.2fms p90=%.2fms p99=%.2fms p99.9=%.2fms max=%.2fms%n", e.getKey(),
-                    s.count(), s.p50Ms(), s.p90Ms(), s.p99Ms(), s.p999Ms(), s.maxMs());
+            out.printf(
+                    "  latency %s: n=%d p50=%.2fms p90=%.2fms p99=%.2fms p99.9=%.2fms max=%.2fms%n",
+                    e.getKey(), s.count(), s.p50Ms(), s.p90Ms(), s.p99Ms(), s.p999Ms(), s.maxMs());
         }
         if (report.passed()) {
             out.println("  PASSED");

@@ -67,8 +67,7 @@ public final class ClientDispatch implements Consumer<ServerMessage> {
                     watch.requestFailed(requestId);
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         if (!requestId.isEmpty()) {
             CompletableFuture<ServerMessage> future = awaited.remove(requestId);

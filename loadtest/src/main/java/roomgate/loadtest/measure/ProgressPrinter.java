@@ -32,10 +32,20 @@ public final class ProgressPrinter implements AutoCloseable {
     private void print() {
         RunStats s = stats.get();
         Histogram interval = s.latencySnapshot();
-        out.printf("[%s] %5.1fs rooms=%d clients=%d sent=%d recv=%d moves=%d/%d errors=%s | interval p50=%s p99=%s max=%s (n=%d)%n",
-                label, s.elapsedNanos() / 1e9, s.rooms(), s.clients(), s.messagesSent(), s.messagesReceived(),
-                s.movesCompleted(), s.movesSent(), s.errors(),
-                ms(interval, 50), ms(interval, 99), interval.getTotalCount() == 0 ? "-" : String.format("%.2fms", interval.getMaxValue() / 1000.0),
+        out.printf(
+                "[%s] %5.1fs rooms=%d clients=%d sent=%d recv=%d moves=%d/%d errors=%s | interval p50=%s p99=%s max=%s (n=%d)%n",
+                label,
+                s.elapsedNanos() / 1e9,
+                s.rooms(),
+                s.clients(),
+                s.messagesSent(),
+                s.messagesReceived(),
+                s.movesCompleted(),
+                s.movesSent(),
+                s.errors(),
+                ms(interval, 50),
+                ms(interval, 99),
+                interval.getTotalCount() == 0 ? "-" : String.format("%.2fms", interval.getMaxValue() / 1000.0),
                 interval.getTotalCount());
         out.flush();
     }

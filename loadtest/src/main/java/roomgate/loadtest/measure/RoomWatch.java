@@ -33,6 +33,7 @@ public final class RoomWatch {
         long lastSequence;
         /** Moves on the board as this participant knows it: those in its Joined state, then one per event. */
         int moveCount;
+
         final List<String> moves;
         List<Waiter> waiters;
 
@@ -86,7 +87,8 @@ public final class RoomWatch {
     public void joined(Object participant, Joined joined) {
         List<Waiter> stale;
         synchronized (this) {
-            int moves = joined.getState().hasChess() ? joined.getState().getChess().getUciMovesCount() : 0;
+            int moves =
+                    joined.getState().hasChess() ? joined.getState().getChess().getUciMovesCount() : 0;
             Member old = members.put(participant, new Member(joined.getLastSequence(), moves, keepMoves));
             stale = old == null ? null : old.waiters;
         }
@@ -207,9 +209,11 @@ public final class RoomWatch {
     /** The moves still incomplete, for a report: "seq N: A of E participants, sent at known|unknown". */
     public synchronized List<String> describeIncomplete(int max) {
         List<String> out = new ArrayList<>();
-        pending.entrySet().stream().sorted(Map.Entry.comparingByKey()).limit(max).forEach(e -> out.add(
-                "seq " + e.getKey() + ": " + e.getValue().arrived + " of " + e.getValue().expected + " participants"
-                        + (e.getValue().intendedNanos < 0 ? ", its sender's copy not seen" : "")));
+        pending.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .limit(max)
+                .forEach(e -> out.add("seq " + e.getKey() + ": " + e.getValue().arrived + " of " + e.getValue().expected
+                        + " participants" + (e.getValue().intendedNanos < 0 ? ", its sender's copy not seen" : "")));
         return out;
     }
 

@@ -42,8 +42,14 @@ public final class Connections implements AutoCloseable {
     /** Opens one client; its messages go to {@code listener} on an event loop. */
     public RoomgateClient open(URI uri, Consumer<ServerMessage> listener)
             throws IOException, InterruptedException, TimeoutException {
-        RoomgateClient client = RoomgateClient.connect(group, transport.socketChannel(), uri, encoding,
-                RoomgateClient.Options.defaults().withTimeout(CONNECT_TIMEOUT).withKeepMessages(false)
+        RoomgateClient client = RoomgateClient.connect(
+                group,
+                transport.socketChannel(),
+                uri,
+                encoding,
+                RoomgateClient.Options.defaults()
+                        .withTimeout(CONNECT_TIMEOUT)
+                        .withKeepMessages(false)
                         .withListener(listener));
         synchronized (open) {
             open.add(client);
@@ -59,24 +65,28 @@ public final class Connections implements AutoCloseable {
             List<CompletableFuture<RoomgateClient>> futures = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 int index = i;
-                futures.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return open(uri.apply(index), listener.apply(index));
-                    } catch (IOException | TimeoutException e) {
-                        throw new CompletionException(e);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new CompletionException(e);
-                    }
-                }, pool));
+                futures.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return open(uri.apply(index), listener.apply(index));
+                            } catch (IOException | TimeoutException e) {
+                                throw new CompletionException(e);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new CompletionException(e);
+                            }
+                        },
+                        pool));
             }
             List<RoomgateClient> clients = new ArrayList<>(count);
             for (CompletableFuture<RoomgateClient> f : futures) {
                 try {
                     clients.add(f.join());
                 } catch (CompletionException e) {
-                    throw new IOException("opening client " + clients.size() + " of " + count + " failed: "
-                            + e.getCause().getMessage(), e.getCause());
+                    throw new IOException(
+                            "opening client " + clients.size() + " of " + count + " failed: "
+                                    + e.getCause().getMessage(),
+                            e.getCause());
                 }
             }
             return clients;

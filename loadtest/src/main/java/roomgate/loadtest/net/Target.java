@@ -44,7 +44,8 @@ public final class Target {
         for (String part : list.split(",")) {
             URI uri = URI.create(part.trim());
             if (!"ws".equals(uri.getScheme()) || uri.getHost() == null || uri.getQuery() != null) {
-                throw new IllegalArgumentException("target '" + part + "': expected ws://host:port/path without a query");
+                throw new IllegalArgumentException(
+                        "target '" + part + "': expected ws://host:port/path without a query");
             }
             uris.add(uri);
         }

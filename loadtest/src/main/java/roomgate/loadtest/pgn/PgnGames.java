@@ -1,9 +1,8 @@
 package roomgate.loadtest.pgn;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +54,10 @@ public final class PgnGames {
      * (each game listed is fetched as PGN) or {@code http://HOST:PORT/games/ROOM_ID} (that one game).
      */
     public static List<Game> fromArchive(URI url, int limit) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         String path = url.getPath();
         List<String> roomIds = new ArrayList<>();
         if (path.startsWith("/games/")) {
@@ -83,10 +85,12 @@ public final class PgnGames {
     }
 
     private static String fetch(HttpClient http, URI url) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IOException("GET " + url + ": " + response.statusCode() + " " + response.body().strip());
+            throw new IOException("GET " + url + ": " + response.statusCode() + " "
+                    + response.body().strip());
         }
         return response.body();
     }

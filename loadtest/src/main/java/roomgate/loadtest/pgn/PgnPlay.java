@@ -39,8 +39,15 @@ import roomgate.protocol.v1.Side;
  */
 public final class PgnPlay {
     /** How to play: the games, spectators per room, pace, where, and how long to wait at most. */
-    public record Settings(List<PgnGames.Game> games, int spectators, Duration pace, Target target,
-            RoomgateClient.Encoding encoding, String roomPrefix, Duration timeout, int ioThreads) {}
+    public record Settings(
+            List<PgnGames.Game> games,
+            int spectators,
+            Duration pace,
+            Target target,
+            RoomgateClient.Encoding encoding,
+            String roomPrefix,
+            Duration timeout,
+            int ioThreads) {}
 
     private final Settings settings;
     private final PrintStream out;
@@ -49,7 +56,11 @@ public final class PgnPlay {
     private final AtomicLong requestIds = new AtomicLong();
 
     /** One game being played: its room, its watch, its clients (white, black, spectators). */
-    private record Table(String roomId, PgnGames.Game game, RoomWatch watch, List<RoomgateClient> clients,
+    private record Table(
+            String roomId,
+            PgnGames.Game game,
+            RoomWatch watch,
+            List<RoomgateClient> clients,
             List<ClientDispatch> dispatch) {}
 
     public PgnPlay(Settings settings, PrintStream out) {
@@ -66,16 +77,24 @@ public final class PgnPlay {
             for (int g = 0; g < settings.games().size(); g++) {
                 tables.add(seat(connections, g));
             }
-            long totalPlies = tables.stream().mapToLong(t -> t.game().uci().size()).sum();
-            out.printf("play-pgn: %d games, %d plies, %d clients seated at %s%n", tables.size(), totalPlies,
-                    stats.clients(), settings.target());
+            long totalPlies =
+                    tables.stream().mapToLong(t -> t.game().uci().size()).sum();
+            out.printf(
+                    "play-pgn: %d games, %d plies, %d clients seated at %s%n",
+                    tables.size(), totalPlies, stats.clients(), settings.target());
             long start = System.nanoTime();
             for (Table table : tables) {
-                GameDriver driver = new GameDriver(table.watch(),
-                        new GameDriver.Player(table.clients().get(0), table.dispatch().get(0).participant()),
-                        new GameDriver.Player(table.clients().get(1), table.dispatch().get(1).participant()),
-                        table.game().uci(), settings.pace().isZero(), () -> stats,
-                        () -> "m-" + requestIds.incrementAndGet(), () -> { });
+                GameDriver driver = new GameDriver(
+                        table.watch(),
+                        new GameDriver.Player(
+                                table.clients().get(0), table.dispatch().get(0).participant()),
+                        new GameDriver.Player(
+                                table.clients().get(1), table.dispatch().get(1).participant()),
+                        table.game().uci(),
+                        settings.pace().isZero(),
+                        () -> stats,
+                        () -> "m-" + requestIds.incrementAndGet(),
+                        () -> {});
                 if (settings.pace().isZero()) {
                     driver.start();
                 } else {
@@ -114,10 +133,17 @@ public final class PgnPlay {
             Side side = i == 0 ? Side.WHITE : i == 1 ? Side.BLACK : Side.SIDE_UNSPECIFIED;
             String requestId = "join-" + requestIds.incrementAndGet();
             CompletableFuture<ServerMessage> reply = dispatch.get(i).expect(requestId);
-            send(clients.get(i), ClientMessage.newBuilder().setRequestId(requestId)
-                    .setJoin(JoinRoom.newBuilder().setRoomId(roomId).setGameType(GameType.CHESS).setRole(role)
-                            .setSide(side).setDisplayName(i < 2 ? (i == 0 ? "white" : "black") : "spectator-" + (i - 1)))
-                    .build());
+            send(
+                    clients.get(i),
+                    ClientMessage.newBuilder()
+                            .setRequestId(requestId)
+                            .setJoin(JoinRoom.newBuilder()
+                                    .setRoomId(roomId)
+                                    .setGameType(GameType.CHESS)
+                                    .setRole(role)
+                                    .setSide(side)
+                                    .setDisplayName(i < 2 ? (i == 0 ? "white" : "black") : "spectator-" + (i - 1)))
+                            .build());
             ServerMessage answer;
             try {
                 answer = reply.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -183,7 +209,9 @@ public final class PgnPlay {
                 .put("movesSent", stats.movesSent())
                 .put("movesSeenByAll", stats.movesCompleted())
                 .put("participantsVerified", verified)
-                .put("participants", tables.stream().mapToInt(t -> t.clients().size()).sum())
+                .put(
+                        "participants",
+                        tables.stream().mapToInt(t -> t.clients().size()).sum())
                 .put("errors", stats.errors())
                 .put("sequenceGaps", stats.sequenceGaps())
                 .put("elapsedSeconds", Math.round(seconds * 1000) / 1000.0)

@@ -39,8 +39,15 @@ public final class GameDriver {
      * @param lastMoveSent called once the game's last move has gone out, outside this driver's lock
      *     (it may take the caller's own lock, which the caller holds while calling {@link #due})
      */
-    public GameDriver(RoomWatch watch, Player white, Player black, List<String> moves, boolean closedLoop,
-            Supplier<RunStats> stats, Supplier<String> requestIds, Runnable lastMoveSent) {
+    public GameDriver(
+            RoomWatch watch,
+            Player white,
+            Player black,
+            List<String> moves,
+            boolean closedLoop,
+            Supplier<RunStats> stats,
+            Supplier<String> requestIds,
+            Runnable lastMoveSent) {
         this.watch = watch;
         this.white = white;
         this.black = black;
@@ -114,8 +121,13 @@ public final class GameDriver {
             RunStats s = stats.get();
             s.moveSent();
             s.sent();
-            mover.client().send(ClientMessage.newBuilder().setRequestId(requestId)
-                    .setMove(ChessMove.newBuilder().setRoomId(watch.roomId()).setUci(moves.get(ply))).build());
+            mover.client()
+                    .send(ClientMessage.newBuilder()
+                            .setRequestId(requestId)
+                            .setMove(ChessMove.newBuilder()
+                                    .setRoomId(watch.roomId())
+                                    .setUci(moves.get(ply)))
+                            .build());
             ply++;
             if (ply == moves.size()) {
                 return new Next(lastMoveSent);

@@ -105,7 +105,8 @@ public final class ExpectedOutcomes {
         }
 
         ChessOutcome outcome() {
-            String winner = game.winner().map(c -> c == Color.WHITE ? "WHITE" : "BLACK").orElse("SIDE_UNSPECIFIED");
+            String winner =
+                    game.winner().map(c -> c == Color.WHITE ? "WHITE" : "BLACK").orElse("SIDE_UNSPECIFIED");
             return new ChessOutcome(game.uciMoves(), game.fen(), game.status().name(), winner);
         }
     }
@@ -144,8 +145,7 @@ public final class ExpectedOutcomes {
                 case LEAVE -> model.leave(who);
                 case MOVE -> model.move(who, message.getMove().getUci());
                 case CLAIM_DRAW -> model.claimDraw(who);
-                default -> {
-                }
+                default -> {}
             }
         }
         Map<String, ChessOutcome> outcomes = new LinkedHashMap<>();

@@ -12,7 +12,9 @@ import roomgate.protocol.v1.ClientMessage;
  */
 final class MessageRewriter {
     private static final OneofDescriptor BODY = ClientMessage.getDescriptor().getOneofs().stream()
-            .filter(o -> o.getName().equals("body")).findFirst().orElseThrow();
+            .filter(o -> o.getName().equals("body"))
+            .findFirst()
+            .orElseThrow();
 
     private MessageRewriter() {}
 
@@ -28,6 +30,9 @@ final class MessageRewriter {
             return null;
         }
         Message retargeted = body.toBuilder().setField(room, roomId).build();
-        return message.toBuilder().setField(bodyField, retargeted).setRequestId(requestId).build();
+        return message.toBuilder()
+                .setField(bodyField, retargeted)
+                .setRequestId(requestId)
+                .build();
     }
 }

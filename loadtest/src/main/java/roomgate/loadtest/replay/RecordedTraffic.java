@@ -37,8 +37,12 @@ public final class RecordedTraffic {
     private final List<String> warnings;
     private final List<RecordingHeader> headers;
 
-    private RecordedTraffic(List<Entry> entries, Set<String> rooms, Map<ClientKey, List<Entry>> byClient,
-            List<String> warnings, List<RecordingHeader> headers) {
+    private RecordedTraffic(
+            List<Entry> entries,
+            Set<String> rooms,
+            Map<ClientKey, List<Entry>> byClient,
+            List<String> warnings,
+            List<RecordingHeader> headers) {
         this.entries = entries;
         this.rooms = rooms;
         this.byClient = byClient;
@@ -71,7 +75,10 @@ public final class RecordedTraffic {
                 }
             }
         }
-        long earliest = headers.stream().mapToLong(RecordingHeader::getStartedAtUnixMs).min().orElse(0);
+        long earliest = headers.stream()
+                .mapToLong(RecordingHeader::getStartedAtUnixMs)
+                .min()
+                .orElse(0);
         List<Entry> unordered = new ArrayList<>();
         for (int f = 0; f < perFile.size(); f++) {
             long shift = (headers.get(f).getStartedAtUnixMs() - earliest) * 1_000;

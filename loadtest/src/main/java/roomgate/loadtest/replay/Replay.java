@@ -45,8 +45,16 @@ import roomgate.protocol.v1.ServerMessage;
  */
 public final class Replay {
     /** How to replay. */
-    public record Settings(RecordedTraffic traffic, int copies, double speed, Target target,
-            RoomgateClient.Encoding encoding, String roomPrefix, Duration settle, Duration timeout, int ioThreads,
+    public record Settings(
+            RecordedTraffic traffic,
+            int copies,
+            double speed,
+            Target target,
+            RoomgateClient.Encoding encoding,
+            String roomPrefix,
+            Duration settle,
+            Duration timeout,
+            int ioThreads,
             Duration causalWait) {}
 
     private final Settings settings;
@@ -106,20 +114,30 @@ public final class Replay {
         try (Connections connections = new Connections(settings.ioThreads(), settings.encoding());
                 ProgressPrinter progress = new ProgressPrinter("replay", () -> stats, out, 2000)) {
             for (int copy = 0; copy < settings.copies(); copy++) {
-                for (Map.Entry<RecordedTraffic.ClientKey, List<RecordedTraffic.Entry>> c : traffic.byClient().entrySet()) {
+                for (Map.Entry<RecordedTraffic.ClientKey, List<RecordedTraffic.Entry>> c :
+                        traffic.byClient().entrySet()) {
                     players.add(new Player(copy, c.getKey(), c.getValue()));
                 }
             }
             for (Player p : players) {
-                String firstRoom = p.script.stream().map(e -> e.record().getRoomId()).filter(r -> !r.isEmpty())
-                        .findFirst().orElse("none");
+                String firstRoom = p.script.stream()
+                        .map(e -> e.record().getRoomId())
+                        .filter(r -> !r.isEmpty())
+                        .findFirst()
+                        .orElse("none");
                 p.dispatch = new ClientDispatch(p, rooms, () -> stats);
                 p.client = connections.open(settings.target().uriFor(copyRoom(p.copy, firstRoom)), p.dispatch);
                 stats.clientConnected();
             }
-            out.printf("replay: %d rooms x %d copies, %d clients, %d entries over %.1fs recorded, speed %.2f, to %s%n",
-                    traffic.rooms().size(), settings.copies(), players.size(), traffic.entries().size() * settings.copies(),
-                    traffic.durationMicros() / 1e6, settings.speed(), settings.target());
+            out.printf(
+                    "replay: %d rooms x %d copies, %d clients, %d entries over %.1fs recorded, speed %.2f, to %s%n",
+                    traffic.rooms().size(),
+                    settings.copies(),
+                    players.size(),
+                    traffic.entries().size() * settings.copies(),
+                    traffic.durationMicros() / 1e6,
+                    settings.speed(),
+                    settings.target());
             traffic.warnings().forEach(w -> out.println("warning: " + w));
 
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
@@ -135,7 +153,8 @@ public final class Replay {
             try {
                 allDone.get(budget, TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
-                out.println("replay: timed out after " + settings.timeout() + " with " + running.get() + " clients unfinished");
+                out.println("replay: timed out after " + settings.timeout() + " with " + running.get()
+                        + " clients unfinished");
             }
             long sentDone = System.nanoTime();
             settle();
@@ -152,7 +171,11 @@ public final class Replay {
         return RoomIds.copyOf(settings.roomPrefix(), copy, room);
     }
 
-    private void scheduleNext(Player p, ScheduledExecutorService pacer, long start, AtomicInteger running,
+    private void scheduleNext(
+            Player p,
+            ScheduledExecutorService pacer,
+            long start,
+            AtomicInteger running,
             CompletableFuture<Void> allDone) {
         if (p.next >= p.script.size()) {
             if (running.decrementAndGet() == 0) {
@@ -162,47 +185,58 @@ public final class Replay {
         }
         RecordedTraffic.Entry entry = p.script.get(p.next);
         long due = start + (long) (entry.offsetMicros() * 1_000 / settings.speed());
-        pacer.schedule(() -> {
-            p.next++;
-            Runnable send = () -> {
-                perform(p, entry, due);
-                scheduleNext(p, pacer, start, running, allDone);
-            };
-            int previous = previousInRoom[entry.index()];
-            // A hang-up waits until its rooms have got as far as when it was recorded (everything
-            // before it answered): closing earlier would leave the room before moves it saw, or drop
-            // the answer to its own last request.
-            CompletableFuture<Void> before = entry.record().hasSessionEnded() ? allAnswered(p.copy, entry)
-                    : previous >= 0 ? answer(p.copy, previous) : null;
-            if (before == null || settings.causalWait().isZero()) {
-                send.run();
-                return;
-            }
-            // A room's requests go out in recorded order: each waits until the room's previous request
-            // was answered, as it was when recorded (a join before the moves, a leave before the next
-            // join). Otherwise two clients racing on separate connections could swap seats or turns and
-            // the copy would diverge. Bounded, so one lost answer cannot stall the copy; the wait counts
-            // in the latency, which runs from the due time.
-            AtomicBoolean gate = new AtomicBoolean();
-            Runnable once = () -> {
-                if (gate.compareAndSet(false, true)) {
-                    send.run();
-                }
-            };
-            before.thenRun(once);
-            if (!gate.get()) {
-                pacer.schedule(() -> {
-                    if (!gate.get()) {
-                        if (causalTimeouts.incrementAndGet() <= 10) {
-                            unanswered.add("copy " + p.copy + ": " + (previous >= 0
-                                    ? describe(settings.traffic().entries().get(previous)) : "rooms of " + p)
-                                    + " (holding up " + describe(entry) + ")");
-                        }
-                        once.run();
+        pacer.schedule(
+                () -> {
+                    p.next++;
+                    Runnable send = () -> {
+                        perform(p, entry, due);
+                        scheduleNext(p, pacer, start, running, allDone);
+                    };
+                    int previous = previousInRoom[entry.index()];
+                    // A hang-up waits until its rooms have got as far as when it was recorded (everything
+                    // before it answered): closing earlier would leave the room before moves it saw, or drop
+                    // the answer to its own last request.
+                    CompletableFuture<Void> before = entry.record().hasSessionEnded()
+                            ? allAnswered(p.copy, entry)
+                            : previous >= 0 ? answer(p.copy, previous) : null;
+                    if (before == null || settings.causalWait().isZero()) {
+                        send.run();
+                        return;
                     }
-                }, settings.causalWait().toNanos(), TimeUnit.NANOSECONDS);
-            }
-        }, due - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    // A room's requests go out in recorded order: each waits until the room's previous request
+                    // was answered, as it was when recorded (a join before the moves, a leave before the next
+                    // join). Otherwise two clients racing on separate connections could swap seats or turns and
+                    // the copy would diverge. Bounded, so one lost answer cannot stall the copy; the wait counts
+                    // in the latency, which runs from the due time.
+                    AtomicBoolean gate = new AtomicBoolean();
+                    Runnable once = () -> {
+                        if (gate.compareAndSet(false, true)) {
+                            send.run();
+                        }
+                    };
+                    before.thenRun(once);
+                    if (!gate.get()) {
+                        pacer.schedule(
+                                () -> {
+                                    if (!gate.get()) {
+                                        if (causalTimeouts.incrementAndGet() <= 10) {
+                                            unanswered.add("copy " + p.copy + ": "
+                                                    + (previous >= 0
+                                                            ? describe(settings.traffic()
+                                                                    .entries()
+                                                                    .get(previous))
+                                                            : "rooms of " + p)
+                                                    + " (holding up " + describe(entry) + ")");
+                                        }
+                                        once.run();
+                                    }
+                                },
+                                settings.causalWait().toNanos(),
+                                TimeUnit.NANOSECONDS);
+                    }
+                },
+                due - System.nanoTime(),
+                TimeUnit.NANOSECONDS);
     }
 
     private CompletableFuture<Void> answer(int copy, int entry) {
@@ -211,12 +245,14 @@ public final class Replay {
 
     private static String describe(RecordedTraffic.Entry e) {
         return "entry " + e.index() + " at " + e.offsetMicros() / 1000 + "ms from client " + e.client() + " in "
-                + e.record().getRoomId() + ": " + (e.record().hasMessage() ? e.record().getMessage().getBodyCase() : "end");
+                + e.record().getRoomId() + ": "
+                + (e.record().hasMessage() ? e.record().getMessage().getBodyCase() : "end");
     }
 
     private CompletableFuture<Void> allAnswered(int copy, RecordedTraffic.Entry end) {
         List<Integer> entries = beforeEnd.getOrDefault(end.index(), List.of());
-        return CompletableFuture.allOf(entries.stream().map(i -> answer(copy, i)).toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(
+                entries.stream().map(i -> answer(copy, i)).toArray(CompletableFuture[]::new));
     }
 
     private int[] previousInRoom(RecordedTraffic traffic) {
@@ -227,14 +263,18 @@ public final class Replay {
             String room = e.record().getRoomId();
             if (e.record().hasSessionEnded()) {
                 previous[e.index()] = -1;
-                beforeEnd.put(e.index(), roomsOf.getOrDefault(e.client(), java.util.Set.of()).stream()
-                        .map(last::get).toList());
+                beforeEnd.put(
+                        e.index(),
+                        roomsOf.getOrDefault(e.client(), java.util.Set.of()).stream()
+                                .map(last::get)
+                                .toList());
                 continue;
             }
             previous[e.index()] = room.isEmpty() ? -1 : last.getOrDefault(room, -1);
             if (!room.isEmpty()) {
                 last.put(room, e.index());
-                roomsOf.computeIfAbsent(e.client(), c -> new java.util.HashSet<>()).add(room);
+                roomsOf.computeIfAbsent(e.client(), c -> new java.util.HashSet<>())
+                        .add(room);
             }
         }
         return previous;
@@ -270,7 +310,8 @@ public final class Replay {
     private void settle() throws InterruptedException {
         long deadline = System.nanoTime() + settings.settle().toNanos();
         while (System.nanoTime() < deadline) {
-            long incomplete = rooms.all().stream().mapToLong(RoomWatch::incompleteMoves).sum();
+            long incomplete =
+                    rooms.all().stream().mapToLong(RoomWatch::incompleteMoves).sum();
             if (incomplete == 0 && stats.movesCompleted() + stats.errorCount() >= stats.movesSent()) {
                 break;
             }
@@ -290,31 +331,46 @@ public final class Replay {
                 ClientDispatch dispatch = new ClientDispatch("observer", new RoomDirectory(), () -> observerStats);
                 RoomgateClient observer = connections.open(settings.target().uriFor(copyRoom), dispatch);
                 CompletableFuture<ServerMessage> reply = dispatch.expect("observe");
-                observer.send(ClientMessage.newBuilder().setRequestId("observe")
-                        .setJoin(JoinRoom.newBuilder().setRoomId(copyRoom).setGameType(GameType.CHESS)
-                                .setRole(Role.SPECTATOR).setDisplayName("replay-observer"))
+                observer.send(ClientMessage.newBuilder()
+                        .setRequestId("observe")
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(copyRoom)
+                                .setGameType(GameType.CHESS)
+                                .setRole(Role.SPECTATOR)
+                                .setDisplayName("replay-observer"))
                         .build());
                 ServerMessage answer = reply.get(10, TimeUnit.SECONDS);
                 observer.close();
                 if (answer.hasJoined() && answer.getJoined().getState().hasChess()) {
                     ChessState chess = answer.getJoined().getState().getChess();
-                    actual.computeIfAbsent(room, r -> new HashMap<>()).put(copy, new ChessOutcome(
-                            chess.getUciMovesList(), chess.getFen(), chess.getStatus().name(), chess.getWinner().name()));
+                    actual.computeIfAbsent(room, r -> new HashMap<>())
+                            .put(
+                                    copy,
+                                    new ChessOutcome(
+                                            chess.getUciMovesList(),
+                                            chess.getFen(),
+                                            chess.getStatus().name(),
+                                            chess.getWinner().name()));
                 }
             }
         }
         return actual;
     }
 
-    private Report report(Map<String, ChessOutcome> expected, Map<String, Map<Integer, ChessOutcome>> actual,
-            long elapsedNanos, double sendingSeconds) {
+    private Report report(
+            Map<String, ChessOutcome> expected,
+            Map<String, Map<Integer, ChessOutcome>> actual,
+            long elapsedNanos,
+            double sendingSeconds) {
         Report report = new Report("roomgate replay against " + settings.target());
         int matched = 0;
         int mismatched = 0;
         for (Map.Entry<String, ChessOutcome> e : expected.entrySet()) {
             for (int copy = 0; copy < settings.copies(); copy++) {
                 ChessOutcome got = actual.getOrDefault(e.getKey(), Map.of()).get(copy);
-                String difference = got == null ? "no chess state could be read" : e.getValue().differenceFrom(got);
+                String difference = got == null
+                        ? "no chess state could be read"
+                        : e.getValue().differenceFrom(got);
                 if (difference == null) {
                     matched++;
                 } else {

@@ -11,8 +11,16 @@ import org.HdrHistogram.HistogramIterationValue;
  * The figures of one latency histogram (recorded in microseconds) as a report shows them: count,
  * mean, percentiles in milliseconds, and the whole percentile distribution for plotting.
  */
-public record LatencySummary(long count, double minMs, double meanMs, double p50Ms, double p90Ms, double p99Ms,
-        double p999Ms, double maxMs, List<double[]> distribution) {
+public record LatencySummary(
+        long count,
+        double minMs,
+        double meanMs,
+        double p50Ms,
+        double p90Ms,
+        double p99Ms,
+        double p999Ms,
+        double maxMs,
+        List<double[]> distribution) {
 
     public static LatencySummary of(Histogram micros) {
         if (micros.getTotalCount() == 0) {
@@ -25,10 +33,16 @@ public record LatencySummary(long count, double minMs, double meanMs, double p50
                 break;
             }
         }
-        return new LatencySummary(micros.getTotalCount(), ms(micros.getMinValue()), micros.getMean() / 1000.0,
-                ms(micros.getValueAtPercentile(50)), ms(micros.getValueAtPercentile(90)),
-                ms(micros.getValueAtPercentile(99)), ms(micros.getValueAtPercentile(99.9)),
-                ms(micros.getMaxValue()), distribution);
+        return new LatencySummary(
+                micros.getTotalCount(),
+                ms(micros.getMinValue()),
+                micros.getMean() / 1000.0,
+                ms(micros.getValueAtPercentile(50)),
+                ms(micros.getValueAtPercentile(90)),
+                ms(micros.getValueAtPercentile(99)),
+                ms(micros.getValueAtPercentile(99.9)),
+                ms(micros.getMaxValue()),
+                distribution);
     }
 
     private static double ms(long micros) {

@@ -14,7 +14,8 @@ class BenchSummaryTest {
     @TempDir
     Path dir;
 
-    private Path result(String target, int round, double closedMoves, double p99, Double cpu, Long heap) throws Exception {
+    private Path result(String target, int round, double closedMoves, double p99, Double cpu, Long heap)
+            throws Exception {
         String json = String.format(Locale.ROOT, """
                 {"targetName":"%s","phases":{
                   "open-500":{"movesPerSecond":500,"messagesPerSecond":2000,"latency":{"p50Ms":1.0,"p99Ms":%s,"p999Ms":9.0},
@@ -49,7 +50,8 @@ class BenchSummaryTest {
         assertThat(summary.goals()).containsEntry("open-500: added p99 roomgate <= 0.5 x nginx's", true);
         assertThat(summary.goals()).containsEntry("gateway heap per idle connection fits 100k in 1.5 GiB", true);
         String md = summary.markdown();
-        assertThat(md).contains("| moves/s | 11000 (10000-12000) | 9500 (9000-20000) | 6250 (6000-6500) | 1.52 | 0.86 |");
+        assertThat(md)
+                .contains("| moves/s | 11000 (10000-12000) | 9500 (9000-20000) | 6250 (6000-6500) | 1.52 | 0.86 |");
         assertThat(md).contains("MET: closed-loop throughput");
     }
 

@@ -20,13 +20,19 @@ class RoomWatchTest {
         for (int i = 0; i < moves; i++) {
             chess.addUciMoves("m" + i);
         }
-        return Joined.newBuilder().setRoomId("r").setLastSequence(lastSequence)
-                .setState(RoomState.newBuilder().setChess(chess)).build();
+        return Joined.newBuilder()
+                .setRoomId("r")
+                .setLastSequence(lastSequence)
+                .setState(RoomState.newBuilder().setChess(chess))
+                .build();
     }
 
     private static RoomEvent move(long sequence, String uci) {
-        return RoomEvent.newBuilder().setRoomId("r").setSequence(sequence)
-                .setMoveMade(MoveMade.newBuilder().setUci(uci)).build();
+        return RoomEvent.newBuilder()
+                .setRoomId("r")
+                .setSequence(sequence)
+                .setMoveMade(MoveMade.newBuilder().setUci(uci))
+                .build();
     }
 
     @Test
@@ -38,7 +44,9 @@ class RoomWatchTest {
 
         watch.event("white", move(3, "e2e4"), "q1", 2_000_000L);
         watch.event("black", move(3, "e2e4"), "", 3_000_000L);
-        assertThat(stats.movesCompleted()).as("the spectator has not seen it yet").isZero();
+        assertThat(stats.movesCompleted())
+                .as("the spectator has not seen it yet")
+                .isZero();
         watch.event("spectator", move(3, "e2e4"), "", 9_000_000L);
 
         assertThat(stats.movesCompleted()).isEqualTo(1);
@@ -60,7 +68,9 @@ class RoomWatchTest {
         watch.joined("late", joined(2, 1));
         assertThat(watch.movesSeenBy("late")).isEqualTo(1);
         watch.event("late", move(4, "d7d5"), "", 2_000L);
-        assertThat(stats.sequenceGaps()).as("event 3 never reached the late joiner").isEqualTo(1);
+        assertThat(stats.sequenceGaps())
+                .as("event 3 never reached the late joiner")
+                .isEqualTo(1);
     }
 
     @Test
@@ -84,6 +94,8 @@ class RoomWatchTest {
         watch.moveSent("q1", 0);
         watch.requestFailed("q1");
         watch.event("white", move(2, "e2e4"), "q1", 5);
-        assertThat(stats.movesCompleted()).as("no intended time is known for it any more").isZero();
+        assertThat(stats.movesCompleted())
+                .as("no intended time is known for it any more")
+                .isZero();
     }
 }

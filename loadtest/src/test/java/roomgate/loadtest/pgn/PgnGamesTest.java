@@ -36,7 +36,8 @@ class PgnGamesTest {
         List<PgnGames.Game> games = PgnGames.read(List.of(file), 2);
 
         // The first game is cut at its illegal castling (the king's bishop is still home).
-        assertThat(games).extracting(PgnGames.Game::uci)
+        assertThat(games)
+                .extracting(PgnGames.Game::uci)
                 .containsExactly(List.of("e2e4", "e7e5", "g1f3", "b8c6"), List.of("d2d4", "d7d5"));
         assertThat(games.get(1).name()).contains("E - F");
     }

@@ -30,22 +30,42 @@ class ExpectedOutcomesTest {
     private long clock;
 
     private void send(long session, String room, ClientMessage message) {
-        entries.add(RecordEntry.newBuilder().setOffsetMicros(clock += 1000).setSessionId(session).setRoomId(room)
-                .setMessage(message).build());
+        entries.add(RecordEntry.newBuilder()
+                .setOffsetMicros(clock += 1000)
+                .setSessionId(session)
+                .setRoomId(room)
+                .setMessage(message)
+                .build());
     }
 
     private void join(long session, String room, Role role, Side side) {
-        send(session, room, ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId(room)
-                .setGameType(GameType.CHESS).setRole(role).setSide(side)).build());
+        send(
+                session,
+                room,
+                ClientMessage.newBuilder()
+                        .setJoin(JoinRoom.newBuilder()
+                                .setRoomId(room)
+                                .setGameType(GameType.CHESS)
+                                .setRole(role)
+                                .setSide(side))
+                        .build());
     }
 
     private void move(long session, String room, String uci) {
-        send(session, room, ClientMessage.newBuilder().setMove(ChessMove.newBuilder().setRoomId(room).setUci(uci)).build());
+        send(
+                session,
+                room,
+                ClientMessage.newBuilder()
+                        .setMove(ChessMove.newBuilder().setRoomId(room).setUci(uci))
+                        .build());
     }
 
     private void hangUp(long session) {
-        entries.add(RecordEntry.newBuilder().setOffsetMicros(clock += 1000).setSessionId(session)
-                .setSessionEnded(SessionEnded.getDefaultInstance()).build());
+        entries.add(RecordEntry.newBuilder()
+                .setOffsetMicros(clock += 1000)
+                .setSessionId(session)
+                .setSessionEnded(SessionEnded.getDefaultInstance())
+                .build());
     }
 
     private Map<String, ChessOutcome> derive() throws IOException {
@@ -88,7 +108,12 @@ class ExpectedOutcomesTest {
         join(3, "r", Role.PLAYER, Side.BLACK);
         move(1, "r", "e2e4");
         move(2, "r", "e7e5"); // not seated: refused
-        send(3, "r", ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId("r")).build());
+        send(
+                3,
+                "r",
+                ClientMessage.newBuilder()
+                        .setLeave(LeaveRoom.newBuilder().setRoomId("r"))
+                        .build());
         move(3, "r", "e7e5"); // left: refused
         join(2, "r", Role.PLAYER, Side.SIDE_UNSPECIFIED); // takes black now
         move(2, "r", "c7c5");
@@ -102,8 +127,12 @@ class ExpectedOutcomesTest {
 
     @Test
     void roomsOfOtherGameTypesAreNotPredicted() throws IOException {
-        send(1, "arena-1", ClientMessage.newBuilder().setJoin(JoinRoom.newBuilder().setRoomId("arena-1")
-                .setGameType(GameType.ARENA)).build());
+        send(
+                1,
+                "arena-1",
+                ClientMessage.newBuilder()
+                        .setJoin(JoinRoom.newBuilder().setRoomId("arena-1").setGameType(GameType.ARENA))
+                        .build());
         join(1, "c", Role.PLAYER, Side.WHITE);
         move(1, "c", "d2d4");
 

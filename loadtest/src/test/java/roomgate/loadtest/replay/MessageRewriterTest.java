@@ -14,30 +14,61 @@ class MessageRewriterTest {
 
     @Test
     void everyBodyWithARoomIdIsPointedAtTheCopyAndKeepsTheRest() {
-        ClientMessage join = ClientMessage.newBuilder().setRequestId("old")
-                .setJoin(JoinRoom.newBuilder().setRoomId("r").setDisplayName("ann")).build();
+        ClientMessage join = ClientMessage.newBuilder()
+                .setRequestId("old")
+                .setJoin(JoinRoom.newBuilder().setRoomId("r").setDisplayName("ann"))
+                .build();
         ClientMessage moved = MessageRewriter.retarget(join, "rp.1.r", "new");
         assertThat(moved.getJoin().getRoomId()).isEqualTo("rp.1.r");
         assertThat(moved.getJoin().getDisplayName()).isEqualTo("ann");
         assertThat(moved.getRequestId()).isEqualTo("new");
 
-        assertThat(MessageRewriter.retarget(ClientMessage.newBuilder()
-                .setMove(ChessMove.newBuilder().setRoomId("r").setUci("e2e4")).build(), "x", "1").getMove())
+        assertThat(MessageRewriter.retarget(
+                                ClientMessage.newBuilder()
+                                        .setMove(ChessMove.newBuilder()
+                                                .setRoomId("r")
+                                                .setUci("e2e4"))
+                                        .build(),
+                                "x",
+                                "1")
+                        .getMove())
                 .isEqualTo(ChessMove.newBuilder().setRoomId("x").setUci("e2e4").build());
-        assertThat(MessageRewriter.retarget(ClientMessage.newBuilder()
-                .setChat(SendChat.newBuilder().setRoomId("r").setText("hi")).build(), "x", "1").getChat().getRoomId())
+        assertThat(MessageRewriter.retarget(
+                                ClientMessage.newBuilder()
+                                        .setChat(SendChat.newBuilder()
+                                                .setRoomId("r")
+                                                .setText("hi"))
+                                        .build(),
+                                "x",
+                                "1")
+                        .getChat()
+                        .getRoomId())
                 .isEqualTo("x");
         // A body this code never names explicitly is found by its room_id field all the same.
-        assertThat(MessageRewriter.retarget(ClientMessage.newBuilder()
-                .setArenaInput(ArenaInput.newBuilder().setRoomId("r").setMoveX(1)).build(), "x", "1").getArenaInput().getRoomId())
+        assertThat(MessageRewriter.retarget(
+                                ClientMessage.newBuilder()
+                                        .setArenaInput(ArenaInput.newBuilder()
+                                                .setRoomId("r")
+                                                .setMoveX(1))
+                                        .build(),
+                                "x",
+                                "1")
+                        .getArenaInput()
+                        .getRoomId())
                 .isEqualTo("x");
     }
 
     @Test
     void aBodyWithoutARoomIdCannotBeRetargeted() {
-        assertThat(MessageRewriter.retarget(ClientMessage.newBuilder().setPing(Ping.getDefaultInstance()).build(), "x", "1"))
+        assertThat(MessageRewriter.retarget(
+                        ClientMessage.newBuilder()
+                                .setPing(Ping.getDefaultInstance())
+                                .build(),
+                        "x",
+                        "1"))
                 .isNull();
-        assertThat(MessageRewriter.retarget(ClientMessage.getDefaultInstance(), "x", "1")).isNull();
+        assertThat(MessageRewriter.retarget(ClientMessage.getDefaultInstance(), "x", "1"))
+                .isNull();
     }
 
     @Test

@@ -30,15 +30,20 @@ class ReportWriterTest {
         Path json = ReportWriter.write(report, dir.resolve("sub").resolve("run"));
 
         JsonNode root = new ObjectMapper().readTree(json.toFile());
-        assertThat(root.required("passed").isBoolean()).as("passed, written as a boolean").isTrue();
+        assertThat(root.required("passed").isBoolean())
+                .as("passed, written as a boolean")
+                .isTrue();
         assertThat(root.required("passed").asBoolean()).isFalse();
         assertThat(root.path("rooms").asInt()).isEqualTo(3);
         assertThat(root.path("errors").path("NOT_YOUR_TURN").asInt()).isEqualTo(2);
         assertThat(root.path("latency").path("moves").path("p50Ms").asDouble()).isBetween(4.9, 5.1);
         assertThat(root.path("latency").path("moves").path("p99Ms").asDouble()).isBetween(9.8, 10.0);
-        assertThat(root.path("latency").path("moves").path("distribution").size()).isGreaterThan(10);
+        assertThat(root.path("latency").path("moves").path("distribution").size())
+                .isGreaterThan(10);
 
         String html = Files.readString(dir.resolve("sub").resolve("run.html"));
-        assertThat(html).contains("<svg", "<path d=\"M", "99.9%", "test &lt;run&gt;", "moves differ").doesNotContain("<script");
+        assertThat(html)
+                .contains("<svg", "<path d=\"M", "99.9%", "test &lt;run&gt;", "moves differ")
+                .doesNotContain("<script");
     }
 }

@@ -13,8 +13,7 @@ import java.nio.charset.StandardCharsets;
 public final class HttpReplies {
     public static final String TEXT = "text/plain; charset=utf-8";
 
-    private HttpReplies() {
-    }
+    private HttpReplies() {}
 
     /**
      * For a read-only page at {@code path}: answers 404 for any other path under its context and 405
@@ -24,7 +23,11 @@ public final class HttpReplies {
         String asked = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
         if (!asked.equals(path)) {
-            send(exchange, 404, TEXT, ("no such path: " + asked + " (expected: " + path + ")\n").getBytes(StandardCharsets.UTF_8));
+            send(
+                    exchange,
+                    404,
+                    TEXT,
+                    ("no such path: " + asked + " (expected: " + path + ")\n").getBytes(StandardCharsets.UTF_8));
             return false;
         }
         if (!method.equals("GET") && !method.equals("HEAD")) {

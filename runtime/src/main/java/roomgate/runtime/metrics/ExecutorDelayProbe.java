@@ -55,12 +55,18 @@ public final class ExecutorDelayProbe {
      * Probes every executor of {@code group}, each into its own timer {@code name} tagged
      * {@code tagKey}={@code 0, 1, ...} in the group's iteration order.
      */
-    public static List<ExecutorDelayProbe> startAll(EventExecutorGroup group, MeterRegistry registry, String name,
-            String tagKey, String description, Duration interval) {
+    public static List<ExecutorDelayProbe> startAll(
+            EventExecutorGroup group,
+            MeterRegistry registry,
+            String name,
+            String tagKey,
+            String description,
+            Duration interval) {
         List<ExecutorDelayProbe> probes = new ArrayList<>();
         int index = 0;
         for (EventExecutor executor : group) {
-            probes.add(start(executor, timer(registry, name, tagKey, Integer.toString(index++), description), interval));
+            probes.add(
+                    start(executor, timer(registry, name, tagKey, Integer.toString(index++), description), interval));
         }
         return probes;
     }
@@ -70,8 +76,14 @@ public final class ExecutorDelayProbe {
         return Timer.builder(name)
                 .description(description)
                 .tag(tagKey, tagValue)
-                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(20),
-                        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1))
+                .serviceLevelObjectives(
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(5),
+                        Duration.ofMillis(20),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(250),
+                        Duration.ofSeconds(1))
                 .register(registry);
     }
 

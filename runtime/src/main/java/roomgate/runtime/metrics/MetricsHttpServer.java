@@ -21,6 +21,7 @@ import roomgate.runtime.http.HttpReplies;
 public final class MetricsHttpServer implements AutoCloseable {
     /** Prometheus' text exposition format, as {@link PrometheusMeterRegistry#scrape()} writes it. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
     public static final String PATH = "/metrics";
 
     private final HttpServer server;
@@ -40,8 +41,9 @@ public final class MetricsHttpServer implements AutoCloseable {
      * As {@link #start(String, int, PrometheusMeterRegistry)}, also serving each of {@code pages}
      * (path -> handler) on the same thread: a node's few read-only pages beside its metrics.
      */
-    public static MetricsHttpServer start(String host, int port, PrometheusMeterRegistry registry,
-            Map<String, HttpHandler> pages) throws IOException {
+    public static MetricsHttpServer start(
+            String host, int port, PrometheusMeterRegistry registry, Map<String, HttpHandler> pages)
+            throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 16);
         ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "metrics-http");

@@ -25,12 +25,20 @@ public final class ListeningChannel implements AutoCloseable {
      * Binds {@code host:port} served by {@code group}, each accepted connection set up by
      * {@code childHandler}; {@code options} adds socket options. Returns once it listens.
      */
-    public static ListeningChannel bind(Transport transport, EventLoopGroup group, String host, int port,
-            Consumer<ServerBootstrap> options, ChannelHandler childHandler) throws InterruptedException {
+    public static ListeningChannel bind(
+            Transport transport,
+            EventLoopGroup group,
+            String host,
+            int port,
+            Consumer<ServerBootstrap> options,
+            ChannelHandler childHandler)
+            throws InterruptedException {
         try {
             ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(transport.serverChannel());
             options.accept(bootstrap);
-            return new ListeningChannel(group, bootstrap.childHandler(childHandler).bind(host, port).sync().channel());
+            return new ListeningChannel(
+                    group,
+                    bootstrap.childHandler(childHandler).bind(host, port).sync().channel());
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully();
             throw e;

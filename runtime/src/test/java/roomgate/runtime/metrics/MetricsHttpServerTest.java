@@ -18,14 +18,18 @@ class MetricsHttpServerTest {
         registry.counter("roomgate.test.things", "kind", "a").increment(3);
         try (MetricsHttpServer server = MetricsHttpServer.start("127.0.0.1", 0, registry)) {
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.headers().firstValue("Content-Type")).hasValue(MetricsHttpServer.CONTENT_TYPE);
             assertThat(metrics.body()).contains("roomgate_test_things_total{kind=\"a\"} 3.0");
 
-            HttpResponse<String> other = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/nope")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> other = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/nope"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(other.statusCode()).isEqualTo(404);
         }
     }

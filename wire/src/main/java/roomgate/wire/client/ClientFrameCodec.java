@@ -24,6 +24,7 @@ import roomgate.protocol.v1.ErrorCode;
 public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame, Delivery> {
     /** Our messages nest four levels deep; anything deeper is hostile. */
     private static final int RECURSION_LIMIT = 16;
+
     private static final String BODIES =
             "join, leave, move, chat, claim_draw, arena_input, subscribe, unsubscribe, resume, ping";
     private static final JsonFormat.Parser JSON = JsonFormat.parser();
@@ -51,12 +52,14 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
             in.setRecursionLimit(RECURSION_LIMIT);
             ClientMessage message = ClientMessage.parseFrom(in);
             if (message.getBodyCase() == ClientMessage.BodyCase.BODY_NOT_SET) {
-                return new DecodeFailure(ErrorCode.MALFORMED_MESSAGE,
+                return new DecodeFailure(
+                        ErrorCode.MALFORMED_MESSAGE,
                         "binary frame: ClientMessage has no body (expected one of " + BODIES + ")");
             }
             return message;
         } catch (IOException e) {
-            return new DecodeFailure(ErrorCode.MALFORMED_MESSAGE,
+            return new DecodeFailure(
+                    ErrorCode.MALFORMED_MESSAGE,
                     "binary frame: not a roomgate.v1.ClientMessage (" + e.getMessage() + ")");
         }
     }
@@ -66,11 +69,13 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
         try {
             JSON.merge(text, builder);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            return new DecodeFailure(ErrorCode.MALFORMED_MESSAGE,
+            return new DecodeFailure(
+                    ErrorCode.MALFORMED_MESSAGE,
                     "text frame: not a roomgate.v1.ClientMessage in proto3 JSON (" + e.getMessage() + ")");
         }
         if (builder.getBodyCase() == ClientMessage.BodyCase.BODY_NOT_SET) {
-            return new DecodeFailure(ErrorCode.MALFORMED_MESSAGE,
+            return new DecodeFailure(
+                    ErrorCode.MALFORMED_MESSAGE,
                     "text frame: ClientMessage has no body (expected one of " + BODIES + ")");
         }
         return builder.build();

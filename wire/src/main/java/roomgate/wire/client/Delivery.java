@@ -89,8 +89,8 @@ public final class Delivery {
             try {
                 json = JSON.print(ServerMessage.parseFrom(CodedInputStream.newInstance(bytes.nioBuffer())));
             } catch (IOException e) {
-                throw new IllegalStateException("a node sent a ServerMessage that does not parse: "
-                        + ByteBufUtil.hexDump(bytes), e);
+                throw new IllegalStateException(
+                        "a node sent a ServerMessage that does not parse: " + ByteBufUtil.hexDump(bytes), e);
             }
         }
         return json;

@@ -36,8 +36,13 @@ public final class RoomRequests {
         }
         for (int i = 0; i < roomId.length(); i++) {
             char c = roomId.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == ':' || c == '-';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == ':'
+                    || c == '-';
             if (!ok) {
                 return "room_id: character '" + c + "' at " + i + " (expected: A-Z a-z 0-9 . _ : -)";
             }

@@ -80,7 +80,14 @@ final class LinkFrameDecoder extends MessageToMessageDecoder<ByteBuf> {
                 default -> in.skipField(tag);
             }
         }
-        return new RoomEventFrame(frame.retainedSlice(), roomId, eventOffset, eventLength, originSessionId,
-                requestIdOffset, requestIdLength, sequence);
+        return new RoomEventFrame(
+                frame.retainedSlice(),
+                roomId,
+                eventOffset,
+                eventLength,
+                originSessionId,
+                requestIdOffset,
+                requestIdLength,
+                sequence);
     }
 }

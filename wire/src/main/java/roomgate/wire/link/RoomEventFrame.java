@@ -19,8 +19,15 @@ public final class RoomEventFrame extends DefaultByteBufHolder {
     private final long sequence;
 
     /** {@code frame} is a reference this holder takes over; the offsets are from its reader index. */
-    RoomEventFrame(ByteBuf frame, String roomId, int eventOffset, int eventLength, long originSessionId,
-            int requestIdOffset, int requestIdLength, long sequence) {
+    RoomEventFrame(
+            ByteBuf frame,
+            String roomId,
+            int eventOffset,
+            int eventLength,
+            long originSessionId,
+            int requestIdOffset,
+            int requestIdLength,
+            long sequence) {
         super(frame);
         this.roomId = roomId;
         this.event = frame.slice(frame.readerIndex() + eventOffset, eventLength);

@@ -30,8 +30,8 @@ class ClientFrameCodecTest {
 
     @Test
     void textFrameInProto3JsonBecomesTheSameMessage() {
-        channel.writeInbound(new TextWebSocketFrame(
-                "{\"requestId\":\"r1\",\"move\":{\"roomId\":\"room-1\",\"uci\":\"e2e4\"}}"));
+        channel.writeInbound(
+                new TextWebSocketFrame("{\"requestId\":\"r1\",\"move\":{\"roomId\":\"room-1\",\"uci\":\"e2e4\"}}"));
         assertThat(channel.<Object>readInbound()).isEqualTo(move);
     }
 
@@ -58,7 +58,10 @@ class ClientFrameCodecTest {
 
     @Test
     void repliesUseTheEncodingOfTheLastFrameTheClientSent() throws Exception {
-        ServerMessage pong = ServerMessage.newBuilder().setRequestId("p").setPong(Pong.newBuilder().setClientTimeMs(5)).build();
+        ServerMessage pong = ServerMessage.newBuilder()
+                .setRequestId("p")
+                .setPong(Pong.newBuilder().setClientTimeMs(5))
+                .build();
 
         channel.writeInbound(new TextWebSocketFrame("{\"ping\":{}}"));
         channel.readInbound();
@@ -73,14 +76,17 @@ class ClientFrameCodecTest {
         channel.readInbound();
         channel.writeOutbound(Delivery.of(pong));
         BinaryWebSocketFrame binary = channel.readOutbound();
-        assertThat(ServerMessage.parseFrom(ByteBufUtil.getBytes(binary.content()))).isEqualTo(pong);
+        assertThat(ServerMessage.parseFrom(ByteBufUtil.getBytes(binary.content())))
+                .isEqualTo(pong);
         binary.release();
     }
 
     @Test
     void requestIdIsAddedToAnEventWithoutReparsingIt() throws Exception {
         ServerMessage event = ServerMessage.newBuilder()
-                .setEvent(roomgate.protocol.v1.RoomEvent.newBuilder().setRoomId("r").setSequence(7))
+                .setEvent(roomgate.protocol.v1.RoomEvent.newBuilder()
+                        .setRoomId("r")
+                        .setSequence(7))
                 .build();
         Delivery forOrigin = Delivery.of(event).withRequestId("req-9");
         assertThat(ServerMessage.parseFrom(ByteBufUtil.getBytes(forOrigin.bytes())))
@@ -90,7 +96,9 @@ class ClientFrameCodecTest {
     @Test
     void aLongOrNonAsciiRequestIdIsSplicedWithItsFullLength() throws Exception {
         ServerMessage event = ServerMessage.newBuilder()
-                .setEvent(roomgate.protocol.v1.RoomEvent.newBuilder().setRoomId("r").setSequence(8))
+                .setEvent(roomgate.protocol.v1.RoomEvent.newBuilder()
+                        .setRoomId("r")
+                        .setSequence(8))
                 .build();
         // 300 bytes of UTF-8 need a two-byte length; 'ü' is two bytes for one char.
         String requestId = "ü".repeat(100) + "x".repeat(100);
@@ -98,14 +106,17 @@ class ClientFrameCodecTest {
                 .withRequestId(Unpooled.wrappedBuffer(requestId.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         assertThat(ServerMessage.parseFrom(ByteBufUtil.getBytes(forOrigin.bytes())))
                 .isEqualTo(event.toBuilder().setRequestId(requestId).build());
-        assertThat(Delivery.of(event).withRequestId("")).extracting(d -> ByteBufUtil.getBytes(d.bytes()))
+        assertThat(Delivery.of(event).withRequestId(""))
+                .extracting(d -> ByteBufUtil.getBytes(d.bytes()))
                 .isEqualTo(event.toByteArray());
     }
 
     @Test
     void aBorrowedEventIsWrittenToEachClientWithAReferenceOfItsOwn() throws Exception {
         ServerMessage event = ServerMessage.newBuilder()
-                .setEvent(roomgate.protocol.v1.RoomEvent.newBuilder().setRoomId("r").setSequence(9))
+                .setEvent(roomgate.protocol.v1.RoomEvent.newBuilder()
+                        .setRoomId("r")
+                        .setSequence(9))
                 .build();
         io.netty.buffer.ByteBuf linkBuffer = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer();
         linkBuffer.writeBytes(event.toByteArray());
@@ -118,8 +129,10 @@ class ClientFrameCodecTest {
         linkBuffer.release(); // the link is done with it; the frames still hold the bytes
         BinaryWebSocketFrame first = channel.readOutbound();
         BinaryWebSocketFrame second = other.readOutbound();
-        assertThat(ServerMessage.parseFrom(ByteBufUtil.getBytes(first.content()))).isEqualTo(event);
-        assertThat(ServerMessage.parseFrom(ByteBufUtil.getBytes(second.content()))).isEqualTo(event);
+        assertThat(ServerMessage.parseFrom(ByteBufUtil.getBytes(first.content())))
+                .isEqualTo(event);
+        assertThat(ServerMessage.parseFrom(ByteBufUtil.getBytes(second.content())))
+                .isEqualTo(event);
         first.release();
         second.release();
         assertThat(linkBuffer.refCnt()).isZero();

@@ -12,12 +12,16 @@ class RoomRequestsTest {
     @Test
     void anArenaInputIsRoutedByItsRoomId() {
         ClientMessage input = ClientMessage.newBuilder()
-                .setArenaInput(ArenaInput.newBuilder().setRoomId("arena-7").setMoveX(1)).build();
+                .setArenaInput(ArenaInput.newBuilder().setRoomId("arena-7").setMoveX(1))
+                .build();
         assertThat(RoomRequests.roomIdOf(input)).isEqualTo("arena-7");
     }
 
     @Test
     void aPingConcernsNoRoom() {
-        assertThat(RoomRequests.roomIdOf(ClientMessage.newBuilder().setPing(Ping.getDefaultInstance()).build())).isEmpty();
+        assertThat(RoomRequests.roomIdOf(ClientMessage.newBuilder()
+                        .setPing(Ping.getDefaultInstance())
+                        .build()))
+                .isEmpty();
     }
 }

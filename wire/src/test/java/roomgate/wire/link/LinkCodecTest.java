@@ -20,15 +20,25 @@ import roomgate.protocol.v1.ServerMessage;
 
 class LinkCodecTest {
     private static final ServerMessage EVENT = ServerMessage.newBuilder()
-            .setEvent(RoomEvent.newBuilder().setRoomId("chess-1").setSequence(42)).build();
-    private static final LinkFrame BROADCAST = LinkFrame.newBuilder().setBroadcast(RoomBroadcast.newBuilder()
-            .setRoomId("chess-1").setServerMessage(EVENT.toByteString()).setOriginSessionId(7)
-            .setOriginRequestId("req-ü").setSequence(42)).build();
+            .setEvent(RoomEvent.newBuilder().setRoomId("chess-1").setSequence(42))
+            .build();
+    private static final LinkFrame BROADCAST = LinkFrame.newBuilder()
+            .setBroadcast(RoomBroadcast.newBuilder()
+                    .setRoomId("chess-1")
+                    .setServerMessage(EVENT.toByteString())
+                    .setOriginSessionId(7)
+                    .setOriginRequestId("req-ü")
+                    .setSequence(42))
+            .build();
 
     @Test
     void framesSurviveBeingSplitAndCoalescedOnTheWire() {
-        LinkFrame a = LinkFrame.newBuilder().setHello(Hello.newBuilder().setGatewayId("gw-a")).build();
-        LinkFrame b = LinkFrame.newBuilder().setHello(Hello.newBuilder().setGatewayId("gw-b")).build();
+        LinkFrame a = LinkFrame.newBuilder()
+                .setHello(Hello.newBuilder().setGatewayId("gw-a"))
+                .build();
+        LinkFrame b = LinkFrame.newBuilder()
+                .setHello(Hello.newBuilder().setGatewayId("gw-b"))
+                .build();
         ByteBuf wire = encode(a, BROADCAST, b);
 
         EmbeddedChannel reader = new EmbeddedChannel();
@@ -90,8 +100,12 @@ class LinkCodecTest {
 
     @Test
     void aBroadcastWithoutOriginHasAnEmptyRequestIdAndSessionZero() {
-        LinkFrame plain = LinkFrame.newBuilder().setBroadcast(RoomBroadcast.newBuilder()
-                .setRoomId("r").setServerMessage(EVENT.toByteString()).setSequence(1)).build();
+        LinkFrame plain = LinkFrame.newBuilder()
+                .setBroadcast(RoomBroadcast.newBuilder()
+                        .setRoomId("r")
+                        .setServerMessage(EVENT.toByteString())
+                        .setSequence(1))
+                .build();
         RoomEventFrame event = decodeOne(encode(plain).skipBytes(4));
         assertThat(event.originSessionId()).isZero();
         assertThat(event.originRequestId().readableBytes()).isZero();
@@ -125,16 +139,22 @@ class LinkCodecTest {
     void aBroadcastLongerThanItsFrameFailsTheLink() {
         byte[] whole = BROADCAST.toByteArray();
         ByteBuf cut = Unpooled.wrappedBuffer(whole, 0, whole.length - 3);
-        assertThatThrownBy(() -> decodeOne(cut)).isInstanceOf(DecoderException.class)
+        assertThatThrownBy(() -> decodeOne(cut))
+                .isInstanceOf(DecoderException.class)
                 .hasMessageContaining("only field");
     }
 
     @Test
     void aBroadcastThatIsNotTheFramesOnlyFieldFailsTheLink() {
         byte[] broadcast = BROADCAST.toByteArray();
-        ByteBuf frame = Unpooled.buffer().writeBytes(broadcast).writeBytes(
-                LinkFrame.newBuilder().setHello(Hello.newBuilder().setGatewayId("x")).build().toByteArray());
-        assertThatThrownBy(() -> decodeOne(frame)).isInstanceOf(DecoderException.class)
+        ByteBuf frame = Unpooled.buffer()
+                .writeBytes(broadcast)
+                .writeBytes(LinkFrame.newBuilder()
+                        .setHello(Hello.newBuilder().setGatewayId("x"))
+                        .build()
+                        .toByteArray());
+        assertThatThrownBy(() -> decodeOne(frame))
+                .isInstanceOf(DecoderException.class)
                 .hasMessageContaining("only field");
     }
 
@@ -148,7 +168,8 @@ class LinkCodecTest {
         assertThat(event.roomId()).isEqualTo("chess-1");
         assertThat(event.sequence()).isEqualTo(42);
         assertThat(event.originSessionId()).isEqualTo(7);
-        assertThat(event.originRequestId().toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("req-ü");
+        assertThat(event.originRequestId().toString(java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("req-ü");
         assertThat(ByteString.copyFrom(event.event().nioBuffer())).isEqualTo(EVENT.toByteString());
     }
 

@@ -26,8 +26,12 @@ public final class DirectNodeMain {
             return;
         }
         NodeMain.run(nodeArgs.toArray(String[]::new), (node, ready) -> {
-            DirectWebSocketServer direct = DirectWebSocketServer.start(node.transport(), node.config().linkHost(),
-                    wsPort, node.config().ioThreads(), node.registry());
+            DirectWebSocketServer direct = DirectWebSocketServer.start(
+                    node.transport(),
+                    node.config().linkHost(),
+                    wsPort,
+                    node.config().ioThreads(),
+                    node.registry());
             node.lifecycle().onStop("direct listener", direct::close);
             ready.put("ws-port", direct.port());
         });

@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
-import roomgate.wire.client.RoomRequests;
 import roomgate.node.registry.GatewayLink;
 import roomgate.node.registry.RoomRegistry;
 import roomgate.protocol.link.v1.RejoinResult;
@@ -20,6 +19,7 @@ import roomgate.protocol.v1.Pong;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.wire.client.DecodeFailure;
 import roomgate.wire.client.Delivery;
+import roomgate.wire.client.RoomRequests;
 
 /**
  * One client connected straight to the node: the last handler of its pipeline and, to the
@@ -78,8 +78,12 @@ final class DirectSession extends ChannelInboundHandlerAdapter implements Gatewa
         }
         String roomId = RoomRequests.roomIdOf(message);
         if (roomId.isEmpty()) {
-            error(message.getRequestId(), ErrorCode.INVALID_ARGUMENT, "",
-                    message.getBodyCase() + " is not served by a node's direct listener (expected: join, leave, move, chat, ping)");
+            error(
+                    message.getRequestId(),
+                    ErrorCode.INVALID_ARGUMENT,
+                    "",
+                    message.getBodyCase()
+                            + " is not served by a node's direct listener (expected: join, leave, move, chat, ping)");
             return;
         }
         String problem = RoomRequests.checkRoomId(roomId);
@@ -87,8 +91,13 @@ final class DirectSession extends ChannelInboundHandlerAdapter implements Gatewa
             error(message.getRequestId(), ErrorCode.INVALID_ARGUMENT, "", problem);
             return;
         }
-        registry.submit(this, SessionRequest.newBuilder().setSessionId(sessionId).setParticipantId(participantId)
-                .setMessage(message).build());
+        registry.submit(
+                this,
+                SessionRequest.newBuilder()
+                        .setSessionId(sessionId)
+                        .setParticipantId(participantId)
+                        .setMessage(message)
+                        .build());
     }
 
     @Override
@@ -117,8 +126,8 @@ final class DirectSession extends ChannelInboundHandlerAdapter implements Gatewa
     }
 
     @Override
-    public void broadcast(String roomId, ByteString serverMessage, long sequence, long originSessionId,
-            String originRequestId) {
+    public void broadcast(
+            String roomId, ByteString serverMessage, long sequence, long originSessionId, String originRequestId) {
         Delivery delivery = Delivery.ofBytes(serverMessage);
         deliver(originSessionId == sessionId ? delivery.withRequestId(originRequestId) : delivery);
     }
@@ -127,7 +136,10 @@ final class DirectSession extends ChannelInboundHandlerAdapter implements Gatewa
 
     @Override
     public void redirect(String roomId, String ownerNodeId, SessionRequest request) {
-        error(request.getMessage().getRequestId(), ErrorCode.ROOM_UNAVAILABLE, roomId,
+        error(
+                request.getMessage().getRequestId(),
+                ErrorCode.ROOM_UNAVAILABLE,
+                roomId,
                 "room '" + roomId + "' lives on node " + ownerNodeId + "; connect there or through a gateway");
     }
 
@@ -161,8 +173,9 @@ final class DirectSession extends ChannelInboundHandlerAdapter implements Gatewa
     private void deliver(Delivery delivery) {
         Channel ch = channel;
         if (!ch.isWritable() && ch.bytesBeforeWritable() > MAX_PENDING_BYTES) {
-            ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
-                    "client reads too slowly: more than " + MAX_PENDING_BYTES + " bytes queued"))
+            ch.writeAndFlush(new CloseWebSocketFrame(
+                            WebSocketCloseStatus.POLICY_VIOLATION,
+                            "client reads too slowly: more than " + MAX_PENDING_BYTES + " bytes queued"))
                     .addListener(f -> ch.close());
             return;
         }

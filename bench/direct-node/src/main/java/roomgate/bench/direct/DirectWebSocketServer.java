@@ -36,8 +36,9 @@ public final class DirectWebSocketServer implements AutoCloseable {
     }
 
     /** Binds {@code host:port} (0 picks a free port) and returns once it listens. */
-    public static DirectWebSocketServer start(Transport transport, String host, int port, int ioThreads,
-            RoomRegistry registry) throws InterruptedException {
+    public static DirectWebSocketServer start(
+            Transport transport, String host, int port, int ioThreads, RoomRegistry registry)
+            throws InterruptedException {
         WebSocketServerProtocolConfig websocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(WEBSOCKET_PATH)
                 // nginx routes on /ws?room=ID; the query means nothing here.
@@ -50,11 +51,16 @@ public final class DirectWebSocketServer implements AutoCloseable {
                         .build())
                 .build();
         AtomicLong sessionIds = new AtomicLong();
-        return new DirectWebSocketServer(ListeningChannel.bind(transport, transport.newGroup(ioThreads), host, port,
+        return new DirectWebSocketServer(ListeningChannel.bind(
+                transport,
+                transport.newGroup(ioThreads),
+                host,
+                port,
                 bootstrap -> bootstrap
                         .option(ChannelOption.SO_BACKLOG, 4096)
                         .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024)),
+                        .childOption(
+                                ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024)),
                 new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

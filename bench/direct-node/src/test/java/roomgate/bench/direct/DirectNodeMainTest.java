@@ -12,7 +12,8 @@ class DirectNodeMainTest {
     @Test
     void takesTheWsPortOutAndLeavesTheNodesFlagsInOrder() {
         List<String> rest = new ArrayList<>();
-        int port = DirectNodeMain.wsPort(new String[] {"--node-id", "n1", "--ws-port", "8081", "--link-port", "0"}, rest);
+        int port =
+                DirectNodeMain.wsPort(new String[] {"--node-id", "n1", "--ws-port", "8081", "--link-port", "0"}, rest);
 
         assertThat(port).isEqualTo(8081);
         assertThat(rest).containsExactly("--node-id", "n1", "--link-port", "0");

@@ -67,9 +67,11 @@ public final class ArenaRoom implements Room {
         if (request.getRole() == Role.SPECTATOR) {
             return Seat.SEAT_SPECTATOR;
         }
-        long players = present.stream().filter(p -> p.seat() == Seat.SEAT_PLAYER).count();
+        long players =
+                present.stream().filter(p -> p.seat() == Seat.SEAT_PLAYER).count();
         if (players >= ArenaWorld.MAX_PLAYERS) {
-            throw new RoomException(ErrorCode.ROOM_FULL,
+            throw new RoomException(
+                    ErrorCode.ROOM_FULL,
                     "the arena has " + players + " players, the most it takes (join as SPECTATOR)");
         }
         return Seat.SEAT_PLAYER;
@@ -93,7 +95,8 @@ public final class ArenaRoom implements Room {
     @Override
     public RoomEvent.Builder apply(Participant from, ClientMessage message) {
         if (message.getBodyCase() != ClientMessage.BodyCase.ARENA_INPUT) {
-            throw new RoomException(ErrorCode.INVALID_ARGUMENT,
+            throw new RoomException(
+                    ErrorCode.INVALID_ARGUMENT,
                     message.getBodyCase() + " is not an arena room message (expected: arena_input)");
         }
         if (from.seat() != Seat.SEAT_PLAYER) {
@@ -105,17 +108,21 @@ public final class ArenaRoom implements Room {
         long last = world.lastInputSequence(from.participantId());
         // Inputs arrive in order over one connection: an old number is a client bug worth reporting.
         if (Long.compareUnsigned(input.getInputSequence(), last) <= 0) {
-            throw new RoomException(ErrorCode.INVALID_ARGUMENT, "arena_input.input_sequence: "
-                    + Long.toUnsignedString(input.getInputSequence()) + " (expected: > "
-                    + Long.toUnsignedString(last) + ", the last one applied)");
+            throw new RoomException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "arena_input.input_sequence: "
+                            + Long.toUnsignedString(input.getInputSequence()) + " (expected: > "
+                            + Long.toUnsignedString(last) + ", the last one applied)");
         }
-        world.input(from.participantId(), input.getMoveX(), input.getMoveY(), input.getDash(), input.getInputSequence());
+        world.input(
+                from.participantId(), input.getMoveX(), input.getMoveY(), input.getDash(), input.getInputSequence());
         return null;
     }
 
     private static void checkAxis(String field, float value) {
         if (!(value >= -1f && value <= 1f)) {
-            throw new RoomException(ErrorCode.INVALID_ARGUMENT,
+            throw new RoomException(
+                    ErrorCode.INVALID_ARGUMENT,
                     "arena_input." + field + ": " + value + " (expected: a number in [-1, 1])");
         }
     }

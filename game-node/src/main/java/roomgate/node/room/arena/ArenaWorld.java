@@ -39,6 +39,7 @@ public final class ArenaWorld {
     public static final float MAX_SPEED = 15f;
     /** A power of two, so that ending a dash restores the walking velocity exactly. */
     public static final float DASH_FACTOR = 2f;
+
     public static final int DASH_TICKS = 9;
     public static final int DASH_COOLDOWN_TICKS = 60;
     public static final int MAX_PLAYERS = 16;
@@ -268,7 +269,8 @@ public final class ArenaWorld {
 
     /** The whole state, as broadcast every tick and as saved. */
     public ArenaState snapshot() {
-        ArenaState.Builder state = ArenaState.newBuilder().setTick(tick).setWidth(WIDTH).setHeight(HEIGHT);
+        ArenaState.Builder state =
+                ArenaState.newBuilder().setTick(tick).setWidth(WIDTH).setHeight(HEIGHT);
         for (Body b : bodies) {
             state.addPlayers(ArenaPlayer.newBuilder()
                     .setParticipantId(b.id)
@@ -292,11 +294,12 @@ public final class ArenaWorld {
     public static ArenaWorld restore(ArenaState state) {
         Objects.requireNonNull(state, "state");
         if (state.getWidth() != WIDTH || state.getHeight() != HEIGHT) {
-            throw new IllegalArgumentException("field: " + state.getWidth() + " x " + state.getHeight()
-                    + " (expected: " + WIDTH + " x " + HEIGHT + ")");
+            throw new IllegalArgumentException("field: " + state.getWidth() + " x " + state.getHeight() + " (expected: "
+                    + WIDTH + " x " + HEIGHT + ")");
         }
         if (state.getPlayersCount() > MAX_PLAYERS) {
-            throw new IllegalArgumentException("players: " + state.getPlayersCount() + " (expected: <= " + MAX_PLAYERS + ")");
+            throw new IllegalArgumentException(
+                    "players: " + state.getPlayersCount() + " (expected: <= " + MAX_PLAYERS + ")");
         }
         ArenaWorld world = new ArenaWorld();
         world.tick = state.getTick();
@@ -308,7 +311,8 @@ public final class ArenaWorld {
             }
             if (!(p.getX() >= MIN_X && p.getX() <= MAX_X && p.getY() >= MIN_Y && p.getY() <= MAX_Y)) {
                 throw new IllegalArgumentException("player " + p.getParticipantId() + " at (" + p.getX() + ", "
-                        + p.getY() + ") (expected: within [" + MIN_X + ", " + MAX_X + "] x [" + MIN_Y + ", " + MAX_Y + "])");
+                        + p.getY() + ") (expected: within [" + MIN_X + ", " + MAX_X + "] x [" + MIN_Y + ", " + MAX_Y
+                        + "])");
             }
             if (!Float.isFinite(p.getVx()) || !Float.isFinite(p.getVy())) {
                 throw new IllegalArgumentException("player " + p.getParticipantId() + " velocity is not finite");

@@ -76,11 +76,13 @@ public final class ChessRoom implements Room {
     public RoomEvent.Builder apply(Participant from, ClientMessage message) {
         if (message.getBodyCase() != ClientMessage.BodyCase.MOVE
                 && message.getBodyCase() != ClientMessage.BodyCase.CLAIM_DRAW) {
-            throw new RoomException(ErrorCode.INVALID_ARGUMENT,
+            throw new RoomException(
+                    ErrorCode.INVALID_ARGUMENT,
                     message.getBodyCase() + " is not a chess room message (expected: move or claim_draw)");
         }
         if (from.seat() == Seat.SEAT_SPECTATOR) {
-            throw new RoomException(ErrorCode.SPECTATOR_CANNOT_MOVE, "spectators cannot move or claim (join as a player)");
+            throw new RoomException(
+                    ErrorCode.SPECTATOR_CANNOT_MOVE, "spectators cannot move or claim (join as a player)");
         }
         if (game.status().isOver()) {
             throw new RoomException(ErrorCode.GAME_OVER, "the game is over: " + game.status());
@@ -91,7 +93,8 @@ public final class ChessRoom implements Room {
         }
         String uci = message.getMove().getUci();
         if (game.sideToMove() != side) {
-            throw new RoomException(ErrorCode.NOT_YOUR_TURN,
+            throw new RoomException(
+                    ErrorCode.NOT_YOUR_TURN,
                     "move " + uci + ": it is " + game.sideToMove() + "'s turn, you play " + side);
         }
         PlayedMove played;
@@ -134,10 +137,11 @@ public final class ChessRoom implements Room {
         } catch (IllegalMoveException e) {
             throw new RoomException(ErrorCode.NO_DRAW_TO_CLAIM, e.getMessage());
         }
-        return RoomEvent.newBuilder().setDrawClaimed(DrawClaimed.newBuilder()
-                .setParticipantId(from.participantId())
-                .setSide(side(side))
-                .setStatus(status));
+        return RoomEvent.newBuilder()
+                .setDrawClaimed(DrawClaimed.newBuilder()
+                        .setParticipantId(from.participantId())
+                        .setSide(side(side))
+                        .setStatus(status));
     }
 
     @Override

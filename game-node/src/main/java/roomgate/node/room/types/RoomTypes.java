@@ -1,12 +1,12 @@
 package roomgate.node.room.types;
 
+import roomgate.node.room.Room;
+import roomgate.node.room.RoomException;
 import roomgate.node.room.arena.ArenaRoom;
 import roomgate.node.room.chess.ChessRoom;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.RoomState;
-import roomgate.node.room.Room;
-import roomgate.node.room.RoomException;
 
 /** Creates rooms of a requested type, new or from a snapshot; the one place that lists the room types. */
 public final class RoomTypes {
@@ -22,8 +22,9 @@ public final class RoomTypes {
         return switch (type) {
             case CHESS -> new ChessRoom();
             case ARENA -> new ArenaRoom();
-            default -> throw new RoomException(ErrorCode.UNKNOWN_GAME_TYPE,
-                    "game_type: " + type + " (expected: CHESS or ARENA)");
+            default ->
+                throw new RoomException(
+                        ErrorCode.UNKNOWN_GAME_TYPE, "game_type: " + type + " (expected: CHESS or ARENA)");
         };
     }
 

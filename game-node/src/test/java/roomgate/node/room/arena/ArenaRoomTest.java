@@ -27,7 +27,8 @@ class ArenaRoomTest {
     private final List<Participant> present = new ArrayList<>();
 
     private Participant join(String id, Role role) {
-        Seat seat = room.seatFor(JoinRoom.newBuilder().setGameType(GameType.ARENA).setRole(role).build(), present);
+        Seat seat = room.seatFor(
+                JoinRoom.newBuilder().setGameType(GameType.ARENA).setRole(role).build(), present);
         Participant p = new Participant(id, id, seat);
         present.add(p);
         room.joined(p);
@@ -36,7 +37,11 @@ class ArenaRoomTest {
 
     private static ClientMessage input(float x, float y, long sequence) {
         return ClientMessage.newBuilder()
-                .setArenaInput(ArenaInput.newBuilder().setRoomId("r").setMoveX(x).setMoveY(y).setInputSequence(sequence))
+                .setArenaInput(ArenaInput.newBuilder()
+                        .setRoomId("r")
+                        .setMoveX(x)
+                        .setMoveY(y)
+                        .setInputSequence(sequence))
                 .build();
     }
 
@@ -50,7 +55,10 @@ class ArenaRoomTest {
     }
 
     private static ArenaPlayer player(ArenaState state, String id) {
-        return state.getPlayersList().stream().filter(p -> p.getParticipantId().equals(id)).findFirst().orElseThrow();
+        return state.getPlayersList().stream()
+                .filter(p -> p.getParticipantId().equals(id))
+                .findFirst()
+                .orElseThrow();
     }
 
     private ArenaState state() {
@@ -92,14 +100,18 @@ class ArenaRoomTest {
     void spectatorsCannotMove() {
         join("a", Role.PLAYER);
         Participant watcher = join("w", Role.SPECTATOR);
-        assertThat(refusal(() -> room.apply(watcher, input(1, 0, 1))).code()).isEqualTo(ErrorCode.SPECTATOR_CANNOT_MOVE);
+        assertThat(refusal(() -> room.apply(watcher, input(1, 0, 1))).code())
+                .isEqualTo(ErrorCode.SPECTATOR_CANNOT_MOVE);
     }
 
     @Test
     void aChessMoveInAnArenaIsInvalid() {
         Participant a = join("a", Role.PLAYER);
-        RoomException e = refusal(() -> room.apply(a, ClientMessage.newBuilder()
-                .setMove(ChessMove.newBuilder().setRoomId("r").setUci("e2e4")).build()));
+        RoomException e = refusal(() -> room.apply(
+                a,
+                ClientMessage.newBuilder()
+                        .setMove(ChessMove.newBuilder().setRoomId("r").setUci("e2e4"))
+                        .build()));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         assertThat(e.getMessage()).contains("MOVE", "arena_input");
     }
@@ -111,12 +123,16 @@ class ArenaRoomTest {
         assertThat(nan.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         assertThat(nan.getMessage()).contains("arena_input.move_x", "NaN", "[-1, 1]");
         assertThat(refusal(() -> room.apply(a, input(0, 1.5f, 1))).getMessage()).contains("arena_input.move_y", "1.5");
-        assertThat(refusal(() -> room.apply(a, input(Float.NEGATIVE_INFINITY, 0, 1))).getMessage()).contains("move_x");
+        assertThat(refusal(() -> room.apply(a, input(Float.NEGATIVE_INFINITY, 0, 1)))
+                        .getMessage())
+                .contains("move_x");
         room.apply(a, input(0, 1, 5));
         RoomException old = refusal(() -> room.apply(a, input(0, 1, 5)));
         assertThat(old.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
         assertThat(old.getMessage()).contains("arena_input.input_sequence: 5", "> 5");
-        assertThat(player(state(), "a").getVy()).as("refused inputs change nothing").isEqualTo(ArenaWorld.MAX_SPEED);
+        assertThat(player(state(), "a").getVy())
+                .as("refused inputs change nothing")
+                .isEqualTo(ArenaWorld.MAX_SPEED);
     }
 
     @Test
@@ -125,7 +141,9 @@ class ArenaRoomTest {
         join("b", Role.PLAYER);
         room.left(a);
         present.remove(a);
-        assertThat(state().getPlayersList()).extracting(ArenaPlayer::getParticipantId).containsExactly("b");
+        assertThat(state().getPlayersList())
+                .extracting(ArenaPlayer::getParticipantId)
+                .containsExactly("b");
         assertThat(player(state(), "b").getIt()).isTrue();
     }
 

@@ -26,15 +26,27 @@ class ArenaWorldTest {
 
     /** A world with players where a test wants them, via the same door a saved arena comes back through. */
     private static ArenaWorld worldWith(ArenaPlayer... players) {
-        return ArenaWorld.restore(ArenaState.newBuilder().setWidth(WIDTH).setHeight(HEIGHT).addAllPlayers(List.of(players)).build());
+        return ArenaWorld.restore(ArenaState.newBuilder()
+                .setWidth(WIDTH)
+                .setHeight(HEIGHT)
+                .addAllPlayers(List.of(players))
+                .build());
     }
 
     private static ArenaPlayer player(String id, float x, float y, boolean it) {
-        return ArenaPlayer.newBuilder().setParticipantId(id).setX(x).setY(y).setIt(it).build();
+        return ArenaPlayer.newBuilder()
+                .setParticipantId(id)
+                .setX(x)
+                .setY(y)
+                .setIt(it)
+                .build();
     }
 
     private static ArenaPlayer of(ArenaWorld world, String id) {
-        return world.snapshot().getPlayersList().stream().filter(p -> p.getParticipantId().equals(id)).findFirst().orElseThrow();
+        return world.snapshot().getPlayersList().stream()
+                .filter(p -> p.getParticipantId().equals(id))
+                .findFirst()
+                .orElseThrow();
     }
 
     private void input(ArenaWorld world, String id, float x, float y, boolean dash) {
@@ -73,7 +85,9 @@ class ArenaWorldTest {
         input(world, "b", 0.6f, 0, false);
         world.step();
         ArenaPlayer a = of(world, "a");
-        assertThat(Math.hypot(a.getVx(), a.getVy())).as("speed of a full diagonal").isCloseTo(MAX_SPEED, within(1e-3));
+        assertThat(Math.hypot(a.getVx(), a.getVy()))
+                .as("speed of a full diagonal")
+                .isCloseTo(MAX_SPEED, within(1e-3));
         assertThat(a.getX() - 50).isCloseTo(STEP / (float) Math.sqrt(2), within(EPS));
         assertThat(a.getY() - 50).isCloseTo(STEP / (float) Math.sqrt(2), within(EPS));
         assertThat(of(world, "b").getX() - 20).isCloseTo(0.6f * STEP, within(EPS));
@@ -107,8 +121,8 @@ class ArenaWorldTest {
 
     @Test
     void playersRunningIntoEachOtherNeverEndATickOverlapping() {
-        ArenaWorld world = worldWith(player("a", 40, 50, false), player("b", 60, 50.5f, false),
-                player("c", 50, 40, false));
+        ArenaWorld world =
+                worldWith(player("a", 40, 50, false), player("b", 60, 50.5f, false), player("c", 50, 40, false));
         input(world, "a", 1, 0, false);
         input(world, "b", -1, 0, true);
         input(world, "c", 0, 1, false);
@@ -117,7 +131,8 @@ class ArenaWorldTest {
             List<ArenaPlayer> ps = world.snapshot().getPlayersList();
             for (int x = 0; x < ps.size(); x++) {
                 for (int y = x + 1; y < ps.size(); y++) {
-                    assertThat(distance(ps.get(x), ps.get(y))).as("tick %d, %s-%s", i, x, y)
+                    assertThat(distance(ps.get(x), ps.get(y)))
+                            .as("tick %d, %s-%s", i, x, y)
                             .isGreaterThanOrEqualTo(2 * RADIUS - 1e-3f);
                 }
             }
@@ -149,11 +164,15 @@ class ArenaWorldTest {
         for (int i = 1; i <= DASH_TICKS; i++) {
             world.step();
             assertThat(distance(of(world, "a"), of(world, "b"))).isLessThan(2 * RADIUS + 0.01f);
-            assertThat(of(world, "b").getIt()).as("b still it %d ticks after the tag", i).isTrue();
+            assertThat(of(world, "b").getIt())
+                    .as("b still it %d ticks after the tag", i)
+                    .isTrue();
         }
         assertThat(of(world, "a").getVx()).as("dash over").isEqualTo(MAX_SPEED);
         world.step();
-        assertThat(of(world, "a").getIt()).as("tagged back once the immunity is over").isTrue();
+        assertThat(of(world, "a").getIt())
+                .as("tagged back once the immunity is over")
+                .isTrue();
         assertThat(of(world, "b").getIt()).isFalse();
     }
 
@@ -169,7 +188,8 @@ class ArenaWorldTest {
 
     @Test
     void itTagsTheClosestOfThePlayersItTouches() {
-        ArenaWorld world = worldWith(player("a", 50, 50, true), player("b", 53.8f, 50, false), player("c", 50, 53.2f, false));
+        ArenaWorld world =
+                worldWith(player("a", 50, 50, true), player("b", 53.8f, 50, false), player("c", 50, 53.2f, false));
         world.step();
         assertThat(of(world, "c").getIt()).isTrue();
         assertThat(of(world, "b").getIt()).isFalse();
@@ -177,7 +197,8 @@ class ArenaWorldTest {
 
     @Test
     void scoreCountsTheTicksAPlayerIsNotIt() {
-        ArenaWorld world = worldWith(player("a", 50, 50, true), player("b", 54.2f, 50, false), player("c", 10, 90, false));
+        ArenaWorld world =
+                worldWith(player("a", 50, 50, true), player("b", 54.2f, 50, false), player("c", 10, 90, false));
         steps(world, 10);
         assertThat(of(world, "a").getScore()).isZero();
         assertThat(of(world, "b").getScore()).isEqualTo(10);
@@ -215,7 +236,8 @@ class ArenaWorldTest {
             world.addPlayer(id);
         }
         List<ArenaPlayer> ps = world.snapshot().getPlayersList();
-        assertThat(ps).extracting(p -> p.getX() + "," + p.getY())
+        assertThat(ps)
+                .extracting(p -> p.getX() + "," + p.getY())
                 .containsExactly("12.5,12.5", "87.5,87.5", "87.5,12.5", "12.5,87.5");
         assertThatThrownBy(() -> world.addPlayer("a")).isInstanceOf(IllegalArgumentException.class);
     }
@@ -235,7 +257,9 @@ class ArenaWorldTest {
         assertThat(of(world, "a").getX() - x1).as("walking again").isCloseTo(STEP, within(EPS));
 
         input(world, "a", 1, 0, true);
-        assertThat(of(world, "a").getVx()).as("a dash while cooling down is ignored").isEqualTo(MAX_SPEED);
+        assertThat(of(world, "a").getVx())
+                .as("a dash while cooling down is ignored")
+                .isEqualTo(MAX_SPEED);
         assertThat(of(world, "a").getDashCooldown()).isEqualTo(DASH_COOLDOWN_TICKS - DASH_TICKS - 1);
         input(world, "a", -1, 0, false);
         steps(world, DASH_COOLDOWN_TICKS - DASH_TICKS - 1);
@@ -283,8 +307,13 @@ class ArenaWorldTest {
             List<Object[]> inputs = new ArrayList<>();
             for (ArenaPlayer p : world.snapshot().getPlayersList()) {
                 if (random.nextInt(4) == 0) {
-                    inputs.add(new Object[] {p.getParticipantId(), random.nextFloat() * 2 - 1, random.nextFloat() * 2 - 1,
-                            random.nextInt(20) == 0, ++seq});
+                    inputs.add(new Object[] {
+                        p.getParticipantId(),
+                        random.nextFloat() * 2 - 1,
+                        random.nextFloat() * 2 - 1,
+                        random.nextInt(20) == 0,
+                        ++seq
+                    });
                 }
             }
             return inputs;
@@ -333,7 +362,11 @@ class ArenaWorldTest {
     }
 
     private static String itOf(ArenaState state) {
-        return state.getPlayersList().stream().filter(ArenaPlayer::getIt).map(ArenaPlayer::getParticipantId).findFirst().orElse(null);
+        return state.getPlayersList().stream()
+                .filter(ArenaPlayer::getIt)
+                .map(ArenaPlayer::getParticipantId)
+                .findFirst()
+                .orElse(null);
     }
 
     @Test
@@ -378,12 +411,21 @@ class ArenaWorldTest {
 
     @Test
     void aSnapshotThatNoArenaCouldHaveIsRefused() {
-        ArenaState twoIts = ArenaState.newBuilder().setWidth(WIDTH).setHeight(HEIGHT)
-                .addPlayers(player("a", 10, 10, true)).addPlayers(player("b", 20, 20, true)).build();
+        ArenaState twoIts = ArenaState.newBuilder()
+                .setWidth(WIDTH)
+                .setHeight(HEIGHT)
+                .addPlayers(player("a", 10, 10, true))
+                .addPlayers(player("b", 20, 20, true))
+                .build();
         assertThatThrownBy(() -> ArenaWorld.restore(twoIts)).hasMessageContaining("it");
-        ArenaState outside = ArenaState.newBuilder().setWidth(WIDTH).setHeight(HEIGHT).addPlayers(player("a", 1, 10, true)).build();
+        ArenaState outside = ArenaState.newBuilder()
+                .setWidth(WIDTH)
+                .setHeight(HEIGHT)
+                .addPlayers(player("a", 1, 10, true))
+                .build();
         assertThatThrownBy(() -> ArenaWorld.restore(outside)).hasMessageContaining("(1.0, 10.0)");
-        assertThatThrownBy(() -> ArenaWorld.restore(ArenaState.newBuilder().setWidth(50).setHeight(HEIGHT).build()))
+        assertThatThrownBy(() -> ArenaWorld.restore(
+                        ArenaState.newBuilder().setWidth(50).setHeight(HEIGHT).build()))
                 .hasMessageContaining("field");
     }
 }

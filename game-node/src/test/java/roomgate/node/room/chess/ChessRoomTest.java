@@ -25,14 +25,22 @@ class ChessRoomTest {
     private final List<Participant> present = new ArrayList<>();
 
     private Participant join(String id, Role role, Side side) {
-        Seat seat = room.seatFor(JoinRoom.newBuilder().setGameType(GameType.CHESS).setRole(role).setSide(side).build(), present);
+        Seat seat = room.seatFor(
+                JoinRoom.newBuilder()
+                        .setGameType(GameType.CHESS)
+                        .setRole(role)
+                        .setSide(side)
+                        .build(),
+                present);
         Participant p = new Participant(id, id, seat);
         present.add(p);
         return p;
     }
 
     private static ClientMessage move(String uci) {
-        return ClientMessage.newBuilder().setMove(ChessMove.newBuilder().setRoomId("r").setUci(uci)).build();
+        return ClientMessage.newBuilder()
+                .setMove(ChessMove.newBuilder().setRoomId("r").setUci(uci))
+                .build();
     }
 
     private static ErrorCode refusal(Runnable action) {
@@ -50,7 +58,8 @@ class ChessRoomTest {
         assertThat(join("b", Role.PLAYER, Side.SIDE_UNSPECIFIED).seat()).isEqualTo(Seat.SEAT_BLACK);
         assertThat(join("c", Role.SPECTATOR, Side.WHITE).seat()).isEqualTo(Seat.SEAT_SPECTATOR);
         assertThatThrownBy(() -> join("d", Role.PLAYER, Side.SIDE_UNSPECIFIED))
-                .isInstanceOf(RoomException.class).hasMessageContaining("both sides are taken");
+                .isInstanceOf(RoomException.class)
+                .hasMessageContaining("both sides are taken");
     }
 
     @Test
@@ -86,14 +95,16 @@ class ChessRoomTest {
         Participant white = join("w", Role.PLAYER, Side.WHITE);
         Participant black = join("b", Role.PLAYER, Side.BLACK);
         ClientMessage claim = ClientMessage.newBuilder()
-                .setClaimDraw(roomgate.protocol.v1.ClaimDraw.newBuilder().setRoomId("r")).build();
+                .setClaimDraw(roomgate.protocol.v1.ClaimDraw.newBuilder().setRoomId("r"))
+                .build();
         assertThat(refusal(() -> room.apply(white, claim))).isEqualTo(ErrorCode.NO_DRAW_TO_CLAIM);
         // Knights out and back twice: the start position occurs for the third time.
         List<String> shuffle = List.of("g1f3", "g8f6", "f3g1", "f6g8", "g1f3", "g8f6", "f3g1", "f6g8");
         for (int ply = 0; ply < shuffle.size(); ply++) {
             room.apply(ply % 2 == 0 ? white : black, move(shuffle.get(ply)));
         }
-        assertThat(room.apply(black, claim).getDrawClaimed().getStatus()).isEqualTo(GameStatus.DRAW_THREEFOLD_REPETITION);
+        assertThat(room.apply(black, claim).getDrawClaimed().getStatus())
+                .isEqualTo(GameStatus.DRAW_THREEFOLD_REPETITION);
         assertThat(refusal(() -> room.apply(white, move("e2e4")))).isEqualTo(ErrorCode.GAME_OVER);
     }
 
