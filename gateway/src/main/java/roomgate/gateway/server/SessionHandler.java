@@ -63,29 +63,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private boolean started;
     private boolean closing;
 
-    /** With the default {@link ClientLimits} and meters nobody scrapes. */
-    public SessionHandler(
-            RouterGroup routers,
-            PubSubManager feeds,
-            AtomicLong sessionIds,
-            String gatewayId,
-            ResumeTokens tokens,
-            int ratePerSecond,
-            int burst,
-            TrafficRecorder recorder) {
-        this(
-                routers,
-                feeds,
-                sessionIds,
-                gatewayId,
-                tokens,
-                ratePerSecond,
-                burst,
-                ClientLimits.defaults(),
-                GatewayMetrics.disabled(),
-                recorder);
-    }
-
     /** {@code recorder} is told of every room request this handler routes and of the session's end. */
     public SessionHandler(
             RouterGroup routers,

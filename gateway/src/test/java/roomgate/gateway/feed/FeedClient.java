@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
@@ -42,6 +43,8 @@ final class FeedClient {
                                 new ResumeTokens(new byte[32]),
                                 1000,
                                 1000,
+                                GatewayConfig.ClientLimits.defaults(),
+                                GatewayMetrics.disabled(),
                                 TrafficRecorder.OFF));
         channel.pipeline()
                 .fireUserEventTriggered(

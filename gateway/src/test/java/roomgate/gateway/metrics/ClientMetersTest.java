@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
@@ -58,6 +59,8 @@ class ClientMetersTest {
                                         new ResumeTokens(new byte[32]),
                                         100,
                                         100,
+                                        GatewayConfig.ClientLimits.defaults(),
+                                        GatewayMetrics.disabled(),
                                         TrafficRecorder.OFF));
             }
         });

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.config.GatewayConfig.ClientLimits;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.metrics.GatewayMetrics;
@@ -53,6 +54,8 @@ class SessionHandlerTest {
                                 TOKENS,
                                 5,
                                 5,
+                                GatewayConfig.ClientLimits.defaults(),
+                                GatewayMetrics.disabled(),
                                 TrafficRecorder.OFF));
         channel.pipeline()
                 .fireUserEventTriggered(
