@@ -2,24 +2,18 @@ package roomgate.node.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static roomgate.node.registry.StripeFixture.joinChess;
 
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import roomgate.node.metrics.NodeMetrics;
-import roomgate.placement.NodeView;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import roomgate.protocol.link.v1.Rejoin;
 import roomgate.protocol.link.v1.RejoinSession;
-import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.ClientMessage;
-import roomgate.protocol.v1.GameType;
-import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Joined;
 import roomgate.protocol.v1.Participant;
 import roomgate.protocol.v1.Role;
@@ -41,22 +35,13 @@ class CatchUpWindowTest {
     /** The newest event fallen out of the window. */
     private static final long DROPPED_THROUGH = LAST - CatchUpHistory.WINDOW;
 
-    private final DefaultEventExecutor executor = new DefaultEventExecutor();
-    private final GatedRoomStore store = new GatedRoomStore();
-    private final RoomStripe stripe = new RoomStripe(
-            new RoomContext(
-                    "node-a", store, executor, Duration.ofSeconds(30), Duration.ofMinutes(10), NodeMetrics.disabled()),
-            NodeView::empty,
-            Set::of,
-            () -> false,
-            new AtomicInteger());
-    private final RecordingLink white = new RecordingLink(executor);
-    private final RecordingLink black = new RecordingLink(executor);
+    @RegisterExtension
+    final StripeFixture<DefaultEventExecutor> fixture = StripeFixture.alone(new DefaultEventExecutor());
 
-    @AfterEach
-    void shutDown() throws InterruptedException {
-        executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-    }
+    private final DefaultEventExecutor executor = fixture.executor;
+    private final GatedRoomStore store = fixture.store;
+    private final RecordingLink white = fixture.link;
+    private final RecordingLink black = new RecordingLink(executor);
 
     @Test
     void aSessionWithinTheWindowGetsTheEventsItMissedOneBeyondItGetsTheWholeState() {
@@ -94,7 +79,7 @@ class CatchUpWindowTest {
                 .endsWith("m" + LAST);
 
         // And the stream goes on from there, to both.
-        request(
+        fixture.request(
                 whiteAgain,
                 1,
                 ClientMessage.newBuilder()
@@ -111,7 +96,7 @@ class CatchUpWindowTest {
         RecordingLink blackAgain = new RecordingLink(executor);
         resume(whiteAgain, 1, LAST);
         store.appends().close();
-        request(
+        fixture.request(
                 whiteAgain,
                 1,
                 ClientMessage.newBuilder()
@@ -132,34 +117,18 @@ class CatchUpWindowTest {
 
     /** Two joins and a spell of chat (events 1 to LAST); then both players' gateways go. */
     private void busySpellThenBothGatewaysGo() {
-        request(
-                white,
-                1,
-                ClientMessage.newBuilder()
-                        .setJoin(JoinRoom.newBuilder()
-                                .setRoomId(ROOM)
-                                .setGameType(GameType.CHESS)
-                                .setRole(Role.PLAYER)
-                                .setSide(Side.WHITE)));
-        request(
-                black,
-                2,
-                ClientMessage.newBuilder()
-                        .setJoin(JoinRoom.newBuilder()
-                                .setRoomId(ROOM)
-                                .setGameType(GameType.CHESS)
-                                .setRole(Role.PLAYER)
-                                .setSide(Side.BLACK)));
+        fixture.request(white, 1, joinChess(ROOM, Role.PLAYER, Side.WHITE));
+        fixture.request(black, 2, joinChess(ROOM, Role.PLAYER, Side.BLACK));
         for (long i = 3; i <= LAST; i++) {
-            request(
+            fixture.request(
                     white,
                     1,
                     ClientMessage.newBuilder()
                             .setChat(SendChat.newBuilder().setRoomId(ROOM).setText("m" + i)));
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> lastEventSequence(white) == LAST);
-        executor.execute(() -> stripe.onLinkClosed(white));
-        executor.execute(() -> stripe.onLinkClosed(black));
+        executor.execute(() -> fixture.stripe.onLinkClosed(white));
+        executor.execute(() -> fixture.stripe.onLinkClosed(black));
     }
 
     private static long lastEventSequence(RecordingLink link) {
@@ -175,15 +144,6 @@ class CatchUpWindowTest {
                         .setParticipantId("p" + sessionId)
                         .setLastSequence(lastSequence))
                 .build();
-        executor.execute(() -> stripe.onRejoin(link, rejoin));
-    }
-
-    private void request(RecordingLink link, long sessionId, ClientMessage.Builder message) {
-        SessionRequest request = SessionRequest.newBuilder()
-                .setSessionId(sessionId)
-                .setParticipantId("p" + sessionId)
-                .setMessage(message)
-                .build();
-        executor.execute(() -> stripe.onRequest(link, request));
+        executor.execute(() -> fixture.stripe.onRejoin(link, rejoin));
     }
 }

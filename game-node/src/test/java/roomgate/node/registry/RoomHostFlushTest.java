@@ -6,13 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import roomgate.node.metrics.NodeMetrics;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.v1.ClientMessage;
@@ -26,36 +23,31 @@ import roomgate.protocol.v1.ServerMessage;
  * looking again every 2 ms. It completes when the room's events are all stored and delivered.
  */
 class RoomHostFlushTest {
-    private final DefaultEventExecutor executor = new DefaultEventExecutor();
-    private final GatedRoomStore store = new GatedRoomStore();
-    private final RoomContext ctx = new RoomContext(
-            "node-a", store, executor, Duration.ofSeconds(30), Duration.ofMinutes(10), NodeMetrics.disabled());
-    private final RecordingLink link = new RecordingLink(executor);
-    private final AtomicReference<RoomHost.Unanswered> lost = new AtomicReference<>();
+    @RegisterExtension
+    final StripeFixture<DefaultEventExecutor> fixture = StripeFixture.alone(new DefaultEventExecutor());
 
-    @AfterEach
-    void shutDown() throws InterruptedException {
-        executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-    }
+    private final GatedRoomStore store = fixture.store;
+    private final RecordingLink link = fixture.link;
+    private final AtomicReference<RoomHost.Unanswered> lost = new AtomicReference<>();
 
     @Test
     void completesAtOnceWithNothingPendingAndOnceThePendingAppendIsStored() throws Exception {
         RoomHost host = chessRoom();
-        assertThat(onStripe(() -> host.flushed().toCompletableFuture())).isDone();
+        assertThat(fixture.onStripe(() -> host.flushed().toCompletableFuture())).isDone();
 
         store.appends().close();
-        onStripe(() -> {
+        fixture.onStripe(() -> {
             host.join(new SessionKey(link, 1), joinRequest());
             return null;
         });
-        CompletableFuture<Void> flushed = onStripe(() -> host.flushed().toCompletableFuture());
+        CompletableFuture<Void> flushed = fixture.onStripe(() -> host.flushed().toCompletableFuture());
         assertThat(flushed).as("the join's append is held").isNotDone();
         assertThat(link.replies()).as("nobody hears of an unstored event").isEmpty();
 
         store.appends().open();
         await().atMost(Duration.ofSeconds(5)).until(flushed::isDone);
         assertThat(link.replies()).as("delivered by the time it completes").anyMatch(ServerMessage::hasJoined);
-        assertThat(onStripe(host::isFlushed)).isTrue();
+        assertThat(fixture.onStripe(host::isFlushed)).isTrue();
         assertThat(lost).hasValue(null);
     }
 
@@ -63,11 +55,11 @@ class RoomHostFlushTest {
     void completesWhenTheRoomIsLostWithItsEventsUnstored() throws Exception {
         RoomHost host = chessRoom();
         store.appends().close();
-        onStripe(() -> {
+        fixture.onStripe(() -> {
             host.join(new SessionKey(link, 1), joinRequest());
             return null;
         });
-        CompletableFuture<Void> flushed = onStripe(() -> host.flushed().toCompletableFuture());
+        CompletableFuture<Void> flushed = fixture.onStripe(() -> host.flushed().toCompletableFuture());
 
         store.appends().fail(new IllegalStateException("operation timed out"));
         await().atMost(Duration.ofSeconds(5)).until(flushed::isDone);
@@ -82,7 +74,7 @@ class RoomHostFlushTest {
                 .toCompletableFuture()
                 .join()
                 .record();
-        return onStripe(() -> RoomHost.rebuild(record, ctx, lost::set));
+        return fixture.onStripe(() -> RoomHost.rebuild(record, fixture.context, lost::set));
     }
 
     private static SessionRequest joinRequest() {
@@ -96,9 +88,5 @@ class RoomHostFlushTest {
                                 .setGameType(GameType.CHESS)
                                 .setRole(Role.SPECTATOR)))
                 .build();
-    }
-
-    private <T> T onStripe(Callable<T> task) throws Exception {
-        return executor.submit(task).get(5, TimeUnit.SECONDS);
     }
 }

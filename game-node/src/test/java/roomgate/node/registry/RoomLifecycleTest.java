@@ -2,29 +2,21 @@ package roomgate.node.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static roomgate.node.registry.StripeFixture.joinChess;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import roomgate.node.metrics.NodeMetrics;
 import roomgate.node.registry.RoomPhase.Live;
-import roomgate.placement.NodeView;
-import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
-import roomgate.protocol.v1.GameType;
-import roomgate.protocol.v1.JoinRoom;
-import roomgate.protocol.v1.LeaveRoom;
 import roomgate.protocol.v1.Role;
 import roomgate.protocol.v1.SendChat;
 import roomgate.protocol.v1.ServerMessage;
@@ -43,9 +35,6 @@ class RoomLifecycleTest {
     private static final Duration GRACE = Duration.ofSeconds(30);
     private static final Duration FINISHED_GRACE = Duration.ofMinutes(1);
 
-    private final ManualClockExecutor clock = new ManualClockExecutor();
-    private final GatedRoomStore store = new GatedRoomStore();
-    private final AtomicInteger roomCount = new AtomicInteger();
     private final List<String> queued = new CopyOnWriteArrayList<>();
     private final AtomicBoolean backlogFull = new AtomicBoolean();
     private final List<String> marked = new CopyOnWriteArrayList<>();
@@ -65,30 +54,28 @@ class RoomLifecycleTest {
             return CompletableFuture.completedFuture(null);
         }
     };
-    private final RoomStripe stripe = new RoomStripe(
-            new RoomContext("node-a", store, clock, GRACE, IDLE, FINISHED_GRACE, archive, NodeMetrics.disabled()),
-            NodeView::empty,
-            Set::of,
-            () -> false,
-            roomCount);
-    private final RecordingLink link = new RecordingLink(clock);
 
-    @AfterEach
-    void shutDown() throws InterruptedException {
-        clock.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-    }
+    @RegisterExtension
+    final StripeFixture<ManualClockExecutor> fixture = StripeFixture.alone(
+            new ManualClockExecutor(),
+            (store, clock) -> new RoomContext(
+                    "node-a", store, clock, GRACE, IDLE, FINISHED_GRACE, archive, NodeMetrics.disabled()));
+
+    private final ManualClockExecutor clock = fixture.executor;
+    private final RecordingLink link = fixture.link;
 
     @Test
     void aRoomEmptiedByAnExpiredReconnectGraceIsUnloadedAfterTheIdleTime() throws Exception {
         join(1, Role.PLAYER, Side.WHITE);
-        clock.execute(() -> stripe.onSessionClosed(new SessionKey(link, 1), ROOM)); // connection lost, seat kept
+        clock.execute(
+                () -> fixture.stripe.onSessionClosed(new SessionKey(link, 1), ROOM)); // connection lost, seat kept
         clock.advance(GRACE); // the seat is given up: the room is empty now
         assertThat(phase()).isInstanceOf(Live.class);
         clock.advance(IDLE.minusSeconds(1));
         assertThat(phase()).as("not before the idle time").isInstanceOf(Live.class);
         clock.advance(Duration.ofSeconds(1));
         assertThat(phase()).as("unloaded").isNull();
-        assertThat(roomCount).hasValue(0);
+        assertThat(fixture.roomCount).hasValue(0);
         assertThat(queued)
                 .as("an unfinished game is not archived: its record waits for the next join")
                 .isEmpty();
@@ -99,7 +86,7 @@ class RoomLifecycleTest {
         join(1, Role.PLAYER, Side.WHITE);
         join(2, Role.PLAYER, Side.BLACK);
         for (String[] move : new String[][] {{"1", "f2f3"}, {"2", "e7e5"}, {"1", "g2g4"}, {"2", "d8h4"}}) {
-            request(
+            fixture.request(
                     Long.parseLong(move[0]),
                     "m" + move[1],
                     ClientMessage.newBuilder()
@@ -108,15 +95,15 @@ class RoomLifecycleTest {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> link.events().stream().filter(e -> e.hasMoveMade()).count() == 4);
         await().atMost(Duration.ofSeconds(5)).until(() -> marked.equals(List.of(ROOM + "@1")));
-        request(
+        fixture.request(
                 1,
                 "chat",
                 ClientMessage.newBuilder()
                         .setChat(SendChat.newBuilder().setRoomId(ROOM).setText("gg")));
         await().atMost(Duration.ofSeconds(5)).until(() -> errors(ErrorCode.GAME_OVER) == 1);
 
-        leave(1);
-        leave(2);
+        fixture.leave(1, ROOM);
+        fixture.leave(2, ROOM);
         join(3, Role.SPECTATOR, Side.SIDE_UNSPECIFIED); // a late spectator sees the end
         ServerMessage joined = link.replies().stream()
                 .filter(ServerMessage::hasJoined)
@@ -124,7 +111,7 @@ class RoomLifecycleTest {
                 .orElseThrow();
         assertThat(joined.getJoined().getFinished()).isTrue();
         assertThat(joined.getJoined().getState().getChess().getUciMovesList()).hasSize(4);
-        leave(3);
+        fixture.leave(3, ROOM);
 
         clock.advance(FINISHED_GRACE.minusSeconds(5));
         assertThat(phase()).as("within the finished grace").isInstanceOf(Live.class);
@@ -137,7 +124,7 @@ class RoomLifecycleTest {
         clock.advance(RoomStripe.ARCHIVE_RETRY);
         assertThat(phase()).as("queued for the archive, then unloaded").isNull();
         assertThat(queued).containsExactly(ROOM + "@1");
-        assertThat(roomCount).hasValue(0);
+        assertThat(fixture.roomCount).hasValue(0);
     }
 
     private long errors(ErrorCode code) {
@@ -147,46 +134,10 @@ class RoomLifecycleTest {
     }
 
     private void join(long n, Role role, Side side) {
-        long before = link.replies().stream().filter(ServerMessage::hasJoined).count();
-        request(
-                n,
-                "join" + n,
-                ClientMessage.newBuilder()
-                        .setJoin(JoinRoom.newBuilder()
-                                .setRoomId(ROOM)
-                                .setGameType(GameType.CHESS)
-                                .setRole(role)
-                                .setSide(side)));
-        await().atMost(Duration.ofSeconds(5))
-                .until(() ->
-                        link.replies().stream().filter(ServerMessage::hasJoined).count() == before + 1);
-    }
-
-    private void leave(long n) {
-        long before = link.replies().stream().filter(ServerMessage::hasLeft).count();
-        request(
-                n,
-                "leave" + n,
-                ClientMessage.newBuilder().setLeave(LeaveRoom.newBuilder().setRoomId(ROOM)));
-        await().atMost(Duration.ofSeconds(5))
-                .until(() ->
-                        link.replies().stream().filter(ServerMessage::hasLeft).count() == before + 1);
+        fixture.join(n, joinChess(ROOM, role, side));
     }
 
     private RoomPhase phase() throws Exception {
-        return onStripe(() -> stripe.phaseOf(ROOM));
-    }
-
-    private <T> T onStripe(Callable<T> task) throws Exception {
-        return clock.submit(task).get(5, TimeUnit.SECONDS);
-    }
-
-    private void request(long sessionId, String requestId, ClientMessage.Builder message) {
-        SessionRequest request = SessionRequest.newBuilder()
-                .setSessionId(sessionId)
-                .setParticipantId("p" + sessionId)
-                .setMessage(message.setRequestId(requestId))
-                .build();
-        clock.execute(() -> stripe.onRequest(link, request));
+        return fixture.phase(ROOM);
     }
 }
