@@ -418,6 +418,7 @@ export class RoomgateClient {
     if (this._state === 'closed') return;
     this._rejectAll(ClientErrorCodes.CONNECTION_LOST,
       `connection lost (close ${code}${reason ? ': ' + reason : ''}); the request may or may not have been applied`);
+    if (this._resume) clearTimeout(this._resume.timer);
     this._resume = null;
     if (!this._reconnect) {
       this._finish(code, reason, ClientErrorCodes.CONNECTION_LOST);
@@ -455,7 +456,14 @@ export class RoomgateClient {
     this._state = 'resuming';
     const rooms = this._sequences.rooms();
     const requestId = 'resume-' + this._nextId++;
-    this._resume = { requestId, waiting: new Set(rooms), resumed: [], lost: [] };
+    const socket = this._socket;
+    // A resume left unanswered would hold every request forever: give up on this connection instead.
+    const timer = Number.isFinite(this._requestTimeoutMs) && this._requestTimeoutMs > 0
+      ? setTimeout(() => {
+        if (this._socket === socket && this._resume?.requestId === requestId) socket.close(4000, 'resume unanswered');
+      }, this._requestTimeoutMs)
+      : null;
+    this._resume = { requestId, waiting: new Set(rooms), resumed: [], lost: [], timer };
     const frame = { requestId, resume: { resumeToken: this._resumeToken, lastSequences: this._sequences.lastSequences() } };
     this._socket.send(JSON.stringify(frame));
   }
@@ -488,6 +496,7 @@ export class RoomgateClient {
       this._emit('error', err, msg);
     }
     if (r.waiting.size === 0) {
+      clearTimeout(r.timer);
       this._resume = null;
       this._reconnected(r.resumed, r.lost);
     }
@@ -532,6 +541,7 @@ export class RoomgateClient {
   _finish(code, reason, rejectCode) {
     this._state = 'closed';
     if (this._reconnectTimer) clearTimeout(this._reconnectTimer);
+    if (this._resume) clearTimeout(this._resume.timer);
     this._rejectAll(rejectCode,
       rejectCode === ClientErrorCodes.CLOSED ? `client closed: ${reason}` : `connection lost: ${reason}`, true);
     this._outbox = [];

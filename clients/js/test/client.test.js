@@ -152,6 +152,22 @@ test('a request held through a drop during the resume itself is still sent, once
   c.close();
 });
 
+test('a resume left unanswered gives up on that connection and tries another', async () => {
+  const c = await RoomgateClient.connect('ws://gw/ws', options({ requestTimeoutMs: 30 }));
+  const socket = FakeSocket.latest();
+  socket.receive({ sessionStarted: { resumeToken: 'T1' } });
+  socket.drop();
+  await until(() => FakeSocket.latest() !== socket && FakeSocket.latest().sent.length > 0, 'the resume');
+  const silent = FakeSocket.latest();
+  await until(() => FakeSocket.latest() !== silent && FakeSocket.latest().sent.length > 0, 'a second resume');
+  assert.equal(silent.readyState, 3, 'the silent connection was closed');
+  const next = FakeSocket.latest();
+  assert.equal(next.sent[0].resume.resumeToken, 'T1');
+  next.receive({ requestId: next.sent[0].requestId, resumed: {} });
+  await until(() => c.state === 'open', 'open');
+  c.close();
+});
+
 test('events are delivered once and in order across a reconnect: replayed ones are dropped', async () => {
   const { c, socket } = await seated();
   const seen = [];
