@@ -124,13 +124,19 @@ export class RoomgateClient {
    */
   static async connect(url, options = {}) {
     const client = new RoomgateClient(url, options);
-    try {
-      await client._open(true);
-    } catch (e) {
-      client._state = 'closed';
-      throw e;
+    // With several gateways, the first that answers.
+    for (let i = 0; ; i++) {
+      client._urlIndex = i;
+      try {
+        await client._open(true);
+        return client;
+      } catch (e) {
+        if (i + 1 >= client._urls.length || client._state === 'closed') {
+          client._state = 'closed';
+          throw e;
+        }
+      }
     }
-    return client;
   }
 
   constructor(url, options = {}) {
@@ -375,8 +381,30 @@ export class RoomgateClient {
       }
       this._socket = socket;
       let opened = false;
+      let failed = false;
+      // Not opened: one failure, whichever tells it first. Node 20's WebSocket reports a refused
+      // connection with an error event and no close event; a blackholed one may report nothing.
+      const fail = (detail) => {
+        if (opened || failed || this._socket !== socket) return;
+        failed = true;
+        clearTimeout(openTimer);
+        reject(new RoomgateError(ClientErrorCodes.CONNECTION_FAILED, `could not connect to ${stripToken(url)} (${detail})`));
+        if (!first) this._scheduleReconnect(1006, detail);
+      };
+      const openTimer = Number.isFinite(this._requestTimeoutMs) && this._requestTimeoutMs > 0
+        ? setTimeout(() => {
+          fail(`not open after ${this._requestTimeoutMs} ms`);
+          try {
+            socket.close();
+          } catch {
+            // Never opened.
+          }
+        }, this._requestTimeoutMs)
+        : null;
       socket.onopen = () => {
+        if (failed || this._socket !== socket) return;
         opened = true;
+        clearTimeout(openTimer);
         if (this._state === 'closed') {
           socket.close(1000, 'client closed');
           return;
@@ -398,15 +426,13 @@ export class RoomgateClient {
         this._dispatch(msg);
       };
       socket.onerror = () => {
-        // A close event follows; it decides.
+        // Once open, the close event that follows decides.
+        fail('network error or refused upgrade');
       };
       socket.onclose = (ev) => {
         if (this._socket !== socket) return;
         if (!opened) {
-          const err = new RoomgateError(ClientErrorCodes.CONNECTION_FAILED,
-            `could not connect to ${stripToken(url)} (close ${ev.code}${ev.reason ? ': ' + ev.reason : ''})`);
-          reject(err);
-          if (!first) this._scheduleReconnect(ev.code, ev.reason);
+          fail(`close ${ev.code}${ev.reason ? ': ' + ev.reason : ''}`);
           return;
         }
         this._dropped(ev.code, ev.reason);

@@ -7,7 +7,8 @@ import { RoomgateClient, RoomgateError, SequenceTracker, backoffDelay } from '..
 /** A WebSocket the test drives: it records what the client sends and delivers what the test says. */
 class FakeSocket {
   static all = [];
-  static refuse = 0; // the next N sockets close before opening
+  static refuse = 0; // the next N sockets fail before opening
+  static refuseWith = 'close'; // how: a close event, or (as Node 20's WebSocket) an error event only
 
   constructor(url) {
     this.url = url;
@@ -17,7 +18,12 @@ class FakeSocket {
     setTimeout(() => {
       if (FakeSocket.refuse > 0) {
         FakeSocket.refuse--;
+        if (FakeSocket.refuseWith === 'error') {
+          this.onerror?.({});
+          return;
+        }
         this.readyState = 3;
+        this.onerror?.({});
         this.onclose?.({ code: 1006, reason: '' });
         return;
       }
@@ -266,6 +272,18 @@ test('close() rejects what waits, ends the iterators and does not reconnect', as
   assert.equal(FakeSocket.all.length, before);
 });
 
+test('with several URLs: connect takes the first that answers, a reconnect moves on to the next', async () => {
+  FakeSocket.refuse = 1;
+  const c = await RoomgateClient.connect(['ws://gw1/ws', 'ws://gw2/ws', 'ws://gw3/ws'], options());
+  assert.equal(FakeSocket.latest().url, 'ws://gw2/ws');
+  FakeSocket.refuse = 1; // gw2 is gone too: the first retry goes back to it, the next to gw3
+  const before = FakeSocket.all.length;
+  FakeSocket.latest().drop();
+  await until(() => c.state === 'open', 'reconnected');
+  assert.deepEqual(FakeSocket.all.slice(before).map((s) => s.url), ['ws://gw2/ws', 'ws://gw3/ws']);
+  c.close();
+});
+
 test('a request with no answer rejects with TIMEOUT', async () => {
   const c = await RoomgateClient.connect('ws://gw/ws', options({ requestTimeoutMs: 20 }));
   await assert.rejects(c.ping(), (e) => e.code === 'TIMEOUT');
@@ -275,6 +293,35 @@ test('a request with no answer rejects with TIMEOUT', async () => {
 test('the first connection failing rejects connect with CONNECTION_FAILED', async () => {
   FakeSocket.refuse = 1;
   await assert.rejects(RoomgateClient.connect('ws://gw/ws', options()), (e) => e.code === 'CONNECTION_FAILED');
+});
+
+test('a refusal told by an error event alone (Node 20) still fails the attempt, and the next one is made', { timeout: 5000 }, async () => {
+  FakeSocket.refuseWith = 'error';
+  try {
+    FakeSocket.refuse = 1;
+    await assert.rejects(RoomgateClient.connect('ws://gw/ws', options()), (e) => e.code === 'CONNECTION_FAILED');
+    const c = await RoomgateClient.connect('ws://gw/ws', options());
+    const attempts = [];
+    c.on('reconnecting', (r) => attempts.push(r.attempt));
+    FakeSocket.refuse = 2;
+    FakeSocket.latest().drop();
+    await until(() => c.state === 'open', 'reconnected');
+    assert.deepEqual(attempts, [1, 2, 3]);
+    c.close();
+  } finally {
+    FakeSocket.refuseWith = 'close';
+  }
+});
+
+test('a connection that never opens nor fails is given up after requestTimeoutMs', async () => {
+  const SilentNeverOpens = function (url) {
+    const s = new FakeSocket(url);
+    Object.defineProperty(s, 'onopen', { set() {}, get() { return undefined; } });
+    return s;
+  };
+  await assert.rejects(
+    RoomgateClient.connect('ws://gw/ws', options({ WebSocket: SilentNeverOpens, requestTimeoutMs: 20 })),
+    (e) => e.code === 'CONNECTION_FAILED' && /not open after 20 ms/.test(e.message));
 });
 
 test('arena inputs carry increasing input sequences and are not held while disconnected', async () => {

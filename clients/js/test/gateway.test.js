@@ -1,10 +1,13 @@
 // The client against a real gateway and game nodes, started by JsClientSystemTest (system-tests),
 // which passes: ROOMGATE_URL (ws://.../ws), ROOMGATE_GAMES (a JSON file of real PGN games in UCI,
 // each with the final FEN and status the project's chess module computed), ROOMGATE_FEED_TOPIC (a
-// topic a feed publisher is publishing) and ROOMGATE_GRACE_SECONDS (the nodes' reconnect grace).
+// topic a feed publisher is publishing), ROOMGATE_GRACE_SECONDS (the nodes' reconnect grace),
+// ROOMGATE_SECOND_URL (another gateway of the same cluster) and ROOMGATE_CONTROL (a folder: a file
+// kill-gateway-1 created there makes the Java test kill -9 that second gateway).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RoomgateClient, RoomgateError } from '../roomgate.js';
 
 const URL = process.env.ROOMGATE_URL;
@@ -14,16 +17,18 @@ let rooms = 0;
 const room = (what) => `js-${what}-${run}-${++rooms}`;
 
 const clients = [];
-async function connect(options = {}) {
-  const c = await RoomgateClient.connect(URL, { requestTimeoutMs: 20000, ...options });
+async function connect(options = {}, url = URL) {
+  const c = await RoomgateClient.connect(url, { requestTimeoutMs: 20000, ...options });
   clients.push(c);
   return c;
 }
 
-/** Resolves when condition() holds, checked on every message of c (and now). */
+/** Resolves when condition() holds, checked after every message of c (and now). */
 function whenever(c, condition, what, ms = 20000) {
   return new Promise((resolve, reject) => {
-    const check = () => {
+    // After the message's own listeners ('message' comes before the typed ones): a microtask later.
+    const check = () => queueMicrotask(evaluate);
+    const evaluate = () => {
       if (condition()) {
         clearTimeout(timer);
         c.off('message', check);
@@ -35,7 +40,7 @@ function whenever(c, condition, what, ms = 20000) {
       reject(new Error('timed out waiting for ' + what));
     }, ms);
     c.on('message', check);
-    check();
+    evaluate();
   });
 }
 
@@ -170,6 +175,46 @@ test('a dropped connection resumes: seat kept, every move seen once and in order
   assert.equal(held.moveMade.side, 'BLACK');
   assert.equal(held.moveMade.participantId, joinedB.participantId);
   assert.equal(black.resumeToken, token, 'the resumed session keeps its token');
+  [white, black, spectator].forEach((c) => c.close());
+});
+
+test('a gateway killed under a game: its client resumes through another gateway', { skip }, async () => {
+  const second = process.env.ROOMGATE_SECOND_URL;
+  assert.ok(second && process.env.ROOMGATE_CONTROL, 'the cluster runs a second gateway the test may kill');
+  const game = games[1];
+  const r = room('failover');
+  // White is on the second gateway and knows the first; black and the spectator are on the first.
+  const white = await connect({}, [second, URL]);
+  const black = await connect();
+  const spectator = await connect();
+  const w = moveLog(white, r);
+  const s = moveLog(spectator, r);
+  const joinedW = await white.join(r, { gameType: 'CHESS', role: 'PLAYER', side: 'WHITE' });
+  await black.join(r, { gameType: 'CHESS', role: 'PLAYER', side: 'BLACK' });
+  await spectator.join(r, { gameType: 'CHESS', role: 'SPECTATOR' });
+  const reconnected = new Promise((resolve) => white.on('reconnected', resolve));
+  const dropped = new Promise((resolve) => white.on('reconnecting', resolve));
+  const plies = Math.min(24, game.uci.length);
+  const killAt = 9; // after white's 5th move: black to move
+  let whiteAfter = null;
+  for (let i = 0; i < plies; i++) {
+    if (i === killAt) {
+      writeFileSync(join(process.env.ROOMGATE_CONTROL, 'kill-gateway-1'), '');
+      await dropped;
+    }
+    const answer = (i % 2 === 0 ? white : black).move(r, game.uci[i]);
+    if (i === killAt + 1) whiteAfter = answer; // held by white until it has resumed elsewhere
+    await answer;
+  }
+  assert.deepEqual(await reconnected, { resumed: [r], lost: [] });
+  assert.equal(white.socket.url.startsWith(URL), true, 'white now talks to the first gateway');
+  await whenever(white, () => w.uci.length === plies, 'white sees every move');
+  await whenever(spectator, () => s.uci.length === plies, 'the spectator sees every move');
+  const expected = game.uci.slice(0, plies);
+  assert.deepEqual(w.uci, expected, 'white: no move missed or repeated');
+  assert.deepEqual(s.uci, expected);
+  assert.ok(consecutive(w.sequences), 'no gap and no repeat in the sequences');
+  assert.equal((await whiteAfter).moveMade.participantId, joinedW.participantId, 'the same seat');
   [white, black, spectator].forEach((c) => c.close());
 });
 

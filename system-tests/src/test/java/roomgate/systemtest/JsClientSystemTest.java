@@ -8,8 +8,13 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +52,7 @@ class JsClientSystemTest {
         cluster = LocalCluster.start(
                 "JsClientSystemTest",
                 2,
-                1,
+                2,
                 List.of("--reconnect-grace-seconds", Integer.toString(GRACE_SECONDS)),
                 gateway -> List.of());
         cluster.startPublisher("feed-js", List.of("--topics", FEED_TOPIC, "--rate", "20"))
@@ -77,21 +82,56 @@ class JsClientSystemTest {
         env.put("ROOMGATE_GAMES", games.toString());
         env.put("ROOMGATE_FEED_TOPIC", FEED_TOPIC);
         env.put("ROOMGATE_GRACE_SECONDS", Integer.toString(GRACE_SECONDS));
+        env.put("ROOMGATE_SECOND_URL", cluster.websocket(1).toString());
+        Path control = Files.createTempDirectory(logDir.toAbsolutePath(), "control");
+        env.put("ROOMGATE_CONTROL", control.toString());
         env.put("NO_COLOR", "1");
-        Process node = builder.start();
-        Thread pump = new Thread(() -> pump(node, logDir.resolve("node-test.out")), "node-test-output");
-        pump.start();
-        boolean exited = node.waitFor(NODE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        if (!exited) {
-            // Only the process this test started, by its handle.
-            node.destroyForcibly();
-            node.waitFor(10, TimeUnit.SECONDS);
+        Process node;
+        boolean exited;
+        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+            control.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            node = builder.start();
+            Thread pump = new Thread(() -> pump(node, logDir.resolve("node-test.out")), "node-test-output");
+            pump.start();
+            Thread killer = new Thread(() -> killGatewayWhenAsked(watch, control, node), "gateway-killer");
+            killer.setDaemon(true);
+            killer.start();
+            exited = node.waitFor(NODE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!exited) {
+                // Only the process this test started, by its handle.
+                node.destroyForcibly();
+                node.waitFor(10, TimeUnit.SECONDS);
+            }
+            pump.join(10_000);
         }
-        pump.join(10_000);
         assertThat(exited).as("node --test finished within %s", NODE_TIMEOUT).isTrue();
         assertThat(node.exitValue())
                 .as("node --test exit code (output above and in %s)", logDir.resolve("node-test.out"))
                 .isZero();
+    }
+
+    /**
+     * The Node test asks for the second gateway to die (a file {@code kill-gateway-1} in the control
+     * folder) at the moment its game needs it: kill -9, as a crash.
+     */
+    private static void killGatewayWhenAsked(WatchService watch, Path control, Process node) {
+        try {
+            while (node.isAlive()) {
+                WatchKey key = watch.poll(1, TimeUnit.SECONDS);
+                if (key == null) {
+                    continue;
+                }
+                key.pollEvents();
+                key.reset();
+                if (Files.exists(control.resolve("kill-gateway-1"))) {
+                    System.out.println("killing gw-2 (pid " + cluster.gateway(1).pid() + ") as the Node test asked");
+                    cluster.gateway(1).kill();
+                    return;
+                }
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // The Node run is over.
+        }
     }
 
     /** Node's output into the test log and a file next to the servers' logs. */
