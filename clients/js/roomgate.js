@@ -318,8 +318,10 @@ export class RoomgateClient {
       const timer = this._requestTimeoutMs > 0 && Number.isFinite(this._requestTimeoutMs)
         ? setTimeout(() => {
           this._pending.delete(requestId);
-          reject(new RoomgateError(ClientErrorCodes.TIMEOUT,
-            `no answer to request ${requestId} within ${this._requestTimeoutMs} ms`, roomOf(body)));
+          const err = new RoomgateError(ClientErrorCodes.TIMEOUT,
+            `no answer to request ${requestId} within ${this._requestTimeoutMs} ms`, roomOf(body));
+          err.requestId = requestId;
+          reject(err);
         }, this._requestTimeoutMs)
         : null;
       const text = JSON.stringify({ requestId, ...body });
