@@ -82,6 +82,8 @@ export interface ConnectOptions {
   backoff?: { initialMs?: number; maxMs?: number; maxAttempts?: number };
   /** A request with no answer rejects with TIMEOUT after this (default 30000; 0 or Infinity: never). */
   requestTimeoutMs?: number;
+  /** 'json' (text frames, default) or 'binary' (protobuf frames); messages look the same to you. */
+  encoding?: 'json' | 'binary';
 }
 
 export interface EventMap {
@@ -128,3 +130,8 @@ export class SequenceTracker {
 
 export function backoffDelay(attempt: number, backoff: { initialMs: number; maxMs: number }, random?: () => number): number;
 export function bodyOf(message: ServerMessage): string;
+
+/** Protobuf bytes of a roomgate.v1 message given in its proto3 JSON shape ('ClientMessage', ...). */
+export function encodeProtobuf(type: string, value: object): Uint8Array;
+/** The proto3 JSON shape of protobuf bytes ('ServerMessage', ...). */
+export function decodeProtobuf(type: string, bytes: Uint8Array | ArrayBuffer): any;

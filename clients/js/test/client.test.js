@@ -2,7 +2,9 @@
 // what a drop does to waiting requests. No gateway needed (gateway.test.js plays against a real one).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RoomgateClient, RoomgateError, SequenceTracker, backoffDelay } from '../roomgate.js';
+import {
+  RoomgateClient, RoomgateError, SequenceTracker, backoffDelay, decodeProtobuf, encodeProtobuf,
+} from '../roomgate.js';
 
 /** A WebSocket the test drives: it records what the client sends and delivers what the test says. */
 class FakeSocket {
@@ -351,4 +353,57 @@ test('SequenceTracker and backoffDelay on their own', () => {
   const b = { initialMs: 100, maxMs: 1000 };
   assert.deepEqual([1, 2, 3, 4, 5, 9].map((n) => backoffDelay(n, b, () => 1)), [100, 200, 400, 800, 1000, 1000]);
   assert.deepEqual([1, 2, 5].map((n) => backoffDelay(n, b, () => 0)), [50, 100, 500]);
+});
+
+test('protobuf: the bytes of a known message, and round trips in the proto3 JSON shape', () => {
+  // Hand-checked: field 1 (requestId) '7'; field 6 (ping) { field 1 (clientTimeMs) 300 }.
+  const bytes = encodeProtobuf('ClientMessage', { requestId: '7', ping: { clientTimeMs: '300' } });
+  assert.equal(Buffer.from(bytes).toString('hex'), '0a0137' + '3203' + '08ac02');
+  const event = {
+    requestId: 'r',
+    event: {
+      roomId: 'r1', sequence: '18446744073709551615', serverTimeMs: '-2',
+      arenaTick: { tick: '9', width: 100, height: 100, players: [
+        { participantId: 'p\u00e9\u{1F600}', x: 12.5, y: 0.1, vx: -15, it: true, lastInputSequence: '3', dashCooldown: 7 },
+        { participantId: 'q' },
+      ] },
+    },
+  };
+  assert.deepEqual(decodeProtobuf('ServerMessage', encodeProtobuf('ServerMessage', event)), event);
+  const joined = { joined: { roomId: 'r1', gameType: 'CHESS', seat: 'SEAT_BLACK', lastSequence: '2',
+    state: { participants: [{ participantId: 'a', seat: 'SEAT_WHITE' }], chess: { fen: 'x', uciMoves: ['e2e4', 'e7e5'],
+      status: 'CHECKMATE', sideToMove: 'WHITE', winner: 'BLACK' } }, finished: true } };
+  assert.deepEqual(decodeProtobuf('ServerMessage', encodeProtobuf('ServerMessage', joined)), joined);
+  const resume = { resume: { resumeToken: 't', lastSequences: { r1: '5', r2: '7' } } };
+  assert.deepEqual(decodeProtobuf('ClientMessage', encodeProtobuf('ClientMessage', resume)), resume);
+  // Defaults are not sent, as proto3 does: an enum at 0, an empty string, false.
+  assert.deepEqual(decodeProtobuf('ClientMessage', encodeProtobuf('ClientMessage',
+    { join: { roomId: 'r', side: 'SIDE_UNSPECIFIED', displayName: '' } })), { join: { roomId: 'r' } });
+});
+
+test('protobuf: unknown fields from a newer gateway are skipped; bad input is refused', () => {
+  // Field 99 (varint 1) before a pong: skipped.
+  const pong = encodeProtobuf('ServerMessage', { pong: { serverTimeMs: '5' } });
+  const withUnknown = Uint8Array.from([0x98, 0x06, 0x01, ...pong]);
+  assert.deepEqual(decodeProtobuf('ServerMessage', withUnknown), { pong: { serverTimeMs: '5' } });
+  assert.throws(() => encodeProtobuf('ClientMessage', { mvoe: {} }), /no field 'mvoe'/);
+  assert.throws(() => encodeProtobuf('ClientMessage', { join: { gameType: 'CHECKERS' } }), /not a GameType/);
+  assert.throws(() => decodeProtobuf('ServerMessage', Uint8Array.from([0x0a, 0x05, 0x61])), /truncated/);
+});
+
+test('binary encoding: requests go out as protobuf and binary answers resolve them', async () => {
+  const c = await RoomgateClient.connect('ws://gw/ws', options({ encoding: 'binary' }));
+  const socket = FakeSocket.latest();
+  const raw = [];
+  socket.send = (frame) => raw.push(frame);
+  const moving = c.move('r1', 'e2e4');
+  assert.ok(raw[0] instanceof Uint8Array);
+  const sent = decodeProtobuf('ClientMessage', raw[0]);
+  assert.deepEqual(sent.move, { roomId: 'r1', uci: 'e2e4' });
+  const answer = encodeProtobuf('ServerMessage',
+    { requestId: sent.requestId, error: { code: 'NOT_YOUR_TURN', message: 'black to move', roomId: 'r1' } });
+  socket.onmessage({ data: answer.buffer });
+  await assert.rejects(moving, (e) => e.code === 'NOT_YOUR_TURN' && e.roomId === 'r1');
+  await assert.rejects(c.join('r2', { gameType: 'CHECKERS' }), (e) => e.code === 'MALFORMED_MESSAGE');
+  c.close();
 });
