@@ -392,7 +392,9 @@ export class RoomgateClient {
       try {
         socket = new this._WebSocket(url);
       } catch (e) {
-        reject(new RoomgateError(ClientErrorCodes.CONNECTION_FAILED, `cannot open ${url}: ${e.message}`));
+        // A URL the constructor refuses (or a browser's own limit): an attempt like a refused one.
+        reject(new RoomgateError(ClientErrorCodes.CONNECTION_FAILED, `cannot open ${stripToken(url)}: ${e.message}`));
+        if (!first) this._scheduleReconnect(1006, e.message);
         return;
       }
       this._socket = socket;

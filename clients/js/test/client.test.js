@@ -315,6 +315,25 @@ test('a refusal told by an error event alone (Node 20) still fails the attempt, 
   }
 });
 
+test('a WebSocket constructor that throws during a reconnect counts as a failed attempt', async () => {
+  let throwNext = false;
+  const Flaky = function (url) {
+    if (throwNext) {
+      throwNext = false;
+      throw new SyntaxError('refused by the constructor');
+    }
+    return new FakeSocket(url);
+  };
+  const c = await RoomgateClient.connect('ws://gw/ws', options({ WebSocket: Flaky, token: 'secret' }));
+  const attempts = [];
+  c.on('reconnecting', (r) => attempts.push(r.attempt));
+  throwNext = true;
+  FakeSocket.latest().drop();
+  await until(() => c.state === 'open', 'reconnected');
+  assert.deepEqual(attempts, [1, 2]);
+  c.close();
+});
+
 test('a connection that never opens nor fails is given up after requestTimeoutMs', async () => {
   const SilentNeverOpens = function (url) {
     const s = new FakeSocket(url);
