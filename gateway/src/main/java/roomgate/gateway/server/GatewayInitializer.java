@@ -24,13 +24,15 @@ import roomgate.gateway.metrics.MetricsHttpHandler;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
+import roomgate.gateway.web.StaticFileHandler;
+import roomgate.gateway.web.WebAssets;
 import roomgate.placement.NodeView;
 import roomgate.wire.client.ClientFrameCodec;
 
 /**
  * The pipeline of a client connection, one handler per concern: the output budget (first, so it
  * sees every byte written), the idle detector, HTTP codec and aggregator, the HTTP deadline, metrics
- * and health (HTTP only; removed after the upgrade), the frame guard (pings and fragments against
+ * the browser pages and health (HTTP only; removed after the upgrade), the frame guard (pings and fragments against
  * the rate limit), the WebSocket protocol handler (handshake, control frames, the frame size
  * limit), keepalive, reassembly of fragmented frames, the traffic meter, the protobuf/JSON frame
  * codec, the message meter, and the session. A connection past the connection caps gets no pipeline:
@@ -54,6 +56,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final ClientMessageMeter messageMeter;
     private final TrafficRecorder recorder;
     private final ConnectionCaps caps;
+    /** The browser pages, read from the jar once, here. */
+    private final StaticFileHandler pages = new StaticFileHandler(WebAssets.pages(), WEBSOCKET_PATH);
 
     public GatewayInitializer(
             GatewayConfig config,
@@ -115,6 +119,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast(
                 "metrics",
                 new MetricsHttpHandler(WEBSOCKET_PATH, metrics.registry()::scrape, GlobalEventExecutor.INSTANCE));
+        p.addLast("pages", pages);
         p.addLast(
                 SessionHandler.HEALTH_HANDLER,
                 new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view, feeds::status, games));
