@@ -241,6 +241,10 @@ class BrowserSystemTest {
             assertThat(page.findElement(By.id("moves")).getAttribute("data-san"))
                     .isEqualTo(String.join(" ", game.sanMoves()));
         }
+        // The console's live figures come from the gateway's meters: the moves were timed.
+        await().atMost(TIMEOUT).until(() -> figure(console, "move latency (ms)", 1) > 0);
+        assertThat(figure(console, "connections", 1)).as("sessions").isGreaterThanOrEqualTo(3);
+        Browsers.screenshot(console, "console-figures");
         Browsers.screenshot(white, "chess-white");
         Browsers.screenshot(black, "chess-black");
         Browsers.screenshot(spectator, "chess-spectator");
@@ -355,6 +359,16 @@ class BrowserSystemTest {
                 "const li = document.querySelector(`#players li[data-participant=\"${document.body.dataset.me}\"]`);"
                         + " return li ? li.dataset[arguments[0]] : null;",
                 field);
+        return v == null ? Double.NaN : Double.parseDouble(v.toString());
+    }
+
+    /** Value {@code index} of the console figure's latest point; NaN if it has none. */
+    private static double figure(ChromeDriver console, String title, int index) {
+        Object v = console.executeScript(
+                "const f = document.querySelector(`[data-figure=\"${arguments[0]}\"]`);"
+                        + " return f && f.dataset.latest ? JSON.parse(f.dataset.latest)[arguments[1]] : null;",
+                title,
+                index);
         return v == null ? Double.NaN : Double.parseDouble(v.toString());
     }
 
