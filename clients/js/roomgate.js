@@ -124,13 +124,19 @@ export class RoomgateClient {
    */
   static async connect(url, options = {}) {
     const client = new RoomgateClient(url, options);
-    try {
-      await client._open(true);
-    } catch (e) {
-      client._state = 'closed';
-      throw e;
+    // With several gateways, the first that answers.
+    for (let i = 0; ; i++) {
+      client._urlIndex = i;
+      try {
+        await client._open(true);
+        return client;
+      } catch (e) {
+        if (i + 1 >= client._urls.length || client._state === 'closed') {
+          client._state = 'closed';
+          throw e;
+        }
+      }
     }
-    return client;
   }
 
   constructor(url, options = {}) {
@@ -375,8 +381,30 @@ export class RoomgateClient {
       }
       this._socket = socket;
       let opened = false;
+      let failed = false;
+      // Not opened: one failure, whichever tells it first. Node 20's WebSocket reports a refused
+      // connection with an error event and no close event; a blackholed one may report nothing.
+      const fail = (detail) => {
+        if (opened || failed || this._socket !== socket) return;
+        failed = true;
+        clearTimeout(openTimer);
+        reject(new RoomgateError(ClientErrorCodes.CONNECTION_FAILED, `could not connect to ${stripToken(url)} (${detail})`));
+        if (!first) this._scheduleReconnect(1006, detail);
+      };
+      const openTimer = Number.isFinite(this._requestTimeoutMs) && this._requestTimeoutMs > 0
+        ? setTimeout(() => {
+          fail(`not open after ${this._requestTimeoutMs} ms`);
+          try {
+            socket.close();
+          } catch {
+            // Never opened.
+          }
+        }, this._requestTimeoutMs)
+        : null;
       socket.onopen = () => {
+        if (failed || this._socket !== socket) return;
         opened = true;
+        clearTimeout(openTimer);
         if (this._state === 'closed') {
           socket.close(1000, 'client closed');
           return;
@@ -398,15 +426,13 @@ export class RoomgateClient {
         this._dispatch(msg);
       };
       socket.onerror = () => {
-        // A close event follows; it decides.
+        // Once open, the close event that follows decides.
+        fail('network error or refused upgrade');
       };
       socket.onclose = (ev) => {
         if (this._socket !== socket) return;
         if (!opened) {
-          const err = new RoomgateError(ClientErrorCodes.CONNECTION_FAILED,
-            `could not connect to ${stripToken(url)} (close ${ev.code}${ev.reason ? ': ' + ev.reason : ''})`);
-          reject(err);
-          if (!first) this._scheduleReconnect(ev.code, ev.reason);
+          fail(`close ${ev.code}${ev.reason ? ': ' + ev.reason : ''}`);
           return;
         }
         this._dropped(ev.code, ev.reason);
@@ -418,6 +444,7 @@ export class RoomgateClient {
     if (this._state === 'closed') return;
     this._rejectAll(ClientErrorCodes.CONNECTION_LOST,
       `connection lost (close ${code}${reason ? ': ' + reason : ''}); the request may or may not have been applied`);
+    if (this._resume) clearTimeout(this._resume.timer);
     this._resume = null;
     if (!this._reconnect) {
       this._finish(code, reason, ClientErrorCodes.CONNECTION_LOST);
@@ -455,7 +482,14 @@ export class RoomgateClient {
     this._state = 'resuming';
     const rooms = this._sequences.rooms();
     const requestId = 'resume-' + this._nextId++;
-    this._resume = { requestId, waiting: new Set(rooms), resumed: [], lost: [] };
+    const socket = this._socket;
+    // A resume left unanswered would hold every request forever: give up on this connection instead.
+    const timer = Number.isFinite(this._requestTimeoutMs) && this._requestTimeoutMs > 0
+      ? setTimeout(() => {
+        if (this._socket === socket && this._resume?.requestId === requestId) socket.close(4000, 'resume unanswered');
+      }, this._requestTimeoutMs)
+      : null;
+    this._resume = { requestId, waiting: new Set(rooms), resumed: [], lost: [], timer };
     const frame = { requestId, resume: { resumeToken: this._resumeToken, lastSequences: this._sequences.lastSequences() } };
     this._socket.send(JSON.stringify(frame));
   }
@@ -488,6 +522,7 @@ export class RoomgateClient {
       this._emit('error', err, msg);
     }
     if (r.waiting.size === 0) {
+      clearTimeout(r.timer);
       this._resume = null;
       this._reconnected(r.resumed, r.lost);
     }
@@ -532,6 +567,7 @@ export class RoomgateClient {
   _finish(code, reason, rejectCode) {
     this._state = 'closed';
     if (this._reconnectTimer) clearTimeout(this._reconnectTimer);
+    if (this._resume) clearTimeout(this._resume.timer);
     this._rejectAll(rejectCode,
       rejectCode === ClientErrorCodes.CLOSED ? `client closed: ${reason}` : `connection lost: ${reason}`, true);
     this._outbox = [];
