@@ -40,6 +40,7 @@ public final class WebAssets {
         routes.put("/chess.html", "web/chess.html");
         routes.put("/arena.html", "web/arena.html");
         routes.put("/feeds.html", "web/feeds.html");
+        routes.put("/favicon.svg", "web/favicon.svg");
         routes.put("/css/roomgate.css", "web/css/roomgate.css");
         routes.put("/js/roomgate.js", "web/js/roomgate.js");
         routes.put("/js/page.js", "web/js/page.js");
@@ -61,6 +62,7 @@ public final class WebAssets {
         routes.put("/console/index.html", "web/console/index.html");
         routes.put("/console/console.js", "web/console/console.js");
         routes.put("/console/console.css", "web/console/console.css");
+        routes.put("/console/favicon.svg", "web/console/favicon.svg");
         routes.put("/console/prometheus.js", "web/console/prometheus.js");
         routes.put("/console/vendor/uPlot.iife.min.js", uplot("dist/uPlot.iife.min.js"));
         routes.put("/console/vendor/uPlot.min.css", uplot("dist/uPlot.min.css"));
