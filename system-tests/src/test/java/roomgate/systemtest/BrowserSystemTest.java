@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import roomgate.chess.ChessGame;
@@ -248,6 +249,9 @@ class BrowserSystemTest {
         Browsers.screenshot(white, "chess-white");
         Browsers.screenshot(black, "chess-black");
         Browsers.screenshot(spectator, "chess-spectator");
+        for (ChromeDriver page : List.of(white, black, spectator, console)) {
+            assertThat(Browsers.pageErrors(page)).isEmpty();
+        }
     }
 
     @Test
@@ -276,10 +280,35 @@ class BrowserSystemTest {
         new Actions(black).keyUp(vertical).perform();
         // Released, the discs stop: the page sent the keys' release as an input.
         await().atMost(TIMEOUT).until(() -> velocityX(white) == 0 && velocityY(black) == 0);
+        assertThat(Browsers.pageErrors(white)).isEmpty();
+        assertThat(Browsers.pageErrors(black)).isEmpty();
     }
 
     @Test
     @Order(4)
+    void theFeedsPageShowsLivePricesAndCharts() throws Exception {
+        List<String> topics = List.of("stock.WEB" + run, "stock.WEB" + run + "b");
+        cluster.startPublisher(
+                "feed-web", List.of("--topics", String.join(",", topics), "--rate", "20", "--count", "1200"));
+        open(spectator, "/feeds.html?topics=" + String.join("+", topics));
+        for (String topic : topics) {
+            By card = By.cssSelector("[data-topic='" + topic + "']");
+            await().atMost(TIMEOUT).until(() -> sequenceOf(spectator, card) > 0);
+            long first = sequenceOf(spectator, card);
+            // Live: the sequence goes on, and the value is a price.
+            await().atMost(TIMEOUT).until(() -> sequenceOf(spectator, card) > first + 5);
+            assertThat(Double.parseDouble(spectator.findElement(card).getAttribute("data-value")))
+                    .isPositive();
+            // uPlot (from the jar) drew the card's chart.
+            assertThat(spectator.findElement(card).findElements(By.tagName("canvas")))
+                    .isNotEmpty();
+        }
+        Browsers.screenshot(spectator, "feeds");
+        assertThat(Browsers.pageErrors(spectator)).isEmpty();
+    }
+
+    @Test
+    @Order(5)
     void whatTheServerRefusesShowsItsMessage() {
         // A room id typed into the lobby that the protocol refuses.
         open(white, "/");
@@ -300,6 +329,12 @@ class BrowserSystemTest {
 
     private void open(ChromeDriver driver, String path) {
         driver.get(base + path);
+    }
+
+    private static long sequenceOf(ChromeDriver page, By card) {
+        List<WebElement> found = page.findElements(card);
+        String sequence = found.isEmpty() ? null : found.get(0).getAttribute("data-sequence");
+        return sequence == null ? 0 : Long.parseLong(sequence);
     }
 
     private static void click(ChromeDriver page, String square) {

@@ -7,10 +7,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * Headless Chromium from the Debian packages ({@code chromium}, {@code chromium-driver}), driven through
@@ -54,11 +58,26 @@ final class Browsers implements AutoCloseable {
                 "--disable-renderer-backgrounding",
                 "--window-size=1280,900",
                 "--user-data-dir=" + profile.toAbsolutePath());
+        // The page's console, so that a test can check no script failed and no policy blocked anything.
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         // The driver comes from webdriver.chrome.driver (set above), the browser from setBinary.
         ChromeDriver driver = new ChromeDriver(options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
         drivers.add(driver);
         return driver;
+    }
+
+    /**
+     * What the pages in {@code driver} logged as errors since the last call (script errors, blocked
+     * resources, Content-Security-Policy violations), less failed WebSocket connections, which a
+     * test that cuts the network causes on purpose.
+     */
+    static List<String> pageErrors(ChromeDriver driver) {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .filter(m -> !m.contains("WebSocket connection to"))
+                .toList();
     }
 
     /** Saves what {@code driver} shows as target/screenshots/NAME.png. */
