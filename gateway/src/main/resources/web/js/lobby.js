@@ -5,7 +5,9 @@ const game = document.getElementById('game');
 const sideLabel = document.getElementById('side-label');
 const name = document.getElementById('name');
 
+const token = document.getElementById('token');
 name.value = localStorage.getItem('roomgate.name') || '';
+token.value = sessionStorage.getItem('roomgate.token') || '';
 game.addEventListener('change', () => {
   sideLabel.hidden = game.value !== 'chess';
 });
@@ -19,6 +21,9 @@ function newRoomId() {
 form.addEventListener('submit', (e) => {
   e.preventDefault();
   localStorage.setItem('roomgate.name', name.value);
+  // The game pages present it when they connect (a gateway run with --auth jwt wants one); it ends with the tab.
+  if (token.value) sessionStorage.setItem('roomgate.token', token.value);
+  else sessionStorage.removeItem('roomgate.token');
   const query = new URLSearchParams();
   query.set('room', document.getElementById('room').value.trim() || newRoomId());
   query.set('role', document.getElementById('role').value);
