@@ -152,6 +152,10 @@ export class RoomgateClient {
     this._reconnect = options.reconnect ?? DEFAULTS.reconnect;
     this._backoff = { ...DEFAULTS.backoff, ...(options.backoff || {}) };
     this._requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
+    this._encoding = options.encoding ?? 'json';
+    if (this._encoding !== 'json' && this._encoding !== 'binary') {
+      throw new TypeError(`encoding: '${this._encoding}' (expected: 'json' or 'binary')`);
+    }
 
     this._socket = null;
     this._state = 'connecting'; // connecting | open | resuming | reconnecting | closed
@@ -314,20 +318,27 @@ export class RoomgateClient {
       return Promise.reject(new RoomgateError(ClientErrorCodes.CLOSED, 'the client is closed'));
     }
     const requestId = String(this._nextId++);
+    let frame;
+    try {
+      frame = this._encode({ requestId, ...body });
+    } catch (e) {
+      return Promise.reject(new RoomgateError('MALFORMED_MESSAGE', `cannot encode the request: ${e.message}`, roomOf(body)));
+    }
     return new Promise((resolve, reject) => {
       const timer = this._requestTimeoutMs > 0 && Number.isFinite(this._requestTimeoutMs)
         ? setTimeout(() => {
           this._pending.delete(requestId);
-          reject(new RoomgateError(ClientErrorCodes.TIMEOUT,
-            `no answer to request ${requestId} within ${this._requestTimeoutMs} ms`, roomOf(body)));
+          const err = new RoomgateError(ClientErrorCodes.TIMEOUT,
+            `no answer to request ${requestId} within ${this._requestTimeoutMs} ms`, roomOf(body));
+          err.requestId = requestId;
+          reject(err);
         }, this._requestTimeoutMs)
         : null;
-      const text = JSON.stringify({ requestId, ...body });
-      const p = { resolve, reject, timer, roomId: roomOf(body), text, sent: false };
+      const p = { resolve, reject, timer, roomId: roomOf(body), frame, sent: false };
       this._pending.set(requestId, p);
       if (this._canSend()) {
         p.sent = true;
-        this._socket.send(text);
+        this._socket.send(frame);
       } else {
         // Held until the connection is back and resumed.
         this._outbox.push(requestId);
@@ -358,6 +369,11 @@ export class RoomgateClient {
     }
   }
 
+  /** A ClientMessage as a frame: text (proto3 JSON) or bytes (protobuf), per the encoding option. */
+  _encode(message) {
+    return this._encoding === 'binary' ? encodeProtobuf('ClientMessage', message) : JSON.stringify(message);
+  }
+
   // ------------------------------------------------------------------ connection
 
   async _url() {
@@ -376,10 +392,13 @@ export class RoomgateClient {
       try {
         socket = new this._WebSocket(url);
       } catch (e) {
-        reject(new RoomgateError(ClientErrorCodes.CONNECTION_FAILED, `cannot open ${url}: ${e.message}`));
+        // A URL the constructor refuses (or a browser's own limit): an attempt like a refused one.
+        reject(new RoomgateError(ClientErrorCodes.CONNECTION_FAILED, `cannot open ${stripToken(url)}: ${e.message}`));
+        if (!first) this._scheduleReconnect(1006, e.message);
         return;
       }
       this._socket = socket;
+      socket.binaryType = 'arraybuffer';
       let opened = false;
       let failed = false;
       // Not opened: one failure, whichever tells it first. Node 20's WebSocket reports a refused
@@ -416,11 +435,11 @@ export class RoomgateClient {
       };
       socket.onmessage = (ev) => {
         if (this._socket !== socket) return;
-        if (typeof ev.data !== 'string') return; // we send text, so the gateway answers in text
         let msg;
         try {
-          msg = JSON.parse(ev.data);
-        } catch {
+          msg = typeof ev.data === 'string' ? JSON.parse(ev.data) : decodeProtobuf('ServerMessage', ev.data);
+        } catch (e) {
+          this._emit('error', new RoomgateError('MALFORMED_MESSAGE', `a frame from the gateway did not decode: ${e.message}`));
           return;
         }
         this._dispatch(msg);
@@ -491,7 +510,7 @@ export class RoomgateClient {
       : null;
     this._resume = { requestId, waiting: new Set(rooms), resumed: [], lost: [], timer };
     const frame = { requestId, resume: { resumeToken: this._resumeToken, lastSequences: this._sequences.lastSequences() } };
-    this._socket.send(JSON.stringify(frame));
+    this._socket.send(this._encode(frame));
   }
 
   /** An answer to the resume request. */
@@ -537,7 +556,7 @@ export class RoomgateClient {
       const p = this._pending.get(requestId); // gone if it timed out meanwhile
       if (p) {
         p.sent = true;
-        this._socket.send(p.text);
+        this._socket.send(p.frame);
       }
     }
     this._emit('reconnected', { resumed, lost });
@@ -549,7 +568,7 @@ export class RoomgateClient {
 
   /** A frame nobody waits for (arena input): dropped while disconnected, as it would be stale by then. */
   _send(frame) {
-    if (this._canSend()) this._socket.send(JSON.stringify(frame));
+    if (this._canSend()) this._socket.send(this._encode(frame));
   }
 
   /** Rejects the requests sent and not answered (all of them if unsentToo). */
@@ -649,4 +668,250 @@ function roomOf(body) {
 
 function stripToken(url) {
   return url.replace(/access_token=[^&]*/, 'access_token=***');
+}
+
+// ------------------------------------------------------------------ binary protobuf
+
+// The schema of proto/src/main/proto/roomgate/v1/client.proto, for the binary encoding: per message,
+// [field number, proto3 JSON name, type]; a type ending in '*' is repeated. Enum values by number.
+const ENUMS = {
+  GameType: ['GAME_TYPE_UNSPECIFIED', 'CHESS', 'ARENA'],
+  Role: ['ROLE_UNSPECIFIED', 'PLAYER', 'SPECTATOR'],
+  Side: ['SIDE_UNSPECIFIED', 'WHITE', 'BLACK'],
+  Seat: ['SEAT_UNSPECIFIED', 'SEAT_WHITE', 'SEAT_BLACK', 'SEAT_SPECTATOR', 'SEAT_PLAYER'],
+  GameStatus: ['GAME_STATUS_UNSPECIFIED', 'ONGOING', 'CHECKMATE', 'STALEMATE', 'DRAW_FIFTY_MOVE',
+    'DRAW_THREEFOLD_REPETITION', 'DRAW_INSUFFICIENT_MATERIAL', 'DRAW_FIVEFOLD_REPETITION', 'DRAW_SEVENTY_FIVE_MOVE'],
+  ErrorCode: ['ERROR_CODE_UNSPECIFIED', 'MALFORMED_MESSAGE', 'MESSAGE_TOO_LARGE', 'INVALID_ARGUMENT',
+    'UNKNOWN_GAME_TYPE', 'GAME_TYPE_MISMATCH', 'NOT_IN_ROOM', 'ALREADY_IN_ROOM', 'SEAT_TAKEN', 'ILLEGAL_MOVE',
+    'NOT_YOUR_TURN', 'SPECTATOR_CANNOT_MOVE', 'GAME_OVER', 'ROOM_UNAVAILABLE', 'RATE_LIMITED', 'INTERNAL',
+    'NO_DRAW_TO_CLAIM', 'INVALID_TOPIC', 'ROOM_FULL', 'RESUME_REJECTED', 'OUTCOME_UNKNOWN', 'UNAUTHENTICATED',
+    'FORBIDDEN', 'TOKEN_EXPIRED', 'TOO_MANY_ROOMS', 'TOO_MANY_TOPICS'],
+};
+const S = 'string';
+const MESSAGES = {
+  ClientMessage: [[1, 'requestId', S], [2, 'join', 'JoinRoom'], [3, 'leave', 'LeaveRoom'], [4, 'move', 'ChessMove'],
+    [5, 'chat', 'SendChat'], [6, 'ping', 'Ping'], [7, 'claimDraw', 'ClaimDraw'], [8, 'subscribe', 'Subscribe'],
+    [9, 'unsubscribe', 'Unsubscribe'], [10, 'arenaInput', 'ArenaInput'], [11, 'resume', 'Resume'],
+    [12, 'authenticate', 'Authenticate']],
+  JoinRoom: [[1, 'roomId', S], [2, 'gameType', 'GameType'], [3, 'role', 'Role'], [4, 'side', 'Side'],
+    [5, 'displayName', S]],
+  LeaveRoom: [[1, 'roomId', S]],
+  ChessMove: [[1, 'roomId', S], [2, 'uci', S]],
+  SendChat: [[1, 'roomId', S], [2, 'text', S]],
+  Ping: [[1, 'clientTimeMs', 'int64']],
+  ClaimDraw: [[1, 'roomId', S]],
+  Subscribe: [[1, 'topics', 'string*'], [2, 'maxRate', 'uint32']],
+  Unsubscribe: [[1, 'topics', 'string*']],
+  ArenaInput: [[1, 'roomId', S], [2, 'moveX', 'float'], [3, 'moveY', 'float'], [4, 'dash', 'bool'],
+    [5, 'inputSequence', 'uint64']],
+  Resume: [[1, 'resumeToken', S], [2, 'lastSequences', 'map<string,uint64>']],
+  Authenticate: [[1, 'token', S]],
+  ServerMessage: [[1, 'requestId', S], [2, 'joined', 'Joined'], [3, 'event', 'RoomEvent'], [4, 'error', 'Error'],
+    [5, 'pong', 'Pong'], [6, 'left', 'Left'], [7, 'feedUpdate', 'FeedUpdate'], [8, 'subscribed', 'Subscribed'],
+    [9, 'unsubscribed', 'Unsubscribed'], [10, 'roomMoved', 'RoomMoved'], [11, 'sessionStarted', 'SessionStarted'],
+    [12, 'resumed', 'Resumed']],
+  SessionStarted: [[1, 'resumeToken', S]],
+  Resumed: [[1, 'roomIds', 'string*'], [2, 'ownerNodeId', S]],
+  RoomMoved: [[1, 'roomId', S], [2, 'ownerNodeId', S]],
+  Subscribed: [[1, 'topics', 'string*']],
+  Unsubscribed: [[1, 'topics', 'string*']],
+  FeedUpdate: [[1, 'topic', S], [2, 'value', 'double'], [3, 'publisherTimeMs', 'int64'], [4, 'sequence', 'uint64']],
+  Joined: [[1, 'roomId', S], [2, 'gameType', 'GameType'], [3, 'ownerNodeId', S], [4, 'participantId', S],
+    [5, 'seat', 'Seat'], [6, 'lastSequence', 'uint64'], [7, 'state', 'RoomState'], [8, 'chatHistory', 'ChatMessage*'],
+    [9, 'finished', 'bool']],
+  Left: [[1, 'roomId', S]],
+  Participant: [[1, 'participantId', S], [2, 'displayName', S], [3, 'seat', 'Seat']],
+  RoomState: [[1, 'participants', 'Participant*'], [2, 'chess', 'ChessState'], [3, 'arena', 'ArenaState']],
+  ChessState: [[1, 'initialFen', S], [2, 'fen', S], [3, 'uciMoves', 'string*'], [4, 'sanMoves', 'string*'],
+    [5, 'status', 'GameStatus'], [6, 'sideToMove', 'Side'], [7, 'winner', 'Side']],
+  ArenaState: [[1, 'tick', 'uint64'], [2, 'width', 'float'], [3, 'height', 'float'], [4, 'players', 'ArenaPlayer*']],
+  ArenaPlayer: [[1, 'participantId', S], [2, 'x', 'float'], [3, 'y', 'float'], [4, 'vx', 'float'], [5, 'vy', 'float'],
+    [6, 'it', 'bool'], [7, 'score', 'uint64'], [8, 'lastInputSequence', 'uint64'], [9, 'dashCooldown', 'uint32']],
+  RoomEvent: [[1, 'roomId', S], [2, 'sequence', 'uint64'], [3, 'serverTimeMs', 'int64'], [4, 'moveMade', 'MoveMade'],
+    [5, 'chat', 'ChatMessage'], [6, 'participantJoined', 'ParticipantJoined'],
+    [7, 'participantLeft', 'ParticipantLeft'], [8, 'drawClaimed', 'DrawClaimed'], [9, 'arenaTick', 'ArenaState']],
+  DrawClaimed: [[1, 'participantId', S], [2, 'side', 'Side'], [3, 'status', 'GameStatus']],
+  MoveMade: [[1, 'participantId', S], [2, 'side', 'Side'], [3, 'uci', S], [4, 'san', S], [5, 'fenAfter', S],
+    [6, 'status', 'GameStatus'], [7, 'winner', 'Side']],
+  ChatMessage: [[1, 'participantId', S], [2, 'displayName', S], [3, 'text', S], [4, 'sentAtMs', 'int64']],
+  ParticipantJoined: [[1, 'participant', 'Participant']],
+  ParticipantLeft: [[1, 'participant', 'Participant']],
+  Error: [[1, 'code', 'ErrorCode'], [2, 'message', S], [3, 'roomId', S]],
+  Pong: [[1, 'clientTimeMs', 'int64'], [2, 'serverTimeMs', 'int64']],
+  MapEntry: [[1, 'key', S], [2, 'value', 'uint64']],
+};
+/** The schema copy, for the test that holds it to client.proto. */
+export const protobufSchema = Object.freeze({ messages: MESSAGES, enums: ENUMS });
+const BY_NAME = {};
+const BY_NUMBER = {};
+for (const [type, fields] of Object.entries(MESSAGES)) {
+  BY_NAME[type] = new Map(fields.map((f) => [f[1], f]));
+  BY_NUMBER[type] = new Map(fields.map((f) => [f[0], f]));
+}
+const VARINT = new Set(['bool', 'int64', 'uint64', 'uint32']);
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/**
+ * A message in its proto3 JSON shape to protobuf bytes (type: 'ClientMessage', ...). Strict as the
+ * gateway's JSON parser is: an unknown field or enum name throws.
+ */
+export function encodeProtobuf(type, value) {
+  const out = [];
+  writeMessage(type, value, out);
+  return Uint8Array.from(out);
+}
+
+/** Protobuf bytes to the proto3 JSON shape the gateway's text frames have (type: 'ServerMessage', ...). */
+export function decodeProtobuf(type, bytes) {
+  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  return readMessage(type, data, { pos: 0 }, data.length);
+}
+
+function writeMessage(type, value, out) {
+  for (const [name, v] of Object.entries(value)) {
+    const field = BY_NAME[type].get(name);
+    if (!field) throw new TypeError(`${type} has no field '${name}'`);
+    if (v === undefined || v === null) continue;
+    const [number, , ftype] = field;
+    if (ftype.endsWith('*')) {
+      for (const item of v) writeField(number, ftype.slice(0, -1), item, out, true);
+    } else if (ftype.startsWith('map<')) {
+      for (const [k, item] of Object.entries(v)) writeField(number, 'MapEntry', { key: k, value: item }, out, true);
+    } else {
+      writeField(number, ftype, v, out, false);
+    }
+  }
+}
+
+function writeField(number, ftype, v, out, always) {
+  if (MESSAGES[ftype]) {
+    const body = [];
+    writeMessage(ftype, v, body);
+    writeVarint((number << 3) | 2, out);
+    writeVarint(body.length, out);
+    for (const b of body) out.push(b);
+  } else if (ENUMS[ftype]) {
+    const n = typeof v === 'number' ? v : ENUMS[ftype].indexOf(v);
+    if (n < 0) throw new TypeError(`'${v}' is not a ${ftype}`);
+    if (n !== 0 || always) {
+      writeVarint(number << 3, out);
+      writeVarint(n, out);
+    }
+  } else if (ftype === S) {
+    const bytes = utf8Encoder.encode(String(v));
+    if (bytes.length === 0 && !always) return;
+    writeVarint((number << 3) | 2, out);
+    writeVarint(bytes.length, out);
+    for (const b of bytes) out.push(b);
+  } else if (ftype === 'float' || ftype === 'double') {
+    const n = Number(v);
+    if (n === 0 && !Object.is(n, -0) && !always) return;
+    const size = ftype === 'float' ? 4 : 8;
+    const view = new DataView(new ArrayBuffer(size));
+    if (size === 4) view.setFloat32(0, n, true);
+    else view.setFloat64(0, n, true);
+    writeVarint((number << 3) | (size === 4 ? 5 : 1), out);
+    for (const b of new Uint8Array(view.buffer)) out.push(b);
+  } else if (VARINT.has(ftype)) {
+    const n = ftype === 'bool' ? BigInt(v ? 1 : 0) : BigInt.asUintN(64, BigInt(v));
+    if (n === 0n && !always) return;
+    writeVarint(number << 3, out);
+    writeVarint(n, out);
+  } else {
+    throw new TypeError(`no encoding for ${ftype}`);
+  }
+}
+
+function writeVarint(value, out) {
+  let n = BigInt(value);
+  do {
+    let byte = Number(n & 0x7fn);
+    n >>= 7n;
+    if (n > 0n) byte |= 0x80;
+    out.push(byte);
+  } while (n > 0n);
+}
+
+function readVarint(data, at) {
+  let result = 0n;
+  let shift = 0n;
+  for (;;) {
+    if (at.pos >= data.length) throw new RangeError('truncated varint');
+    const byte = data[at.pos++];
+    result |= BigInt(byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) return result;
+    shift += 7n;
+    if (shift > 63n) throw new RangeError('varint too long');
+  }
+}
+
+function readMessage(type, data, at, end) {
+  const out = {};
+  while (at.pos < end) {
+    const tag = Number(readVarint(data, at));
+    const number = tag >>> 3;
+    const wire = tag & 7;
+    const field = BY_NUMBER[type].get(number);
+    if (!field) {
+      skip(wire, data, at);
+      continue;
+    }
+    const [, name, ftype] = field;
+    if (ftype.endsWith('*')) {
+      (out[name] ??= []).push(readValue(ftype.slice(0, -1), wire, data, at));
+    } else if (ftype.startsWith('map<')) {
+      const entry = readValue('MapEntry', wire, data, at);
+      (out[name] ??= {})[entry.key ?? ''] = entry.value ?? '0';
+    } else {
+      out[name] = readValue(ftype, wire, data, at);
+    }
+  }
+  if (at.pos !== end) throw new RangeError(`${type} overran its length`);
+  return out;
+}
+
+function readValue(ftype, wire, data, at) {
+  if (MESSAGES[ftype] || ftype === S) {
+    const length = Number(readVarint(data, at));
+    const end = at.pos + length;
+    if (end > data.length) throw new RangeError('truncated field');
+    if (ftype === S) {
+      const s = utf8Decoder.decode(data.subarray(at.pos, end));
+      at.pos = end;
+      return s;
+    }
+    return readMessage(ftype, data, at, end);
+  }
+  if (ftype === 'float' || ftype === 'double') {
+    const size = ftype === 'float' ? 4 : 8;
+    if (at.pos + size > data.length) throw new RangeError('truncated field');
+    const view = new DataView(data.buffer, data.byteOffset + at.pos, size);
+    at.pos += size;
+    return size === 4 ? shortestFloat(view.getFloat32(0, true)) : view.getFloat64(0, true);
+  }
+  const n = readVarint(data, at);
+  if (ENUMS[ftype]) return ENUMS[ftype][Number(n)] ?? Number(n);
+  if (ftype === 'bool') return n !== 0n;
+  if (ftype === 'uint32') return Number(n);
+  if (ftype === 'int64') return BigInt.asIntN(64, n).toString();
+  return n.toString(); // uint64: a string, as proto3 JSON has it
+}
+
+/** The float32 as its shortest decimal, as the gateway's JSON prints it (13, not 13.000000953674316). */
+function shortestFloat(f) {
+  if (!Number.isFinite(f)) return f;
+  for (let p = 1; p < 10; p++) {
+    const d = Number(f.toPrecision(p));
+    if (Math.fround(d) === f) return d;
+  }
+  return f;
+}
+
+function skip(wire, data, at) {
+  if (wire === 0) readVarint(data, at);
+  else if (wire === 1) at.pos += 8;
+  else if (wire === 2) at.pos += Number(readVarint(data, at));
+  else if (wire === 5) at.pos += 4;
+  else throw new RangeError(`wire type ${wire} not supported`);
 }
