@@ -572,6 +572,7 @@ roomgate is up: $nodes node(s), gateway gw-1, cluster $CLUSTER_NAME
   endpoint   ws://$LOOPBACK:$port/ws
   health     http://$LOOPBACK:$port/health
   admin      http://$LOOPBACK:$(ready_field "$run_dir/gw-1.ready" admin-port)/nodes
+  browser    http://$LOOPBACK:$port/  (console: http://$LOOPBACK:$(ready_field "$run_dir/gw-1.ready" admin-port)/console/)
   metrics    http://$LOOPBACK:$port/metrics (each node's metrics-port: $0 status)
   run folder $run_dir
 Stop it with: $0 down

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import roomgate.cluster.ClusterNames;
 import roomgate.cluster.LiveNodes;
 import roomgate.cluster.NodeAttributes;
+import roomgate.gateway.web.WebAssets;
 import roomgate.placement.NodeInfo;
 import roomgate.placement.NodeView;
 import roomgate.protocol.admin.v1.NodeList;
@@ -47,7 +48,9 @@ import roomgate.runtime.metrics.MetricsHttpServer;
  *   <li>{@code POST /nodes/ID/drain}: drain a node (it hands its rooms over and takes no new ones);</li>
  *   <li>{@code GET /placement/dry-run?add=ID} or {@code ?remove=ID}: what adding or removing a node
  *       would move.</li>
- *   <li>{@code GET /metrics}: the gateway's meters in Prometheus' text format (as on the client port).</li>
+ *   <li>{@code GET /metrics}: the gateway's meters in Prometheus' text format (as on the client port);</li>
+ *   <li>{@code GET /console/}: the operator console, a page that calls the routes above
+ *       ({@link ConsoleHandler}).</li>
  * </ul>
  */
 public final class AdminServer implements AutoCloseable {
@@ -88,6 +91,7 @@ public final class AdminServer implements AutoCloseable {
         AdminServer admin = new AdminServer(http, hazelcast, liveNodes);
         http.setExecutor(admin.threads);
         http.createContext("/", admin::handle);
+        http.createContext(ConsoleHandler.PATH, new ConsoleHandler(WebAssets.console()));
         if (meters != null) {
             http.createContext(MetricsHttpServer.PATH, MetricsHttpServer.handler(meters));
         }

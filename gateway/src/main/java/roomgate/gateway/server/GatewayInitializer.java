@@ -21,19 +21,22 @@ import roomgate.gateway.metrics.ClientMessageMeter;
 import roomgate.gateway.metrics.ClientTrafficMeter;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.MetricsHttpHandler;
+import roomgate.gateway.metrics.MoveLatencyMeter;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
+import roomgate.gateway.web.StaticFileHandler;
+import roomgate.gateway.web.WebAssets;
 import roomgate.placement.NodeView;
 import roomgate.wire.client.ClientFrameCodec;
 
 /**
  * The pipeline of a client connection, one handler per concern: the output budget (first, so it
  * sees every byte written), the idle detector, HTTP codec and aggregator, the HTTP deadline, metrics
- * and health (HTTP only; removed after the upgrade), the frame guard (pings and fragments against
+ * the browser pages and health (HTTP only; removed after the upgrade), the frame guard (pings and fragments against
  * the rate limit), the WebSocket protocol handler (handshake, control frames, the frame size
  * limit), keepalive, reassembly of fragmented frames, the traffic meter, the protobuf/JSON frame
- * codec, the message meter, and the session. A connection past the connection caps gets no pipeline:
+ * codec, the message meter, the move latency meter, and the session. A connection past the connection caps gets no pipeline:
  * it is closed as it is accepted.
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
@@ -54,6 +57,10 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final ClientMessageMeter messageMeter;
     private final TrafficRecorder recorder;
     private final ConnectionCaps caps;
+    /** The browser pages, read from the jar once, here. */
+    private final StaticFileHandler pages = new StaticFileHandler(WebAssets.pages(), WEBSOCKET_PATH);
+
+    private final MoveLatencyMeter.Timers moveLatency;
 
     public GatewayInitializer(
             GatewayConfig config,
@@ -68,6 +75,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         this.recorder = recorder;
         this.metrics = metrics;
         this.messageMeter = new ClientMessageMeter(metrics);
+        this.moveLatency = MoveLatencyMeter.Timers.of(metrics.registry());
         this.config = config;
         this.clients = clients;
         this.routers = routers;
@@ -115,6 +123,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast(
                 "metrics",
                 new MetricsHttpHandler(WEBSOCKET_PATH, metrics.registry()::scrape, GlobalEventExecutor.INSTANCE));
+        p.addLast("pages", pages);
         p.addLast(
                 SessionHandler.HEALTH_HANDLER,
                 new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view, feeds::status, games));
@@ -127,6 +136,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("traffic-meter", new ClientTrafficMeter(metrics));
         p.addLast("frame-codec", new ClientFrameCodec());
         p.addLast("message-meter", messageMeter);
+        p.addLast("move-latency", new MoveLatencyMeter(moveLatency));
         p.addLast(
                 "session",
                 new SessionHandler(
