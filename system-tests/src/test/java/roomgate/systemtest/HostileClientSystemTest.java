@@ -25,6 +25,7 @@ import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.JoinRoom;
+import roomgate.protocol.v1.LeaveRoom;
 import roomgate.protocol.v1.Role;
 import roomgate.protocol.v1.SendChat;
 import roomgate.protocol.v1.ServerMessage;
@@ -494,6 +495,38 @@ class HostileClientSystemTest {
                 }));
     }
 
+    @Test
+    @Order(9)
+    void oneConnectionJoiningAHundredRooms() throws Exception {
+        attack("rooms per connection", "one connection joins 100 chess rooms as a spectator, one after another", () -> {
+            try (RoomgateClient client = RoomgateClient.connect(cluster.websocket(0), Encoding.BINARY)) {
+                int joined = 0;
+                int refused = 0;
+                String refusal = "";
+                for (int i = 0; i < 100; i++) {
+                    ServerMessage reply = client.request(
+                            ClientMessage.newBuilder()
+                                    .setJoin(JoinRoom.newBuilder()
+                                            .setRoomId("cap-" + run + "-" + i)
+                                            .setGameType(GameType.CHESS)
+                                            .setRole(Role.SPECTATOR))
+                                    .build(),
+                            Duration.ofSeconds(5));
+                    if (reply.hasJoined()) {
+                        joined++;
+                    } else {
+                        assertThat(reply.getError().getCode()).as("join %d", i).isEqualTo(ErrorCode.TOO_MANY_ROOMS);
+                        refused++;
+                        refusal = reply.getError().getMessage();
+                    }
+                }
+                assertThat(joined).as("rooms joined (the default cap)").isEqualTo(32);
+                assertThat(refused).isEqualTo(68);
+                return joined + " joined, " + refused + " TOO_MANY_ROOMS: '" + refusal + "'";
+            }
+        });
+    }
+
     /**
      * Two honest players in a chess room, moving as fast as they are answered (a knight shuffle, 12
      * plies a room before repetition would end the game, then a new room), timing each move from
@@ -543,6 +576,19 @@ class HostileClientSystemTest {
             }
         }
 
+        private void leave(String room) throws Exception {
+            for (RoomgateClient player : List.of(white, black)) {
+                ServerMessage left = player.request(
+                        ClientMessage.newBuilder()
+                                .setLeave(LeaveRoom.newBuilder().setRoomId(room))
+                                .build(),
+                        Duration.ofSeconds(10));
+                if (!left.hasLeft()) {
+                    throw new IllegalStateException("honest leave of " + room + ": " + left);
+                }
+            }
+        }
+
         private void play() {
             int room = 0;
             try {
@@ -566,8 +612,11 @@ class HostileClientSystemTest {
                         Thread.sleep(10);
                     }
                     String next = prefix + "-" + (++room);
+                    String previous = roomId;
                     join(next);
                     roomId = next;
+                    // As an honest client does: a connection may hold 32 rooms (--max-rooms-per-connection).
+                    leave(previous);
                 }
             } catch (Exception e) {
                 if (!stopping) {

@@ -48,6 +48,14 @@ final class CatchUpHistory {
     }
 
     /**
+     * Events up to {@code sequence} are not all here (a rebuilt room's record keeps only its latest
+     * chat): a session that saw less than that is sent the whole state, never events with a gap.
+     */
+    void missingThrough(long sequence) {
+        droppedThrough = Math.max(droppedThrough, sequence);
+    }
+
+    /**
      * The events after {@code lastSequence}, oldest first; null if some of them fell out of the
      * window (the session needs the whole state then).
      */

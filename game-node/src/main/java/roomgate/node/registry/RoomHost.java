@@ -54,7 +54,7 @@ import roomgate.protocol.v1.ServerMessage;
  */
 final class RoomHost {
     private static final Logger log = LoggerFactory.getLogger(RoomHost.class);
-    static final int CHAT_HISTORY = 10;
+    static final int CHAT_HISTORY = ChatHistory.SHOWN;
     static final int MAX_CHAT_CHARS = 500;
 
     /** A participant and, while connected, the session it is reached through. */
@@ -182,8 +182,16 @@ final class RoomHost {
             record.getSnapshotChatList().forEach(host.chat::add);
             host.sequence = record.getSnapshotSequence();
         }
+        // Where every event is logged, a gap in the stored sequence is chat the store dropped (it
+        // keeps the latest ChatHistory.SHOWN): a session that saw less than the gap gets the whole state.
+        boolean everyEventLogged = host.snapshotInterval == null && host.tickInterval == null;
+        long previous = host.sequence;
         for (RoomEvent event : record.getEventsList()) {
+            if (everyEventLogged && event.getSequence() > previous + 1) {
+                host.history.missingThrough(event.getSequence() - 1);
+            }
             host.replay(event);
+            previous = event.getSequence();
         }
         host.slots.values().forEach(host::startGrace);
         return host;

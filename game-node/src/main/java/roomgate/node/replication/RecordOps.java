@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import roomgate.node.room.ChatHistory;
 import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.GameType;
@@ -101,7 +102,8 @@ public final class RecordOps {
      * room's. Events the record already has (a sequence not above its last) are skipped. Sequences
      * may jump: unlogged events (an arena's ticks) are numbered too. The events are added by appending their
      * encoding to the stored bytes (a repeated field's elements simply follow one another), so an
-     * append costs a scan of the record's field headers, not a rebuild of the record.
+     * append costs a scan of the record's field headers, not a rebuild of the record; except one that
+     * adds chat, which also drops the chat lines older than the latest {@link ChatHistory#SHOWN}.
      */
     static Result<Boolean> append(byte[] stored, long epoch, byte[] batch) {
         if (stored == null) {
@@ -127,7 +129,38 @@ public final class RecordOps {
                         .toByteArray();
         byte[] next = Arrays.copyOf(stored, stored.length + suffix.length);
         System.arraycopy(suffix, 0, next, stored.length, suffix.length);
+        for (int i = fresh; i < events.size(); i++) {
+            if (events.get(i).getBodyCase() == RoomEvent.BodyCase.CHAT) {
+                return new Result<>(keepLatestChat(next), true);
+            }
+        }
         return new Result<>(next, true);
+    }
+
+    /**
+     * The record with only its latest {@link ChatHistory#SHOWN} chat events: a chess room's record is
+     * its whole event log, and every chat line would stay in it (and in its backup) for the room's
+     * life. Rebuilt only when a chat line is appended, so moves still cost an append of their bytes.
+     */
+    static byte[] keepLatestChat(byte[] record) {
+        RoomRecord current = parse(record);
+        int chat = 0;
+        for (RoomEvent event : current.getEventsList()) {
+            chat += event.getBodyCase() == RoomEvent.BodyCase.CHAT ? 1 : 0;
+        }
+        int drop = chat - ChatHistory.SHOWN;
+        if (drop <= 0) {
+            return record;
+        }
+        List<RoomEvent> kept = new ArrayList<>(current.getEventsCount() - drop);
+        for (RoomEvent event : current.getEventsList()) {
+            if (drop > 0 && event.getBodyCase() == RoomEvent.BodyCase.CHAT) {
+                drop--;
+            } else {
+                kept.add(event);
+            }
+        }
+        return current.toBuilder().clearEvents().addAllEvents(kept).build().toByteArray();
     }
 
     /** The encoding {@link #append} takes: a record holding only {@code events}. */

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import roomgate.cluster.HazelcastSettings;
 import roomgate.protocol.store.v1.RoomRecord;
-import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.GameType;
+import roomgate.protocol.v1.MoveMade;
 import roomgate.protocol.v1.RoomEvent;
 
 /**
@@ -60,12 +60,13 @@ class HazelcastRoomStoreTest {
                                 && m.getPartitionService().isClusterSafe()));
     }
 
-    private static List<RoomEvent> chat(String room, long from, long to) {
+    /** Moves, not chat: a record keeps only its latest chat lines, and these tests count every event. */
+    private static List<RoomEvent> moves(String room, long from, long to) {
         return LongStream.rangeClosed(from, to)
                 .mapToObj(s -> RoomEvent.newBuilder()
                         .setRoomId(room)
                         .setSequence(s)
-                        .setChat(ChatMessage.newBuilder().setText("m" + s))
+                        .setMoveMade(MoveMade.newBuilder().setUci("m" + s))
                         .build())
                 .toList();
     }
@@ -92,12 +93,12 @@ class HazelcastRoomStoreTest {
         // Several appends in flight at once, as group commit never does, still land in order.
         List<CompletableFuture<Boolean>> writes = new ArrayList<>();
         for (long s = 1; s <= 40; s += 4) {
-            writes.add(store.append(room, 1, chat(room, s, s + 3)).toCompletableFuture());
+            writes.add(store.append(room, 1, moves(room, s, s + 3)).toCompletableFuture());
         }
         for (CompletableFuture<Boolean> w : writes) {
             assertThat(w.get()).isTrue();
         }
-        assertThat(get(store.append(room, 1, chat(room, 37, 40))))
+        assertThat(get(store.append(room, 1, moves(room, 37, 40))))
                 .as("a repeated append")
                 .isTrue();
 
@@ -115,10 +116,10 @@ class HazelcastRoomStoreTest {
         assertThat(taken.outcome()).isEqualTo(RoomStore.Claim.Outcome.CLAIMED);
         assertThat(taken.record().getEpoch()).isEqualTo(2);
         assertThat(taken.record().getEventsCount()).isEqualTo(40);
-        assertThat(get(store.append(room, 1, chat(room, 41, 41))))
+        assertThat(get(store.append(room, 1, moves(room, 41, 41))))
                 .as("the old owner is fenced")
                 .isFalse();
-        assertThat(get(store.append(room, 2, chat(room, 41, 41)))).isTrue();
+        assertThat(get(store.append(room, 2, moves(room, 41, 41)))).isTrue();
     }
 
     @Test
@@ -127,7 +128,7 @@ class HazelcastRoomStoreTest {
         RoomStore store = new HazelcastRoomStore(members.get(0));
         String room = "moved-" + UUID.randomUUID();
         get(store.claim(room, "n1", Set.of("n1", "n2"), GameType.ARENA));
-        assertThat(get(store.append(room, 1, chat(room, 1, 3)))).isTrue();
+        assertThat(get(store.append(room, 1, moves(room, 1, 3)))).isTrue();
         assertThat(get(store.snapshot(room, 1, roomgate.protocol.v1.RoomState.getDefaultInstance(), 2, List.of())))
                 .isTrue();
         assertThat(get(store.transfer(room, 1, "n2"))).isTrue();

@@ -49,13 +49,16 @@ public record GatewayConfig(
             "max-malformed",
             "max-display-name-chars",
             "max-chat-chars",
+            "max-rooms-per-connection",
+            "max-topics-per-connection",
             "archive-jdbc-url",
             "archive-credentials-file");
 
     /**
      * What one client connection may cost the gateway, whatever it sends: the bytes queued for it, how
      * long its HTTP request and its silences may last, how many connections there are, how many
-     * fragments and malformed messages it may send, and how long its names and chat lines may be.
+     * fragments and malformed messages it may send, how long its names and chat lines may be, and how
+     * many rooms (also the room ids of one {@code resume}) and feed topics it may hold.
      */
     public record ClientLimits(
             int outputBudgetBytes,
@@ -67,7 +70,9 @@ public record GatewayConfig(
             int maxFragments,
             int maxMalformed,
             int maxDisplayNameChars,
-            int maxChatChars) {
+            int maxChatChars,
+            int maxRoomsPerConnection,
+            int maxTopicsPerConnection) {
 
         /** The defaults, as {@link #fromArgs} sets them without flags. */
         public static ClientLimits defaults() {
@@ -93,7 +98,12 @@ public record GatewayConfig(
                     flags.getInt("max-malformed", 10, 1, 1_000_000),
                     flags.getInt("max-display-name-chars", 64, 1, 4096),
                     // The node's own limit on chat text.
-                    flags.getInt("max-chat-chars", 500, 1, 16 * 1024));
+                    flags.getInt("max-chat-chars", 500, 1, 16 * 1024),
+                    // A person plays a few games at once, a lobby watches a few dozen; each room costs
+                    // a node a seat and some KB kept through the reconnect grace.
+                    flags.getInt("max-rooms-per-connection", 32, 1, 100_000),
+                    // Each topic costs a conflation slot and maybe an upstream subscription.
+                    flags.getInt("max-topics-per-connection", 256, 1, 100_000));
         }
     }
 

@@ -28,9 +28,6 @@ import roomgate.wire.client.Delivery;
  * not reading, conflated to the newest).
  */
 public final class FeedSession {
-    /** Each subscription costs a slot here and maybe an upstream listener: a client gets this many. */
-    public static final int MAX_TOPICS_PER_SESSION = 256;
-
     private final PubSubManager manager;
     private final LoopFeeds loopFeeds;
     private final ClientSession session;
@@ -51,19 +48,6 @@ public final class FeedSession {
     public void subscribe(String requestId, List<String> requested) {
         Set<String> topics = new LinkedHashSet<>(requested);
         if (!valid(requestId, topics)) {
-            return;
-        }
-        int total = slots.size();
-        for (String topic : topics) {
-            total += slots.containsKey(topic) ? 0 : 1;
-        }
-        if (total > MAX_TOPICS_PER_SESSION) {
-            session.error(
-                    requestId,
-                    ErrorCode.INVALID_ARGUMENT,
-                    "",
-                    "topics: this would make " + total + " subscriptions (expected: at most " + MAX_TOPICS_PER_SESSION
-                            + " per connection)");
             return;
         }
         List<TopicSlot> added = new ArrayList<>();
@@ -115,6 +99,18 @@ public final class FeedSession {
                         "topics " + failed + ": the gateway could not subscribe" + " to them upstream; retry later");
             }
         });
+    }
+
+    /**
+     * How many subscriptions this connection would hold after subscribing {@code requested}: what
+     * the session checks against its topic cap before it subscribes.
+     */
+    public int subscriptionsWith(List<String> requested) {
+        int total = slots.size();
+        for (String topic : new LinkedHashSet<>(requested)) {
+            total += slots.containsKey(topic) ? 0 : 1;
+        }
+        return total;
     }
 
     public void unsubscribe(String requestId, List<String> requested) {

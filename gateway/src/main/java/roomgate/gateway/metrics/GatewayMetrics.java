@@ -52,8 +52,8 @@ public final class GatewayMetrics {
     }
 
     /**
-     * Why the gateway refused a connection, closed one, or dropped a frame, to protect itself from a
-     * client: each is one of its limits (flags in {@code GatewayConfig}).
+     * Why the gateway refused a connection, closed one, dropped a frame or refused a request, to
+     * protect itself from a client: each is one of its limits (flags in {@code GatewayConfig}).
      */
     public enum Refusal {
         /** At accept: as many connections open as {@code --max-connections}. */
@@ -77,7 +77,13 @@ public final class GatewayMetrics {
         /** Closed: a message in more than {@code --max-fragments} fragments, or fragments past the rate limit. */
         FRAGMENTS,
         /** Closed: more malformed messages than {@code --max-malformed} allows. */
-        MALFORMED
+        MALFORMED,
+        /** Refused: a join past {@code --max-rooms-per-connection} ({@code TOO_MANY_ROOMS}). */
+        ROOMS,
+        /** Refused: a resume naming more rooms than {@code --max-rooms-per-connection}, or past it. */
+        RESUME_ROOMS,
+        /** Refused: a subscribe past {@code --max-topics-per-connection} ({@code TOO_MANY_TOPICS}). */
+        TOPICS
     }
 
     private final PrometheusMeterRegistry registry;

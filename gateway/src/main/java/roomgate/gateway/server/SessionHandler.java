@@ -6,6 +6,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.gateway.config.GatewayConfig.ClientLimits;
@@ -19,6 +20,7 @@ import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ClientSession;
 import roomgate.gateway.session.RateLimiter;
 import roomgate.gateway.session.ResumeTokens;
+import roomgate.gateway.session.SessionCaps;
 import roomgate.gateway.session.TextChecks;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
@@ -59,6 +61,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private FeedSession feedSession;
     private RateLimiter limiter;
     private RateLimiter malformed;
+    private SessionCaps caps;
     private long lastRateErrorNanos;
     private boolean started;
     private boolean closing;
@@ -103,6 +106,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             feedSession = feeds.openSession(session, ctx.channel());
             limiter = RateLimiter.of(ctx.channel(), ratePerSecond, burst);
             malformed = new RateLimiter(1, limits.maxMalformed(), System.nanoTime());
+            caps = new SessionCaps(limits.maxRoomsPerConnection(), limits.maxTopicsPerConnection());
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -182,6 +186,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (message.getBodyCase() == ClientMessage.BodyCase.SUBSCRIBE) {
+            String tooMany = caps.subscribe(
+                    feedSession.subscriptionsWith(message.getSubscribe().getTopicsList()));
+            if (tooMany != null) {
+                metrics.refused(Refusal.TOPICS);
+                session.error(message.getRequestId(), ErrorCode.TOO_MANY_TOPICS, "", tooMany);
+                return;
+            }
             feedSession.subscribe(message.getRequestId(), message.getSubscribe().getTopicsList());
             return;
         }
@@ -200,6 +211,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         if (problem != null) {
             session.error(message.getRequestId(), ErrorCode.INVALID_ARGUMENT, roomId, problem);
             return;
+        }
+        if (message.getBodyCase() == ClientMessage.BodyCase.JOIN) {
+            problem = caps.join(session.rooms(), roomId, System.nanoTime());
+            if (problem != null) {
+                metrics.refused(Refusal.ROOMS);
+                session.error(message.getRequestId(), ErrorCode.TOO_MANY_ROOMS, roomId, problem);
+                return;
+            }
         }
         // Recorded here, where the gateway accepts a request: what a replay sends is what a client did.
         recorder.roomRequest(session.id(), roomId, message);
@@ -242,6 +261,25 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
+        // Each room of a resume is a cluster claim and a catch-up: it costs what a join does.
+        long now = System.nanoTime();
+        Set<String> roomIds = resume.getLastSequencesMap().keySet();
+        String tooMany = caps.resume(session.rooms(), roomIds, now);
+        if (tooMany != null) {
+            metrics.refused(Refusal.RESUME_ROOMS);
+            session.error(requestId, ErrorCode.INVALID_ARGUMENT, "", tooMany);
+            return;
+        }
+        if (roomIds.size() > 1 && !limiter.tryAcquire(now, roomIds.size() - 1)) {
+            session.error(
+                    requestId,
+                    ErrorCode.RATE_LIMITED,
+                    "",
+                    "resume of " + roomIds.size() + " rooms: each counts as a message against the rate limit of "
+                            + ratePerSecond + "/s (burst " + burst + "); retry in a moment");
+            return;
+        }
+        caps.resuming(session.rooms(), roomIds, now);
         session.resumeAs(participantId);
         if (resume.getLastSequencesMap().isEmpty()) {
             session.deliver(Delivery.of(ServerMessage.newBuilder()

@@ -38,10 +38,19 @@ public final class RateLimiter {
     }
 
     public boolean tryAcquire(long nowNanos) {
+        return tryAcquire(nowNanos, 1);
+    }
+
+    /**
+     * Takes {@code permits} at once (a request that costs several messages), or none; more than the
+     * burst costs the burst, or the request could never pass.
+     */
+    public boolean tryAcquire(long nowNanos, int permits) {
         tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * ratePerNano);
         lastNanos = nowNanos;
-        if (tokens >= 1) {
-            tokens -= 1;
+        double cost = Math.min(permits, burst);
+        if (tokens >= cost) {
+            tokens -= cost;
             return true;
         }
         return false;

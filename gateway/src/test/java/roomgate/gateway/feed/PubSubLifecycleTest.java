@@ -164,13 +164,16 @@ class PubSubLifecycleTest {
         feeds.start(upstream, new DirectExecutorService());
         FeedClient a = new FeedClient(feeds);
         List<String> topics = new ArrayList<>();
-        for (int i = 0; i <= FeedSession.MAX_TOPICS_PER_SESSION; i++) {
+        int max = roomgate.gateway.config.GatewayConfig.ClientLimits.defaults().maxTopicsPerConnection();
+        for (int i = 0; i <= max; i++) {
             topics.add("t." + i);
         }
         a.subscribe("many", topics.toArray(String[]::new));
-        assertThat(a.received().get(0).getError().getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-        a.subscribe("max", topics.subList(0, FeedSession.MAX_TOPICS_PER_SESSION).toArray(String[]::new));
-        assertThat(a.received().get(0).getSubscribed().getTopicsCount()).isEqualTo(FeedSession.MAX_TOPICS_PER_SESSION);
+        assertThat(a.received().get(0).getError().getCode()).isEqualTo(ErrorCode.TOO_MANY_TOPICS);
+        a.subscribe("max", topics.subList(0, max).toArray(String[]::new));
+        assertThat(a.received().get(0).getSubscribed().getTopicsCount()).isEqualTo(max);
+        a.subscribe("one more", "t.extra");
+        assertThat(a.received().get(0).getError().getCode()).isEqualTo(ErrorCode.TOO_MANY_TOPICS);
     }
 
     @Test

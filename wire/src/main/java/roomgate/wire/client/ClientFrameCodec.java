@@ -19,7 +19,9 @@ import roomgate.protocol.v1.ErrorCode;
  * frames carry protobuf, text frames the canonical proto3 JSON. A client is answered in the
  * encoding of the last frame it sent, so a browser speaking JSON gets JSON. Bad frames become a
  * {@link DecodeFailure} for the session to answer. The frame size limit is enforced before this
- * handler, by the WebSocket decoder; here protobuf's own nesting limit guards the parser.
+ * handler, by the WebSocket decoder; here protobuf's own nesting limit guards the parser, and
+ * {@link StrictJson} refuses the JSON that protobuf's JSON parser would take too kindly (wrong
+ * types, repeated keys).
  */
 public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame, Delivery> {
     /** Our messages nest four levels deep; anything deeper is hostile. */
@@ -28,6 +30,7 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
     private static final String BODIES =
             "join, leave, move, chat, claim_draw, arena_input, subscribe, unsubscribe, resume, ping";
     private static final JsonFormat.Parser JSON = JsonFormat.parser();
+    private static final StrictJson STRICT = new StrictJson(ClientMessage.getDescriptor());
 
     private boolean json;
 
@@ -65,6 +68,12 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
     }
 
     private static Object parseJson(String text) {
+        String problem = STRICT.problem(text);
+        if (problem != null) {
+            return new DecodeFailure(
+                    ErrorCode.MALFORMED_MESSAGE,
+                    "text frame: not a roomgate.v1.ClientMessage in proto3 JSON: " + problem);
+        }
         ClientMessage.Builder builder = ClientMessage.newBuilder();
         try {
             JSON.merge(text, builder);

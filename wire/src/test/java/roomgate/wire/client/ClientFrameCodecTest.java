@@ -56,6 +56,87 @@ class ClientFrameCodecTest {
         assertThat(empty.message()).contains("has no body");
     }
 
+    private DecodeFailure failureOf(String json) {
+        channel.writeInbound(new TextWebSocketFrame(json));
+        Object decoded = channel.readInbound();
+        assertThat(decoded).as(json).isInstanceOf(DecodeFailure.class);
+        DecodeFailure failure = (DecodeFailure) decoded;
+        assertThat(failure.code()).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+        return failure;
+    }
+
+    @Test
+    void aValueOfTheWrongJsonTypeIsMalformedNotConverted() {
+        assertThat(failureOf("{\"move\":{\"roomId\":123,\"uci\":\"e2e4\"}}").message())
+                .contains("ClientMessage.move.roomId: expected a JSON string, got a number");
+        assertThat(failureOf("{\"move\":{\"roomId\":true,\"uci\":\"e2e4\"}}").message())
+                .contains("move.roomId: expected a JSON string, got a boolean");
+        assertThat(failureOf("{\"requestId\":[\"a\"],\"ping\":{}}").message())
+                .contains("requestId: expected a JSON string, got an array");
+        assertThat(failureOf("{\"arenaInput\":{\"roomId\":\"a\",\"dash\":\"true\"}}")
+                        .message())
+                .contains("arenaInput.dash: expected true or false, got a string");
+        assertThat(failureOf("{\"subscribe\":{\"topics\":\"stock.A\"}}").message())
+                .contains("subscribe.topics: expected a JSON array, got a string");
+        assertThat(failureOf("{\"subscribe\":{\"topics\":[\"stock.A\",7]}}").message())
+                .contains("subscribe.topics[1]: expected a JSON string, got a number");
+        assertThat(failureOf("{\"move\":\"e2e4\"}").message())
+                .contains("move: expected a JSON object (ChessMove), got a string");
+        assertThat(failureOf("{\"resume\":{\"lastSequences\":[1]}}").message())
+                .contains("resume.lastSequences: expected a JSON object (a map), got an array");
+        assertThat(failureOf("{\"resume\":{\"lastSequences\":{\"r1\":{}}}}").message())
+                .contains("resume.lastSequences[\"r1\"]: expected a number");
+    }
+
+    @Test
+    void enumsAreTakenByNameOnly() {
+        assertThat(failureOf("{\"join\":{\"roomId\":\"r\",\"gameType\":1}}").message())
+                .contains("join.gameType: expected the name of a GameType as a JSON string, got a number");
+        channel.writeInbound(new TextWebSocketFrame("{\"join\":{\"roomId\":\"r\",\"gameType\":\"CHESS\"}}"));
+        assertThat(channel.<Object>readInbound()).isInstanceOf(ClientMessage.class);
+    }
+
+    @Test
+    void aKeyGivenTwiceIsMalformedWhateverSpellingItUses() {
+        assertThat(failureOf("{\"move\":{\"roomId\":\"a\",\"roomId\":\"b\",\"uci\":\"e2e4\"}}")
+                        .message())
+                .contains("move: field roomId given twice");
+        assertThat(failureOf("{\"move\":{\"roomId\":\"a\",\"room_id\":\"b\",\"uci\":\"e2e4\"}}")
+                        .message())
+                .contains("move: field roomId given twice");
+        assertThat(failureOf("{\"resume\":{\"lastSequences\":{\"r1\":\"1\",\"r1\":\"2\"}}}")
+                        .message())
+                .contains("resume.lastSequences: key \"r1\" given twice");
+    }
+
+    @Test
+    void onlyOneStrictJsonObjectIsAMessage() {
+        assertThat(failureOf("{\"ping\":{}} {\"ping\":{}}").message()).contains("not valid JSON");
+        assertThat(failureOf("{'ping':{}}").message()).contains("not valid JSON");
+        assertThat(failureOf("{\"ping\":{}} // hi").message()).contains("not valid JSON");
+        assertThat(failureOf("[{\"ping\":{}}]").message()).contains("expected a JSON object, got an array");
+        assertThat(failureOf("").message()).contains("not valid JSON");
+        assertThat(failureOf("{\"ping\":{}").message()).contains("not valid JSON");
+        assertThat(failureOf("{\"ping\":{\"clientTimeMs\":\"x\"}}").message()).contains("Not an int64 value");
+    }
+
+    @Test
+    void whatTheProto3JsonMappingAllowsStillDecodes() {
+        // 64-bit integers as strings or numbers, floats as "NaN", null as the default, proto names.
+        channel.writeInbound(new TextWebSocketFrame(
+                "{\"request_id\":null,\"arenaInput\":{\"roomId\":\"a\",\"moveX\":\"NaN\",\"moveY\":0.5,"
+                        + "\"dash\":true,\"inputSequence\":\"7\"}}"));
+        ClientMessage input = channel.readInbound();
+        assertThat(input.getArenaInput().getMoveX()).isNaN();
+        assertThat(input.getArenaInput().getInputSequence()).isEqualTo(7);
+        channel.writeInbound(new TextWebSocketFrame(
+                "{\"resume\":{\"resumeToken\":\"t\",\"lastSequences\":{\"r1\":5,\"r2\":\"6\"}}}"));
+        ClientMessage resume = channel.readInbound();
+        assertThat(resume.getResume().getLastSequencesMap())
+                .containsEntry("r1", 5L)
+                .containsEntry("r2", 6L);
+    }
+
     @Test
     void repliesUseTheEncodingOfTheLastFrameTheClientSent() throws Exception {
         ServerMessage pong = ServerMessage.newBuilder()
