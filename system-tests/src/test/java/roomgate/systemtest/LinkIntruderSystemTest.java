@@ -80,7 +80,8 @@ class LinkIntruderSystemTest {
 
         for (Map.Entry<String, ServiceProcess> node : cluster.nodes().entrySet()) {
             int linkPort = Integer.parseInt(node.getValue().readyFields().get("link-port"));
-            byte[] forged = LinkAuth.withSecret("not-the-cluster-secret-but-32-bytes-long".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            byte[] forged = LinkAuth.withSecret("not-the-cluster-secret-but-32-bytes-long"
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8))
                     .proof(new byte[LinkAuth.NONCE_BYTES], "gw-1", node.getKey());
             byte[] replayed = honestAuth.proof(LinkAuth.newNonce(), "gw-1", node.getKey());
             for (byte[] proof : List.of(forged, replayed)) {
@@ -95,8 +96,8 @@ class LinkIntruderSystemTest {
                         served.stream().map(f -> f.getBodyCase().name()).toList());
                 assertThat(served)
                         .as("only the node's challenge (and heartbeats) before it closed")
-                        .allSatisfy(f -> assertThat(f.hasChallenge() || f.hasHeartbeat())
-                                .isTrue());
+                        .allSatisfy(f ->
+                                assertThat(f.hasChallenge() || f.hasHeartbeat()).isTrue());
             }
         }
 
@@ -105,7 +106,9 @@ class LinkIntruderSystemTest {
                         .setMove(ChessMove.newBuilder().setRoomId(roomId).setUci("e2e4"))
                         .build(),
                 Duration.ofSeconds(10));
-        assertThat(moved.hasEvent()).as("the victim still holds its seat: %s", moved).isTrue();
+        assertThat(moved.hasEvent())
+                .as("the victim still holds its seat: %s", moved)
+                .isTrue();
         assertThat(cluster.nodes().values()).allMatch(ServiceProcess::isAlive);
         assertThat(cluster.gateway(0).isAlive()).isTrue();
         assertThat(honest.broken()).as("the honest game").isNull();
@@ -136,24 +139,33 @@ class LinkIntruderSystemTest {
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
             received.add(read(in));
             try {
-                write(out, LinkFrame.newBuilder()
-                        .setHello(Hello.newBuilder().setGatewayId("gw-1").setProof(ByteString.copyFrom(proof)))
-                        .build());
-                write(out, LinkFrame.newBuilder()
-                        .setRejoin(Rejoin.newBuilder()
-                                .setRoomId(roomId)
-                                .addSessions(RejoinSession.newBuilder()
+                write(
+                        out,
+                        LinkFrame.newBuilder()
+                                .setHello(
+                                        Hello.newBuilder().setGatewayId("gw-1").setProof(ByteString.copyFrom(proof)))
+                                .build());
+                write(
+                        out,
+                        LinkFrame.newBuilder()
+                                .setRejoin(Rejoin.newBuilder()
+                                        .setRoomId(roomId)
+                                        .addSessions(RejoinSession.newBuilder()
+                                                .setSessionId(424242)
+                                                .setParticipantId(victimId)))
+                                .build());
+                write(
+                        out,
+                        LinkFrame.newBuilder()
+                                .setRequest(SessionRequest.newBuilder()
                                         .setSessionId(424242)
-                                        .setParticipantId(victimId)))
-                        .build());
-                write(out, LinkFrame.newBuilder()
-                        .setRequest(SessionRequest.newBuilder()
-                                .setSessionId(424242)
-                                .setParticipantId(victimId)
-                                .setMessage(ClientMessage.newBuilder()
-                                        .setRequestId("stolen")
-                                        .setMove(ChessMove.newBuilder().setRoomId(roomId).setUci("e2e4"))))
-                        .build());
+                                        .setParticipantId(victimId)
+                                        .setMessage(ClientMessage.newBuilder()
+                                                .setRequestId("stolen")
+                                                .setMove(ChessMove.newBuilder()
+                                                        .setRoomId(roomId)
+                                                        .setUci("e2e4"))))
+                                .build());
             } catch (IOException closedAlready) {
                 // The node may close before the later frames are written: what is expected.
             }

@@ -8,12 +8,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import roomgate.node.registry.RoomRegistry;
 import roomgate.runtime.metrics.ExecutorDelayProbe;
 import roomgate.runtime.net.ListeningChannel;
 import roomgate.runtime.net.Transport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import roomgate.wire.link.LinkAuth;
 import roomgate.wire.link.LinkCodec;
 import roomgate.wire.link.LinkLiveness;
@@ -49,8 +49,11 @@ public final class NodeLinkServer implements AutoCloseable {
             LinkAuth auth)
             throws InterruptedException {
         if (!auth.required()) {
-            log.warn("LINK AUTHENTICATION IS OFF (--link-auth none): any process that reaches {}:{} can act as a"
-                    + " gateway, take any player's seat and move for them. Only for tests.", host, port);
+            log.warn(
+                    "LINK AUTHENTICATION IS OFF (--link-auth none): any process that reaches {}:{} can act as a"
+                            + " gateway, take any player's seat and move for them. Only for tests.",
+                    host,
+                    port);
         }
         LinkRefusals refusals = new LinkRefusals(meters, System::nanoTime);
         EventLoopGroup group = transport.newGroup(ioThreads);
@@ -86,7 +89,10 @@ public final class NodeLinkServer implements AutoCloseable {
                                 why -> log.warn("link from {} dropped: {}", ch.remoteAddress(), why));
                         ch.pipeline()
                                 .addLast(new NodeLinkHandler(
-                                        registry, auth, refusals, settings.timeout().toMillis()));
+                                        registry,
+                                        auth,
+                                        refusals,
+                                        settings.timeout().toMillis()));
                     }
                 }));
     }

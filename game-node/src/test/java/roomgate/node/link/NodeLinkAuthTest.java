@@ -73,7 +73,8 @@ class NodeLinkAuthTest {
                 NodeView::empty,
                 () -> Set.of(NODE_ID));
         try {
-            server = NodeLinkServer.start(Transport.NIO, "127.0.0.1", 0, 1, registry, meters, settings, settings.auth());
+            server =
+                    NodeLinkServer.start(Transport.NIO, "127.0.0.1", 0, 1, registry, meters, settings, settings.auth());
         } catch (Exception | Error e) {
             registry.stop();
             throw e;
@@ -103,7 +104,8 @@ class NodeLinkAuthTest {
 
     @Test
     void aHelloWithAWrongProofIsClosedAndItsRejoinReachesNoRoom() throws IOException {
-        byte[] wrong = LinkAuth.withSecret("another-secret-that-is-thirty-two-bytes-long".getBytes(StandardCharsets.UTF_8))
+        byte[] wrong = LinkAuth.withSecret(
+                        "another-secret-that-is-thirty-two-bytes-long".getBytes(StandardCharsets.UTF_8))
                 .proof(new byte[LinkAuth.NONCE_BYTES], "gw-x", NODE_ID);
         try (Peer intruder = new Peer(server.port())) {
             Challenge challenge = intruder.challenge();
@@ -113,7 +115,9 @@ class NodeLinkAuthTest {
             intruder.sendQuietly(hello("gw-1", forged));
             intruder.sendQuietly(rejoin("room-a", "victim-participant"));
             intruder.sendQuietly(join("room-a", 7));
-            assertThat(intruder.framesUntilClosed()).as("nothing after the challenge").isEmpty();
+            assertThat(intruder.framesUntilClosed())
+                    .as("nothing after the challenge")
+                    .isEmpty();
         }
         try (Peer intruder = new Peer(server.port())) {
             intruder.challenge();
@@ -121,7 +125,9 @@ class NodeLinkAuthTest {
             assertThat(intruder.framesUntilClosed()).isEmpty();
         }
         assertThat(refused(LinkRefusals.Reason.BAD_PROOF)).isEqualTo(2);
-        assertThat(registry.roomCount()).as("no room was loaded for the intruder").isZero();
+        assertThat(registry.roomCount())
+                .as("no room was loaded for the intruder")
+                .isZero();
     }
 
     @Test
@@ -201,7 +207,9 @@ class NodeLinkAuthTest {
 
         Challenge challenge() throws IOException {
             LinkFrame first = next();
-            assertThat(first.hasChallenge()).as("the node's first frame: %s", first).isTrue();
+            assertThat(first.hasChallenge())
+                    .as("the node's first frame: %s", first)
+                    .isTrue();
             assertThat(first.getChallenge().getNodeId()).isEqualTo(NODE_ID);
             assertThat(first.getChallenge().getNonce().size()).isEqualTo(LinkAuth.NONCE_BYTES);
             return first.getChallenge();

@@ -1,5 +1,6 @@
 package roomgate.gateway.routing;
 
+import com.google.protobuf.ByteString;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,7 +13,6 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.placement.NodeInfo;
-import com.google.protobuf.ByteString;
 import roomgate.protocol.link.v1.Challenge;
 import roomgate.protocol.link.v1.Hello;
 import roomgate.protocol.link.v1.LinkFrame;
@@ -178,8 +178,10 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
         }
         closed = true;
         if (pending == null && !welcomed) {
-            log.warn("node {} closed the link after our Hello, without a Welcome: does its --link-secret-file hold"
-                    + " the same secret as ours?", node.nodeId());
+            log.warn(
+                    "node {} closed the link after our Hello, without a Welcome: does its --link-secret-file hold"
+                            + " the same secret as ours?",
+                    node.nodeId());
         }
         router.metrics().linkDown(channel);
         List<LinkFrame> unsent = pending == null ? List.of() : pending;

@@ -79,11 +79,7 @@ public final class GatewayServer implements AutoCloseable {
                     "How late the gateway's event loops run a task due now (sampled every 100 ms)",
                     ExecutorDelayProbe.DEFAULT_INTERVAL);
             RouterGroup routers = new RouterGroup(
-                    workers,
-                    LinkOptions.startUp(config.gatewayId(), config.link()),
-                    view,
-                    transport,
-                    metrics);
+                    workers, LinkOptions.startUp(config.gatewayId(), config.link()), view, transport, metrics);
             // Closed channels leave the group by themselves.
             ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
             ServerBootstrap bootstrap = new ServerBootstrap();

@@ -32,7 +32,11 @@ final class FeedClient {
 
     FeedClient(PubSubManager feeds) {
         RouterGroup routers = new RouterGroup(
-                channel.eventLoop(), LinkOptions.unauthenticated("gw-test"), NodeView::empty, Transport.NIO, GatewayMetrics.disabled());
+                channel.eventLoop(),
+                LinkOptions.unauthenticated("gw-test"),
+                NodeView::empty,
+                Transport.NIO,
+                GatewayMetrics.disabled());
         channel.pipeline()
                 .addLast(
                         new ClientFrameCodec(),

@@ -45,8 +45,12 @@ class ClientMetersTest {
         channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                RouterGroup routers =
-                        new RouterGroup(ch.eventLoop(), LinkOptions.unauthenticated("gw-test"), NodeView::empty, Transport.NIO, metrics);
+                RouterGroup routers = new RouterGroup(
+                        ch.eventLoop(),
+                        LinkOptions.unauthenticated("gw-test"),
+                        NodeView::empty,
+                        Transport.NIO,
+                        metrics);
                 ch.pipeline()
                         .addLast(
                                 new ClientTrafficMeter(metrics),

@@ -102,8 +102,8 @@ class RouterGroupLoopsTest {
             long sessionId = i + 1;
             loop.submit(() -> {
                         Router router = routers.of(loop);
-                        ClientSession session =
-                                new ClientSession(sessionId, "p" + sessionId, new EmbeddedChannel(new ClientFrameCodec()));
+                        ClientSession session = new ClientSession(
+                                sessionId, "p" + sessionId, new EmbeddedChannel(new ClientFrameCodec()));
                         router.register(session);
                         router.forward(session, RouterHarness.join(roomId, "j" + sessionId), roomId);
                     })
@@ -111,7 +111,9 @@ class RouterGroupLoopsTest {
         }
         FakeNode first = nodes.get("n1");
         await().atMost(Duration.ofSeconds(30)).until(() -> first.requests.size() == 2);
-        assertThat(first.authenticatedLinks).as("each loop proved itself on its links").isNotEmpty();
+        assertThat(first.authenticatedLinks)
+                .as("each loop proved itself on its links")
+                .isNotEmpty();
 
         // The link that carried session 1's join fails; the one carrying session 2's stays up.
         first.linkOf(1).close().sync();
@@ -144,7 +146,9 @@ class RouterGroupLoopsTest {
                 .untilAsserted(() -> assertThat(successor.requests)
                         .extracting(r -> r.getMessage().getRequestId())
                         .contains("m2"));
-        assertThat(first.requests).extracting(r -> r.getMessage().getRequestId()).doesNotContain("m2");
+        assertThat(first.requests)
+                .extracting(r -> r.getMessage().getRequestId())
+                .doesNotContain("m2");
     }
 
     private String roomOn(String nodeId) {
@@ -188,8 +192,9 @@ class RouterGroupLoopsTest {
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
                 ctx.writeAndFlush(LinkFrame.newBuilder()
-                        .setChallenge(
-                                Challenge.newBuilder().setNonce(ByteString.copyFrom(nonce)).setNodeId(nodeId))
+                        .setChallenge(Challenge.newBuilder()
+                                .setNonce(ByteString.copyFrom(nonce))
+                                .setNodeId(nodeId))
                         .build());
             }
 

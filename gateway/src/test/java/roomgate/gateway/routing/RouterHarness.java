@@ -1,5 +1,6 @@
 package roomgate.gateway.routing;
 
+import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -8,7 +9,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,7 +61,8 @@ final class RouterHarness {
     final List<NodeInfo> marked = new ArrayList<>();
 
     /** The harness's link secret: every fake node checks the Hello against it. */
-    static final LinkAuth AUTH = LinkAuth.withSecret("harness-link-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8));
+    static final LinkAuth AUTH =
+            LinkAuth.withSecret("harness-link-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8));
 
     RouterHarness(String... nodeIds) {
         loopChannel.freezeTime();

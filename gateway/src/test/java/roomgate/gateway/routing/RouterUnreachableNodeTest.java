@@ -122,7 +122,9 @@ class RouterUnreachableNodeTest {
         h.unreachable.mark(h.node("n1").info);
         h.router.onNodeUnreachable(h.node("n1").info);
 
-        assertThat(h.node("n1").channel.isOpen()).as("this loop's link dropped too").isFalse();
+        assertThat(h.node("n1").channel.isOpen())
+                .as("this loop's link dropped too")
+                .isFalse();
         List<LinkFrame> toSuccessor = h.node(successor).sent();
         assertThat(toSuccessor).singleElement().satisfies(f -> {
             assertThat(f.getRejoin().getRoomId()).isEqualTo(roomId);

@@ -43,7 +43,11 @@ class SessionHandlerTest {
     void open() {
         channel = new EmbeddedChannel();
         RouterGroup routers = new RouterGroup(
-                channel.eventLoop(), LinkOptions.unauthenticated("gw-test"), NodeView::empty, Transport.NIO, GatewayMetrics.disabled());
+                channel.eventLoop(),
+                LinkOptions.unauthenticated("gw-test"),
+                NodeView::empty,
+                Transport.NIO,
+                GatewayMetrics.disabled());
         channel.pipeline()
                 .addLast(
                         new ClientFrameCodec(),

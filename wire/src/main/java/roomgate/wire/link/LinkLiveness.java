@@ -86,7 +86,10 @@ public final class LinkLiveness extends ChannelDuplexHandler {
                                 () -> {
                                     unwritableCheck = null;
                                     if (!ctx.channel().isWritable()) {
-                                        drop(ctx, "peer let its queue stay past the high water mark for " + timeoutMillis + " ms");
+                                        drop(
+                                                ctx,
+                                                "peer let its queue stay past the high water mark for " + timeoutMillis
+                                                        + " ms");
                                     }
                                 },
                                 timeoutMillis,

@@ -40,7 +40,10 @@ public record LinkSettings(Mode mode, Path secretFile, Duration heartbeat, Durat
     /** No authentication, default timing: for tests that run a node or gateway in-process. */
     public static LinkSettings unauthenticated() {
         return new LinkSettings(
-                Mode.NONE, null, Duration.ofMillis(DEFAULT_HEARTBEAT_MILLIS), Duration.ofMillis(DEFAULT_TIMEOUT_MILLIS));
+                Mode.NONE,
+                null,
+                Duration.ofMillis(DEFAULT_HEARTBEAT_MILLIS),
+                Duration.ofMillis(DEFAULT_TIMEOUT_MILLIS));
     }
 
     /** The defaults of {@code --link-heartbeat-ms} and {@code --link-timeout-ms}. */

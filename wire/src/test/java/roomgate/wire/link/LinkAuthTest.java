@@ -46,15 +46,15 @@ class LinkAuthTest {
         Path file = Files.writeString(dir.resolve("link-secret"), new String(SECRET, StandardCharsets.UTF_8) + "\n");
         LinkAuth fromFile = LinkAuth.fromFile(file);
         byte[] nonce = LinkAuth.newNonce();
-        assertThat(fromFile.verify(nonce, "gw", "n", auth.proof(nonce, "gw", "n"))).isTrue();
+        assertThat(fromFile.verify(nonce, "gw", "n", auth.proof(nonce, "gw", "n")))
+                .isTrue();
 
         Path shortFile = Files.writeString(dir.resolve("short"), "too-short\n");
         assertThatThrownBy(() -> LinkAuth.fromFile(shortFile))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--link-secret-file")
                 .hasMessageContaining("at least 32");
-        assertThatThrownBy(() -> LinkAuth.fromFile(dir.resolve("missing")))
-                .hasMessageContaining("cannot read");
+        assertThatThrownBy(() -> LinkAuth.fromFile(dir.resolve("missing"))).hasMessageContaining("cannot read");
     }
 
     @Test

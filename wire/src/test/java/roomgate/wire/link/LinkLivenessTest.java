@@ -75,18 +75,28 @@ class LinkLivenessTest {
         advance(999);
         assertThat(written()).isEmpty();
         advance(2);
-        assertThat(written()).singleElement().satisfies(f -> assertThat(f.hasHeartbeat()).isTrue());
+        assertThat(written())
+                .singleElement()
+                .satisfies(f -> assertThat(f.hasHeartbeat()).isTrue());
 
-        receive(LinkFrame.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
-        receive(LinkFrame.newBuilder().setRoomLost(RoomLost.newBuilder().setRoomId("r")).build());
-        assertThat(passedOn).singleElement().satisfies(m -> assertThat(((LinkFrame) m).hasRoomLost()).isTrue());
+        receive(LinkFrame.newBuilder()
+                .setHeartbeat(Heartbeat.getDefaultInstance())
+                .build());
+        receive(LinkFrame.newBuilder()
+                .setRoomLost(RoomLost.newBuilder().setRoomId("r"))
+                .build());
+        assertThat(passedOn)
+                .singleElement()
+                .satisfies(m -> assertThat(((LinkFrame) m).hasRoomLost()).isTrue());
     }
 
     @Test
     void aLinkThatHearsNothingForTheTimeoutIsClosed() {
         advance(4_000);
         // Any frame, heartbeats included, shows the peer is alive.
-        receive(LinkFrame.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+        receive(LinkFrame.newBuilder()
+                .setHeartbeat(Heartbeat.getDefaultInstance())
+                .build());
         advance(4_000);
         assertThat(channel.isOpen()).isTrue();
         assertThat(dropped).isEmpty();
@@ -99,7 +109,9 @@ class LinkLivenessTest {
     @Test
     void aLinkUnwritableForTheTimeoutIsClosedAndOneThatRecoversIsNot() {
         // Keep it from timing out for silence meanwhile.
-        LinkFrame beat = LinkFrame.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build();
+        LinkFrame beat = LinkFrame.newBuilder()
+                .setHeartbeat(Heartbeat.getDefaultInstance())
+                .build();
         writable(false);
         advance(3_000);
         receive(beat);
