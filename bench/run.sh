@@ -133,7 +133,8 @@ fi
 CLUSTER="bench-$$-$RANDOM"
 read -r -a HZ_PORTS <<< "$(free_ports $((NODES + 1)))"
 HZ_MEMBERS=$(printf '127.0.0.1:%s,' "${HZ_PORTS[@]}"); HZ_MEMBERS=${HZ_MEMBERS%,}
-HZ=(--cluster-name "$CLUSTER" --hz-members "$HZ_MEMBERS" --heartbeat-timeout-seconds 5)
+(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$RUN/link-secret")
+HZ=(--cluster-name "$CLUSTER" --hz-members "$HZ_MEMBERS" --heartbeat-timeout-seconds 5 --link-secret-file "$RUN/link-secret")
 
 NODE_PIDS=(); WS_URLS=(); UPSTREAMS=""
 for i in $(seq 1 "$NODES"); do

@@ -21,6 +21,9 @@ ENV ROOMGATE_LINK_PORT=7000 \
     ROOMGATE_METRICS_HOST=0.0.0.0 \
     ROOMGATE_METRICS_PORT=9090 \
     ROOMGATE_HZ_PORT=5701
+# The link secret gateways prove themselves with to the nodes: a file mounted here where the image
+# runs (a Secret in deploy/k8s), never baked into the image. Without it the process refuses to start.
+ENV ROOMGATE_LINK_SECRET_FILE=/etc/roomgate-secrets/link-secret
 EXPOSE 7000 9090 5701
 
 USER 10001

@@ -532,7 +532,11 @@ EOF
     # Rooms need a quorum of two game nodes; a one-node cluster lowers it to one.
     local quorum=2
     ((nodes > 1)) || quorum=1
-    local -a hz_args=(--cluster-name "$CLUSTER_NAME" --hz-port "$hz_port" --hz-members "$hz_members" --quorum-size "$quorum")
+    # The link secret: gateways prove with it that they are ours to the nodes' link ports. One per run,
+    # readable by this user only.
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$run_dir/link-secret")
+    local -a hz_args=(--cluster-name "$CLUSTER_NAME" --hz-port "$hz_port" --hz-members "$hz_members" --quorum-size "$quorum"
+        --link-secret-file "$run_dir/link-secret")
     # The archive of finished games: an H2 file in the run folder, shared by the nodes (who write it)
     # and the gateway (GET /games), unless ROOMGATE_ARCHIVE_JDBC_URL names another database.
     hz_args+=(--archive-jdbc-url "${ROOMGATE_ARCHIVE_JDBC_URL:-jdbc:h2:file:$run_dir/roomgate-archive;AUTO_SERVER=TRUE}")

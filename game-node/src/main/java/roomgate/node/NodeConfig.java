@@ -8,6 +8,7 @@ import java.util.Set;
 import roomgate.archive.ArchiveSettings;
 import roomgate.cluster.HazelcastSettings;
 import roomgate.runtime.Flags;
+import roomgate.wire.link.LinkSettings;
 
 /** Everything a game node is told at start-up; built once in {@link NodeMain} from flags and environment. */
 public record NodeConfig(
@@ -25,7 +26,8 @@ public record NodeConfig(
         int metricsPort,
         ArchiveSettings archive,
         Archiving archiving,
-        HazelcastSettings hazelcast) {
+        HazelcastSettings hazelcast,
+        LinkSettings link) {
 
     /** How the node writes its finished rooms to the archive. */
     public record Archiving(Duration interval, int batchSize, long backlogLimit) {}
@@ -55,7 +57,12 @@ public record NodeConfig(
             "archive-credentials-file",
             "archive-interval-ms",
             "archive-batch",
-            "archive-backlog-limit");
+            "archive-backlog-limit",
+            // The link's handshake and liveness (LinkSettings): the same four flags on nodes and gateways.
+            "link-auth",
+            "link-secret-file",
+            "link-heartbeat-ms",
+            "link-timeout-ms");
 
     public static NodeConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -92,6 +99,11 @@ public record NodeConfig(
                         Duration.ofMillis(flags.getInt("archive-interval-ms", 1_000, 10, 600_000)),
                         flags.getInt("archive-batch", 100, 1, 10_000),
                         flags.getInt("archive-backlog-limit", 100_000, 1, 100_000_000)),
-                HazelcastSettings.fromFlags(flags));
+                HazelcastSettings.fromFlags(flags),
+                LinkSettings.of(
+                        flags.get("link-auth", null),
+                        flags.get("link-secret-file", null),
+                        flags.getInt("link-heartbeat-ms", LinkSettings.DEFAULT_HEARTBEAT_MILLIS, 50, 600_000),
+                        flags.getInt("link-timeout-ms", LinkSettings.DEFAULT_TIMEOUT_MILLIS, 100, 3_600_000)));
     }
 }

@@ -140,7 +140,14 @@ public final class NodeMain {
         // Listening before joining, so the member can publish the real port; nobody routes here
         // before the status is published below, after the registry has started.
         NodeLinkServer links = NodeLinkServer.start(
-                transport, config.linkHost(), config.linkPort(), config.ioThreads(), registry, meters);
+                transport,
+                config.linkHost(),
+                config.linkPort(),
+                config.ioThreads(),
+                registry,
+                meters,
+                config.link(),
+                config.link().auth());
         lifecycle.onStop("links", links::close);
         Map<String, Object> ready = new LinkedHashMap<>();
         ready.put("node-id", config.nodeId());

@@ -40,6 +40,7 @@ final class LocalCluster implements AutoCloseable {
     private final List<ServiceProcess> publishers = new ArrayList<>();
     private final List<String> nodeArgs;
     private final IntFunction<List<String>> gatewayArgs;
+    private final Path linkSecretFile;
     private final Thread cleanup = new Thread(this::close, "local-cluster-cleanup");
 
     private LocalCluster(Path logDir, int members, List<String> nodeArgs, IntFunction<List<String>> gatewayArgs)
@@ -47,6 +48,12 @@ final class LocalCluster implements AutoCloseable {
         this.logDir = logDir;
         this.nodeArgs = List.copyOf(nodeArgs);
         this.gatewayArgs = gatewayArgs;
+        // The secret every node and gateway of this cluster proves its links with, as the launcher makes one.
+        Files.createDirectories(logDir);
+        this.linkSecretFile = logDir.resolve("link-secret");
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        Files.writeString(linkSecretFile, java.util.HexFormat.of().formatHex(secret));
         for (int i = 0; i < members; i++) {
             hzPorts.add(freePort());
         }
@@ -93,6 +100,11 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** The file with this cluster's link secret, given to every node and gateway ({@code --link-secret-file}). */
+    Path linkSecretFile() {
+        return linkSecretFile;
+    }
+
     private List<String> hazelcastArgs(int memberIndex) {
         String members = hzPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
         return List.of(
@@ -126,6 +138,7 @@ final class LocalCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--link-port", "0"));
         args.addAll(withArchive(nodeArgs));
         args.addAll(hazelcastArgs(memberIndex));
+        args.addAll(List.of("--link-secret-file", linkSecretFile.toString()));
         // The direct listener is the benchmarks' own node variant, not the product's.
         String main =
                 nodeArgs.contains("--ws-port") ? "roomgate.bench.direct.DirectNodeMain" : "roomgate.node.NodeMain";
@@ -139,6 +152,7 @@ final class LocalCluster implements AutoCloseable {
                 List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0", "--io-threads", "2"));
         args.addAll(withArchive(gatewayArgs.apply(gateways.size())));
         args.addAll(hazelcastArgs(memberIndex));
+        args.addAll(List.of("--link-secret-file", linkSecretFile.toString()));
         ServiceProcess gateway = ServiceProcess.start(gatewayId, "roomgate.gateway.GatewayMain", args, logDir);
         gateways.add(gateway);
         return gateway;

@@ -8,6 +8,7 @@ import java.util.Set;
 import roomgate.archive.ArchiveSettings;
 import roomgate.cluster.HazelcastSettings;
 import roomgate.runtime.Flags;
+import roomgate.wire.link.LinkSettings;
 
 /** Everything a gateway is told at start-up; built once in {@link GatewayMain} from flags and environment. */
 public record GatewayConfig(
@@ -24,7 +25,8 @@ public record GatewayConfig(
         HazelcastSettings hazelcast,
         Recording recording,
         ClientLimits limits,
-        ArchiveSettings archive) {
+        ArchiveSettings archive,
+        LinkSettings link) {
 
     static final List<String> FLAGS = List.of(
             "gateway-id",
@@ -52,7 +54,12 @@ public record GatewayConfig(
             "max-rooms-per-connection",
             "max-topics-per-connection",
             "archive-jdbc-url",
-            "archive-credentials-file");
+            "archive-credentials-file",
+            // The link's handshake and liveness (LinkSettings): the same four flags on nodes and gateways.
+            "link-auth",
+            "link-secret-file",
+            "link-heartbeat-ms",
+            "link-timeout-ms");
 
     /**
      * What one client connection may cost the gateway, whatever it sends: the bytes queued for it, how
@@ -134,7 +141,12 @@ public record GatewayConfig(
                 ClientLimits.of(flags),
                 // The same database, and the same way to name it, as the nodes: GET /games reads what they write.
                 ArchiveSettings.resolve(
-                        flags.get("archive-jdbc-url", null), flags.get("archive-credentials-file", null), env));
+                        flags.get("archive-jdbc-url", null), flags.get("archive-credentials-file", null), env),
+                LinkSettings.of(
+                        flags.get("link-auth", null),
+                        flags.get("link-secret-file", null),
+                        flags.getInt("link-heartbeat-ms", LinkSettings.DEFAULT_HEARTBEAT_MILLIS, 50, 600_000),
+                        flags.getInt("link-timeout-ms", LinkSettings.DEFAULT_TIMEOUT_MILLIS, 100, 3_600_000)));
     }
 
     private static Recording recording(String rooms, String file) {

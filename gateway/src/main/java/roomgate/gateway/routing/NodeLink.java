@@ -1,5 +1,6 @@
 package roomgate.gateway.routing;
 
+import com.google.protobuf.ByteString;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,9 +13,11 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.placement.NodeInfo;
+import roomgate.protocol.link.v1.Challenge;
 import roomgate.protocol.link.v1.Hello;
 import roomgate.protocol.link.v1.LinkFrame;
 import roomgate.wire.link.LinkCodec;
+import roomgate.wire.link.LinkLiveness;
 import roomgate.wire.link.RoomEventFrame;
 
 /**
@@ -27,28 +30,35 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
 
     private final Router router;
     private final NodeInfo node;
+    private final LinkOptions options;
     private List<LinkFrame> pending = new ArrayList<>();
     private Channel channel;
     private boolean closed;
+    private boolean welcomed;
 
-    private NodeLink(Router router, NodeInfo node) {
+    private NodeLink(Router router, NodeInfo node, LinkOptions options) {
         this.router = router;
         this.node = node;
+        this.options = options;
     }
 
-    static NodeLink open(Router router, EventLoop loop, NodeInfo node, LinkConnector connector, String gatewayId) {
-        NodeLink link = new NodeLink(router, node);
+    static NodeLink open(Router router, EventLoop loop, NodeInfo node, LinkConnector connector, LinkOptions options) {
+        NodeLink link = new NodeLink(router, node, options);
         ChannelFuture connect = connector.connect(loop, node, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 LinkCodec.install(ch.pipeline());
+                LinkLiveness.install(
+                        ch.pipeline(),
+                        options.settings(),
+                        why -> log.warn("link to node {} dropped: {}", node.nodeId(), why));
                 ch.pipeline().addLast(link);
             }
         });
         link.channel = connect.channel();
         connect.addListener(f -> {
             if (f.isSuccess()) {
-                link.onConnected(gatewayId);
+                link.router.metrics().linkUp(link.channel);
             } else {
                 log.warn(
                         "link to node {} at {}:{} failed: {}",
@@ -83,11 +93,25 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    private void onConnected(String gatewayId) {
-        router.metrics().linkUp(channel);
+    /** The node's challenge: answered with the proof, and then the link carries what waited for it. */
+    private void onChallenge(Challenge challenge) {
+        if (pending == null) {
+            log.warn("second challenge from node {}; closing the link", node.nodeId());
+            channel.close();
+            return;
+        }
+        if (!challenge.getNodeId().equals(node.nodeId())) {
+            // Another process at the address (the node restarted under a new id): not the node we meant.
+            log.warn("link to node {} reached node {} instead; closing it", node.nodeId(), challenge.getNodeId());
+            channel.close();
+            return;
+        }
+        byte[] proof = options.auth().proof(challenge.getNonce().toByteArray(), options.gatewayId(), node.nodeId());
         channel.write(
                 LinkFrame.newBuilder()
-                        .setHello(Hello.newBuilder().setGatewayId(gatewayId))
+                        .setHello(Hello.newBuilder()
+                                .setGatewayId(options.gatewayId())
+                                .setProof(ByteString.copyFrom(proof)))
                         .build(),
                 channel.voidPromise());
         for (LinkFrame frame : pending) {
@@ -95,6 +119,12 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
         }
         pending = null;
         channel.flush();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // Before the connect future completes: the node's challenge may be read first.
+        channel = ctx.channel();
     }
 
     @Override
@@ -121,7 +151,11 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
             case HANDOFF_DONE -> router.onHandoffDone(this, frame.getHandoffDone());
             case REJOIN_RESULT -> router.onRejoinResult(this, frame.getRejoinResult());
             case ROOM_LOST -> router.onRoomLost(this, frame.getRoomLost().getRoomId());
-            case WELCOME -> log.info("link to node {} up", frame.getWelcome().getNodeId());
+            case CHALLENGE -> onChallenge(frame.getChallenge());
+            case WELCOME -> {
+                welcomed = true;
+                log.info("link to node {} up", frame.getWelcome().getNodeId());
+            }
             default -> log.warn("unexpected {} from node {}; ignored", frame.getBodyCase(), node.nodeId());
         }
     }
@@ -143,6 +177,12 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
             return;
         }
         closed = true;
+        if (pending == null && !welcomed) {
+            log.warn(
+                    "node {} closed the link after our Hello, without a Welcome: does its --link-secret-file hold"
+                            + " the same secret as ours?",
+                    node.nodeId());
+        }
         router.metrics().linkDown(channel);
         List<LinkFrame> unsent = pending == null ? List.of() : pending;
         pending = null;

@@ -15,14 +15,14 @@ final class NodeLinks {
     private final Router router;
     private final EventLoop loop;
     private final LinkConnector connector;
-    private final String gatewayId;
+    private final LinkOptions options;
     private final Map<String, NodeLink> links = new HashMap<>();
 
-    NodeLinks(Router router, EventLoop loop, LinkConnector connector, String gatewayId) {
+    NodeLinks(Router router, EventLoop loop, LinkConnector connector, LinkOptions options) {
         this.router = router;
         this.loop = loop;
         this.connector = connector;
-        this.gatewayId = gatewayId;
+        this.options = options;
     }
 
     /** The open link to {@code node}, opened now if there is none; a closed link if it cannot be opened. */
@@ -35,11 +35,19 @@ final class NodeLinks {
             // The node restarted under the same id at a new address: the old link is stale.
             link.close();
         }
-        NodeLink opened = NodeLink.open(router, loop, node, connector, gatewayId);
+        NodeLink opened = NodeLink.open(router, loop, node, connector, options);
         if (!opened.isClosed()) {
             links.put(node.nodeId(), opened);
         }
         return opened;
+    }
+
+    /** Closes the link to {@code node} (that incarnation), if there is one; it reports its closing as any link does. */
+    void close(NodeInfo node) {
+        NodeLink link = links.get(node.nodeId());
+        if (link != null && link.node().equals(node)) {
+            link.close();
+        }
     }
 
     /** Forgets a link that closed (unless another has replaced it already). */

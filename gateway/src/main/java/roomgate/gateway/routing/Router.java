@@ -57,20 +57,22 @@ public final class Router {
 
     /**
      * {@code connector} opens this loop's links; {@code nanoClock} (nanoseconds, as System.nanoTime)
-     * times the retry and give-up windows, so tests need not sleep.
+     * times the retry and give-up windows, so tests need not sleep. {@code unreachable} is the
+     * gateway's, shared with the other loops' routers.
      */
     Router(
             EventLoop loop,
-            String gatewayId,
+            LinkOptions options,
             Supplier<NodeView> view,
             LinkConnector connector,
             GatewayMetrics metrics,
-            LongSupplier nanoClock) {
+            LongSupplier nanoClock,
+            UnreachableNodes unreachable) {
         this.loop = loop;
         this.metrics = metrics;
-        this.unreachable = new UnreachableNodes(view, nanoClock);
+        this.unreachable = unreachable;
         this.placement = new Placement(view, unreachable);
-        this.links = new NodeLinks(this, loop, connector, gatewayId);
+        this.links = new NodeLinks(this, loop, connector, options);
         this.moves =
                 new RoomMoves(loop, nanoClock, metrics, sessions, rooms, links, placement, unreachable, this::send);
     }
@@ -308,6 +310,24 @@ public final class Router {
                                         .build())) {
                     moves.fail(frame.getRejoin().getRoomId(), frame.getRejoin(), "no game node can serve the room now");
                 }
+            }
+        }
+    }
+
+    /**
+     * Another loop found {@code node} unreachable (the gateway's {@link UnreachableNodes} says so for
+     * all loops now): this loop drops its link to it too and moves its rooms at once, rather than
+     * keep sending to the node until its own link fails, while the room's sessions on the other loop
+     * follow the room to its new owner.
+     */
+    void onNodeUnreachable(NodeInfo node) {
+        assert loop.inEventLoop();
+        // Its closing answers the requests still with the node, and routes again what it had not sent.
+        links.close(node);
+        for (LocalRoom local : rooms.snapshot()) {
+            if (!local.isMoving() && local.node.equals(node)) {
+                local.hold();
+                moves.start(local, placement.ownerOf(local.roomId), MoveCause.NODE_LOST);
             }
         }
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import roomgate.gateway.metrics.GatewayMetrics;
+import roomgate.placement.NodeInfo;
 import roomgate.placement.NodeView;
 import roomgate.runtime.net.Transport;
 
@@ -22,25 +23,37 @@ public final class RouterGroup {
     /** Routers whose links are TCP connections over {@code transport}, on the system clock. */
     public RouterGroup(
             EventLoopGroup group,
-            String gatewayId,
+            LinkOptions options,
             Supplier<NodeView> view,
             Transport transport,
             GatewayMetrics metrics) {
-        this(group, gatewayId, view, new SocketLinkConnector(transport), metrics, System::nanoTime);
+        this(group, options, view, new SocketLinkConnector(transport), metrics, System::nanoTime);
     }
 
     /** Routers whose links {@code connector} opens, timing their retry windows on {@code nanoClock}. */
     public RouterGroup(
             EventLoopGroup group,
-            String gatewayId,
+            LinkOptions options,
             Supplier<NodeView> view,
             LinkConnector connector,
             GatewayMetrics metrics,
             LongSupplier nanoClock) {
+        // One for the gateway: a node unreachable from one loop is unreachable from all (see there).
+        UnreachableNodes unreachable = new UnreachableNodes(view, nanoClock, this::nodeUnreachable);
         for (EventExecutor executor : group) {
-            routers.put(executor, new Router((EventLoop) executor, gatewayId, view, connector, metrics, nanoClock));
+            routers.put(
+                    executor,
+                    new Router((EventLoop) executor, options, view, connector, metrics, nanoClock, unreachable));
         }
         viewChanged(view.get());
+    }
+
+    /**
+     * A loop found {@code node} unreachable (on that loop's thread): every loop moves its rooms on it
+     * now, each on its own thread; the loop that found it has already, and finds nothing left to do.
+     */
+    private void nodeUnreachable(NodeInfo node) {
+        routers.forEach((loop, router) -> loop.execute(() -> router.onNodeUnreachable(node)));
     }
 
     /** Tells every router, on its own loop, that membership changed. Called on Hazelcast's thread. */

@@ -22,6 +22,7 @@ import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.games.GamesHttpHandler;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.TrafficRecorder;
+import roomgate.gateway.routing.LinkOptions;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.placement.NodeView;
@@ -77,7 +78,8 @@ public final class GatewayServer implements AutoCloseable {
                     "loop",
                     "How late the gateway's event loops run a task due now (sampled every 100 ms)",
                     ExecutorDelayProbe.DEFAULT_INTERVAL);
-            RouterGroup routers = new RouterGroup(workers, config.gatewayId(), view, transport, metrics);
+            RouterGroup routers = new RouterGroup(
+                    workers, LinkOptions.startUp(config.gatewayId(), config.link()), view, transport, metrics);
             // Closed channels leave the group by themselves.
             ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
             ServerBootstrap bootstrap = new ServerBootstrap();

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.TrafficRecorder;
+import roomgate.gateway.routing.LinkOptions;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.server.SessionHandler;
 import roomgate.gateway.session.ResumeTokens;
@@ -31,7 +32,11 @@ final class FeedClient {
 
     FeedClient(PubSubManager feeds) {
         RouterGroup routers = new RouterGroup(
-                channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO, GatewayMetrics.disabled());
+                channel.eventLoop(),
+                LinkOptions.unauthenticated("gw-test"),
+                NodeView::empty,
+                Transport.NIO,
+                GatewayMetrics.disabled());
         channel.pipeline()
                 .addLast(
                         new ClientFrameCodec(),

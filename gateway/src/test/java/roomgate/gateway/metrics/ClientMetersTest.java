@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.recording.TrafficRecorder;
+import roomgate.gateway.routing.LinkOptions;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.server.SessionHandler;
 import roomgate.gateway.session.ResumeTokens;
@@ -44,8 +45,12 @@ class ClientMetersTest {
         channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                RouterGroup routers =
-                        new RouterGroup(ch.eventLoop(), "gw-test", NodeView::empty, Transport.NIO, metrics);
+                RouterGroup routers = new RouterGroup(
+                        ch.eventLoop(),
+                        LinkOptions.unauthenticated("gw-test"),
+                        NodeView::empty,
+                        Transport.NIO,
+                        metrics);
                 ch.pipeline()
                         .addLast(
                                 new ClientTrafficMeter(metrics),

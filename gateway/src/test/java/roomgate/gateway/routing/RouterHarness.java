@@ -1,5 +1,6 @@
 package roomgate.gateway.routing;
 
+import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -21,6 +22,7 @@ import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.session.ClientSession;
 import roomgate.placement.NodeInfo;
 import roomgate.placement.NodeView;
+import roomgate.protocol.link.v1.Challenge;
 import roomgate.protocol.link.v1.LinkFrame;
 import roomgate.protocol.link.v1.RoomBroadcast;
 import roomgate.protocol.link.v1.SessionReply;
@@ -35,6 +37,8 @@ import roomgate.protocol.v1.SendChat;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.wire.client.ClientFrameCodec;
 import roomgate.wire.client.RoomRequests;
+import roomgate.wire.link.LinkAuth;
+import roomgate.wire.link.LinkSettings;
 
 /**
  * One {@link Router} with nothing real behind it: its links are embedded channels speaking the
@@ -51,13 +55,28 @@ final class RouterHarness {
     private final AtomicReference<NodeView> view = new AtomicReference<>();
     private final Map<String, List<FakeNode>> connects = new HashMap<>();
     final Router router;
+    /** The gateway-wide set the router shares, and the nodes it reported as newly unreachable. */
+    final UnreachableNodes unreachable;
+
+    final List<NodeInfo> marked = new ArrayList<>();
+
+    /** The harness's link secret: every fake node checks the Hello against it. */
+    static final LinkAuth AUTH =
+            LinkAuth.withSecret("harness-link-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8));
 
     RouterHarness(String... nodeIds) {
         loopChannel.freezeTime();
         setView(nodeIds);
         LinkConnector connector = this::connect;
+        unreachable = new UnreachableNodes(view::get, () -> nanos, marked::add);
         router = new Router(
-                loopChannel.eventLoop(), "gw-test", view::get, connector, GatewayMetrics.disabled(), () -> nanos);
+                loopChannel.eventLoop(),
+                new LinkOptions("gw-test", LinkSettings.unauthenticated(), AUTH),
+                view::get,
+                connector,
+                GatewayMetrics.disabled(),
+                () -> nanos,
+                unreachable);
         // As RouterGroup does at start-up: a link to every live node.
         router.onViewChanged(view.get());
     }
@@ -91,6 +110,12 @@ final class RouterHarness {
     private ChannelFuture connect(EventLoop loop, NodeInfo node, ChannelHandler handler) {
         FakeNode fake = new FakeNode(node, new EmbeddedChannel(handler));
         connects.computeIfAbsent(node.nodeId(), id -> new ArrayList<>()).add(fake);
+        // As a node does when it accepts a link: the gateway answers with its Hello.
+        fake.send(LinkFrame.newBuilder()
+                .setChallenge(Challenge.newBuilder()
+                        .setNonce(ByteString.copyFrom(fake.nonce))
+                        .setNodeId(node.nodeId()))
+                .build());
         return fake.channel.newSucceededFuture();
     }
 
@@ -215,13 +240,17 @@ final class RouterHarness {
     static final class FakeNode {
         final NodeInfo info;
         final EmbeddedChannel channel;
+        final byte[] nonce = LinkAuth.newNonce();
 
         FakeNode(NodeInfo info, EmbeddedChannel channel) {
             this.info = info;
             this.channel = channel;
         }
 
-        /** Every frame the router wrote since the last call, in order, the Hello that opens a link included. */
+        /**
+         * Every frame the router wrote since the last call, in order, the Hello that opens a link
+         * included; a Hello must carry the proof for this link's challenge.
+         */
         List<LinkFrame> frames() {
             List<LinkFrame> frames = new ArrayList<>();
             for (ByteBuf out; (out = channel.readOutbound()) != null; ) {
@@ -230,7 +259,16 @@ final class RouterHarness {
                     if (length != out.readableBytes()) {
                         throw new AssertionError("frame length " + length + " but " + out.readableBytes() + " bytes");
                     }
-                    frames.add(LinkFrame.parseFrom(ByteBufUtil.getBytes(out)));
+                    LinkFrame frame = LinkFrame.parseFrom(ByteBufUtil.getBytes(out));
+                    if (frame.hasHello()
+                            && !AUTH.verify(
+                                    nonce,
+                                    frame.getHello().getGatewayId(),
+                                    info.nodeId(),
+                                    frame.getHello().getProof().toByteArray())) {
+                        throw new AssertionError("a Hello without the proof for this link's challenge: " + frame);
+                    }
+                    frames.add(frame);
                 } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                     throw new AssertionError("the router wrote a frame that does not parse", e);
                 } finally {

@@ -110,4 +110,31 @@ class RouterUnreachableNodeTest {
         assertThat(told.get(0).getError().getCode()).isEqualTo(ErrorCode.OUTCOME_UNKNOWN);
         assertThat(told.get(0).getError().getRoomId()).isEqualTo(roomId);
     }
+
+    @Test
+    void whenAnotherLoopFindsTheNodeUnreachableThisLoopDropsItsLinkAndMovesTheRoomAtOnce() {
+        Client white = h.client(1);
+        h.seat(white, roomId, "n1", 5);
+        assertThat(h.node("n1").channel.isOpen()).isTrue();
+
+        // What RouterGroup posts to every loop when one loop's link to n1 failed: this loop's own
+        // link is still up, but the node is unreachable for the whole gateway now.
+        h.unreachable.mark(h.node("n1").info);
+        h.router.onNodeUnreachable(h.node("n1").info);
+
+        assertThat(h.node("n1").channel.isOpen())
+                .as("this loop's link dropped too")
+                .isFalse();
+        List<LinkFrame> toSuccessor = h.node(successor).sent();
+        assertThat(toSuccessor).singleElement().satisfies(f -> {
+            assertThat(f.getRejoin().getRoomId()).isEqualTo(roomId);
+            assertThat(f.getRejoin().getSessions(0).getSessionId()).isEqualTo(1);
+            assertThat(f.getRejoin().getSessions(0).getLastSequence()).isEqualTo(5);
+            assertThat(f.getRejoin().getUnreachableNodeIdsList()).containsExactly("n1");
+        });
+        // The room's requests wait for the move instead of going to n1.
+        h.router.forward(white.session, move(roomId, "m1", "e2e4"), roomId);
+        assertThat(h.node(successor).sent()).isEmpty();
+        assertThat(h.connectsTo("n1")).isEqualTo(1);
+    }
 }

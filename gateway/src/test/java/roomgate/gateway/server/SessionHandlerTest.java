@@ -17,6 +17,7 @@ import roomgate.gateway.config.GatewayConfig.ClientLimits;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.TrafficRecorder;
+import roomgate.gateway.routing.LinkOptions;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.placement.NodeView;
@@ -42,7 +43,11 @@ class SessionHandlerTest {
     void open() {
         channel = new EmbeddedChannel();
         RouterGroup routers = new RouterGroup(
-                channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO, GatewayMetrics.disabled());
+                channel.eventLoop(),
+                LinkOptions.unauthenticated("gw-test"),
+                NodeView::empty,
+                Transport.NIO,
+                GatewayMetrics.disabled());
         channel.pipeline()
                 .addLast(
                         new ClientFrameCodec(),

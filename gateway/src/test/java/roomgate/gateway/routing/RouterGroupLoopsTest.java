@@ -1,0 +1,244 @@
+package roomgate.gateway.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
+import io.netty.util.concurrent.EventExecutor;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import roomgate.gateway.metrics.GatewayMetrics;
+import roomgate.gateway.session.ClientSession;
+import roomgate.placement.NodeInfo;
+import roomgate.placement.NodeView;
+import roomgate.protocol.link.v1.Challenge;
+import roomgate.protocol.link.v1.LinkFrame;
+import roomgate.protocol.link.v1.Rejoin;
+import roomgate.protocol.link.v1.RejoinResult;
+import roomgate.protocol.link.v1.SessionRequest;
+import roomgate.protocol.link.v1.Welcome;
+import roomgate.wire.client.ClientFrameCodec;
+import roomgate.wire.link.LinkAuth;
+import roomgate.wire.link.LinkCodec;
+import roomgate.wire.link.LinkSettings;
+
+/**
+ * A gateway of two event loops, each with its own link to each node, over real (in-JVM) channels to
+ * two fake nodes: the sessions of one room sit on both loops, and when one loop's link to the
+ * room's node fails, both loops move the room to the successor (the other loop drops its own,
+ * still healthy, link to the node), so the room's players stay together.
+ */
+class RouterGroupLoopsTest {
+    private static final LinkAuth AUTH =
+            LinkAuth.withSecret("loops-test-link-secret-of-32-bytes-or-more".getBytes(StandardCharsets.UTF_8));
+
+    private final EventLoopGroup gatewayLoops = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
+    private final EventLoopGroup nodeLoops = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
+    private final NodeInfo n1 = RouterHarness.nodeInfo("n1");
+    private final NodeInfo n2 = RouterHarness.nodeInfo("n2");
+    private final NodeView view = NodeView.of(1, List.of(n1, n2));
+    private final Map<String, FakeNode> nodes = Map.of("n1", new FakeNode("n1"), "n2", new FakeNode("n2"));
+
+    @AfterEach
+    void stop() {
+        gatewayLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        nodeLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void whenOneLoopsLinkToTheRoomsNodeFailsBothLoopsMoveTheRoomTogether() throws Exception {
+        for (FakeNode node : nodes.values()) {
+            new ServerBootstrap()
+                    .group(nodeLoops)
+                    .channel(LocalServerChannel.class)
+                    .childHandler(node.initializer())
+                    .bind(new LocalAddress(node.nodeId))
+                    .sync();
+        }
+        LinkConnector connector = (loop, node, handler) -> new Bootstrap()
+                .group(loop)
+                .channel(LocalChannel.class)
+                .handler(handler)
+                .connect(new LocalAddress(node.nodeId()));
+        RouterGroup routers = new RouterGroup(
+                gatewayLoops,
+                new LinkOptions("gw-loops", LinkSettings.unauthenticated(), AUTH),
+                () -> view,
+                connector,
+                GatewayMetrics.disabled(),
+                System::nanoTime);
+        List<EventLoop> loops = new ArrayList<>();
+        for (EventExecutor executor : gatewayLoops) {
+            loops.add((EventLoop) executor);
+        }
+        String roomId = roomOn("n1");
+
+        // One player of the room on each loop.
+        for (int i = 0; i < 2; i++) {
+            EventLoop loop = loops.get(i);
+            long sessionId = i + 1;
+            loop.submit(() -> {
+                        Router router = routers.of(loop);
+                        ClientSession session = new ClientSession(
+                                sessionId, "p" + sessionId, new EmbeddedChannel(new ClientFrameCodec()));
+                        router.register(session);
+                        router.forward(session, RouterHarness.join(roomId, "j" + sessionId), roomId);
+                    })
+                    .sync();
+        }
+        FakeNode first = nodes.get("n1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.requests.size() == 2);
+        assertThat(first.authenticatedLinks)
+                .as("each loop proved itself on its links")
+                .isNotEmpty();
+
+        // The link that carried session 1's join fails; the one carrying session 2's stays up.
+        first.linkOf(1).close().sync();
+
+        FakeNode successor = nodes.get("n2");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(successor.rejoins)
+                        .as("both loops rejoined the room at the successor")
+                        .flatExtracting(Rejoin::getSessionsList)
+                        .extracting(s -> s.getSessionId())
+                        .containsExactlyInAnyOrder(1L, 2L));
+        assertThat(successor.rejoins).allSatisfy(r -> {
+            assertThat(r.getRoomId()).isEqualTo(roomId);
+            assertThat(r.getUnreachableNodeIdsList()).containsExactly("n1");
+        });
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(first.linkOf(2).isActive())
+                        .as("the other loop dropped its healthy link to n1 too")
+                        .isFalse());
+
+        // Session 2's next move goes to the successor, where session 1 is too.
+        EventLoop second = loops.get(1);
+        second.submit(() -> {
+                    Router router = routers.of(second);
+                    ClientSession session = new ClientSession(2, "p2", new EmbeddedChannel(new ClientFrameCodec()));
+                    router.forward(session, RouterHarness.move(roomId, "m2", "e7e5"), roomId);
+                })
+                .sync();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(successor.requests)
+                        .extracting(r -> r.getMessage().getRequestId())
+                        .contains("m2"));
+        assertThat(first.requests)
+                .extracting(r -> r.getMessage().getRequestId())
+                .doesNotContain("m2");
+    }
+
+    private String roomOn(String nodeId) {
+        for (int i = 0; ; i++) {
+            String roomId = "room-" + i;
+            if (view.ownerOf(roomId, Set.of()).nodeId().equals(nodeId)) {
+                return roomId;
+            }
+        }
+    }
+
+    /** A node's link end: challenges, checks the Hello, seats joins and takes rejoins. */
+    private static final class FakeNode {
+        final String nodeId;
+        final List<SessionRequest> requests = new CopyOnWriteArrayList<>();
+        final List<Rejoin> rejoins = new CopyOnWriteArrayList<>();
+        final List<Channel> authenticatedLinks = new CopyOnWriteArrayList<>();
+        final Map<Long, Channel> linkOfSession = new ConcurrentHashMap<>();
+
+        FakeNode(String nodeId) {
+            this.nodeId = nodeId;
+        }
+
+        Channel linkOf(long sessionId) {
+            return linkOfSession.get(sessionId);
+        }
+
+        ChannelInitializer<Channel> initializer() {
+            return new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    LinkCodec.install(ch.pipeline());
+                    ch.pipeline().addLast(new Handler());
+                }
+            };
+        }
+
+        private final class Handler extends SimpleChannelInboundHandler<LinkFrame> {
+            private final byte[] nonce = LinkAuth.newNonce();
+
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                ctx.writeAndFlush(LinkFrame.newBuilder()
+                        .setChallenge(Challenge.newBuilder()
+                                .setNonce(ByteString.copyFrom(nonce))
+                                .setNodeId(nodeId))
+                        .build());
+            }
+
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, LinkFrame frame) {
+                switch (frame.getBodyCase()) {
+                    case HELLO -> {
+                        if (!AUTH.verify(
+                                nonce,
+                                frame.getHello().getGatewayId(),
+                                nodeId,
+                                frame.getHello().getProof().toByteArray())) {
+                            ctx.close();
+                            return;
+                        }
+                        authenticatedLinks.add(ctx.channel());
+                        ctx.writeAndFlush(LinkFrame.newBuilder()
+                                .setWelcome(Welcome.newBuilder().setNodeId(nodeId))
+                                .build());
+                    }
+                    case REQUEST -> {
+                        SessionRequest request = frame.getRequest();
+                        requests.add(request);
+                        linkOfSession.put(request.getSessionId(), ctx.channel());
+                        if (request.getMessage().hasJoin()) {
+                            ctx.writeAndFlush(LinkFrame.newBuilder()
+                                    .setReply(RouterHarness.joinedReply(request, nodeId, 1))
+                                    .build());
+                        }
+                    }
+                    case REJOIN -> {
+                        rejoins.add(frame.getRejoin());
+                        ctx.writeAndFlush(LinkFrame.newBuilder()
+                                .setRejoinResult(RejoinResult.newBuilder()
+                                        .setRoomId(frame.getRejoin().getRoomId())
+                                        .setOk(true)
+                                        .setOwnerNodeId(nodeId)
+                                        .setEpoch(2)
+                                        .setRejoin(frame.getRejoin()))
+                                .build());
+                    }
+                    default -> {}
+                }
+            }
+        }
+    }
+}
