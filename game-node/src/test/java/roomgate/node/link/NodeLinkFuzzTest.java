@@ -34,6 +34,7 @@ import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Role;
 import roomgate.protocol.v1.SendChat;
 import roomgate.runtime.net.Transport;
+import roomgate.wire.link.LinkSettings;
 
 /**
  * Fuzzes a node's link port as it runs (NodeLinkServer: the link framing and NodeLinkHandler, in
@@ -62,8 +63,18 @@ class NodeLinkFuzzTest {
                         new LocalRoomStore(),
                         NodeView::empty,
                         () -> Set.of(NODE));
+        // Unauthenticated links, so the fuzzed frames reach the decoders behind the handshake
+        // (NodeLinkAuthTest covers the handshake itself).
+        LinkSettings links = LinkSettings.unauthenticated();
         server = NodeLinkServer.start(
-                Transport.NIO, "127.0.0.1", 0, 1, RoomRegistry.instance(), new SimpleMeterRegistry());
+                Transport.NIO,
+                "127.0.0.1",
+                0,
+                1,
+                RoomRegistry.instance(),
+                new SimpleMeterRegistry(),
+                links,
+                links.auth());
     }
 
     @AfterAll

@@ -26,6 +26,7 @@ import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.TrafficRecorder;
+import roomgate.gateway.routing.LinkOptions;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.placement.NodeView;
@@ -66,7 +67,7 @@ class ClientWireFuzzTest {
                 Map.of());
         EmbeddedChannel channel = new EmbeddedChannel();
         RouterGroup routers = new RouterGroup(
-                channel.eventLoop(), "gw-fuzz", NodeView::empty, Transport.NIO, GatewayMetrics.disabled());
+                channel.eventLoop(), LinkOptions.unauthenticated("gw-fuzz"), NodeView::empty, Transport.NIO, GatewayMetrics.disabled());
         channel.pipeline()
                 .addLast(
                         // The encoder before the decoder, as the handshake installs them: the decoder's

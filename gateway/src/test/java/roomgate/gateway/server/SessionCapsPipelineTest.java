@@ -20,6 +20,7 @@ import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.GatewayMetrics.Refusal;
 import roomgate.gateway.recording.TrafficRecorder;
+import roomgate.gateway.routing.LinkOptions;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.placement.NodeView;
@@ -54,7 +55,7 @@ class SessionCapsPipelineTest {
                     "--rate-burst", "10"
                 },
                 Map.of());
-        RouterGroup routers = new RouterGroup(channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO, metrics);
+        RouterGroup routers = new RouterGroup(channel.eventLoop(), LinkOptions.unauthenticated("gw-test"), NodeView::empty, Transport.NIO, metrics);
         channel.pipeline()
                 .addLast(
                         new ClientFrameCodec(),
