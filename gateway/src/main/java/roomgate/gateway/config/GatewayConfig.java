@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import roomgate.archive.ArchiveSettings;
 import roomgate.cluster.HazelcastSettings;
+import roomgate.gateway.auth.AuthSettings;
 import roomgate.runtime.Flags;
 
 /** Everything a gateway is told at start-up; built once in {@link GatewayMain} from flags and environment. */
@@ -24,7 +25,8 @@ public record GatewayConfig(
         HazelcastSettings hazelcast,
         Recording recording,
         ClientLimits limits,
-        ArchiveSettings archive) {
+        ArchiveSettings archive,
+        AuthSettings auth) {
 
     static final List<String> FLAGS = List.of(
             "gateway-id",
@@ -103,6 +105,7 @@ public record GatewayConfig(
     public static GatewayConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
         known.addAll(HazelcastSettings.FLAGS);
+        known.addAll(AuthSettings.FLAGS);
         Flags flags = Flags.parse(args, env, known);
         return new GatewayConfig(
                 flags.get("gateway-id", "gw-" + ProcessHandle.current().pid()),
@@ -124,7 +127,8 @@ public record GatewayConfig(
                 ClientLimits.of(flags),
                 // The same database, and the same way to name it, as the nodes: GET /games reads what they write.
                 ArchiveSettings.resolve(
-                        flags.get("archive-jdbc-url", null), flags.get("archive-credentials-file", null), env));
+                        flags.get("archive-jdbc-url", null), flags.get("archive-credentials-file", null), env),
+                AuthSettings.of(flags));
     }
 
     private static Recording recording(String rooms, String file) {

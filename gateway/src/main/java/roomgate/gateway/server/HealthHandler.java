@@ -38,6 +38,7 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
     private final Supplier<NodeView> view;
     private final Supplier<FeedStatus> feeds;
     private final GamesHttpHandler games;
+    private final boolean authenticated;
 
     public HealthHandler(
             String websocketPath,
@@ -45,7 +46,19 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
             Supplier<NodeView> view,
             Supplier<FeedStatus> feeds,
             GamesHttpHandler games) {
+        this(websocketPath, gatewayId, view, feeds, games, true);
+    }
+
+    /** {@code authenticated} false (--auth none): /health says so, first, in a {@code warning} field. */
+    public HealthHandler(
+            String websocketPath,
+            String gatewayId,
+            Supplier<NodeView> view,
+            Supplier<FeedStatus> feeds,
+            GamesHttpHandler games,
+            boolean authenticated) {
         super(false);
+        this.authenticated = authenticated;
         this.websocketPath = websocketPath;
         this.gatewayId = gatewayId;
         this.view = view;
@@ -102,7 +115,12 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
                     .setLocalSubscribers(topic.localSubscribers())
                     .setMissedUpdates(topic.missedUpdates()));
         }
-        return JSON.print(health);
+        String json = JSON.print(health);
+        // Not a GatewayHealth field: the warning is for whoever looks, not a contract.
+        return authenticated
+                ? json
+                : "{\n  \"warning\": \"--auth none: clients are not authenticated (anonymous players; a resume token alone takes a seat back)\","
+                        + json.substring(1);
     }
 
     private static void respond(
