@@ -67,6 +67,7 @@ public final class GatewayMain {
      * through it.
      */
     private static ClientAuth clientAuth(AuthSettings settings) {
+        settings.requireKeys();
         byte[] sessionKey;
         if (settings.sessionKeyFile() != null) {
             sessionKey = KeyFiles.secret(settings.sessionKeyFile(), "session-key-file");

@@ -48,10 +48,6 @@ public record AuthSettings(
         };
         Path hs256 = path(flags.get("auth-hs256-key-file", null));
         Path jwks = path(flags.get("auth-jwks-file", null));
-        if (mode == Mode.JWT && hs256 == null && jwks == null) {
-            throw new IllegalArgumentException("--auth jwt needs --auth-hs256-key-file or --auth-jwks-file (or both);"
-                    + " --auth none runs without client identity");
-        }
         String devTokens = flags.get("auth-dev-tokens", "false").trim();
         if (!devTokens.equals("true") && !devTokens.equals("false")) {
             throw new IllegalArgumentException("--auth-dev-tokens: '" + devTokens + "' (expected: true or false)");
@@ -75,6 +71,17 @@ public record AuthSettings(
                 // Refreshed while the connection is used (see SessionTokens): only a resume after a
                 // long silence needs a fresh join instead.
                 Duration.ofSeconds(flags.getInt("resume-token-ttl-seconds", 600, 30, 86_400)));
+    }
+
+    /**
+     * Whether the gateway can start with these settings: --auth jwt needs a key to verify with. Checked
+     * at start rather than when parsing, so that tools can read a configuration without its files.
+     */
+    public void requireKeys() {
+        if (mode == Mode.JWT && hs256KeyFile == null && jwksFile == null) {
+            throw new IllegalArgumentException("--auth jwt needs --auth-hs256-key-file or --auth-jwks-file (or both);"
+                    + " --auth none runs without client identity");
+        }
     }
 
     private static Path path(String value) {
