@@ -48,9 +48,8 @@ public final class ClientTokens {
     public static Supplier<String> minted(Path secretFile, String audience) {
         MACSigner signer;
         try {
-            signer = new MACSigner(Files.readString(secretFile, StandardCharsets.UTF_8)
-                    .trim()
-                    .getBytes(StandardCharsets.UTF_8));
+            signer = new MACSigner(
+                    Files.readString(secretFile, StandardCharsets.UTF_8).trim().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | JOSEException e) {
             throw new IllegalArgumentException(
                     "--auth-hs256-key-file: " + secretFile + " (" + e.getMessage() + "; expected >= 32 bytes)");
