@@ -166,7 +166,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private void onMessage(ChannelHandlerContext ctx, ClientMessage message) {
         if (message.getBodyCase() == ClientMessage.BodyCase.AUTHENTICATE) {
-            authenticate(ctx, message);
+            // Before an identity, a bad token closes the connection; after it, each answer draws from the limit.
+            if (identity == null || !rateLimited(System.nanoTime(), message.getRequestId())) {
+                authenticate(ctx, message);
+            }
             return;
         }
         if (identity == null) {

@@ -26,7 +26,7 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
     private static final int RECURSION_LIMIT = 16;
 
     private static final String BODIES =
-            "join, leave, move, chat, claim_draw, arena_input, subscribe, unsubscribe, resume, ping";
+            "join, leave, move, chat, claim_draw, arena_input, subscribe, unsubscribe, resume, ping, authenticate";
     private static final JsonFormat.Parser JSON = JsonFormat.parser();
 
     private boolean json;
