@@ -46,6 +46,7 @@ Commands:
   drain N   drain node N (e.g. node-2): its rooms move to other nodes while their clients stay connected
   down      stop the processes of the current run (SIGTERM, then SIGKILL after ${STOP_TIMEOUT} s)
   logs      follow the logs of the current run (all processes, or NAME: node-1.., gw-1/gateway)
+  token     print a client token (JWT) of the current run: token --player NAME
   help      show this help
 
 Options for up:
@@ -555,8 +556,14 @@ EOF
         node_ids+=("node-$i")
     done
 
+    # Client identity: a development HS256 key (tokens from GET /auth/dev-token, or '$PROG token'),
+    # and the key resume tokens are signed with; both live in the run folder only.
+    new_secret "$run_dir/dev-hs256.key"
+    new_secret "$run_dir/session.key"
+    local -a auth_args=(--auth jwt --auth-hs256-key-file "$run_dir/dev-hs256.key" --auth-dev-tokens true
+        --session-key-file "$run_dir/session.key")
     # The admin API takes a free port: its number is in gw-1.ready (admin-port=).
-    launch "$run_dir" gw-1 "$GATEWAY_JAR" --port "$port" --admin-port 0 --gateway-id gw-1 "${hz_args[@]}"
+    launch "$run_dir" gw-1 "$GATEWAY_JAR" --port "$port" --admin-port 0 --gateway-id gw-1 "${hz_args[@]}" "${auth_args[@]}"
     wait_ready "$run_dir" $((SECONDS + TIMEOUT)) gw-1
     local gw_port
     gw_port=$(ready_field "$run_dir/gw-1.ready" port)
@@ -578,6 +585,7 @@ roomgate is up: $nodes node(s), gateway gw-1, cluster $CLUSTER_NAME
   admin      http://$LOOPBACK:$(ready_field "$run_dir/gw-1.ready" admin-port)/nodes
   browser    http://$LOOPBACK:$port/  (console: http://$LOOPBACK:$(ready_field "$run_dir/gw-1.ready" admin-port)/console/)
   metrics    http://$LOOPBACK:$port/metrics (each node's metrics-port: $0 status)
+  tokens     $0 token --player alice (development tokens: anyone reaching the port can mint one)
   run folder $run_dir
 Stop it with: $0 down
 EOF
@@ -596,6 +604,40 @@ up_cleanup() {
 
 # ---------------------------------------------------------------------------------------------
 # status, down, logs
+
+# new_secret FILE: 48 random bytes, base64, readable by this user only.
+new_secret() {
+    local file=$1
+    (
+        umask 077
+        if command -v openssl >/dev/null 2>&1; then
+            openssl rand -base64 48 | tr -d '\n' >"$file"
+        else
+            head -c 48 /dev/urandom | base64 | tr -d '\n' >"$file"
+        fi
+    ) || die "cannot write the key file $file"
+}
+
+# Prints a development token for a player, from the current run's gateway (GET /auth/dev-token).
+cmd_token() {
+    local player=""
+    while (($# > 0)); do
+        case $1 in
+            --player) (($# >= 2)) || usage_error "--player needs a value"; player=$2; shift 2 ;;
+            -h | --help) usage; exit 0 ;;
+            *) usage_error "token: unknown argument '$1' (expected: --player NAME)" ;;
+        esac
+    done
+    [[ $player =~ ^[A-Za-z0-9._:@|-]{1,128}$ ]] || usage_error "--player: '$player' (expected: 1-128 of A-Z a-z 0-9 . _ : - @ |)"
+    local run_dir port body
+    run_dir=$(require_current_run)
+    port=$(ready_field "$run_dir/gw-1.ready" port)
+    [[ -n $port ]] || die "no port in $run_dir/gw-1.ready; is the gateway up?"
+    body=$(http_request GET "$port" "/auth/dev-token?player=$player") \
+        || die "GET /auth/dev-token failed; is the gateway up (with --auth-dev-tokens)?"
+    body=${body#*\"token\":\"}
+    printf '%s\n' "${body%%\"*}"
+}
 
 require_current_run() {
     current_run || die "no run found ($RUN_ROOT/current does not exist); start one with '$PROG up'"
@@ -741,6 +783,7 @@ main() {
         down | stop) cmd_down "$@" ;;
         drain) cmd_drain "$@" ;;
         logs) cmd_logs "$@" ;;
+        token) cmd_token "$@" ;;
         help | -h | --help) usage ;;
         *) usage_error "unknown command '$cmd'" ;;
     esac

@@ -16,7 +16,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -86,30 +88,36 @@ public final class RoomgateClient implements AutoCloseable {
 
     /**
      * How to connect: the time allowed for the TCP connection and the handshake, whether received
-     * messages are kept for {@link #await} and {@link #received()}, and a listener that is in place
-     * before the first message can arrive (so that, with nothing kept, none is missed).
+     * messages are kept for {@link #await} and {@link #received()}, a listener that is in place
+     * before the first message can arrive (so that, with nothing kept, none is missed), and the
+     * client's identity token (a JWT, sent as {@code Authorization: Bearer} on the upgrade; null: none).
      */
-    public record Options(Duration timeout, boolean keepMessages, Consumer<ServerMessage> listener) {
+    public record Options(Duration timeout, boolean keepMessages, Consumer<ServerMessage> listener, String token) {
         public Options {
             Objects.requireNonNull(timeout, "timeout");
         }
 
-        /** 10 s, messages kept, no listener: what {@link #connect(URI, Encoding)} uses. */
+        /** 10 s, messages kept, no listener, no token: what {@link #connect(URI, Encoding)} uses. */
         public static Options defaults() {
-            return new Options(DEFAULT_TIMEOUT, true, null);
+            return new Options(DEFAULT_TIMEOUT, true, null, null);
         }
 
         public Options withTimeout(Duration timeout) {
-            return new Options(timeout, keepMessages, listener);
+            return new Options(timeout, keepMessages, listener, token);
         }
 
         /** With {@code false}, messages are passed to listeners only; {@link #await} and {@link #received()} refuse. */
         public Options withKeepMessages(boolean keepMessages) {
-            return new Options(timeout, keepMessages, listener);
+            return new Options(timeout, keepMessages, listener, token);
         }
 
         public Options withListener(Consumer<ServerMessage> listener) {
-            return new Options(timeout, keepMessages, listener);
+            return new Options(timeout, keepMessages, listener, token);
+        }
+
+        /** Presents {@code token} (a JWT the gateway trusts) on the upgrade request. */
+        public Options withToken(String token) {
+            return new Options(timeout, keepMessages, listener, token);
         }
     }
 
@@ -169,6 +177,11 @@ public final class RoomgateClient implements AutoCloseable {
                 // The handler would swallow the server's close frame; Inbox needs its code and reason.
                 .handleCloseFrames(false)
                 .handshakeTimeoutMillis(timeoutMillis)
+                .customHeaders(
+                        options.token() == null
+                                ? null
+                                : new DefaultHttpHeaders()
+                                        .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + options.token()))
                 .build();
         Inbox inbox = new Inbox(options.keepMessages());
         if (options.listener() != null) {
@@ -229,6 +242,17 @@ public final class RoomgateClient implements AutoCloseable {
     public static RoomgateClient connect(URI uri, Encoding encoding)
             throws IOException, InterruptedException, TimeoutException {
         return connect(SharedGroup.GROUP, NioSocketChannel.class, uri, encoding, DEFAULT_TIMEOUT);
+    }
+
+    /** As {@link #connect(URI, Encoding)}, presenting {@code token} (a JWT) on the upgrade request. */
+    public static RoomgateClient connect(URI uri, Encoding encoding, String token)
+            throws IOException, InterruptedException, TimeoutException {
+        return connect(
+                SharedGroup.GROUP,
+                NioSocketChannel.class,
+                uri,
+                encoding,
+                Options.defaults().withToken(token));
     }
 
     /** Sends {@code message} in this client's encoding. Never blocks. */

@@ -10,8 +10,6 @@ public final class ClusterNames {
     public static final String NODE_STATUS_MAP = "roomgate.node-status";
     /** Node id -> a command for that node from an operator ("DRAIN"), written by the admin API. */
     public static final String NODE_COMMANDS_MAP = "roomgate.node-commands";
-    /** Cluster-wide settings made once by the first process that needs them (the resume-token key). */
-    public static final String CONFIG_MAP = "roomgate.config";
     /** Split-brain protection for the rooms map: a minority side may not write. */
     public static final String ROOMS_QUORUM = "roomgate.rooms-quorum";
 

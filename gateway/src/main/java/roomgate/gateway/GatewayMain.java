@@ -25,6 +25,12 @@ import roomgate.cluster.ClusterNames;
 import roomgate.cluster.HazelcastMetrics;
 import roomgate.cluster.LiveNodes;
 import roomgate.gateway.admin.AdminServer;
+import roomgate.gateway.auth.AuthSettings;
+import roomgate.gateway.auth.ClientAuth;
+import roomgate.gateway.auth.DevTokenHandler;
+import roomgate.gateway.auth.DevTokens;
+import roomgate.gateway.auth.KeyFiles;
+import roomgate.gateway.auth.TokenVerifier;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.feed.HazelcastFeedUpstream;
 import roomgate.gateway.feed.PubSubManager;
@@ -54,13 +60,46 @@ public final class GatewayMain {
 
     private GatewayMain() {}
 
-    /** The key every gateway signs resume tokens with: made by the first gateway, shared through the cluster. */
-    private static byte[] resumeKey(HazelcastInstance hazelcast) {
-        IMap<String, byte[]> config = hazelcast.getMap(ClusterNames.CONFIG_MAP);
-        byte[] fresh = new byte[32];
-        new SecureRandom().nextBytes(fresh);
-        byte[] existing = config.putIfAbsent("resume-token-key", fresh);
-        return existing != null ? existing : fresh;
+    /**
+     * Who clients are (--auth) and the resume tokens. The session key comes from --session-key-file,
+     * the same file on every gateway of the cluster, never from the cluster itself (any member could
+     * read it there); without the flag the gateway makes a key of its own and a resume works only
+     * through it.
+     */
+    private static ClientAuth clientAuth(AuthSettings settings) {
+        settings.requireKeys();
+        byte[] sessionKey;
+        if (settings.sessionKeyFile() != null) {
+            sessionKey = KeyFiles.secret(settings.sessionKeyFile(), "session-key-file");
+        } else {
+            sessionKey = new byte[32];
+            new SecureRandom().nextBytes(sessionKey);
+            log.warn("no --session-key-file: resume tokens are signed with a key of this gateway only;"
+                    + " clients cannot resume through another gateway");
+        }
+        ResumeTokens resumeTokens = new ResumeTokens(sessionKey, settings.resumeTokenTtl());
+        if (settings.mode() == AuthSettings.Mode.NONE) {
+            log.warn("*** --auth none: clients are NOT authenticated; every connection is an anonymous player."
+                    + " For load tests and trusted networks only. ***");
+            return ClientAuth.none(resumeTokens);
+        }
+        log.info(
+                "--auth jwt: clients present a JWT for audience '{}' (HS256 key file {}, JWKS file {})",
+                settings.audience(),
+                settings.hs256KeyFile(),
+                settings.jwksFile());
+        return ClientAuth.jwt(TokenVerifier.from(settings), resumeTokens);
+    }
+
+    /** {@code GET /auth/dev-token}, with --auth-dev-tokens true only; null otherwise. */
+    private static DevTokenHandler devTokens(AuthSettings settings) {
+        if (!settings.devTokens()) {
+            return null;
+        }
+        log.warn("*** --auth-dev-tokens: GET /auth/dev-token mints a token for ANY player to whoever asks."
+                + " Development only. ***");
+        return new DevTokenHandler(
+                new DevTokens(KeyFiles.secret(settings.hs256KeyFile(), "auth-hs256-key-file"), settings.audience()));
     }
 
     /**
@@ -122,8 +161,13 @@ public final class GatewayMain {
     public static void main(String[] args) throws Exception {
         GatewayConfig config;
         TrafficRecorder recorder;
+        ClientAuth auth;
+        DevTokenHandler devTokens;
         try {
             config = GatewayConfig.fromArgs(args, System.getenv());
+            // Before joining the cluster: a missing or short key file stops us cleanly.
+            auth = clientAuth(config.auth());
+            devTokens = devTokens(config.auth());
             if (config.recording() != null) {
                 // Before joining the cluster: a bad pattern or an unwritable file stops us cleanly.
                 RoomPattern rooms = RoomPattern.parse(config.recording().roomPattern());
@@ -159,14 +203,7 @@ public final class GatewayMain {
         GatewayMetrics metrics = new GatewayMetrics(meters);
         metrics.countMissedFeedUpdates(feeds::missedUpdates);
         GatewayServer server = GatewayServer.start(
-                config,
-                transport,
-                liveNodes::current,
-                new ResumeTokens(resumeKey(hazelcast)),
-                feeds,
-                games,
-                metrics,
-                recorder);
+                config, transport, liveNodes::current, auth, devTokens, feeds, games, metrics, recorder);
         lifecycle.onStop("event loops", server::close);
         lifecycle.onStop("client connections", GOODBYE_TIMEOUT.plusSeconds(1), () -> {
             int open = server.openClients();

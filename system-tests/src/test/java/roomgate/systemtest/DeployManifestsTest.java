@@ -98,11 +98,14 @@ class DeployManifestsTest {
             }
         }
 
-        /** Every flag the process accepts: its own and Hazelcast's. */
+        /** Every flag the process accepts: its own and Hazelcast's (and a gateway's client identity). */
         Set<String> flags() {
             List<String> own = staticField(configClass, "FLAGS");
             Set<String> all = new TreeSet<>(own);
             all.addAll(HazelcastSettings.FLAGS);
+            if (this == GATEWAY) {
+                all.addAll(roomgate.gateway.auth.AuthSettings.FLAGS);
+            }
             return all;
         }
 

@@ -126,6 +126,35 @@ final class LocalCluster implements AutoCloseable {
         return "jdbc:h2:file:" + logDir.toAbsolutePath().resolve("archive") + ";AUTO_SERVER=TRUE";
     }
 
+    /**
+     * Gateways run with {@code --auth none} unless a test names its own {@code --auth} (see
+     * {@link #jwtHs256}), and all read one session key file, so a client resumes through any of them.
+     */
+    private List<String> withAuth(List<String> args) throws IOException {
+        List<String> all = new ArrayList<>(args);
+        if (!all.contains("--auth")) {
+            all.addAll(List.of("--auth", "none"));
+        }
+        if (!all.contains("--session-key-file")) {
+            Path key = logDir.toAbsolutePath().resolve("session.key");
+            if (!Files.exists(key)) {
+                Files.createDirectories(logDir);
+                Files.writeString(key, UUID.randomUUID() + "-" + UUID.randomUUID());
+            }
+            all.addAll(List.of("--session-key-file", key.toString()));
+        }
+        return all;
+    }
+
+    /** Gateway flags for client tokens signed with the HS256 secret in {@code keyFile}, audience "roomgate". */
+    static List<String> jwtHs256(Path keyFile) {
+        return List.of(
+                "--auth",
+                "jwt",
+                "--auth-hs256-key-file",
+                keyFile.toAbsolutePath().toString());
+    }
+
     private List<String> withArchive(List<String> args) {
         List<String> all = new ArrayList<>(args);
         if (!all.contains("--archive-jdbc-url")) {
@@ -150,7 +179,7 @@ final class LocalCluster implements AutoCloseable {
     private ServiceProcess startGateway(String gatewayId, int memberIndex) throws IOException {
         List<String> args = new ArrayList<>(
                 List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0", "--io-threads", "2"));
-        args.addAll(withArchive(gatewayArgs.apply(gateways.size())));
+        args.addAll(withAuth(withArchive(gatewayArgs.apply(gateways.size()))));
         args.addAll(hazelcastArgs(memberIndex));
         args.addAll(List.of("--link-secret-file", linkSecretFile.toString()));
         ServiceProcess gateway = ServiceProcess.start(gatewayId, "roomgate.gateway.GatewayMain", args, logDir);

@@ -331,13 +331,18 @@ final class RoomHost {
     void join(SessionKey who, SessionRequest cause) {
         String participantId = cause.getParticipantId();
         JoinRoom request = cause.getMessage().getJoin();
-        if (slotOf(who) != null || slots.containsKey(participantId)) {
+        if (slotOf(who) != null) {
             throw new RoomException(ErrorCode.ALREADY_IN_ROOM, "already in room '" + roomId + "'");
         }
         if (request.getGameType() != room.type()) {
             throw new RoomException(
                     ErrorCode.GAME_TYPE_MISMATCH,
                     "room '" + roomId + "' is a " + room.type() + " room (asked: " + request.getGameType() + ")");
+        }
+        Slot held = slots.get(participantId);
+        if (held != null) {
+            takeOver(held, who, cause);
+            return;
         }
         List<Participant> present =
                 slots.values().stream().map(s -> s.participant).toList();
@@ -429,6 +434,66 @@ final class RoomHost {
     }
 
     /**
+     * A seat belongs to its participant (the player): the same player joining from another connection
+     * or gateway gets its seat back, whatever it asked for, and the connection that had it is told and
+     * unseated. The Joined goes out once the events applied before it are delivered, as after a rejoin.
+     */
+    private void takeOver(Slot slot, SessionKey who, SessionRequest cause) {
+        unseat(slot, who);
+        attach(slot, who);
+        for (Pending p : unstored) {
+            p.targets.add(who.link());
+        }
+        ServerMessage reply = ServerMessage.newBuilder()
+                .setRequestId(cause.getMessage().getRequestId())
+                .setJoined(joined(slot.participant))
+                .build();
+        long asOf = sequence;
+        afterPending(() -> who.link().reply(who.sessionId(), reply, roomId, "", asOf));
+    }
+
+    /**
+     * Detaches the session that holds {@code slot}, if it is not {@code next}, and tells it: an error
+     * SEAT_TAKEN for the room, with the room left, so its gateway stops sending it the room's events.
+     */
+    private void unseat(Slot slot, SessionKey next) {
+        SessionKey previous = slot.session;
+        if (previous == null || previous.equals(next)) {
+            return;
+        }
+        detach(slot);
+        previous.link()
+                .reply(
+                        previous.sessionId(),
+                        ServerMessage.newBuilder()
+                                .setError(roomgate.protocol.v1.Error.newBuilder()
+                                        .setCode(ErrorCode.SEAT_TAKEN)
+                                        .setRoomId(roomId)
+                                        .setMessage("your seat in room '" + roomId
+                                                + "' was taken over by the same player from another connection"))
+                                .build(),
+                        "",
+                        roomId,
+                        0);
+    }
+
+    /** Runs {@code send} now, or after the broadcast of the last event not yet stored. */
+    private void afterPending(Runnable send) {
+        Pending last = unstored.peekLast();
+        if (last == null) {
+            send.run();
+            return;
+        }
+        Runnable already = last.after;
+        last.after = already == null
+                ? send
+                : () -> {
+                    already.run();
+                    send.run();
+                };
+    }
+
+    /**
      * Seats sessions again after the room moved or their connection was lost: each is attached to
      * its participant, to be caught up ({@link #catchUp}) on what it missed since the last event it saw.
      *
@@ -442,8 +507,10 @@ final class RoomHost {
                 unknown.add(s.getSessionId());
                 continue;
             }
+            SessionKey key = new SessionKey(link, s.getSessionId());
+            unseat(slot, key); // a resume from another connection: the one that had the seat is told
             detach(slot);
-            attach(slot, new SessionKey(link, s.getSessionId()));
+            attach(slot, key);
         }
         // Events applied but not yet stored will be broadcast later; make sure they reach this link.
         for (Pending p : unstored) {
@@ -474,21 +541,9 @@ final class RoomHost {
         long asOf = sequence;
         ServerMessage state =
                 ServerMessage.newBuilder().setJoined(joined(slot.participant)).build();
-        Runnable send = () -> link.reply(s.getSessionId(), state, roomId, "", asOf);
-        Pending last = unstored.peekLast();
-        if (last == null) {
-            send.run();
-        } else {
-            // The state shows events not stored yet: like a join's, it goes out once they are (and
-            // not at all if they never are), after their broadcast, which reaches this link too.
-            Runnable already = last.after;
-            last.after = already == null
-                    ? send
-                    : () -> {
-                        already.run();
-                        send.run();
-                    };
-        }
+        // The state shows events not stored yet: like a join's, it goes out once they are (and
+        // not at all if they never are), after their broadcast, which reaches this link too.
+        afterPending(() -> link.reply(s.getSessionId(), state, roomId, "", asOf));
     }
 
     /** The session's connection is gone; its seat is kept for the grace period, for a resume. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import roomgate.archive.ArchiveSettings;
 import roomgate.cluster.HazelcastSettings;
+import roomgate.gateway.auth.AuthSettings;
 import roomgate.runtime.Flags;
 import roomgate.wire.link.LinkSettings;
 
@@ -26,7 +27,8 @@ public record GatewayConfig(
         Recording recording,
         ClientLimits limits,
         ArchiveSettings archive,
-        LinkSettings link) {
+        LinkSettings link,
+        AuthSettings auth) {
 
     static final List<String> FLAGS = List.of(
             "gateway-id",
@@ -120,6 +122,7 @@ public record GatewayConfig(
     public static GatewayConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
         known.addAll(HazelcastSettings.FLAGS);
+        known.addAll(AuthSettings.FLAGS);
         Flags flags = Flags.parse(args, env, known);
         return new GatewayConfig(
                 flags.get("gateway-id", "gw-" + ProcessHandle.current().pid()),
@@ -146,7 +149,8 @@ public record GatewayConfig(
                         flags.get("link-auth", null),
                         flags.get("link-secret-file", null),
                         flags.getInt("link-heartbeat-ms", LinkSettings.DEFAULT_HEARTBEAT_MILLIS, 50, 600_000),
-                        flags.getInt("link-timeout-ms", LinkSettings.DEFAULT_TIMEOUT_MILLIS, 100, 3_600_000)));
+                        flags.getInt("link-timeout-ms", LinkSettings.DEFAULT_TIMEOUT_MILLIS, 100, 3_600_000))),
+                AuthSettings.of(flags));
     }
 
     private static Recording recording(String rooms, String file) {

@@ -14,6 +14,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import roomgate.gateway.auth.ClientAuth;
+import roomgate.gateway.auth.DevTokenHandler;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.games.GamesHttpHandler;
@@ -24,7 +26,6 @@ import roomgate.gateway.metrics.MetricsHttpHandler;
 import roomgate.gateway.metrics.MoveLatencyMeter;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
-import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.web.StaticFileHandler;
 import roomgate.gateway.web.WebAssets;
 import roomgate.placement.NodeView;
@@ -51,7 +52,10 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final GamesHttpHandler games;
     private final Supplier<NodeView> view;
     private final AtomicLong sessionIds = new AtomicLong();
-    private final ResumeTokens tokens;
+    private final ClientAuth auth;
+    /** {@code GET /auth/dev-token}, or null unless --auth-dev-tokens. */
+    private final DevTokenHandler devTokens;
+
     private final WebSocketServerProtocolConfig websocket;
     private final GatewayMetrics metrics;
     private final ClientMessageMeter messageMeter;
@@ -69,7 +73,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
             PubSubManager feeds,
             GamesHttpHandler games,
             Supplier<NodeView> view,
-            ResumeTokens tokens,
+            ClientAuth auth,
+            DevTokenHandler devTokens,
             GatewayMetrics metrics,
             TrafficRecorder recorder) {
         this.recorder = recorder;
@@ -82,7 +87,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         this.feeds = feeds;
         this.games = games;
         this.view = view;
-        this.tokens = tokens;
+        this.auth = auth;
+        this.devTokens = devTokens;
         this.caps = new ConnectionCaps(
                 config.limits().maxConnections(), config.limits().maxConnectionsPerAddress());
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
@@ -124,9 +130,12 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
                 "metrics",
                 new MetricsHttpHandler(WEBSOCKET_PATH, metrics.registry()::scrape, GlobalEventExecutor.INSTANCE));
         p.addLast("pages", pages);
+        if (devTokens != null) {
+            p.addLast("dev-tokens", devTokens);
+        }
         p.addLast(
                 SessionHandler.HEALTH_HANDLER,
-                new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view, feeds::status, games));
+                new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view, feeds::status, games, auth.required()));
         p.addLast(
                 "frame-guard",
                 new FrameGuard(config.ratePerSecond(), config.rateBurst(), limits.maxFragments(), metrics));
@@ -144,7 +153,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
                         feeds,
                         sessionIds,
                         config.gatewayId(),
-                        tokens,
+                        auth,
                         config.ratePerSecond(),
                         config.rateBurst(),
                         limits,

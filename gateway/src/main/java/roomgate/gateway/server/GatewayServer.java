@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import roomgate.gateway.auth.ClientAuth;
+import roomgate.gateway.auth.DevTokenHandler;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.games.GamesHttpHandler;
@@ -24,7 +26,6 @@ import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.LinkOptions;
 import roomgate.gateway.routing.RouterGroup;
-import roomgate.gateway.session.ResumeTokens;
 import roomgate.placement.NodeView;
 import roomgate.runtime.metrics.ExecutorDelayProbe;
 import roomgate.runtime.net.Transport;
@@ -62,7 +63,8 @@ public final class GatewayServer implements AutoCloseable {
             GatewayConfig config,
             Transport transport,
             Supplier<NodeView> view,
-            ResumeTokens tokens,
+            ClientAuth auth,
+            DevTokenHandler devTokens,
             PubSubManager feeds,
             GamesHttpHandler games,
             GatewayMetrics metrics,
@@ -98,7 +100,7 @@ public final class GatewayServer implements AutoCloseable {
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                     .childHandler(new GatewayInitializer(
-                            config, clients, routers, feeds, games, view, tokens, metrics, recorder))
+                            config, clients, routers, feeds, games, view, auth, devTokens, metrics, recorder))
                     .bind(config.host(), config.port())
                     .sync()
                     .channel();

@@ -38,6 +38,10 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
     private final Supplier<NodeView> view;
     private final Supplier<FeedStatus> feeds;
     private final GamesHttpHandler games;
+    private final boolean authenticated;
+    /** Not a GatewayHealth field (its JSON is parsed strictly by tools): a header whoever looks sees. */
+    static final String AUTH_NONE_WARNING =
+            "199 roomgate \"--auth none: clients are not authenticated; every connection is an anonymous player\"";
 
     public HealthHandler(
             String websocketPath,
@@ -45,7 +49,19 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
             Supplier<NodeView> view,
             Supplier<FeedStatus> feeds,
             GamesHttpHandler games) {
+        this(websocketPath, gatewayId, view, feeds, games, true);
+    }
+
+    /** {@code authenticated} false (--auth none): /health says so in a {@code Warning} header. */
+    public HealthHandler(
+            String websocketPath,
+            String gatewayId,
+            Supplier<NodeView> view,
+            Supplier<FeedStatus> feeds,
+            GamesHttpHandler games,
+            boolean authenticated) {
         super(false);
+        this.authenticated = authenticated;
         this.websocketPath = websocketPath;
         this.gatewayId = gatewayId;
         this.view = view;
@@ -66,14 +82,15 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
         }
         try {
             if (path.equals("/health") && request.method().equals(HttpMethod.GET)) {
-                respond(ctx, request, HttpResponseStatus.OK, health());
+                respond(ctx, request, HttpResponseStatus.OK, health(), authenticated ? null : AUTH_NONE_WARNING);
             } else {
                 respond(
                         ctx,
                         request,
                         HttpResponseStatus.NOT_FOUND,
                         "{\"error\":\"no such path: " + path.replace("\"", "") + " (expected: /health or "
-                                + websocketPath + ")\"}");
+                                + websocketPath + ")\"}",
+                        null);
             }
         } finally {
             request.release();
@@ -106,12 +123,19 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
     }
 
     private static void respond(
-            ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String json) {
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            HttpResponseStatus status,
+            String json,
+            String warning) {
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(json + "\n", StandardCharsets.UTF_8));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        if (warning != null) {
+            response.headers().set(HttpHeaderNames.WARNING, warning);
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

@@ -8,7 +8,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import roomgate.gateway.auth.AuthFailure;
+import roomgate.gateway.auth.ClientAuth;
+import roomgate.gateway.auth.Identity;
 import roomgate.gateway.config.GatewayConfig.ClientLimits;
 import roomgate.gateway.feed.FeedSession;
 import roomgate.gateway.feed.PubSubManager;
@@ -19,7 +23,6 @@ import roomgate.gateway.routing.Router;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ClientSession;
 import roomgate.gateway.session.RateLimiter;
-import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.session.SessionCaps;
 import roomgate.gateway.session.TextChecks;
 import roomgate.protocol.v1.ClientMessage;
@@ -50,7 +53,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final PubSubManager feeds;
     private final AtomicLong sessionIds;
     private final String gatewayId;
-    private final ResumeTokens tokens;
+    private final ClientAuth auth;
     private final int ratePerSecond;
     private final int burst;
     private final TrafficRecorder recorder;
@@ -65,6 +68,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private long lastRateErrorNanos;
     private boolean started;
     private boolean closing;
+    /** Who the client is; null until it has presented a valid token (--auth jwt). */
+    private Identity identity;
+    /** When the last resume token was issued (System.nanoTime), to send a fresh one when it ages. */
+    private long resumeTokenIssuedNanos;
 
     /** {@code recorder} is told of every room request this handler routes and of the session's end. */
     public SessionHandler(
@@ -72,7 +79,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             PubSubManager feeds,
             AtomicLong sessionIds,
             String gatewayId,
-            ResumeTokens tokens,
+            ClientAuth auth,
             int ratePerSecond,
             int burst,
             ClientLimits limits,
@@ -84,7 +91,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         this.feeds = feeds;
         this.sessionIds = sessionIds;
         this.gatewayId = gatewayId;
-        this.tokens = tokens;
+        this.auth = auth;
         this.ratePerSecond = ratePerSecond;
         this.burst = burst;
         this.recorder = recorder;
@@ -107,6 +114,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             limiter = RateLimiter.of(ctx.channel(), ratePerSecond, burst);
             malformed = new RateLimiter(1, limits.maxMalformed(), System.nanoTime());
             caps = new SessionCaps(limits.maxRoomsPerConnection(), limits.maxTopicsPerConnection());
+            identify(ctx, (WebSocketServerProtocolHandler.HandshakeComplete) event);
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -120,7 +128,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof DecodeFailure failure) {
             onMalformed(ctx, failure);
         } else if (msg instanceof ClientMessage message) {
-            onMessage(message);
+            onMessage(ctx, message);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -160,14 +168,25 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    private void onMessage(ClientMessage message) {
-        if (!started) {
-            // Sent with the first answer rather than on connect, so it comes in the client's encoding.
+    private void onMessage(ChannelHandlerContext ctx, ClientMessage message) {
+        if (message.getBodyCase() == ClientMessage.BodyCase.AUTHENTICATE) {
+            // Before an identity, a bad token closes the connection; after it, each answer draws from the limit.
+            if (identity == null || !rateLimited(System.nanoTime(), message.getRequestId())) {
+                authenticate(ctx, message);
+            }
+            return;
+        }
+        if (identity == null) {
+            refuse(ctx, message.getRequestId(), ErrorCode.UNAUTHENTICATED, "send authenticate{token} first");
+            return;
+        }
+        if (!started
+                || System.nanoTime() - resumeTokenIssuedNanos
+                        > auth.resumeTokens().ttl().toNanos() / 2) {
+            // Sent with the first answer rather than on connect, so it comes in the client's encoding;
+            // again once it is half way to its expiry, so the token a client holds is always fresh.
             started = true;
-            session.deliver(Delivery.of(ServerMessage.newBuilder()
-                    .setSessionStarted(
-                            SessionStarted.newBuilder().setResumeToken(tokens.issue(session.participantId())))
-                    .build()));
+            startSession("");
         }
         if (rateLimited(System.nanoTime(), message.getRequestId())) {
             return;
@@ -186,6 +205,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (message.getBodyCase() == ClientMessage.BodyCase.SUBSCRIBE) {
+            String forbidden = identity.topicsRefusal(message.getSubscribe().getTopicsList());
+            if (forbidden != null) {
+                session.error(message.getRequestId(), ErrorCode.FORBIDDEN, "", forbidden);
+                return;
+            }
             String tooMany = caps.subscribe(
                     feedSession.subscriptionsWith(message.getSubscribe().getTopicsList()));
             if (tooMany != null) {
@@ -210,6 +234,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         problem = checkText(message);
         if (problem != null) {
             session.error(message.getRequestId(), ErrorCode.INVALID_ARGUMENT, roomId, problem);
+            return;
+        }
+        problem = identity.refusal(message, roomId);
+        if (problem != null) {
+            session.error(message.getRequestId(), ErrorCode.FORBIDDEN, roomId, problem);
             return;
         }
         if (message.getBodyCase() == ClientMessage.BodyCase.JOIN) {
@@ -241,9 +270,23 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void resume(String requestId, Resume resume) {
-        String participantId = tokens.verify(resume.getResumeToken());
+        String participantId = auth.resumeTokens().verify(resume.getResumeToken());
         if (participantId == null) {
-            session.error(requestId, ErrorCode.RESUME_REJECTED, "", "resume_token: not a token this cluster issued");
+            session.error(
+                    requestId,
+                    ErrorCode.RESUME_REJECTED,
+                    "",
+                    "resume_token: not a token this cluster issued, or expired (join the rooms again)");
+            return;
+        }
+        if (auth.required() && !participantId.equals(identity.playerId())) {
+            // A resume token is no credential by itself: it must come with its player's identity.
+            session.error(requestId, ErrorCode.RESUME_REJECTED, "", "resume_token: issued to another player");
+            return;
+        }
+        String forbidden = identity.roomsRefusal(resume.getLastSequencesMap().keySet());
+        if (forbidden != null) {
+            session.error(requestId, ErrorCode.FORBIDDEN, "", forbidden);
             return;
         }
         if (!session.rooms().isEmpty()) {
@@ -288,6 +331,90 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     .build()));
         }
         resume.getLastSequencesMap().forEach((roomId, last) -> router.resume(session, roomId, last, requestId));
+    }
+
+    // ------------------------------------------------------------------ identity
+
+    /**
+     * At the upgrade: the token of the request (header or query), if any, decides who the client is;
+     * without one, its first message must be {@code authenticate} within the HTTP timeout. Under
+     * --auth none the client is an anonymous player at once.
+     */
+    private void identify(ChannelHandlerContext ctx, WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+        if (!auth.required()) {
+            identity = Identity.anonymous(session.participantId());
+            return;
+        }
+        String token = ClientAuth.tokenOf(handshake.requestHeaders(), handshake.requestUri());
+        if (token != null) {
+            verified(ctx, "", token);
+            return;
+        }
+        ctx.executor()
+                .schedule(
+                        () -> {
+                            if (identity == null && !closing && ctx.channel().isActive()) {
+                                refuse(
+                                        ctx,
+                                        "",
+                                        ErrorCode.UNAUTHENTICATED,
+                                        "no authenticate within " + limits.httpTimeoutSeconds() + " s");
+                            }
+                        },
+                        limits.httpTimeoutSeconds(),
+                        TimeUnit.SECONDS);
+    }
+
+    /** {@code authenticate}: answered by session_started; once per connection. */
+    private void authenticate(ChannelHandlerContext ctx, ClientMessage message) {
+        if (identity == null) {
+            if (verified(ctx, message.getRequestId(), message.getAuthenticate().getToken())) {
+                started = true;
+                startSession(message.getRequestId());
+            }
+            return;
+        }
+        if (started) {
+            session.error(
+                    message.getRequestId(),
+                    ErrorCode.INVALID_ARGUMENT,
+                    "",
+                    "authenticate: this connection is already " + identity.playerId()
+                            + " (a new identity needs a new connection)");
+            return;
+        }
+        // Known from the upgrade request (or --auth none, where the token is not looked at).
+        started = true;
+        startSession(message.getRequestId());
+    }
+
+    /** Whether {@code token} made the client a player; if not, it has been refused and is being closed. */
+    private boolean verified(ChannelHandlerContext ctx, String requestId, String token) {
+        try {
+            identity = auth.verifier().verify(token);
+        } catch (AuthFailure failure) {
+            refuse(ctx, requestId, failure.code(), failure.getMessage());
+            return false;
+        }
+        // The player id names the client in every room and owns its seats there.
+        session.resumeAs(identity.playerId());
+        return true;
+    }
+
+    private void startSession(String requestId) {
+        resumeTokenIssuedNanos = System.nanoTime();
+        session.deliver(Delivery.of(ServerMessage.newBuilder()
+                .setRequestId(requestId)
+                .setSessionStarted(SessionStarted.newBuilder()
+                        .setResumeToken(auth.resumeTokens().issue(session.participantId())))
+                .build()));
+    }
+
+    /** Tells the client why, then closes: a connection without a valid identity is served nothing. */
+    private void refuse(ChannelHandlerContext ctx, String requestId, ErrorCode code, String message) {
+        session.error(requestId, code, "", message);
+        Closing.close(ctx.channel(), WebSocketCloseStatus.POLICY_VIOLATION, code.name());
+        closing = true;
     }
 
     @Override

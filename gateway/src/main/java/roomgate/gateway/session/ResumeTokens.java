@@ -1,53 +1,86 @@
 package roomgate.gateway.session;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
 
 /**
- * Resume tokens: a participant id signed with a key all gateways share (made once per cluster), so
- * a client that lost its connection can take its seats back through any gateway, and nobody can
- * forge a token for someone else's seat. No lookup: the token carries the id.
+ * Resume tokens: the participant (player) id of a connection, with an expiry, signed (HS256, by
+ * nimbus-jose-jwt) with the session key every gateway of a cluster reads from its own
+ * {@code --session-key-file}. A client that lost its connection takes its seats back through any
+ * gateway with it; with client identities on, only the same player may use it (the session handler
+ * checks). The gateway issues a fresh one while the connection is in use, so the token a client holds
+ * when it is cut off is at most {@link #ttl()} old.
  */
 public final class ResumeTokens {
-    private static final String ALGORITHM = "HmacSHA256";
-    private final SecretKeySpec key;
+    private static final String AUDIENCE = "roomgate-resume";
+    private static final JOSEObjectType TYPE = new JOSEObjectType("roomgate-resume+jwt");
 
-    public ResumeTokens(byte[] key) {
-        if (key.length < 16) {
-            throw new IllegalArgumentException("resume key: " + key.length + " bytes (expected: >= 16)");
+    private final MACSigner signer;
+    private final MACVerifier verifier;
+    private final Duration ttl;
+
+    /** {@code key}: at least 32 bytes. */
+    public ResumeTokens(byte[] key, Duration ttl) {
+        try {
+            this.signer = new MACSigner(key.clone());
+            this.verifier = new MACVerifier(key.clone());
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("resume key: " + e.getMessage() + " (expected: >= 32 bytes)", e);
         }
-        this.key = new SecretKeySpec(key.clone(), ALGORITHM);
+        this.ttl = ttl;
+    }
+
+    public Duration ttl() {
+        return ttl;
     }
 
     public String issue(String participantId) {
-        return participantId + "." + sign(participantId);
-    }
-
-    /** The participant id a token stands for, or null if it is not one of ours. */
-    public String verify(String token) {
-        int dot = token.lastIndexOf('.');
-        if (dot <= 0) {
-            return null;
-        }
-        String participantId = token.substring(0, dot);
-        byte[] expected = sign(participantId).getBytes(StandardCharsets.US_ASCII);
-        byte[] given = token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
-        return MessageDigest.isEqual(expected, given) ? participantId : null;
-    }
-
-    private String sign(String participantId) {
+        long now = System.currentTimeMillis();
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256).type(TYPE).build(),
+                new JWTClaimsSet.Builder()
+                        .subject(participantId)
+                        .audience(AUDIENCE)
+                        .issueTime(new Date(now))
+                        .expirationTime(new Date(now + ttl.toMillis()))
+                        .build());
         try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key);
-            return Base64.getUrlEncoder()
-                    .withoutPadding()
-                    .encodeToString(mac.doFinal(participantId.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("HS256 signing failed", e);
+        }
+        return jwt.serialize();
+    }
+
+    /** The participant id a token stands for, or null if it is not one of ours or has expired. */
+    public String verify(String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())
+                    || !TYPE.equals(jwt.getHeader().getType())
+                    || !jwt.verify(verifier)) {
+                return null;
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            Date exp = claims.getExpirationTime();
+            if (exp == null
+                    || exp.getTime() < System.currentTimeMillis()
+                    || !List.of(AUDIENCE).equals(claims.getAudience())) {
+                return null;
+            }
+            return claims.getSubject();
+        } catch (ParseException | JOSEException | IllegalStateException e) {
+            return null;
         }
     }
 }

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import roomgate.gateway.auth.ClientAuth;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.TrafficRecorder;
@@ -45,7 +46,7 @@ final class FeedClient {
                                 feeds,
                                 SESSION_IDS,
                                 "gw-test",
-                                new ResumeTokens(new byte[32]),
+                                ClientAuth.none(new ResumeTokens(new byte[32], java.time.Duration.ofMinutes(10))),
                                 1000,
                                 1000,
                                 GatewayConfig.ClientLimits.defaults(),

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import roomgate.gateway.auth.ClientAuth;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.recording.TrafficRecorder;
@@ -61,7 +62,8 @@ class ClientMetersTest {
                                         PubSubManager.instance(),
                                         new AtomicLong(),
                                         "gw-test",
-                                        new ResumeTokens(new byte[32]),
+                                        ClientAuth.none(
+                                                new ResumeTokens(new byte[32], java.time.Duration.ofMinutes(10))),
                                         100,
                                         100,
                                         GatewayConfig.ClientLimits.defaults(),

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import roomgate.gateway.auth.ClientAuth;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.config.GatewayConfig.ClientLimits;
 import roomgate.gateway.feed.PubSubManager;
@@ -34,7 +35,7 @@ import roomgate.wire.client.ClientFrameCodec;
 
 /** The session's own answers, with no node behind it: pings, bad input, floods, no live node. */
 class SessionHandlerTest {
-    private static final ResumeTokens TOKENS = new ResumeTokens(new byte[32]);
+    private static final ResumeTokens TOKENS = new ResumeTokens(new byte[32], java.time.Duration.ofMinutes(10));
     private EmbeddedChannel channel;
     private ServerMessage sessionStarted;
     private String closeFrame;
@@ -56,7 +57,7 @@ class SessionHandlerTest {
                                 PubSubManager.instance(),
                                 new AtomicLong(),
                                 "gw-test",
-                                TOKENS,
+                                ClientAuth.none(TOKENS),
                                 5,
                                 5,
                                 GatewayConfig.ClientLimits.defaults(),
@@ -114,7 +115,10 @@ class SessionHandlerTest {
         send(ClientMessage.newBuilder().setPing(Ping.getDefaultInstance()).build());
         String token = sessionStarted.getSessionStarted().getResumeToken();
         assertThat(TOKENS.verify(token)).startsWith("gw-test-");
-        assertThat(new ResumeTokens(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}).verify(token))
+        assertThat(new ResumeTokens(
+                                "another cluster's key, 32 bytes+".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                java.time.Duration.ofMinutes(10))
+                        .verify(token))
                 .as("a token from another cluster's key")
                 .isNull();
     }

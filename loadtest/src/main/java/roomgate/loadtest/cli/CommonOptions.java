@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import picocli.CommandLine.Option;
 import roomgate.client.RoomgateClient;
+import roomgate.loadtest.net.ClientTokens;
 import roomgate.loadtest.net.Target;
 
 /** Options every traffic-generating command takes: where to, in which encoding, with how many threads, report where. */
@@ -38,8 +39,36 @@ final class CommonOptions {
             description = "give up after this long (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @Option(
+            names = "--token-file",
+            paramLabel = "FILE",
+            description = "client tokens (JWTs), one per line; client i presents line i (cycling)")
+    Path tokenFile;
+
+    @Option(
+            names = "--auth-hs256-key-file",
+            paramLabel = "FILE",
+            description = "mint a token per client (players loadtest-1, -2, ...) with this HS256 secret file")
+    Path hs256KeyFile;
+
+    @Option(
+            names = "--auth-audience",
+            defaultValue = "roomgate",
+            description = "the aud of minted tokens (default: ${DEFAULT-VALUE})")
+    String audience;
+
     Target target() {
-        return Target.parse(target);
+        Target parsed = Target.parse(target);
+        if (tokenFile != null && hs256KeyFile != null) {
+            throw new IllegalArgumentException("--token-file and --auth-hs256-key-file: one or the other");
+        }
+        if (tokenFile != null) {
+            return parsed.withTokens(ClientTokens.fromFile(tokenFile));
+        }
+        if (hs256KeyFile != null) {
+            return parsed.withTokens(ClientTokens.minted(hs256KeyFile, audience));
+        }
+        return parsed;
     }
 
     Path reportBase(String command) {

@@ -24,8 +24,15 @@ public final class Target {
     private final String spec;
     private final List<URI> endpoints;
     private final long[] endpointHashes;
+    /** A token per client, or null: without tokens the gateway must run with --auth none. */
+    private final java.util.function.Supplier<String> tokens;
 
     private Target(String spec, List<URI> endpoints) {
+        this(spec, endpoints, null);
+    }
+
+    private Target(String spec, List<URI> endpoints, java.util.function.Supplier<String> tokens) {
+        this.tokens = tokens;
         this.spec = spec;
         this.endpoints = List.copyOf(endpoints);
         this.endpointHashes = new long[endpoints.size()];
@@ -55,10 +62,19 @@ public final class Target {
         return new Target(spec, uris);
     }
 
+    /**
+     * The same target, each client URL also carrying a token from {@code tokens} as
+     * {@code access_token} (the gateway takes it from the upgrade request's query).
+     */
+    public Target withTokens(java.util.function.Supplier<String> tokens) {
+        return new Target(spec, endpoints, tokens);
+    }
+
     /** The URL for a client of the rooms that {@code routingKey} stands for. */
     public URI uriFor(String routingKey) {
         URI base = endpoints.get(endpointOf(routingKey));
-        return URI.create(base + "?room=" + URLEncoder.encode(routingKey, StandardCharsets.UTF_8));
+        String token = tokens == null ? "" : "&access_token=" + URLEncoder.encode(tokens.get(), StandardCharsets.UTF_8);
+        return URI.create(base + "?room=" + URLEncoder.encode(routingKey, StandardCharsets.UTF_8) + token);
     }
 
     int endpointOf(String routingKey) {

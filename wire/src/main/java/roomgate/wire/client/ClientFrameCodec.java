@@ -28,7 +28,7 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
     private static final int RECURSION_LIMIT = 16;
 
     private static final String BODIES =
-            "join, leave, move, chat, claim_draw, arena_input, subscribe, unsubscribe, resume, ping";
+            "join, leave, move, chat, claim_draw, arena_input, subscribe, unsubscribe, resume, ping, authenticate";
     private static final JsonFormat.Parser JSON = JsonFormat.parser();
     private static final StrictJson STRICT = new StrictJson(ClientMessage.getDescriptor());
 

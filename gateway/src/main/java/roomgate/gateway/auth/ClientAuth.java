@@ -1,0 +1,65 @@
+package roomgate.gateway.auth;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+import roomgate.gateway.session.ResumeTokens;
+
+/**
+ * What the client sessions of a gateway need to know who their clients are: the token verifier
+ * ({@code --auth jwt}; null under {@code --auth none}, where every connection is an anonymous
+ * player), and the resume tokens. Shared by every connection; thread-safe.
+ */
+public final class ClientAuth {
+    private static final String BEARER = "bearer ";
+
+    private final TokenVerifier verifier;
+    private final ResumeTokens resumeTokens;
+
+    private ClientAuth(TokenVerifier verifier, ResumeTokens resumeTokens) {
+        this.verifier = verifier;
+        this.resumeTokens = resumeTokens;
+    }
+
+    /** Every connection must present a token {@code verifier} accepts. */
+    public static ClientAuth jwt(TokenVerifier verifier, ResumeTokens resumeTokens) {
+        return new ClientAuth(verifier, resumeTokens);
+    }
+
+    /** No identities: each connection is an anonymous player; a resume token alone resumes. */
+    public static ClientAuth none(ResumeTokens resumeTokens) {
+        return new ClientAuth(null, resumeTokens);
+    }
+
+    public boolean required() {
+        return verifier != null;
+    }
+
+    /** Only when {@link #required()}. */
+    public TokenVerifier verifier() {
+        return verifier;
+    }
+
+    public ResumeTokens resumeTokens() {
+        return resumeTokens;
+    }
+
+    /**
+     * The token on a WebSocket upgrade request: {@code Authorization: Bearer T}, or else the query
+     * parameter {@code access_token=T} (browsers cannot set headers on a WebSocket); null if neither.
+     */
+    public static String tokenOf(HttpHeaders headers, String uri) {
+        String authorization = headers == null ? null : headers.get(HttpHeaderNames.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return authorization.substring(BEARER.length()).trim();
+        }
+        if (uri != null && uri.indexOf('?') >= 0) {
+            List<String> values = new QueryStringDecoder(uri).parameters().get("access_token");
+            if (values != null && !values.isEmpty()) {
+                return values.get(0);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,200 @@
+package roomgate.gateway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import roomgate.gateway.auth.ClientAuth;
+import roomgate.gateway.auth.DevTokens;
+import roomgate.gateway.auth.TokenVerifier;
+import roomgate.gateway.config.GatewayConfig;
+import roomgate.gateway.feed.PubSubManager;
+import roomgate.gateway.metrics.GatewayMetrics;
+import roomgate.gateway.recording.TrafficRecorder;
+import roomgate.gateway.routing.RouterGroup;
+import roomgate.gateway.session.ResumeTokens;
+import roomgate.placement.NodeView;
+import roomgate.protocol.v1.Authenticate;
+import roomgate.protocol.v1.ClientMessage;
+import roomgate.protocol.v1.ErrorCode;
+import roomgate.protocol.v1.GameType;
+import roomgate.protocol.v1.JoinRoom;
+import roomgate.protocol.v1.Ping;
+import roomgate.protocol.v1.Resume;
+import roomgate.protocol.v1.Role;
+import roomgate.protocol.v1.ServerMessage;
+import roomgate.protocol.v1.Subscribe;
+import roomgate.runtime.net.Transport;
+import roomgate.wire.client.ClientFrameCodec;
+
+/** A session under --auth jwt, with no node behind it: how a client proves who it is, and what its token allows. */
+class SessionAuthTest {
+    private static final byte[] SECRET = "the gateway's development secret, 32+ bytes".getBytes(StandardCharsets.UTF_8);
+    private static final DevTokens TOKENS = new DevTokens(SECRET, "roomgate");
+    private static final ResumeTokens RESUME = new ResumeTokens(new byte[32], Duration.ofMinutes(10));
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private String closeFrame;
+
+    /** Opens the session as if the upgrade request had these headers and URI. */
+    private void open(HttpHeaders headers, String uri) {
+        RouterGroup routers = new RouterGroup(
+                channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO, GatewayMetrics.disabled());
+        channel.pipeline()
+                .addLast(
+                        new ClientFrameCodec(),
+                        new SessionHandler(
+                                routers,
+                                PubSubManager.instance(),
+                                new AtomicLong(),
+                                "gw-test",
+                                ClientAuth.jwt(
+                                        new TokenVerifier(SECRET, null, "roomgate", Duration.ofSeconds(30)), RESUME),
+                                100,
+                                100,
+                                GatewayConfig.ClientLimits.defaults(),
+                                GatewayMetrics.disabled(),
+                                TrafficRecorder.OFF));
+        channel.pipeline()
+                .fireUserEventTriggered(new WebSocketServerProtocolHandler.HandshakeComplete(uri, headers, null));
+    }
+
+    private void openWithToken(String token) {
+        open(new DefaultHttpHeaders().set("Authorization", "Bearer " + token), "/ws");
+    }
+
+    private List<ServerMessage> send(ClientMessage message) throws Exception {
+        channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message.toByteArray())));
+        return written();
+    }
+
+    /** What the session wrote so far; a close frame is kept in {@link #closeFrame}. */
+    private List<ServerMessage> written() throws Exception {
+        List<ServerMessage> out = new java.util.ArrayList<>();
+        for (Object next = channel.readOutbound(); next != null; next = channel.readOutbound()) {
+            if (next instanceof CloseWebSocketFrame close) {
+                closeFrame = close.statusCode() + " " + close.reasonText();
+                close.release();
+                continue;
+            }
+            BinaryWebSocketFrame frame = (BinaryWebSocketFrame) next;
+            try {
+                out.add(ServerMessage.parseFrom(ByteBufUtil.getBytes(frame.content())));
+            } finally {
+                frame.release();
+            }
+        }
+        return out;
+    }
+
+    private static ClientMessage ping() {
+        return ClientMessage.newBuilder()
+                .setRequestId("p")
+                .setPing(Ping.getDefaultInstance())
+                .build();
+    }
+
+    private static ClientMessage authenticate(String token) {
+        return ClientMessage.newBuilder()
+                .setRequestId("auth")
+                .setAuthenticate(Authenticate.newBuilder().setToken(token))
+                .build();
+    }
+
+    private static ClientMessage resume(String token) {
+        return ClientMessage.newBuilder()
+                .setRequestId("r")
+                .setResume(Resume.newBuilder().setResumeToken(token))
+                .build();
+    }
+
+    @Test
+    void withoutATokenTheFirstMessageIsRefusedAndTheConnectionClosed() throws Exception {
+        open(new DefaultHttpHeaders(), "/ws");
+        List<ServerMessage> out = send(ping());
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getError().getCode()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+        assertThat(closeFrame).isEqualTo("1008 UNAUTHENTICATED");
+        assertThat(channel.isOpen())
+                .as("closed once the close frame is written")
+                .isFalse();
+    }
+
+    @Test
+    void authenticateAsFirstMessageIsAnsweredBySessionStartedForThePlayer() throws Exception {
+        open(new DefaultHttpHeaders(), "/ws");
+        List<ServerMessage> out = send(authenticate(TOKENS.mint("alice", Duration.ofMinutes(5))));
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getRequestId()).isEqualTo("auth");
+        assertThat(RESUME.verify(out.get(0).getSessionStarted().getResumeToken()))
+                .isEqualTo("alice");
+        assertThat(send(ping()).get(0).hasPong()).isTrue();
+        assertThat(send(authenticate(TOKENS.mint("bob", Duration.ofMinutes(5))))
+                        .get(0)
+                        .getError()
+                        .getCode())
+                .as("one identity per connection")
+                .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void aTokenInTheQueryOrTheHeaderIdentifiesTheClientAtTheUpgrade() throws Exception {
+        open(new DefaultHttpHeaders(), "/ws?room=r1&access_token=" + TOKENS.mint("carol", Duration.ofMinutes(5)));
+        List<ServerMessage> out = send(ping());
+        assertThat(RESUME.verify(out.get(0).getSessionStarted().getResumeToken()))
+                .isEqualTo("carol");
+        assertThat(out.get(1).hasPong()).isTrue();
+    }
+
+    @Test
+    void anExpiredTokenIsTokenExpiredAndClosed() throws Exception {
+        openWithToken(TOKENS.mint("alice", Duration.ofMinutes(-5)));
+        List<ServerMessage> out = written();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getError().getCode()).isEqualTo(ErrorCode.TOKEN_EXPIRED);
+        assertThat(closeFrame).isEqualTo("1008 TOKEN_EXPIRED");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void anotherPlayersResumeTokenIsRejectedAndOnesOwnIsNot() throws Exception {
+        openWithToken(TOKENS.mint("mallory", Duration.ofMinutes(5)));
+        List<ServerMessage> out = send(resume(RESUME.issue("alice")));
+        assertThat(out.get(out.size() - 1).getError().getCode()).isEqualTo(ErrorCode.RESUME_REJECTED);
+        out = send(resume(RESUME.issue("mallory")));
+        assertThat(out.get(0).hasResumed()).as("%s", out).isTrue();
+    }
+
+    @Test
+    void restrictionsAreForbiddenAndTheConnectionStays() throws Exception {
+        openWithToken(TOKENS.mint(
+                "viewer", Duration.ofMinutes(5), Map.of("spectateOnly", true, "topics", List.of("stock.*"))));
+        List<ServerMessage> out = send(ClientMessage.newBuilder()
+                .setRequestId("j")
+                .setJoin(JoinRoom.newBuilder()
+                        .setRoomId("r1")
+                        .setGameType(GameType.CHESS)
+                        .setRole(Role.PLAYER))
+                .build());
+        assertThat(out.get(out.size() - 1).getError().getCode()).isEqualTo(ErrorCode.FORBIDDEN);
+        out = send(ClientMessage.newBuilder()
+                .setRequestId("s")
+                .setSubscribe(Subscribe.newBuilder().addTopics("fx.EURUSD"))
+                .build());
+        assertThat(out.get(0).getError().getCode()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(send(ping()).get(0).hasPong()).isTrue();
+        assertThat(closeFrame).isNull();
+    }
+}

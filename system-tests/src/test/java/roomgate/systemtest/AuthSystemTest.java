@@ -1,0 +1,226 @@
+package roomgate.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static roomgate.systemtest.ChessMessages.join;
+import static roomgate.systemtest.ChessMessages.move;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import roomgate.client.RoomgateClient;
+import roomgate.client.RoomgateClient.CloseStatus;
+import roomgate.client.RoomgateClient.Encoding;
+import roomgate.gateway.auth.DevTokens;
+import roomgate.protocol.v1.Authenticate;
+import roomgate.protocol.v1.ClientMessage;
+import roomgate.protocol.v1.ErrorCode;
+import roomgate.protocol.v1.Ping;
+import roomgate.protocol.v1.Resume;
+import roomgate.protocol.v1.Role;
+import roomgate.protocol.v1.Seat;
+import roomgate.protocol.v1.ServerMessage;
+import roomgate.protocol.v1.Side;
+
+/**
+ * Client identity on real gateway and node JVMs (two gateways with --auth jwt and an HS256 key, the
+ * first also minting development tokens): forged and expired tokens are refused and closed; a seat
+ * belongs to its player, who gets it back from another gateway while another player cannot take it;
+ * a spectate-only token cannot move; another player's resume token is refused.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthSystemTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final String run = UUID.randomUUID().toString().substring(0, 6);
+    private final List<RoomgateClient> clients = new ArrayList<>();
+    private LocalCluster cluster;
+    private DevTokens tokens;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        Path dir = Path.of("target", "system-test-logs", "auth").toAbsolutePath();
+        Files.createDirectories(dir);
+        Path key = dir.resolve("hs256.key");
+        String secret = "auth-system-test-" + UUID.randomUUID() + UUID.randomUUID();
+        Files.writeString(key, secret);
+        tokens = new DevTokens(secret.getBytes(StandardCharsets.UTF_8), "roomgate");
+        cluster = LocalCluster.start("auth", 2, 2, List.of(), gateway -> {
+            List<String> args = new ArrayList<>(LocalCluster.jwtHs256(key));
+            if (gateway == 0) {
+                args.addAll(List.of("--auth-dev-tokens", "true"));
+            }
+            return args;
+        });
+    }
+
+    @AfterAll
+    void stopCluster() {
+        clients.forEach(RoomgateClient::close);
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private RoomgateClient connect(int gateway, String token) throws Exception {
+        RoomgateClient client = RoomgateClient.connect(cluster.websocket(gateway), Encoding.BINARY, token);
+        clients.add(client);
+        return client;
+    }
+
+    private static ServerMessage ping(RoomgateClient client) throws Exception {
+        return client.request(
+                ClientMessage.newBuilder().setPing(Ping.getDefaultInstance()).build(), TIMEOUT);
+    }
+
+    private static void assertRefusedAndClosed(RoomgateClient client, ErrorCode code) throws Exception {
+        ServerMessage error = client.await(ServerMessage::hasError, TIMEOUT);
+        assertThat(error.getError().getCode()).isEqualTo(code);
+        CloseStatus closed = client.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(closed.code()).isEqualTo(1008);
+        assertThat(closed.reason()).isEqualTo(code.name());
+    }
+
+    @Test
+    void aForgedTokenIsRefusedAndTheConnectionClosed() throws Exception {
+        String forged = new DevTokens(
+                        "not the cluster's secret, but long enough".getBytes(StandardCharsets.UTF_8), "roomgate")
+                .mint("alice", Duration.ofMinutes(5));
+        RoomgateClient client = connect(0, forged);
+        assertRefusedAndClosed(client, ErrorCode.UNAUTHENTICATED);
+    }
+
+    @Test
+    void anExpiredTokenIsRefusedAndTheConnectionClosed() throws Exception {
+        RoomgateClient client = connect(1, tokens.mint("alice", Duration.ofMinutes(-10)));
+        assertRefusedAndClosed(client, ErrorCode.TOKEN_EXPIRED);
+    }
+
+    @Test
+    void withoutATokenTheFirstMessageMustAuthenticate() throws Exception {
+        RoomgateClient anonymous = connect(0, null);
+        assertThat(ping(anonymous).getError().getCode()).isEqualTo(ErrorCode.UNAUTHENTICATED);
+        CloseStatus closed = anonymous.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(closed.code()).isEqualTo(1008);
+
+        RoomgateClient late = connect(0, null);
+        ServerMessage started = late.request(
+                ClientMessage.newBuilder()
+                        .setAuthenticate(Authenticate.newBuilder().setToken(tokens.mint("dora", Duration.ofMinutes(5))))
+                        .build(),
+                TIMEOUT);
+        assertThat(started.hasSessionStarted()).as("answer %s", started).isTrue();
+        assertThat(ping(late).hasPong()).isTrue();
+    }
+
+    @Test
+    void aSeatBelongsToItsPlayer() throws Exception {
+        String room = "seat-" + run;
+        RoomgateClient alice = connect(0, tokens.mint("alice", Duration.ofMinutes(5)));
+        ServerMessage joined = alice.request(join(room, Role.PLAYER, Side.WHITE), TIMEOUT);
+        assertThat(joined.getJoined().getSeat()).isEqualTo(Seat.SEAT_WHITE);
+        assertThat(joined.getJoined().getParticipantId()).isEqualTo("alice");
+
+        // Bob knows alice's participant id (everyone in the room does); it does not get him her seat.
+        RoomgateClient bob = connect(1, tokens.mint("bob", Duration.ofMinutes(5)));
+        assertThat(bob.request(join(room, Role.PLAYER, Side.WHITE), TIMEOUT)
+                        .getError()
+                        .getCode())
+                .isEqualTo(ErrorCode.SEAT_TAKEN);
+
+        // Alice again, from the other gateway: her seat comes back, and her first connection is told.
+        RoomgateClient aliceAgain = connect(1, tokens.mint("alice", Duration.ofMinutes(5)));
+        ServerMessage back = aliceAgain.request(join(room, Role.PLAYER, Side.SIDE_UNSPECIFIED), TIMEOUT);
+        assertThat(back.getJoined().getSeat()).isEqualTo(Seat.SEAT_WHITE);
+        ServerMessage told =
+                alice.await(m -> m.hasError() && m.getError().getRoomId().equals(room), TIMEOUT);
+        assertThat(told.getError().getCode()).isEqualTo(ErrorCode.SEAT_TAKEN);
+        assertThat(alice.request(move(room, "e2e4"), TIMEOUT).getError().getCode())
+                .as("the first connection is out of the room")
+                .isEqualTo(ErrorCode.NOT_IN_ROOM);
+        ServerMessage moved = aliceAgain.request(move(room, "e2e4"), TIMEOUT);
+        assertThat(moved.getEvent().getMoveMade().getParticipantId()).isEqualTo("alice");
+    }
+
+    @Test
+    void aSpectateOnlyTokenCannotPlay() throws Exception {
+        String room = "watch-" + run;
+        RoomgateClient white = connect(0, tokens.mint("wanda", Duration.ofMinutes(5)));
+        white.request(join(room, Role.PLAYER, Side.WHITE), TIMEOUT);
+        RoomgateClient viewer = connect(1, tokens.mint("victor", Duration.ofMinutes(5), Map.of("spectateOnly", true)));
+        assertThat(viewer.request(join(room, Role.PLAYER, Side.BLACK), TIMEOUT)
+                        .getError()
+                        .getCode())
+                .isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(viewer.request(join(room, Role.SPECTATOR, Side.SIDE_UNSPECIFIED), TIMEOUT)
+                        .getJoined()
+                        .getSeat())
+                .isEqualTo(Seat.SEAT_SPECTATOR);
+        assertThat(viewer.request(move(room, "e2e4"), TIMEOUT).getError().getCode())
+                .isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(ping(viewer).hasPong()).as("the connection stays").isTrue();
+    }
+
+    @Test
+    void anotherPlayersResumeTokenIsRefused() throws Exception {
+        String room = "resume-" + run;
+        RoomgateClient bob = connect(0, tokens.mint("bob-" + run, Duration.ofMinutes(5)));
+        bob.request(join(room, Role.PLAYER, Side.BLACK), TIMEOUT);
+        String bobsResumeToken = bob.received().stream()
+                .filter(ServerMessage::hasSessionStarted)
+                .findFirst()
+                .orElseThrow()
+                .getSessionStarted()
+                .getResumeToken();
+
+        RoomgateClient thief = connect(1, tokens.mint("mallory-" + run, Duration.ofMinutes(5)));
+        ServerMessage refused = thief.request(
+                ClientMessage.newBuilder()
+                        .setResume(Resume.newBuilder()
+                                .setResumeToken(bobsResumeToken)
+                                .putLastSequences(room, 0))
+                        .build(),
+                TIMEOUT);
+        assertThat(refused.getError().getCode()).isEqualTo(ErrorCode.RESUME_REJECTED);
+
+        // Bob himself, on a new connection through the other gateway, resumes with it.
+        bob.close();
+        RoomgateClient bobAgain = connect(1, tokens.mint("bob-" + run, Duration.ofMinutes(5)));
+        ServerMessage resumed = bobAgain.request(
+                ClientMessage.newBuilder()
+                        .setResume(Resume.newBuilder()
+                                .setResumeToken(bobsResumeToken)
+                                .putLastSequences(room, 0))
+                        .build(),
+                TIMEOUT);
+        assertThat(resumed.hasResumed()).as("answer %s", resumed).isTrue();
+    }
+
+    @Test
+    void theDevelopmentEndpointMintsTokensTheGatewayAccepts() throws Exception {
+        URI uri = cluster.http(0, "/auth/dev-token?player=devon");
+        HttpResponse<String> answer =
+                GameFixture.http(HttpRequest.newBuilder(uri).build());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        String token = answer.body().replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1");
+        RoomgateClient devon = connect(0, token);
+        assertThat(ping(devon).hasPong()).isTrue();
+        assertThat(GameFixture.http(HttpRequest.newBuilder(cluster.http(1, "/auth/dev-token?player=devon"))
+                                .build())
+                        .statusCode())
+                .as("not without --auth-dev-tokens")
+                .isEqualTo(404);
+    }
+}
