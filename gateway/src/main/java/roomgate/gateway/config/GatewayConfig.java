@@ -149,7 +149,7 @@ public record GatewayConfig(
                         flags.get("link-auth", null),
                         flags.get("link-secret-file", null),
                         flags.getInt("link-heartbeat-ms", LinkSettings.DEFAULT_HEARTBEAT_MILLIS, 50, 600_000),
-                        flags.getInt("link-timeout-ms", LinkSettings.DEFAULT_TIMEOUT_MILLIS, 100, 3_600_000))),
+                        flags.getInt("link-timeout-ms", LinkSettings.DEFAULT_TIMEOUT_MILLIS, 100, 3_600_000)),
                 AuthSettings.of(flags));
     }
 

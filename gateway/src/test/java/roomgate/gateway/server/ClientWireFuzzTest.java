@@ -22,6 +22,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import roomgate.gateway.auth.ClientAuth;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.metrics.GatewayMetrics;
@@ -85,7 +86,7 @@ class ClientWireFuzzTest {
                                 PubSubManager.instance(),
                                 new AtomicLong(),
                                 "gw-fuzz",
-                                new ResumeTokens(new byte[32]),
+                                ClientAuth.none(new ResumeTokens(new byte[32], java.time.Duration.ofMinutes(10))),
                                 config.ratePerSecond(),
                                 config.rateBurst(),
                                 config.limits(),

@@ -23,6 +23,7 @@ import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.TrafficRecorder;
+import roomgate.gateway.routing.LinkOptions;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.placement.NodeView;
@@ -51,7 +52,7 @@ class SessionAuthTest {
     /** Opens the session as if the upgrade request had these headers and URI. */
     private void open(HttpHeaders headers, String uri) {
         RouterGroup routers = new RouterGroup(
-                channel.eventLoop(), "gw-test", NodeView::empty, Transport.NIO, GatewayMetrics.disabled());
+                channel.eventLoop(), LinkOptions.unauthenticated("gw-test"), NodeView::empty, Transport.NIO, GatewayMetrics.disabled());
         channel.pipeline()
                 .addLast(
                         new ClientFrameCodec(),

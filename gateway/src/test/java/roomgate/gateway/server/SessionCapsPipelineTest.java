@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import roomgate.gateway.auth.ClientAuth;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.metrics.GatewayMetrics;
@@ -40,7 +41,7 @@ import roomgate.wire.client.ClientFrameCodec;
  * here), one past it is refused at the gateway with TOO_MANY_ROOMS.
  */
 class SessionCapsPipelineTest {
-    private static final ResumeTokens TOKENS = new ResumeTokens(new byte[32]);
+    private static final ResumeTokens TOKENS = new ResumeTokens(new byte[32], java.time.Duration.ofMinutes(10));
     private final GatewayMetrics metrics = GatewayMetrics.disabled();
     private EmbeddedChannel channel;
 
@@ -64,7 +65,7 @@ class SessionCapsPipelineTest {
                                 PubSubManager.instance(),
                                 new AtomicLong(),
                                 "gw-test",
-                                TOKENS,
+                                ClientAuth.none(TOKENS),
                                 config.ratePerSecond(),
                                 config.rateBurst(),
                                 config.limits(),
