@@ -38,12 +38,18 @@ class HostsScriptSystemTest {
     @Test
     void nodesAndAGatewayOnTheirOwnAddressesPlayAGameAndGoAwayWithoutATrace() throws Exception {
         assumeTrue(NetnsHosts.available(), "needs root and iproute2 (network namespaces)");
-        Path runDir = Path.of("target", "system-test-logs", "netns-script", "run-" + ProcessHandle.current().pid())
+        Path runDir = Path.of(
+                        "target",
+                        "system-test-logs",
+                        "netns-script",
+                        "run-" + ProcessHandle.current().pid())
                 .toAbsolutePath();
         hosts = NetnsHosts.up(runDir, List.of("--nodes", "2", "--gateways", "1"), Duration.ofMinutes(4));
 
         NetnsHosts.Host gateway = hosts.host("gw-1");
-        assertThat(gateway.address()).startsWith("10.213.").isNotEqualTo(hosts.host("node-1").address());
+        assertThat(gateway.address())
+                .startsWith("10.213.")
+                .isNotEqualTo(hosts.host("node-1").address());
         List<String> plan = firstGame();
         String roomId = "netns-" + UUID.randomUUID();
         URI ws = URI.create("ws://" + gateway.address() + ":8080/ws");
@@ -53,7 +59,9 @@ class HostsScriptSystemTest {
             GameFixture.join(black, roomId, Side.BLACK);
             LiveGame game = new LiveGame(roomId, white, black, plan);
             for (int ply = 0; ply < 20; ply++) {
-                assertThat(game.playNext(Duration.ofSeconds(5), System.nanoTime() + Duration.ofSeconds(30).toNanos()))
+                assertThat(game.playNext(
+                                Duration.ofSeconds(5),
+                                System.nanoTime() + Duration.ofSeconds(30).toNanos()))
                         .as("ply %d in %s: %s", ply, roomId, game.lastProblem())
                         .isTrue();
             }
@@ -63,7 +71,9 @@ class HostsScriptSystemTest {
         Map<String, Long> pids = hosts.pids();
         assertThat(pids).containsOnlyKeys("node-1", "node-2", "gw-1");
         // Each host's namespace, the bridge's namespace, the root link, and the processes.
-        assertThat(hosts.leftovers()).as("what runs before down").hasSize(hosts.hosts().size() + 2 + pids.size());
+        assertThat(hosts.leftovers())
+                .as("what runs before down")
+                .hasSize(hosts.hosts().size() + 2 + pids.size());
         hosts.down();
         assertThat(hosts.leftovers()).as("what down left behind").isEmpty();
     }

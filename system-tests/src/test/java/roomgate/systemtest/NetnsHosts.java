@@ -45,7 +45,9 @@ final class NetnsHosts implements AutoCloseable {
         try {
             Process id = new ProcessBuilder("id", "-u").start();
             String uid = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return id.waitFor() == 0 && uid.equals("0") && run(List.of("ip", "netns", "list"), Duration.ofSeconds(10)) == 0;
+            return id.waitFor() == 0
+                    && uid.equals("0")
+                    && run(List.of("ip", "netns", "list"), Duration.ofSeconds(10)) == 0;
         } catch (IOException | InterruptedException e) {
             return false;
         }
@@ -61,7 +63,10 @@ final class NetnsHosts implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         up.environment().put("ROOMGATE_CLASSPATH", System.getProperty("java.class.path"));
-        up.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        up.environment()
+                .put(
+                        "JAVA",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Process p = up.start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroy(); // its trap takes down what it made
@@ -108,7 +113,8 @@ final class NetnsHosts implements AutoCloseable {
 
     /** Runs {@code command} inside host {@code name}'s namespace; fails unless it exits 0. */
     void exec(String name, String... command) throws IOException, InterruptedException {
-        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", host(name).namespace()));
+        List<String> all =
+                new ArrayList<>(List.of("ip", "netns", "exec", host(name).namespace()));
         all.addAll(List.of(command));
         ProcessBuilder pb = new ProcessBuilder(all).redirectErrorStream(true);
         Process p = pb.start();
