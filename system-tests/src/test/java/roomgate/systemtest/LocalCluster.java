@@ -145,9 +145,11 @@ final class LocalCluster implements AutoCloseable {
                 "--hz-port",
                 Integer.toString(hzPorts.get(memberIndex)),
                 "--hz-members",
-                members,
-                "--heartbeat-timeout-seconds",
-                "5"));
+                members));
+        // Five seconds unless the test chose its own (the same for every member).
+        if (!nodeArgs.contains("--heartbeat-timeout-seconds")) {
+            args.addAll(List.of("--heartbeat-timeout-seconds", "5"));
+        }
         if (hosts != null) {
             args.addAll(List.of("--hz-host", address(memberIndex)));
         }

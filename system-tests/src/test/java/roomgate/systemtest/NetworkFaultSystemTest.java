@@ -93,7 +93,14 @@ class NetworkFaultSystemTest {
                 runDir,
                 List.of("--net-only", "--hosts", Integer.toString(NODES + GATEWAYS + 1)),
                 Duration.ofMinutes(2));
-        List<String> common = List.of("--quorum-size", Integer.toString(QUORUM), "--archive-jdbc-url", "none");
+        // -Dnetfaults.heartbeatTimeoutSeconds=N measures another failure-detection timeout (default 5 s).
+        List<String> common = List.of(
+                "--quorum-size",
+                Integer.toString(QUORUM),
+                "--archive-jdbc-url",
+                "none",
+                "--heartbeat-timeout-seconds",
+                System.getProperty("netfaults.heartbeatTimeoutSeconds", "5"));
         cluster = LocalCluster.start("netfaults", NODES, GATEWAYS, common, g -> common, hosts);
         fx = new GameFixture(cluster);
         Files.createDirectories(RESULTS.getParent());
