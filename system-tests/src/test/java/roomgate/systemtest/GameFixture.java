@@ -83,6 +83,11 @@ final class GameFixture implements AutoCloseable {
         }
     }
 
+    /** The games' moves (UCI), one list per game of the collection. */
+    List<List<String>> plans() {
+        return List.copyOf(plans);
+    }
+
     <T> Future<T> submit(java.util.concurrent.Callable<T> task) {
         return pool.submit(task);
     }

@@ -18,7 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import java.util.stream.Collectors;
 
 /**
  * A whole roomgate cluster on loopback for one test class: N game nodes and M gateways, each its own
@@ -42,6 +41,10 @@ final class LocalCluster implements AutoCloseable {
     private final IntFunction<List<String>> gatewayArgs;
     private final Path linkSecretFile;
     private final Thread cleanup = new Thread(this::close, "local-cluster-cleanup");
+    /** Member i runs on host "h(i+1)" of these hosts, on its address; null: every member on loopback. */
+    private NetnsHosts hosts;
+    /** process name -> the address it listens on */
+    private final Map<String, String> addresses = new ConcurrentHashMap<>();
 
     private LocalCluster(Path logDir, int members, List<String> nodeArgs, IntFunction<List<String>> gatewayArgs)
             throws IOException {
@@ -82,8 +85,24 @@ final class LocalCluster implements AutoCloseable {
             List<String> nodeArgs,
             IntFunction<List<String>> gatewayArgs)
             throws Exception {
+        return start(testName, nodeCount, gatewayCount, nodeArgs, gatewayArgs, null);
+    }
+
+    /**
+     * With member i (nodes first, then gateways, then members added later) in the network namespace
+     * of host {@code h(i+1)} of {@code hosts}, listening on that host's address only.
+     */
+    static LocalCluster start(
+            String testName,
+            int nodeCount,
+            int gatewayCount,
+            List<String> nodeArgs,
+            IntFunction<List<String>> gatewayArgs,
+            NetnsHosts hosts)
+            throws Exception {
         LocalCluster cluster = new LocalCluster(
                 Path.of("target", "system-test-logs", testName), nodeCount + gatewayCount, nodeArgs, gatewayArgs);
+        cluster.hosts = hosts;
         try {
             // One at a time: on a 2-core machine, JVMs booting together stall each other for seconds,
             // long enough for Hazelcast to suspect members that are merely slow to start.
@@ -105,17 +124,48 @@ final class LocalCluster implements AutoCloseable {
         return linkSecretFile;
     }
 
+    /** The address member {@code memberIndex} listens on: its host's, or loopback. */
+    private String address(int memberIndex) {
+        return hosts == null ? "127.0.0.1" : hosts.host("h" + (memberIndex + 1)).address();
+    }
+
+    /** How member {@code memberIndex}'s java is started: in its host's namespace, if it has one. */
+    private List<String> launcher(int memberIndex) {
+        return hosts == null
+                ? List.of()
+                : List.of(
+                        "ip",
+                        "netns",
+                        "exec",
+                        hosts.host("h" + (memberIndex + 1)).namespace());
+    }
+
+    /** The address {@code name} (a node or gateway of this cluster) listens on. */
+    String addressOf(String name) {
+        return addresses.getOrDefault(name, "127.0.0.1");
+    }
+
     private List<String> hazelcastArgs(int memberIndex) {
-        String members = hzPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-        return List.of(
+        List<String> list = new ArrayList<>();
+        for (int i = 0; i < hzPorts.size(); i++) {
+            list.add(address(i) + ":" + hzPorts.get(i));
+        }
+        String members = String.join(",", list);
+        List<String> args = new ArrayList<>(List.of(
                 "--cluster-name",
                 clusterName,
                 "--hz-port",
                 Integer.toString(hzPorts.get(memberIndex)),
                 "--hz-members",
-                members,
-                "--heartbeat-timeout-seconds",
-                "5");
+                members));
+        // Five seconds unless the test chose its own (the same for every member).
+        if (!nodeArgs.contains("--heartbeat-timeout-seconds")) {
+            args.addAll(List.of("--heartbeat-timeout-seconds", "5"));
+        }
+        if (hosts != null) {
+            args.addAll(List.of("--hz-host", address(memberIndex)));
+        }
+        return args;
     }
 
     /**
@@ -165,13 +215,17 @@ final class LocalCluster implements AutoCloseable {
 
     private ServiceProcess startNode(String nodeId, int memberIndex) throws IOException {
         List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--link-port", "0"));
+        if (hosts != null) {
+            args.addAll(List.of("--link-host", address(memberIndex), "--metrics-host", address(memberIndex)));
+        }
+        addresses.put(nodeId, address(memberIndex));
         args.addAll(withArchive(nodeArgs));
         args.addAll(hazelcastArgs(memberIndex));
         args.addAll(List.of("--link-secret-file", linkSecretFile.toString()));
         // The direct listener is the benchmarks' own node variant, not the product's.
         String main =
                 nodeArgs.contains("--ws-port") ? "roomgate.bench.direct.DirectNodeMain" : "roomgate.node.NodeMain";
-        ServiceProcess node = ServiceProcess.start(nodeId, main, args, logDir);
+        ServiceProcess node = ServiceProcess.start(nodeId, main, args, logDir, launcher(memberIndex));
         nodes.put(nodeId, node);
         return node;
     }
@@ -179,10 +233,15 @@ final class LocalCluster implements AutoCloseable {
     private ServiceProcess startGateway(String gatewayId, int memberIndex) throws IOException {
         List<String> args = new ArrayList<>(
                 List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0", "--io-threads", "2"));
+        if (hosts != null) {
+            args.addAll(List.of("--host", address(memberIndex), "--admin-host", address(memberIndex)));
+        }
+        addresses.put(gatewayId, address(memberIndex));
         args.addAll(withAuth(withArchive(gatewayArgs.apply(gateways.size()))));
         args.addAll(hazelcastArgs(memberIndex));
         args.addAll(List.of("--link-secret-file", linkSecretFile.toString()));
-        ServiceProcess gateway = ServiceProcess.start(gatewayId, "roomgate.gateway.GatewayMain", args, logDir);
+        ServiceProcess gateway =
+                ServiceProcess.start(gatewayId, "roomgate.gateway.GatewayMain", args, logDir, launcher(memberIndex));
         gateways.add(gateway);
         return gateway;
     }
@@ -224,13 +283,13 @@ final class LocalCluster implements AutoCloseable {
     }
 
     URI admin(int gatewayIndex) {
-        return URI.create(
-                "http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("admin-port"));
+        return URI.create("http://" + addressOf(gateways.get(gatewayIndex).name()) + ":"
+                + gateways.get(gatewayIndex).readyFields().get("admin-port"));
     }
 
     URI websocket(int gatewayIndex) {
-        return URI.create(
-                "ws://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/ws");
+        return URI.create("ws://" + addressOf(gateways.get(gatewayIndex).name()) + ":"
+                + gateways.get(gatewayIndex).readyFields().get("port") + "/ws");
     }
 
     /** A node's direct WebSocket listener (started with {@code --ws-port}). */
@@ -245,8 +304,8 @@ final class LocalCluster implements AutoCloseable {
     }
 
     URI health(int gatewayIndex) {
-        return URI.create(
-                "http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/health");
+        return URI.create("http://" + addressOf(gateways.get(gatewayIndex).name()) + ":"
+                + gateways.get(gatewayIndex).readyFields().get("port") + "/health");
     }
 
     /** A gateway's Prometheus scrape on its client port (the admin port serves it too). */
@@ -257,7 +316,8 @@ final class LocalCluster implements AutoCloseable {
 
     /** A node's Prometheus scrape, on the port its ready line names. */
     URI nodeMetrics(String nodeId) {
-        return URI.create("http://127.0.0.1:" + nodes.get(nodeId).readyFields().get("metrics-port") + "/metrics");
+        return URI.create("http://" + addressOf(nodeId) + ":"
+                + nodes.get(nodeId).readyFields().get("metrics-port") + "/metrics");
     }
 
     /**

@@ -42,10 +42,19 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(String name, String mainClass, List<String> args, Path logDir) throws IOException {
+        return start(name, mainClass, args, logDir, List.of());
+    }
+
+    /**
+     * As {@link #start(String, String, List, Path)}, the java command run by {@code launcher} (e.g.
+     * {@code ip netns exec NS}, which execs it: the pid stays the java's).
+     */
+    static ServiceProcess start(String name, String mainClass, List<String> args, Path logDir, List<String> launcher)
+            throws IOException {
         Files.createDirectories(logDir);
         Path out = logDir.resolve(name + ".out");
         Path err = logDir.resolve(name + ".log");
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // A small heap and the serial collector, which runs no GC threads beside the application: seven
         // JVMs share two cores in the fault tests. The launcher's default (G1, 512 MB) measured the same
