@@ -1,5 +1,6 @@
 package roomgate.node;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +26,8 @@ public record NodeConfig(
         int metricsPort,
         ArchiveSettings archive,
         Archiving archiving,
-        HazelcastSettings hazelcast) {
+        HazelcastSettings hazelcast,
+        Path adminTokenFile) {
 
     /** How the node writes its finished rooms to the archive. */
     public record Archiving(Duration interval, int batchSize, long backlogLimit) {}
@@ -55,7 +57,8 @@ public record NodeConfig(
             "archive-credentials-file",
             "archive-interval-ms",
             "archive-batch",
-            "archive-backlog-limit");
+            "archive-backlog-limit",
+            "admin-token-file");
 
     public static NodeConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -92,6 +95,12 @@ public record NodeConfig(
                         Duration.ofMillis(flags.getInt("archive-interval-ms", 1_000, 10, 600_000)),
                         flags.getInt("archive-batch", 100, 1, 10_000),
                         flags.getInt("archive-backlog-limit", 100_000, 1, 100_000_000)),
-                HazelcastSettings.fromFlags(flags));
+                HazelcastSettings.fromFlags(flags),
+                // The operators' token for GET /rooms (null: that page is off; /metrics needs none).
+                adminTokenFile(flags.get("admin-token-file", null)));
+    }
+
+    private static Path adminTokenFile(String file) {
+        return file == null || file.isBlank() ? null : Path.of(file);
     }
 }

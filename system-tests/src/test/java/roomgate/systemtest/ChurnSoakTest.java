@@ -54,7 +54,7 @@ class ChurnSoakTest {
 
                 String drained = live.remove(0);
                 assertThat(GameFixture.http(
-                                        HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes/" + drained + "/drain"))
+                                        cluster.adminRequest(0, "/nodes/" + drained + "/drain")
                                                 .POST(HttpRequest.BodyPublishers.noBody())
                                                 .build())
                                 .statusCode())

@@ -41,12 +41,21 @@ final class LocalCluster implements AutoCloseable {
     private final List<String> nodeArgs;
     private final IntFunction<List<String>> gatewayArgs;
     private final Thread cleanup = new Thread(this::close, "local-cluster-cleanup");
+    /** The admin API's bearer token of this cluster's processes, made for it (and its file beside the logs). */
+    private final String adminToken;
+    private final Path adminTokenFile;
 
     private LocalCluster(Path logDir, int members, List<String> nodeArgs, IntFunction<List<String>> gatewayArgs)
             throws IOException {
         this.logDir = logDir;
         this.nodeArgs = List.copyOf(nodeArgs);
         this.gatewayArgs = gatewayArgs;
+        byte[] secret = new byte[24];
+        new java.security.SecureRandom().nextBytes(secret);
+        this.adminToken = java.util.HexFormat.of().formatHex(secret);
+        Files.createDirectories(logDir);
+        this.adminTokenFile = Files.writeString(logDir.resolve("admin-token"), adminToken + "\n")
+                .toAbsolutePath();
         for (int i = 0; i < members; i++) {
             hzPorts.add(freePort());
         }
@@ -123,7 +132,8 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private ServiceProcess startNode(String nodeId, int memberIndex) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--link-port", "0"));
+        List<String> args = new ArrayList<>(List.of(
+                "--node-id", nodeId, "--link-port", "0", "--admin-token-file", adminTokenFile.toString()));
         args.addAll(withArchive(nodeArgs));
         args.addAll(hazelcastArgs(memberIndex));
         // The direct listener is the benchmarks' own node variant, not the product's.
@@ -136,7 +146,17 @@ final class LocalCluster implements AutoCloseable {
 
     private ServiceProcess startGateway(String gatewayId, int memberIndex) throws IOException {
         List<String> args = new ArrayList<>(
-                List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0", "--io-threads", "2"));
+                List.of(
+                        "--gateway-id",
+                        gatewayId,
+                        "--port",
+                        "0",
+                        "--admin-port",
+                        "0",
+                        "--io-threads",
+                        "2",
+                        "--admin-token-file",
+                        adminTokenFile.toString()));
         args.addAll(withArchive(gatewayArgs.apply(gateways.size())));
         args.addAll(hazelcastArgs(memberIndex));
         ServiceProcess gateway = ServiceProcess.start(gatewayId, "roomgate.gateway.GatewayMain", args, logDir);
@@ -185,6 +205,16 @@ final class LocalCluster implements AutoCloseable {
                 "http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("admin-port"));
     }
 
+    /** A request to gateway i's admin API, with the cluster's bearer token. */
+    java.net.http.HttpRequest.Builder adminRequest(int gatewayIndex, String pathAndQuery) {
+        return withAdminToken(java.net.http.HttpRequest.newBuilder(admin(gatewayIndex).resolve(pathAndQuery)));
+    }
+
+    /** {@code request} with the cluster's admin bearer token (admin API, a node's {@code /rooms}). */
+    java.net.http.HttpRequest.Builder withAdminToken(java.net.http.HttpRequest.Builder request) {
+        return request.header("Authorization", "Bearer " + adminToken);
+    }
+
     URI websocket(int gatewayIndex) {
         return URI.create(
                 "ws://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/ws");
@@ -206,10 +236,9 @@ final class LocalCluster implements AutoCloseable {
                 "http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/health");
     }
 
-    /** A gateway's Prometheus scrape on its client port (the admin port serves it too). */
+    /** A gateway's Prometheus scrape, on its admin port (the client port does not serve it). */
     URI gatewayMetrics(int gatewayIndex) {
-        return URI.create(
-                "http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/metrics");
+        return admin(gatewayIndex).resolve("/metrics");
     }
 
     /** A node's Prometheus scrape, on the port its ready line names. */

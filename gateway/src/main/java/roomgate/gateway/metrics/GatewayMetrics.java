@@ -77,7 +77,9 @@ public final class GatewayMetrics {
         /** Closed: a message in more than {@code --max-fragments} fragments, or fragments past the rate limit. */
         FRAGMENTS,
         /** Closed: more malformed messages than {@code --max-malformed} allows. */
-        MALFORMED
+        MALFORMED,
+        /** Answered 403 and closed: a WebSocket upgrade from a browser origin not allowed ({@code --allowed-origins}). */
+        ORIGIN
     }
 
     private final PrometheusMeterRegistry registry;
