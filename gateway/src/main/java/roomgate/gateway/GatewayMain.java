@@ -140,7 +140,9 @@ public final class GatewayMain {
             config = GatewayConfig.fromArgs(args, System.getenv());
             // Secrets and certificates before joining the cluster: a bad file stops us cleanly.
             adminToken = adminToken(config);
-            tls = config.edge().tls() == null ? null : ServerTls.load(config.edge().tls());
+            tls = config.edge().tls() == null
+                    ? null
+                    : ServerTls.load(config.edge().tls());
             if (config.recording() != null) {
                 // Before joining the cluster: a bad pattern or an unwritable file stops us cleanly.
                 RoomPattern rooms = RoomPattern.parse(config.recording().roomPattern());
@@ -207,7 +209,8 @@ public final class GatewayMain {
             }
         });
         liveNodes.onChange(server.routers()::viewChanged);
-        AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), adminToken, hazelcast, liveNodes, meters);
+        AdminServer admin =
+                AdminServer.start(config.adminHost(), config.adminPort(), adminToken, hazelcast, liveNodes, meters);
         lifecycle.onStop("admin", admin::close);
 
         Map<String, Object> ready = new LinkedHashMap<>();

@@ -127,10 +127,9 @@ class FaultToleranceSystemTest {
         Future<?> moves = fx.submit(() -> fx.keepPlaying(games, traffic));
         long begin = System.nanoTime();
         fx.awaitClusterSafe();
-        HttpResponse<String> drain =
-                GameFixture.http(cluster.adminRequest(0, "/nodes/node-2/drain")
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build());
+        HttpResponse<String> drain = GameFixture.http(cluster.adminRequest(0, "/nodes/node-2/drain")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
         assertThat(drain.statusCode()).isEqualTo(202);
         // The node publishes its status every second: this figure is within a second of the real one.
         await().atMost(Duration.ofSeconds(60))

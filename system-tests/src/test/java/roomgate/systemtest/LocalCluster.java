@@ -43,6 +43,7 @@ final class LocalCluster implements AutoCloseable {
     private final Thread cleanup = new Thread(this::close, "local-cluster-cleanup");
     /** The admin API's bearer token of this cluster's processes, made for it (and its file beside the logs). */
     private final String adminToken;
+
     private final Path adminTokenFile;
 
     private LocalCluster(Path logDir, int members, List<String> nodeArgs, IntFunction<List<String>> gatewayArgs)
@@ -132,8 +133,8 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private ServiceProcess startNode(String nodeId, int memberIndex) throws IOException {
-        List<String> args = new ArrayList<>(List.of(
-                "--node-id", nodeId, "--link-port", "0", "--admin-token-file", adminTokenFile.toString()));
+        List<String> args = new ArrayList<>(
+                List.of("--node-id", nodeId, "--link-port", "0", "--admin-token-file", adminTokenFile.toString()));
         args.addAll(withArchive(nodeArgs));
         args.addAll(hazelcastArgs(memberIndex));
         // The direct listener is the benchmarks' own node variant, not the product's.
@@ -145,18 +146,17 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private ServiceProcess startGateway(String gatewayId, int memberIndex) throws IOException {
-        List<String> args = new ArrayList<>(
-                List.of(
-                        "--gateway-id",
-                        gatewayId,
-                        "--port",
-                        "0",
-                        "--admin-port",
-                        "0",
-                        "--io-threads",
-                        "2",
-                        "--admin-token-file",
-                        adminTokenFile.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "--gateway-id",
+                gatewayId,
+                "--port",
+                "0",
+                "--admin-port",
+                "0",
+                "--io-threads",
+                "2",
+                "--admin-token-file",
+                adminTokenFile.toString()));
         args.addAll(withArchive(gatewayArgs.apply(gateways.size())));
         args.addAll(hazelcastArgs(memberIndex));
         ServiceProcess gateway = ServiceProcess.start(gatewayId, "roomgate.gateway.GatewayMain", args, logDir);
@@ -207,7 +207,8 @@ final class LocalCluster implements AutoCloseable {
 
     /** A request to gateway i's admin API, with the cluster's bearer token. */
     java.net.http.HttpRequest.Builder adminRequest(int gatewayIndex, String pathAndQuery) {
-        return withAdminToken(java.net.http.HttpRequest.newBuilder(admin(gatewayIndex).resolve(pathAndQuery)));
+        return withAdminToken(
+                java.net.http.HttpRequest.newBuilder(admin(gatewayIndex).resolve(pathAndQuery)));
     }
 
     /** {@code request} with the cluster's admin bearer token (admin API, a node's {@code /rooms}). */

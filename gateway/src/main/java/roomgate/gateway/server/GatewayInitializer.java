@@ -120,9 +120,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast(SessionHandler.HTTP_GUARD, new HttpGuard(limits.httpTimeoutSeconds(), metrics));
         p.addLast("origin", new OriginCheck(WEBSOCKET_PATH, config.edge().allowedOrigins(), tls != null, metrics));
         p.addLast("games", games);
-        p.addLast(
-                SessionHandler.HEALTH_HANDLER,
-                new HealthHandler(WEBSOCKET_PATH, view, feeds::status, games));
+        p.addLast(SessionHandler.HEALTH_HANDLER, new HealthHandler(WEBSOCKET_PATH, view, feeds::status, games));
         p.addLast(
                 "frame-guard",
                 new FrameGuard(config.ratePerSecond(), config.rateBurst(), limits.maxFragments(), metrics));

@@ -40,10 +40,7 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
     private final GamesHttpHandler games;
 
     public HealthHandler(
-            String websocketPath,
-            Supplier<NodeView> view,
-            Supplier<FeedStatus> feeds,
-            GamesHttpHandler games) {
+            String websocketPath, Supplier<NodeView> view, Supplier<FeedStatus> feeds, GamesHttpHandler games) {
         super(false);
         this.websocketPath = websocketPath;
         this.view = view;

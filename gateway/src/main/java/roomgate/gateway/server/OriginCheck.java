@@ -121,6 +121,7 @@ public final class OriginCheck extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         // A client that does not read would never let the answer go: the connection ends anyway.
-        ctx.executor().schedule(() -> ctx.close(), Closing.FRAME_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ctx.executor()
+                .schedule(() -> ctx.close(), Closing.FRAME_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 }

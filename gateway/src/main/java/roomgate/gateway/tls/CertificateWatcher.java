@@ -39,8 +39,8 @@ public final class CertificateWatcher implements AutoCloseable {
     }
 
     /** Starts watching the directories of {@code files} and calls {@code tls.reload()} on a change. */
-    public static CertificateWatcher start(ServerTls tls, Path certFile, Path keyFile, Duration settle, Duration recheck)
-            throws IOException {
+    public static CertificateWatcher start(
+            ServerTls tls, Path certFile, Path keyFile, Duration settle, Duration recheck) throws IOException {
         WatchService watch = FileSystems.getDefault().newWatchService();
         Set<Path> dirs = new LinkedHashSet<>();
         dirs.add(certFile.toAbsolutePath().getParent());

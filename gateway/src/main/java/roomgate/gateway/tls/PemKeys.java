@@ -35,12 +35,11 @@ final class PemKeys {
         try {
             byte[] der = Base64.getMimeDecoder().decode(m.group(1));
             PrivateKey key = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-            String scheme =
-                    switch (algorithm) {
-                        case "RSA" -> "SHA256withRSA";
-                        case "EC" -> "SHA256withECDSA";
-                        default -> algorithm; // Ed25519, Ed448 sign as themselves
-                    };
+            String scheme = switch (algorithm) {
+                case "RSA" -> "SHA256withRSA";
+                case "EC" -> "SHA256withECDSA";
+                default -> algorithm; // Ed25519, Ed448 sign as themselves
+            };
             byte[] probe = "roomgate key check".getBytes(StandardCharsets.US_ASCII);
             Signature signer = Signature.getInstance(scheme);
             signer.initSign(key);

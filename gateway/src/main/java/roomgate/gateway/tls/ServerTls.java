@@ -104,7 +104,10 @@ public final class ServerTls {
                     after.serial().toString(16));
             return true;
         } catch (IOException | IllegalArgumentException e) {
-            log.warn("TLS certificate not reloaded, serial {} stays in use: {}", before.serial().toString(16), e.getMessage());
+            log.warn(
+                    "TLS certificate not reloaded, serial {} stays in use: {}",
+                    before.serial().toString(16),
+                    e.getMessage());
             return false;
         }
     }
@@ -123,23 +126,27 @@ public final class ServerTls {
     private Loaded build(byte[] cert, byte[] key) {
         X509Certificate leaf;
         try {
-            leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(cert))
-                    .stream()
-                    .findFirst()
-                    .orElseThrow(() -> new CertificateException("no certificate in the file"));
+            leaf = (X509Certificate)
+                    CertificateFactory.getInstance("X.509")
+                            .generateCertificates(new ByteArrayInputStream(cert))
+                            .stream()
+                            .findFirst()
+                            .orElseThrow(() -> new CertificateException("no certificate in the file"));
         } catch (CertificateException e) {
             throw new IllegalArgumentException("--tls-cert-file " + files.certFile() + ": " + e.getMessage(), e);
         }
         PemKeys.requireMatch(key, leaf, files.keyFile());
         try {
-            SslContext context = SslContextBuilder.forServer(new ByteArrayInputStream(cert), new ByteArrayInputStream(key))
+            SslContext context = SslContextBuilder.forServer(
+                            new ByteArrayInputStream(cert), new ByteArrayInputStream(key))
                     .sslProvider(provider)
                     .build();
             return new Loaded(context, cert, key, leaf.getSerialNumber());
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    "--tls-cert-file " + files.certFile() + " / --tls-key-file " + files.keyFile() + ": " + e.getMessage(), e);
+                    "--tls-cert-file " + files.certFile() + " / --tls-key-file " + files.keyFile() + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

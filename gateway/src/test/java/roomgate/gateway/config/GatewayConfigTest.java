@@ -24,7 +24,8 @@ class GatewayConfigTest {
 
     @Test
     void tlsOriginsAndTheAdminTokenFile() {
-        GatewayConfig.Edge none = GatewayConfig.fromArgs(new String[0], Map.of()).edge();
+        GatewayConfig.Edge none =
+                GatewayConfig.fromArgs(new String[0], Map.of()).edge();
         assertThat(none).isEqualTo(new GatewayConfig.Edge(null, java.util.List.of(), null));
 
         GatewayConfig.Edge edge = GatewayConfig.fromArgs(
@@ -38,11 +39,17 @@ class GatewayConfigTest {
                         Map.of())
                 .edge();
         assertThat(edge.tls())
-                .isEqualTo(new GatewayConfig.Tls(
-                        Path.of("/c.pem"), Path.of("/k.pem"), GatewayConfig.TlsProvider.OPENSSL));
+                .isEqualTo(
+                        new GatewayConfig.Tls(Path.of("/c.pem"), Path.of("/k.pem"), GatewayConfig.TlsProvider.OPENSSL));
         assertThat(edge.allowedOrigins()).containsExactly("https://play.example.com", "http://localhost:3000");
         assertThat(edge.adminTokenFile()).isEqualTo(Path.of("/run/admin-token"));
 
+        assertThat(GatewayConfig.fromArgs(new String[] {"--tls-cert-file", "/c", "--tls-key-file", "/k"}, Map.of())
+                        .edge()
+                        .tls()
+                        .provider())
+                .as("the measured faster one")
+                .isEqualTo(GatewayConfig.TlsProvider.OPENSSL);
         assertThatThrownBy(() -> GatewayConfig.fromArgs(new String[] {"--tls-cert-file", "/c.pem"}, Map.of()))
                 .hasMessageContaining("go together");
         assertThatThrownBy(() -> GatewayConfig.fromArgs(

@@ -38,7 +38,6 @@ class HealthHandlerTest {
         response.release();
         assertThat(response.status()).isEqualTo(HttpResponseStatus.OK);
         assertThat(body).contains("\"status\": \"ok\"", "\"nodeCount\": 2", "\"localSubscribers\": 3");
-        assertThat(body)
-                .doesNotContain("node-secret", "10.1.2", "4242", "4343", "pid", "linkAddress", "gatewayId");
+        assertThat(body).doesNotContain("node-secret", "10.1.2", "4242", "4343", "pid", "linkAddress", "gatewayId");
     }
 }

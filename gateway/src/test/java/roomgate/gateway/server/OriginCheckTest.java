@@ -42,7 +42,9 @@ class OriginCheckTest {
         Object passed = channel.readInbound();
         if (passed != null) {
             assertThat(passed).isSameAs(request);
-            assertThat(channel.pipeline().get(OriginCheck.class)).as("removed after the upgrade").isNull();
+            assertThat(channel.pipeline().get(OriginCheck.class))
+                    .as("removed after the upgrade")
+                    .isNull();
             request.release();
             return true;
         }
@@ -62,7 +64,8 @@ class OriginCheckTest {
 
     @Test
     void sameOriginPassesWithPortsDefaultedByScheme() {
-        assertThat(passes(channel(List.of(), false), upgrade("/ws", "gw.example.com:8080", "http://gw.example.com:8080")))
+        assertThat(passes(
+                        channel(List.of(), false), upgrade("/ws", "gw.example.com:8080", "http://gw.example.com:8080")))
                 .isTrue();
         assertThat(passes(channel(List.of(), false), upgrade("/ws?room=r1", "GW.example.com", "http://gw.example.com")))
                 .isTrue();
@@ -76,7 +79,8 @@ class OriginCheckTest {
     void anotherOriginIsRefusedWith403AndClosed() {
         assertThat(passes(channel(List.of(), false), upgrade("/ws", "gw.example.com:8080", "http://evil.example.net")))
                 .isFalse();
-        assertThat(passes(channel(List.of(), false), upgrade("/ws", "gw.example.com:8080", "http://gw.example.com:9999")))
+        assertThat(passes(
+                        channel(List.of(), false), upgrade("/ws", "gw.example.com:8080", "http://gw.example.com:9999")))
                 .as("same host, another port")
                 .isFalse();
         assertThat(passes(channel(List.of(), true), upgrade("/ws", "gw.example.com", "http://gw.example.com")))
@@ -100,7 +104,8 @@ class OriginCheckTest {
         assertThat(passes(channel(allowed, true), upgrade("/ws", "gw.example.com", "http://play.example.com")))
                 .as("the scheme counts")
                 .isFalse();
-        assertThat(passes(channel(allowed, true), upgrade("/ws", "gw.example.com", "https://play.example.com.evil.net")))
+        assertThat(passes(
+                        channel(allowed, true), upgrade("/ws", "gw.example.com", "https://play.example.com.evil.net")))
                 .isFalse();
     }
 

@@ -206,10 +206,10 @@ class ServerTlsTest {
 
     /** One keep-alive GET on the socket; returns the status line. */
     private static String get(SSLSocket socket) throws Exception {
-        socket.getOutputStream()
-                .write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
-        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        BufferedReader in =
+                new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
         String status = in.readLine();
         String line;
         while ((line = in.readLine()) != null && !line.isEmpty()) {

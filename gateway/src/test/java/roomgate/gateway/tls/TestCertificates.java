@@ -27,18 +27,29 @@ public final class TestCertificates {
         Path store = dir.resolve(name + "-" + System.nanoTime() + ".p12");
         char[] password = "changeit".toCharArray();
         Process keytool = new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
                         "-genkeypair",
-                        "-alias", "gw",
-                        "-keyalg", "EC",
-                        "-groupname", "secp256r1",
-                        "-dname", "CN=localhost",
-                        "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                        "-validity", "2",
-                        "-storetype", "PKCS12",
-                        "-keystore", store.toString(),
-                        "-storepass", new String(password),
-                        "-keypass", new String(password)))
+                        "-alias",
+                        "gw",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost,ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        new String(password),
+                        "-keypass",
+                        new String(password)))
                 .redirectErrorStream(true)
                 .start();
         String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -62,7 +73,8 @@ public final class TestCertificates {
 
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 }

@@ -43,7 +43,9 @@ public final class AdminToken {
             token = Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
             throw new IllegalArgumentException(
-                    "--admin-token-file " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")", e);
+                    "--admin-token-file " + file + ": cannot read it ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
         }
         if (token.length() < MIN_LENGTH || token.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
             throw new IllegalArgumentException("--admin-token-file " + file + ": expected one token of at least "
@@ -59,7 +61,8 @@ public final class AdminToken {
 
     /** Whether an {@code Authorization} header value carries this token. */
     public boolean accepts(String authorization) {
-        if (authorization == null || authorization.length() < SCHEME.length()
+        if (authorization == null
+                || authorization.length() < SCHEME.length()
                 || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             return false;
         }

@@ -24,7 +24,9 @@ class AdminTokenTest {
     void acceptsOnlyTheWholeTokenAfterBearer() {
         AdminToken token = AdminToken.of(TOKEN);
         assertThat(token.accepts("Bearer " + TOKEN)).isTrue();
-        assertThat(token.accepts("bearer " + TOKEN)).as("the scheme is case-insensitive").isTrue();
+        assertThat(token.accepts("bearer " + TOKEN))
+                .as("the scheme is case-insensitive")
+                .isTrue();
         assertThat(token.accepts(null)).isFalse();
         assertThat(token.accepts("")).isFalse();
         assertThat(token.accepts(TOKEN)).as("no scheme").isFalse();
@@ -75,8 +77,8 @@ class AdminTokenTest {
                 assertThat(refused.statusCode()).isEqualTo(401);
                 assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/json");
                 assertThat(refused.body()).contains("\"code\":\"UNAUTHENTICATED\"");
-                assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v)
-                        .startsWith("Bearer"));
+                assertThat(refused.headers().firstValue("WWW-Authenticate"))
+                        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
             }
             HttpResponse<String> right = http.send(
                     HttpRequest.newBuilder(uri)
