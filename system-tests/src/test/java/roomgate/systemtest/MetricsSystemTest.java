@@ -202,6 +202,15 @@ class MetricsSystemTest {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(hostedWithoutToken.statusCode()).as("a node's /rooms").isEqualTo(401);
+        HttpResponse<String> hosted = http.send(
+                cluster.withAdminToken(HttpRequest.newBuilder(
+                                cluster.nodeMetrics(nodeA).resolve("/rooms")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(hosted.statusCode())
+                .as("a node's /rooms with the token (what FenceWatch reads)")
+                .isEqualTo(200);
+        assertThat(hosted.body()).contains(nodeA);
 
         // Each node counts the moves of its own room, and only those.
         Map<String, Integer> accepted = Map.of(nodeA, 3, nodeB, 2);
