@@ -151,13 +151,16 @@ done
 # gateway's default of two per core, a room's clients spread over more loops and every event crosses
 # more node links (measured: fewer loops, more throughput and less CPU per message on 2 cores).
 GW_IO_THREADS=${GW_IO_THREADS:-$(nproc)}
+# The admin API's token (every gateway needs one; the benchmark does not call the API).
+(umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > "$RUN/admin-token")
 "$JAVA" "@$JVM_OPTIONS" -Xms1536m -Xmx1536m -Xlog:gc:file="$RUN/gateway-gc.log":uptime -jar "$GATEWAY_JAR" --gateway-id gw-bench --port 0 \
     --io-threads "$GW_IO_THREADS" --rate-per-second 1000000 --rate-burst 1000000 --hz-port "${HZ_PORTS[$NODES]}" "${HZ[@]}" \
+    --admin-token-file "$RUN/admin-token" \
     > "$RUN/gateway.out" 2> "$RUN/gateway.log" &
 GW_PID=$!; STARTED+=($GW_PID)
 GW_PORT=$(ready_field "$RUN/gateway.out" port)
 for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$GW_PORT/health" | grep -q "\"node-$NODES\"" && break
+    curl -fs "http://127.0.0.1:$GW_PORT/health" | grep -Eq "\"nodeCount\": *$NODES\b" && break
     sleep 0.2
 done
 log "gateway pid $GW_PID port $GW_PORT"

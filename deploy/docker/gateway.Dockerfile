@@ -11,9 +11,10 @@ RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin room
 COPY deploy/jvm.options /etc/roomgate/jvm.options
 COPY gateway/target/roomgate-gateway.jar /opt/roomgate/roomgate-gateway.jar
 
-# Clients (WebSocket /ws, /health, /metrics) on every interface. The admin API keeps its loopback
-# default: it can drain nodes and has no authentication, so it is reached with
-# `kubectl port-forward` or from inside the container, never through a Service. The Hazelcast
+# Clients (WebSocket /ws, /health) on every interface. The admin API (and /metrics) keeps its
+# loopback default: it can drain nodes, so besides its bearer token (ROOMGATE_ADMIN_TOKEN_FILE, a
+# mounted secret) it is reached with `kubectl port-forward` or from inside the container, never
+# through a Service. The Hazelcast
 # address (ROOMGATE_HZ_HOST) is the container's own, set where it runs.
 ENV ROOMGATE_HOST=0.0.0.0 \
     ROOMGATE_PORT=8080 \

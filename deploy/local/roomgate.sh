@@ -12,6 +12,7 @@
 #   NAME.log      the process's stderr (its log)
 #   NAME.ready    the READY line's fields, "key=value" lines
 #   run.conf      how the run was started (cluster name, ports, jars)
+#   admin-token   the admin API's bearer token (mode 600), made by up for this run
 # Processes are stopped by pid only, and only after /proc/PID/cmdline shows they are the java we
 # started for this run (its jar and the -Droomgate.launcher.run=RUN_DIR marker).
 set -euo pipefail
@@ -41,7 +42,7 @@ Usage: $PROG COMMAND [OPTIONS]
 Runs a local roomgate cluster on $LOOPBACK: N game nodes and one gateway.
 
 Commands:
-  up        build if needed, start the nodes then the gateway, wait until /health lists every node
+  up        build if needed, start the nodes then the gateway, wait until the admin API lists every node
   status    show each process of the current run (pid, alive/dead, ports) and the admin API's /nodes
   drain N   drain node N (e.g. node-2): its rooms move to other nodes while their clients stay connected
   down      stop the processes of the current run (SIGTERM, then SIGKILL after ${STOP_TIMEOUT} s)
@@ -266,12 +267,21 @@ port_in_use() {
     fi
 }
 
-# http_request METHOD PORT PATH: prints the body of an HTTP request to 127.0.0.1:PORT; fails
-# unless the answer is 2xx.
+# http_request METHOD PORT PATH [TOKEN_FILE]: prints the body of an HTTP request to 127.0.0.1:PORT
+# (with the bearer token in TOKEN_FILE, for the admin API); fails unless the answer is 2xx.
 http_request() {
-    local method=$1 port=$2 path=$3
+    local method=$1 port=$2 path=$3 token_file=${4:-}
+    local auth=""
+    if [[ -n $token_file ]]; then
+        auth="Authorization: Bearer $(<"$token_file")"
+    fi
     if command -v curl >/dev/null 2>&1; then
-        curl -fsS --max-time 5 -X "$method" "http://$LOOPBACK:$port$path"
+        if [[ -n $auth ]]; then
+            # The header from stdin, so the token shows in no process list.
+            curl -fsS --max-time 5 -X "$method" -H @- "http://$LOOPBACK:$port$path" <<<"$auth"
+        else
+            curl -fsS --max-time 5 -X "$method" "http://$LOOPBACK:$port$path"
+        fi
         return
     fi
     # Fallback: plain HTTP/1.0 over bash's /dev/tcp (no chunked decoding: fine for small JSON).
@@ -279,8 +289,8 @@ http_request() {
     # shellcheck disable=SC2016 # expanded by the inner bash
     response=$(timeout 5 bash -c '
         exec 3<>"/dev/tcp/$0/$1" || exit 1
-        printf "%s %s HTTP/1.0\r\nHost: %s:%s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" "$2" "$3" "$0" "$1" >&3
-        cat <&3' "$LOOPBACK" "$port" "$method" "$path" 2>/dev/null) || return 1
+        printf "%s %s HTTP/1.0\r\nHost: %s:%s\r\n%sContent-Length: 0\r\nConnection: close\r\n\r\n" "$2" "$3" "$0" "$1" "$4" >&3
+        cat <&3' "$LOOPBACK" "$port" "$method" "$path" "${auth:+$auth$'\r\n'}" 2>/dev/null) || return 1
     response=${response//$'\r'/}
     [[ ${response%%$'\n'*} =~ ^HTTP/[0-9.]+\ 2[0-9][0-9] ]] || return 1
     printf '%s\n' "${response#*$'\n\n'}"
@@ -291,7 +301,7 @@ http_health() {
     http_request GET "$1" /health
 }
 
-# The nodeId values of a /health JSON body, one per line.
+# The nodeId values of a /nodes JSON body (admin API), one per line.
 health_node_ids() {
     grep -o '"nodeId"[[:space:]]*:[[:space:]]*"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/' || true
 }
@@ -401,17 +411,19 @@ write_ready() {
     printf 'ready   %s: %s\n' "$name" "${parts[*]:1}"
 }
 
-# wait_health RUN_DIR PORT DEADLINE NODE_ID... : waits until /health lists every NODE_ID.
+# wait_health RUN_DIR PORT ADMIN_PORT DEADLINE NODE_ID... : waits until /health answers and the
+# admin API's /nodes lists every NODE_ID (the public /health shows counts only).
 wait_health() {
-    local run_dir=$1 port=$2 deadline=$3
-    shift 3
+    local run_dir=$1 port=$2 admin_port=$3 deadline=$4
+    shift 4
     local body="" id missing listed
     while :; do
         if [[ $(pid_state "$run_dir" gw-1 "$(awk '$1 == "gw-1" { print $2; exit }' "$run_dir/pids")") != ours ]]; then
             fail_with_log gw-1 "$run_dir/gw-1.log" "the gateway exited while waiting for /health to list the nodes"
         fi
         missing=()
-        if body=$(http_health "$port" 2>/dev/null); then
+        if http_health "$port" >/dev/null 2>&1 \
+            && body=$(http_request GET "$admin_port" /nodes "$run_dir/admin-token" 2>/dev/null); then
             listed=$(health_node_ids <<<"$body")
             for id in "$@"; do
                 grep -qxF -- "$id" <<<"$listed" || missing+=("$id")
@@ -420,9 +432,9 @@ wait_health() {
                 local count
                 count=$(grep -c . <<<"$listed" || true)
                 if ((count > $#)); then
-                    warn "/health lists $count nodes, more than the $# started by this run: is another cluster named '$CLUSTER_NAME' running?"
+                    warn "/nodes lists $count nodes, more than the $# started by this run: is another cluster named '$CLUSTER_NAME' running?"
                 fi
-                printf '%s\n' "$body" >"$run_dir/health.json"
+                printf '%s\n' "$body" >"$run_dir/nodes.json"
                 return 0
             fi
         else
@@ -431,7 +443,7 @@ wait_health() {
         fi
         if ((SECONDS >= deadline)); then
             fail_with_log gw-1 "$run_dir/gw-1.log" \
-                "http://$LOOPBACK:$port/health did not list node(s) ${missing[*]} within $TIMEOUT s; last answer: $body"
+                "http://$LOOPBACK:$admin_port/nodes did not list node(s) ${missing[*]} within $TIMEOUT s; last answer: $body"
         fi
         sleep 0.5
     done
@@ -530,6 +542,9 @@ EOF
     trap 'exit 143' TERM
 
     printf 'run folder %s (cluster %s, hazelcast %s)\n' "$run_dir" "$CLUSTER_NAME" "$hz_members"
+    # The admin API's bearer token for this run (the gateway's API, a node's /rooms), readable by us only.
+    (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$run_dir/admin-token")
+    local -a hz_args_admin=(--admin-token-file "$run_dir/admin-token")
     # Rooms need a quorum of two game nodes; a one-node cluster lowers it to one.
     local quorum=2
     ((nodes > 1)) || quorum=1
@@ -543,7 +558,7 @@ EOF
     hz_args+=(--archive-jdbc-url "${ROOMGATE_ARCHIVE_JDBC_URL:-jdbc:h2:file:$run_dir/roomgate-archive;AUTO_SERVER=TRUE}")
 
     # node-1 alone first: it forms the cluster the others join.
-    launch "$run_dir" node-1 "$NODE_JAR" --node-id node-1 --link-port 0 "${hz_args[@]}"
+    launch "$run_dir" node-1 "$NODE_JAR" --node-id node-1 --link-port 0 "${hz_args[@]}" "${hz_args_admin[@]}"
     wait_ready "$run_dir" $((SECONDS + TIMEOUT)) node-1
 
     # The others one at a time: JVMs booting together on a small machine stall each other long
@@ -551,7 +566,7 @@ EOF
     local i
     local -a node_ids=(node-1)
     for ((i = 2; i <= nodes; i++)); do
-        launch "$run_dir" "node-$i" "$NODE_JAR" --node-id "node-$i" --link-port 0 "${hz_args[@]}"
+        launch "$run_dir" "node-$i" "$NODE_JAR" --node-id "node-$i" --link-port 0 "${hz_args[@]}" "${hz_args_admin[@]}"
         wait_ready "$run_dir" $((SECONDS + TIMEOUT)) "node-$i"
         node_ids+=("node-$i")
     done
@@ -563,7 +578,7 @@ EOF
     local -a auth_args=(--auth jwt --auth-hs256-key-file "$run_dir/dev-hs256.key" --auth-dev-tokens true
         --session-key-file "$run_dir/session.key")
     # The admin API takes a free port: its number is in gw-1.ready (admin-port=).
-    launch "$run_dir" gw-1 "$GATEWAY_JAR" --port "$port" --admin-port 0 --gateway-id gw-1 "${hz_args[@]}" "${auth_args[@]}"
+    launch "$run_dir" gw-1 "$GATEWAY_JAR" --port "$port" --admin-port 0 --gateway-id gw-1 "${hz_args[@]}" "${hz_args_admin[@]}" "${auth_args[@]}"
     wait_ready "$run_dir" $((SECONDS + TIMEOUT)) gw-1
     local gw_port
     gw_port=$(ready_field "$run_dir/gw-1.ready" port)
@@ -572,8 +587,10 @@ EOF
         port=$gw_port
     fi
 
-    printf 'waiting for http://%s:%s/health to list %s node(s)\n' "$LOOPBACK" "$port" "$nodes"
-    wait_health "$run_dir" "$port" $((SECONDS + TIMEOUT)) "${node_ids[@]}"
+    local admin_port
+    admin_port=$(ready_field "$run_dir/gw-1.ready" admin-port)
+    printf 'waiting for the admin API (http://%s:%s/nodes) to list %s node(s)\n' "$LOOPBACK" "$admin_port" "$nodes"
+    wait_health "$run_dir" "$port" "$admin_port" $((SECONDS + TIMEOUT)) "${node_ids[@]}"
 
     UP_OK=1
     exec 9>&- # release the lock
@@ -582,9 +599,10 @@ EOF
 roomgate is up: $nodes node(s), gateway gw-1, cluster $CLUSTER_NAME
   endpoint   ws://$LOOPBACK:$port/ws
   health     http://$LOOPBACK:$port/health
-  admin      http://$LOOPBACK:$(ready_field "$run_dir/gw-1.ready" admin-port)/nodes
-  browser    http://$LOOPBACK:$port/  (console: http://$LOOPBACK:$(ready_field "$run_dir/gw-1.ready" admin-port)/console/)
-  metrics    http://$LOOPBACK:$port/metrics (each node's metrics-port: $0 status)
+  admin      http://$LOOPBACK:$admin_port/nodes, with the token in $run_dir/admin-token:
+             curl -H "Authorization: Bearer \$(cat $run_dir/admin-token)" http://$LOOPBACK:$admin_port/nodes
+  browser    http://$LOOPBACK:$port/  (console: http://$LOOPBACK:$admin_port/console/)
+  metrics    http://$LOOPBACK:$admin_port/metrics (each node's metrics-port: $0 status)
   tokens     $0 token --player alice (development tokens: anyone reaching the port can mint one)
   run folder $run_dir
 Stop it with: $0 down
@@ -678,11 +696,11 @@ cmd_status() {
     if ((gw_alive)) && [[ -n $port ]]; then
         printf 'endpoint ws://%s:%s/ws\n' "$LOOPBACK" "$port"
         printf 'health http://%s:%s/health\n' "$LOOPBACK" "$port"
-        printf 'metrics http://%s:%s/metrics\n' "$LOOPBACK" "$port"
         local body admin_port
         admin_port=$(ready_field "$run_dir/gw-1.ready" admin-port)
-        printf 'admin http://%s:%s/nodes\n' "$LOOPBACK" "$admin_port"
-        if body=$(http_request GET "$admin_port" /nodes 2>&1); then
+        printf 'metrics http://%s:%s/metrics\n' "$LOOPBACK" "$admin_port"
+        printf 'admin http://%s:%s/nodes (token: %s)\n' "$LOOPBACK" "$admin_port" "$run_dir/admin-token"
+        if body=$(http_request GET "$admin_port" /nodes "$run_dir/admin-token" 2>&1); then
             printf '%s\n' "$body"
         else
             printf '(no answer: %s)\n' "$body"
@@ -702,11 +720,12 @@ cmd_drain() {
     run_dir=$(require_current_run)
     admin_port=$(ready_field "$run_dir/gw-1.ready" admin-port)
     [[ -n $admin_port ]] || die "no admin port in $run_dir/gw-1.ready; is the gateway up?"
-    body=$(http_request POST "$admin_port" "/nodes/$node/drain") || die "drain of '$node' refused; known nodes: $(http_request GET "$admin_port" /nodes | health_node_ids | paste -sd ' ' -)"
+    local token=$run_dir/admin-token
+    body=$(http_request POST "$admin_port" "/nodes/$node/drain" "$token") || die "drain of '$node' refused; known nodes: $(http_request GET "$admin_port" /nodes "$token" | health_node_ids | paste -sd ' ' -)"
     printf 'draining %s\n' "$node"
     deadline=$((SECONDS + TIMEOUT))
     while ((SECONDS < deadline)); do
-        body=$(http_request GET "$admin_port" /nodes) || die "the admin API stopped answering"
+        body=$(http_request GET "$admin_port" /nodes "$token") || die "the admin API stopped answering"
         # The node's own entry: its "rooms" count, published every second.
         rooms=$(tr -d '\n ' <<<"$body" | grep -o "\"nodeId\":\"$node\"[^}]*" | grep -o '"rooms":[0-9]*' | cut -d: -f2 || true)
         if [[ ${rooms:-0} == 0 ]]; then

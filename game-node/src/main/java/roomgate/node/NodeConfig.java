@@ -1,5 +1,6 @@
 package roomgate.node;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +28,8 @@ public record NodeConfig(
         ArchiveSettings archive,
         Archiving archiving,
         HazelcastSettings hazelcast,
-        LinkSettings link) {
+        LinkSettings link,
+        Path adminTokenFile) {
 
     /** How the node writes its finished rooms to the archive. */
     public record Archiving(Duration interval, int batchSize, long backlogLimit) {}
@@ -62,7 +64,8 @@ public record NodeConfig(
             "link-auth",
             "link-secret-file",
             "link-heartbeat-ms",
-            "link-timeout-ms");
+            "link-timeout-ms",
+            "admin-token-file");
 
     public static NodeConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -104,6 +107,12 @@ public record NodeConfig(
                         flags.get("link-auth", null),
                         flags.get("link-secret-file", null),
                         flags.getInt("link-heartbeat-ms", LinkSettings.DEFAULT_HEARTBEAT_MILLIS, 50, 600_000),
-                        flags.getInt("link-timeout-ms", LinkSettings.DEFAULT_TIMEOUT_MILLIS, 100, 3_600_000)));
+                        flags.getInt("link-timeout-ms", LinkSettings.DEFAULT_TIMEOUT_MILLIS, 100, 3_600_000)),
+                // The operators' token for GET /rooms (null: that page is off; /metrics needs none).
+                adminTokenFile(flags.get("admin-token-file", null)));
+    }
+
+    private static Path adminTokenFile(String file) {
+        return file == null || file.isBlank() ? null : Path.of(file);
     }
 }

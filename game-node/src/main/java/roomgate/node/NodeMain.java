@@ -33,6 +33,7 @@ import roomgate.node.replication.MeteredRoomStore;
 import roomgate.node.replication.RoomStore;
 import roomgate.runtime.Lifecycle;
 import roomgate.runtime.ReadyLine;
+import roomgate.runtime.http.AdminToken;
 import roomgate.runtime.metrics.MetricsHttpServer;
 import roomgate.runtime.metrics.ProcessMetrics;
 import roomgate.runtime.net.Transport;
@@ -121,8 +122,11 @@ public final class NodeMain {
     /** Parses {@code args} (exits with status 2 if they are wrong), starts the node and prints its ready line. */
     public static void run(String[] args, Variant variant) throws Exception {
         NodeConfig config;
+        AdminToken roomsPage;
         try {
             config = NodeConfig.fromArgs(args, System.getenv());
+            // Read before joining the cluster: a missing or short token stops the node cleanly.
+            roomsPage = config.adminTokenFile() == null ? null : AdminToken.read(config.adminTokenFile());
         } catch (IllegalArgumentException e) {
             System.err.println("roomgate-node: " + e.getMessage());
             System.exit(2);
@@ -199,7 +203,11 @@ public final class NodeMain {
                 config.metricsHost(),
                 config.metricsPort(),
                 meters,
-                Map.of(HostedRoomsPage.PATH, new HostedRoomsPage(registry, config.nodeId())));
+                Map.of(
+                        HostedRoomsPage.PATH,
+                        roomsPage == null
+                                ? HostedRoomsPage.off()
+                                : roomsPage.guard(new HostedRoomsPage(registry, config.nodeId()))));
         lifecycle.onStop("metrics endpoint", metricsHttp::close);
         NodeStatusPublisher status = new NodeStatusPublisher(
                 hazelcast, registry, config.nodeId(), config.linkHost() + ":" + links.port(), pid);

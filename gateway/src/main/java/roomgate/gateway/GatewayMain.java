@@ -41,8 +41,11 @@ import roomgate.gateway.recording.RoomPattern;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.server.GatewayServer;
 import roomgate.gateway.session.ResumeTokens;
+import roomgate.gateway.tls.CertificateWatcher;
+import roomgate.gateway.tls.ServerTls;
 import roomgate.runtime.Lifecycle;
 import roomgate.runtime.ReadyLine;
+import roomgate.runtime.http.AdminToken;
 import roomgate.runtime.metrics.ProcessMetrics;
 import roomgate.runtime.net.Transport;
 
@@ -158,16 +161,31 @@ public final class GatewayMain {
         return new GamesHttpHandler(new ArchiveReader(database), readers, backlog::get);
     }
 
+    /** The admin API's token: required, so that no operator endpoint is ever open by default. */
+    private static AdminToken adminToken(GatewayConfig config) {
+        if (config.edge().adminTokenFile() == null) {
+            throw new IllegalArgumentException("--admin-token-file is required: a file holding the admin API's bearer"
+                    + " token (e.g. `openssl rand -hex 32 > admin-token`; roomgate.sh up makes one)");
+        }
+        return AdminToken.read(config.edge().adminTokenFile());
+    }
+
     public static void main(String[] args) throws Exception {
         GatewayConfig config;
         TrafficRecorder recorder;
         ClientAuth auth;
         DevTokenHandler devTokens;
+        AdminToken adminToken;
+        ServerTls tls;
         try {
             config = GatewayConfig.fromArgs(args, System.getenv());
-            // Before joining the cluster: a missing or short key file stops us cleanly.
+            // Secrets, keys and certificates before joining the cluster: a bad file stops us cleanly.
             auth = clientAuth(config.auth());
             devTokens = devTokens(config.auth());
+            adminToken = adminToken(config);
+            tls = config.edge().tls() == null
+                    ? null
+                    : ServerTls.load(config.edge().tls());
             if (config.recording() != null) {
                 // Before joining the cluster: a bad pattern or an unwritable file stops us cleanly.
                 RoomPattern rooms = RoomPattern.parse(config.recording().roomPattern());
@@ -203,8 +221,18 @@ public final class GatewayMain {
         GatewayMetrics metrics = new GatewayMetrics(meters);
         metrics.countMissedFeedUpdates(feeds::missedUpdates);
         GatewayServer server = GatewayServer.start(
-                config, transport, liveNodes::current, auth, devTokens, feeds, games, metrics, recorder);
+                config, transport, liveNodes::current, auth, devTokens, feeds, games, metrics, recorder, tls);
         lifecycle.onStop("event loops", server::close);
+        if (tls != null) {
+            // New files are picked up for new connections; open ones keep their session.
+            CertificateWatcher watcher = CertificateWatcher.start(
+                    tls,
+                    config.edge().tls().certFile(),
+                    config.edge().tls().keyFile(),
+                    Duration.ofMillis(500),
+                    Duration.ofMinutes(1));
+            lifecycle.onStop("certificate watch", watcher::close);
+        }
         lifecycle.onStop("client connections", GOODBYE_TIMEOUT.plusSeconds(1), () -> {
             int open = server.openClients();
             if (!server.sayGoodbye(GOODBYE_TIMEOUT)) {
@@ -216,7 +244,8 @@ public final class GatewayMain {
             }
         });
         liveNodes.onChange(server.routers()::viewChanged);
-        AdminServer admin = AdminServer.start(config.adminHost(), config.adminPort(), hazelcast, liveNodes, meters);
+        AdminServer admin =
+                AdminServer.start(config.adminHost(), config.adminPort(), adminToken, hazelcast, liveNodes, meters);
         lifecycle.onStop("admin", admin::close);
 
         Map<String, Object> ready = new LinkedHashMap<>();
@@ -227,6 +256,7 @@ public final class GatewayMain {
                 "hz-port", hazelcast.getCluster().getLocalMember().getAddress().getPort());
         ready.put("pid", ProcessHandle.current().pid());
         ready.put("transport", transport);
+        ready.put("tls", tls == null ? "off" : tls.provider());
         ready.put("archive", config.archive().enabled() ? "on" : "off");
         System.out.println(ReadyLine.format("gateway", ready));
         System.out.flush();

@@ -323,10 +323,7 @@ class ArchiveSystemTest {
 
     private static long adminBacklog() throws Exception {
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(cluster.admin(0).resolve("/archive"))
-                        .timeout(TIMEOUT)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+                cluster.adminRequest(0, "/archive").timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body()).get("backlog").asLong();
     }
 

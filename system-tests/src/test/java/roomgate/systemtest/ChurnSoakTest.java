@@ -53,10 +53,9 @@ class ChurnSoakTest {
                 fx.awaitClusterSafe();
 
                 String drained = live.remove(0);
-                assertThat(GameFixture.http(
-                                        HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes/" + drained + "/drain"))
-                                                .POST(HttpRequest.BodyPublishers.noBody())
-                                                .build())
+                assertThat(GameFixture.http(cluster.adminRequest(0, "/nodes/" + drained + "/drain")
+                                        .POST(HttpRequest.BodyPublishers.noBody())
+                                        .build())
                                 .statusCode())
                         .isEqualTo(202);
                 await().atMost(Duration.ofSeconds(60))

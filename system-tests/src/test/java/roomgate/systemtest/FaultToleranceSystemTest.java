@@ -88,7 +88,7 @@ class FaultToleranceSystemTest {
         AtomicBoolean traffic = new AtomicBoolean(true);
         Future<?> moves = fx.submit(() -> fx.keepPlaying(games, traffic));
         cluster.addNode("node-5");
-        await().atMost(TIMEOUT).until(() -> fx.health().getNodesList().size() == 5);
+        await().atMost(TIMEOUT).until(() -> fx.nodes().getNodesCount() == 5);
         // Moves go on in the view with node-5: every game with moves to spare gets two more
         // acknowledged (the first may have been sent before the view changed).
         Map<LiveGame, Integer> atAdd = new HashMap<>();
@@ -127,10 +127,9 @@ class FaultToleranceSystemTest {
         Future<?> moves = fx.submit(() -> fx.keepPlaying(games, traffic));
         long begin = System.nanoTime();
         fx.awaitClusterSafe();
-        HttpResponse<String> drain =
-                GameFixture.http(HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes/node-2/drain"))
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build());
+        HttpResponse<String> drain = GameFixture.http(cluster.adminRequest(0, "/nodes/node-2/drain")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
         assertThat(drain.statusCode()).isEqualTo(202);
         // The node publishes its status every second: this figure is within a second of the real one.
         await().atMost(Duration.ofSeconds(60))

@@ -87,7 +87,7 @@ final class FenceWatch implements AutoCloseable {
                 .forEach((nodeId, metrics) -> asked.put(
                         nodeId,
                         HTTP.sendAsync(
-                                HttpRequest.newBuilder(metrics.resolve("/rooms"))
+                                cluster.withAdminToken(HttpRequest.newBuilder(metrics.resolve("/rooms")))
                                         .timeout(Duration.ofMillis(300))
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString())));

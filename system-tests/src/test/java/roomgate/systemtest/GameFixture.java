@@ -34,7 +34,6 @@ import roomgate.client.RoomgateClient;
 import roomgate.client.RoomgateClient.Encoding;
 import roomgate.placement.NodeInfo;
 import roomgate.placement.NodeView;
-import roomgate.protocol.admin.v1.GatewayHealth;
 import roomgate.protocol.admin.v1.NodeList;
 import roomgate.protocol.admin.v1.NodeStatus;
 import roomgate.protocol.admin.v1.RoomInfo;
@@ -371,13 +370,13 @@ final class GameFixture implements AutoCloseable {
         assertThat(reply.hasJoined()).as("join %s: %s", roomId, reply).isTrue();
     }
 
-    /** The placement the gateways use, rebuilt from /health, to aim rooms at a node. */
+    /** The placement the gateways use, rebuilt from the admin API's node list, to aim rooms at a node. */
     NodeView hashView() throws Exception {
         List<NodeInfo> nodes = new ArrayList<>();
-        for (roomgate.protocol.admin.v1.NodeStatus n : health().getNodesList()) {
+        NodeList list = nodes();
+        for (roomgate.protocol.admin.v1.NodeStatus n : list.getNodesList()) {
             nodes.add(new NodeInfo(n.getNodeId(), "127.0.0.1", 1, n.getPid(), UUID.randomUUID()));
         }
-        NodeList list = get(cluster.admin(0).resolve("/nodes"), NodeList.newBuilder());
         java.util.Set<String> draining = new java.util.HashSet<>();
         list.getNodesList().stream()
                 .filter(n -> n.getState() == roomgate.protocol.admin.v1.NodeState.DRAINING)
@@ -385,12 +384,13 @@ final class GameFixture implements AutoCloseable {
         return NodeView.of(1, nodes, draining);
     }
 
-    GatewayHealth health() throws Exception {
-        return get(cluster.health(0), GatewayHealth.newBuilder());
+    /** The live nodes as gateway 0's admin API lists them (ids, pids, states). */
+    NodeList nodes() throws Exception {
+        return get(cluster.adminRequest(0, "/nodes").build(), NodeList.newBuilder());
     }
 
     RoomInfo room(String roomId) throws Exception {
-        return get(cluster.admin(0).resolve("/rooms/" + roomId), RoomInfo.newBuilder());
+        return get(cluster.adminRequest(0, "/rooms/" + roomId).build(), RoomInfo.newBuilder());
     }
 
     /** Waits until every room record has its backup again: losing a node before that may lose records. */
@@ -398,14 +398,13 @@ final class GameFixture implements AutoCloseable {
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
-                    NodeList nodes = get(cluster.admin(0).resolve("/nodes"), NodeList.newBuilder());
-                    return nodes.getClusterSafe();
+                    return nodes().getClusterSafe();
                 });
     }
 
     /** The node's status as gateway 0 lists it; fails if it is not listed (an empty status would read 0 rooms). */
     NodeStatus nodeStatus(String nodeId) throws Exception {
-        NodeList nodes = get(cluster.admin(0).resolve("/nodes"), NodeList.newBuilder());
+        NodeList nodes = nodes();
         return nodes.getNodesList().stream()
                 .filter(n -> n.getNodeId().equals(nodeId))
                 .findFirst()
@@ -415,10 +414,16 @@ final class GameFixture implements AutoCloseable {
                                 .toList()));
     }
 
-    @SuppressWarnings("unchecked")
     static <T extends Message> T get(URI uri, Message.Builder builder) throws Exception {
-        HttpResponse<String> response = http(HttpRequest.newBuilder(uri).build());
-        assertThat(response.statusCode()).as("GET %s: %s", uri, response.body()).isEqualTo(200);
+        return get(HttpRequest.newBuilder(uri).build(), builder);
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T extends Message> T get(HttpRequest request, Message.Builder builder) throws Exception {
+        HttpResponse<String> response = http(request);
+        assertThat(response.statusCode())
+                .as("GET %s: %s", request.uri(), response.body())
+                .isEqualTo(200);
         JsonFormat.parser().merge(response.body(), builder);
         return (T) builder.build();
     }

@@ -45,6 +45,10 @@ final class LocalCluster implements AutoCloseable {
     private NetnsHosts hosts;
     /** process name -> the address it listens on */
     private final Map<String, String> addresses = new ConcurrentHashMap<>();
+    /** The admin API's bearer token of this cluster's processes, made for it (and its file beside the logs). */
+    private final String adminToken;
+
+    private final Path adminTokenFile;
 
     private LocalCluster(Path logDir, int members, List<String> nodeArgs, IntFunction<List<String>> gatewayArgs)
             throws IOException {
@@ -57,6 +61,12 @@ final class LocalCluster implements AutoCloseable {
         byte[] secret = new byte[32];
         new java.security.SecureRandom().nextBytes(secret);
         Files.writeString(linkSecretFile, java.util.HexFormat.of().formatHex(secret));
+        // The admin API's bearer token, as the launcher makes one.
+        byte[] token = new byte[24];
+        new java.security.SecureRandom().nextBytes(token);
+        this.adminToken = java.util.HexFormat.of().formatHex(token);
+        this.adminTokenFile = Files.writeString(logDir.resolve("admin-token"), adminToken + "\n")
+                .toAbsolutePath();
         for (int i = 0; i < members; i++) {
             hzPorts.add(freePort());
         }
@@ -214,7 +224,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private ServiceProcess startNode(String nodeId, int memberIndex) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--link-port", "0"));
+        List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--link-port", "0", "--admin-token-file", adminTokenFile.toString()));
         if (hosts != null) {
             args.addAll(List.of("--link-host", address(memberIndex), "--metrics-host", address(memberIndex)));
         }
@@ -232,7 +242,7 @@ final class LocalCluster implements AutoCloseable {
 
     private ServiceProcess startGateway(String gatewayId, int memberIndex) throws IOException {
         List<String> args = new ArrayList<>(
-                List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0", "--io-threads", "2"));
+                List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0", "--io-threads", "2", "--admin-token-file", adminTokenFile.toString()));
         if (hosts != null) {
             args.addAll(List.of("--host", address(memberIndex), "--admin-host", address(memberIndex)));
         }
@@ -287,6 +297,17 @@ final class LocalCluster implements AutoCloseable {
                 + gateways.get(gatewayIndex).readyFields().get("admin-port"));
     }
 
+    /** A request to gateway i's admin API, with the cluster's bearer token. */
+    java.net.http.HttpRequest.Builder adminRequest(int gatewayIndex, String pathAndQuery) {
+        return withAdminToken(
+                java.net.http.HttpRequest.newBuilder(admin(gatewayIndex).resolve(pathAndQuery)));
+    }
+
+    /** {@code request} with the cluster's admin bearer token (admin API, a node's {@code /rooms}). */
+    java.net.http.HttpRequest.Builder withAdminToken(java.net.http.HttpRequest.Builder request) {
+        return request.header("Authorization", "Bearer " + adminToken);
+    }
+
     URI websocket(int gatewayIndex) {
         return URI.create("ws://" + addressOf(gateways.get(gatewayIndex).name()) + ":"
                 + gateways.get(gatewayIndex).readyFields().get("port") + "/ws");
@@ -308,10 +329,9 @@ final class LocalCluster implements AutoCloseable {
                 + gateways.get(gatewayIndex).readyFields().get("port") + "/health");
     }
 
-    /** A gateway's Prometheus scrape on its client port (the admin port serves it too). */
+    /** A gateway's Prometheus scrape, on its admin port (the client port does not serve it). */
     URI gatewayMetrics(int gatewayIndex) {
-        return URI.create(
-                "http://127.0.0.1:" + gateways.get(gatewayIndex).readyFields().get("port") + "/metrics");
+        return admin(gatewayIndex).resolve("/metrics");
     }
 
     /** A node's Prometheus scrape, on the port its ready line names. */

@@ -172,11 +172,45 @@ class MetricsSystemTest {
         assertThat(gateway.sum("jvm_memory_used_bytes")).isPositive();
         assertThat(gateway.value("process_uptime_seconds")).isPositive();
 
-        // The client port serves the same meters.
-        Metrics onClientPort = scrape(cluster.gatewayMetrics(0));
-        assertThat(onClientPort.value("roomgate_gateway_sessions")).isEqualTo(open);
-        assertThat(onClientPort.value("roomgate_gateway_messages_total", "type", "move"))
-                .isEqualTo(6);
+        // The operators' pages are on the admin port only: the public port has no /metrics, and its
+        // /health shows counts, never a node's id, pid or address.
+        HttpResponse<String> publicMetrics = http.send(
+                HttpRequest.newBuilder(cluster.http(0, "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(publicMetrics.statusCode()).isEqualTo(404);
+        HttpResponse<String> health =
+                http.send(HttpRequest.newBuilder(cluster.health(0)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.body())
+                .contains("\"nodeCount\": 2")
+                .doesNotContain(nodeA)
+                .doesNotContain("pid")
+                .doesNotContain("linkAddress");
+        // Scraped without a token (Prometheus), while the API refuses a request without the right one.
+        assertThat(scrape(cluster.gatewayMetrics(0)).value("roomgate_gateway_sessions"))
+                .isEqualTo(open);
+        for (HttpRequest.Builder unauthenticated : List.of(
+                HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes")),
+                HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes"))
+                        .header("Authorization", "Bearer not-the-token-of-this-cluster"),
+                HttpRequest.newBuilder(cluster.admin(0).resolve("/nodes/" + nodeA + "/drain"))
+                        .POST(HttpRequest.BodyPublishers.noBody()))) {
+            HttpResponse<String> refused = http.send(unauthenticated.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.body()).contains("UNAUTHENTICATED");
+        }
+        HttpResponse<String> hostedWithoutToken = http.send(
+                HttpRequest.newBuilder(cluster.nodeMetrics(nodeA).resolve("/rooms"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(hostedWithoutToken.statusCode()).as("a node's /rooms").isEqualTo(401);
+        HttpResponse<String> hosted = http.send(
+                cluster.withAdminToken(HttpRequest.newBuilder(
+                                cluster.nodeMetrics(nodeA).resolve("/rooms")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(hosted.statusCode())
+                .as("a node's /rooms with the token (what FenceWatch reads)")
+                .isEqualTo(200);
+        assertThat(hosted.body()).contains(nodeA);
 
         // Each node counts the moves of its own room, and only those.
         Map<String, Integer> accepted = Map.of(nodeA, 3, nodeB, 2);
@@ -234,7 +268,7 @@ class MetricsSystemTest {
 
         // Drain room A's node: the room is handed over, and every process shows it.
         HttpResponse<String> drain = http.send(
-                HttpRequest.newBuilder(URI.create(cluster.admin(0) + "/nodes/" + nodeA + "/drain"))
+                cluster.adminRequest(0, "/nodes/" + nodeA + "/drain")
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

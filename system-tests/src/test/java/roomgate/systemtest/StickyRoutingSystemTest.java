@@ -27,7 +27,7 @@ import roomgate.client.RoomgateClient.CloseStatus;
 import roomgate.client.RoomgateClient.Encoding;
 import roomgate.placement.NodeInfo;
 import roomgate.placement.NodeView;
-import roomgate.protocol.admin.v1.GatewayHealth;
+import roomgate.protocol.admin.v1.NodeList;
 import roomgate.protocol.admin.v1.NodeStatus;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.ClientMessage;
@@ -100,8 +100,9 @@ class StickyRoutingSystemTest {
         }
     }
 
-    private GatewayHealth health(int gateway) throws Exception {
-        return GameFixture.get(cluster.health(gateway), GatewayHealth.newBuilder());
+    /** The cluster's layout as gateway i's admin API lists it. */
+    private NodeList nodes(int gateway) throws Exception {
+        return GameFixture.get(cluster.adminRequest(gateway, "/nodes").build(), NodeList.newBuilder());
     }
 
     private static List<String> toUci(List<String> san) {
@@ -118,7 +119,7 @@ class StickyRoutingSystemTest {
     @Test
     void everyParticipantIsServedByTheHashedNodeAndSeesEveryMoveInOrder() throws Exception {
         // The gateway's view names the very processes this test started.
-        GatewayHealth health = health(0);
+        NodeList health = nodes(0);
         assertThat(health.getNodesList())
                 .extracting(NodeStatus::getNodeId)
                 .containsExactlyInAnyOrder("node-1", "node-2", "node-3");
@@ -357,9 +358,9 @@ class StickyRoutingSystemTest {
         Joined c = joined(watcher, join(room, Role.SPECTATOR, Side.SIDE_UNSPECIFIED));
         assertThat(b.getOwnerNodeId()).isEqualTo(a.getOwnerNodeId());
         assertThat(c.getOwnerNodeId()).isEqualTo(a.getOwnerNodeId());
-        assertThat(health(1).getNodesList())
+        assertThat(nodes(1).getNodesList())
                 .extracting(NodeStatus::getNodeId)
-                .containsExactlyInAnyOrderElementsOf(health(0).getNodesList().stream()
+                .containsExactlyInAnyOrderElementsOf(nodes(0).getNodesList().stream()
                         .map(NodeStatus::getNodeId)
                         .toList());
 

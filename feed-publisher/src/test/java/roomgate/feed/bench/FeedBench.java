@@ -44,6 +44,15 @@ public final class FeedBench {
     private final List<Integer> hzPorts = new ArrayList<>();
     private final List<Process> started = new ArrayList<>();
 
+    /** The admin token file every gateway needs; the benchmark never calls the admin API. */
+    private Path adminTokenFile() throws IOException {
+        byte[] secret = new byte[24];
+        new java.security.SecureRandom().nextBytes(secret);
+        return Files.writeString(
+                        logDir.resolve("admin-token"), java.util.HexFormat.of().formatHex(secret))
+                .toAbsolutePath();
+    }
+
     private FeedBench(Path repo) throws IOException {
         this.repo = repo;
         this.logDir = repo.resolve("feed-publisher/target/bench");
@@ -105,7 +114,13 @@ public final class FeedBench {
                 "gateway/target/roomgate-gateway.jar",
                 "-Xmx1g",
                 1,
-                List.of("--gateway-id", "bench-gw", "--port", "0"));
+                List.of(
+                        "--gateway-id",
+                        "bench-gw",
+                        "--port",
+                        "0",
+                        "--admin-token-file",
+                        adminTokenFile().toString()));
         long gatewayPid = Long.parseLong(gateway.get("pid"));
         long nodePid = Long.parseLong(node.get("pid"));
         URI uri = URI.create("ws://127.0.0.1:" + gateway.get("port") + "/ws");

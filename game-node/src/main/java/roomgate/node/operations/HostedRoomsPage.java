@@ -17,7 +17,9 @@ import roomgate.runtime.http.HttpReplies;
  * with the epoch it took it at, as JSON. The directory (the gateway's {@code /rooms/ID}) says who
  * owns a room; this says what a node believes, so an operator or a fault test can see two nodes
  * hold one room (a copy at an older epoch is fenced: its writes are refused). Served on the
- * metrics server's own thread; the stripes answer on theirs.
+ * metrics server's own thread; the stripes answer on theirs. It names rooms and their epochs, so it
+ * is served only to a holder of the operators' token (NodeMain puts it behind {@code AdminToken}),
+ * and not at all on a node started without {@code --admin-token-file} ({@link #off}).
  */
 public final class HostedRoomsPage implements HttpHandler {
     public static final String PATH = "/rooms";
@@ -29,6 +31,20 @@ public final class HostedRoomsPage implements HttpHandler {
     public HostedRoomsPage(RoomRegistry registry, String nodeId) {
         this.registry = registry;
         this.nodeId = nodeId;
+    }
+
+    /** What a node without {@code --admin-token-file} answers at {@link #PATH}: 404 naming the flag. */
+    public static HttpHandler off() {
+        return exchange -> {
+            try (exchange) {
+                HttpReplies.send(
+                        exchange,
+                        404,
+                        "application/json",
+                        "{\"error\":\"GET /rooms is off: start the node with --admin-token-file\"}\n"
+                                .getBytes(StandardCharsets.UTF_8));
+            }
+        };
     }
 
     @Override

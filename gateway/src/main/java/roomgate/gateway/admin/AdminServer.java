@@ -7,6 +7,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import roomgate.protocol.admin.v1.PlacementDryRun;
 import roomgate.protocol.admin.v1.RoomInfo;
 import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.v1.RoomEvent;
+import roomgate.runtime.http.AdminToken;
 import roomgate.runtime.http.HttpReplies;
 import roomgate.runtime.metrics.MetricsHttpServer;
 
@@ -48,10 +50,15 @@ import roomgate.runtime.metrics.MetricsHttpServer;
  *   <li>{@code POST /nodes/ID/drain}: drain a node (it hands its rooms over and takes no new ones);</li>
  *   <li>{@code GET /placement/dry-run?add=ID} or {@code ?remove=ID}: what adding or removing a node
  *       would move.</li>
- *   <li>{@code GET /metrics}: the gateway's meters in Prometheus' text format (as on the client port);</li>
+ *   <li>{@code GET /metrics}: the gateway's meters in Prometheus' text format.</li>
  *   <li>{@code GET /console/}: the operator console, a page that calls the routes above
  *       ({@link ConsoleHandler}).</li>
  * </ul>
+ * Every route but {@code /metrics} needs {@code Authorization: Bearer <token>} with the token of
+ * {@code --admin-token-file} ({@link AdminToken}); without it the answer is 401 and nothing runs.
+ * {@code /metrics} is open on this port (never on the client port): Prometheus and probes scrape it
+ * without a secret, and it carries counts only, no ids or addresses. Static pages (the console) are
+ * mounted with {@link #mountStatic}: they hold no data, and every API call they make carries the token.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -78,20 +85,20 @@ public final class AdminServer implements AutoCloseable {
         this.commands = hazelcast.getMap(ClusterNames.NODE_COMMANDS_MAP);
     }
 
-    public static AdminServer start(String host, int port, HazelcastInstance hazelcast, LiveNodes liveNodes)
-            throws IOException {
-        return start(host, port, hazelcast, liveNodes, null);
-    }
-
-    /** As above, with {@code GET /metrics} serving {@code meters} if not null. */
+    /** Binds {@code host:port}; {@code GET /metrics} serves {@code meters} if not null. */
     public static AdminServer start(
-            String host, int port, HazelcastInstance hazelcast, LiveNodes liveNodes, PrometheusMeterRegistry meters)
+            String host,
+            int port,
+            AdminToken token,
+            HazelcastInstance hazelcast,
+            LiveNodes liveNodes,
+            PrometheusMeterRegistry meters)
             throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 64);
         AdminServer admin = new AdminServer(http, hazelcast, liveNodes);
         http.setExecutor(admin.threads);
-        http.createContext("/", admin::handle);
-        http.createContext(ConsoleHandler.PATH, new ConsoleHandler(WebAssets.console()));
+        http.createContext("/", token.guard(admin::handle));
+        admin.mountStatic(ConsoleHandler.PATH, new ConsoleHandler(WebAssets.console()));
         if (meters != null) {
             http.createContext(MetricsHttpServer.PATH, MetricsHttpServer.handler(meters));
         }
@@ -101,6 +108,14 @@ public final class AdminServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /**
+     * Serves {@code handler} under {@code pathPrefix} (e.g. {@code /console/}) without the token: for
+     * static files only, which hold no data of the cluster; the API they call checks the token.
+     */
+    public void mountStatic(String pathPrefix, HttpHandler handler) {
+        server.createContext(pathPrefix, handler);
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -28,7 +28,8 @@ public record GatewayConfig(
         ClientLimits limits,
         ArchiveSettings archive,
         LinkSettings link,
-        AuthSettings auth) {
+        AuthSettings auth,
+        Edge edge) {
 
     static final List<String> FLAGS = List.of(
             "gateway-id",
@@ -61,7 +62,12 @@ public record GatewayConfig(
             "link-auth",
             "link-secret-file",
             "link-heartbeat-ms",
-            "link-timeout-ms");
+            "link-timeout-ms",
+            "tls-cert-file",
+            "tls-key-file",
+            "tls-provider",
+            "allowed-origins",
+            "admin-token-file");
 
     /**
      * What one client connection may cost the gateway, whatever it sends: the bytes queued for it, how
@@ -116,6 +122,22 @@ public record GatewayConfig(
         }
     }
 
+    /**
+     * Who may reach what: TLS on the client port (null: plain), the browser origins allowed to open a
+     * WebSocket besides same-origin ones (lower case {@code scheme://host[:port]}), and the file
+     * holding the admin API's bearer token (required by {@code GatewayMain}; null here when not given).
+     */
+    public record Edge(Tls tls, List<String> allowedOrigins, Path adminTokenFile) {}
+
+    /** PEM certificate chain and PKCS#8 key files for the client port, and the TLS implementation. */
+    public record Tls(Path certFile, Path keyFile, TlsProvider provider) {}
+
+    /** {@code --tls-provider}: the JDK's own TLS, or BoringSSL through netty-tcnative. */
+    public enum TlsProvider {
+        JDK,
+        OPENSSL
+    }
+
     /** What to record (--record-rooms, a {@code RoomPattern}) and where (--record-file); null when off. */
     public record Recording(String roomPattern, Path file) {}
 
@@ -150,7 +172,50 @@ public record GatewayConfig(
                         flags.get("link-secret-file", null),
                         flags.getInt("link-heartbeat-ms", LinkSettings.DEFAULT_HEARTBEAT_MILLIS, 50, 600_000),
                         flags.getInt("link-timeout-ms", LinkSettings.DEFAULT_TIMEOUT_MILLIS, 100, 3_600_000)),
-                AuthSettings.of(flags));
+                AuthSettings.of(flags),
+                edge(flags));
+    }
+
+    private static Edge edge(Flags flags) {
+        String cert = flags.get("tls-cert-file", null);
+        String key = flags.get("tls-key-file", null);
+        // OpenSSL by default: measured (bench/tls/run.sh) at several times less gateway CPU per
+        // handshake and per message than the JDK's TLS; ServerTls falls back to the JDK's if it cannot load.
+        String provider = flags.get("tls-provider", "openssl");
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("--tls-cert-file and --tls-key-file go together (got: --tls-cert-file "
+                    + cert + ", --tls-key-file " + key + ")");
+        }
+        TlsProvider tlsProvider = switch (provider) {
+            case "jdk" -> TlsProvider.JDK;
+            case "openssl" -> TlsProvider.OPENSSL;
+            default ->
+                throw new IllegalArgumentException("--tls-provider: '" + provider + "' (expected: jdk or openssl)");
+        };
+        Tls tls = cert == null ? null : new Tls(Path.of(cert), Path.of(key), tlsProvider);
+        String tokenFile = flags.get("admin-token-file", null);
+        return new Edge(
+                tls,
+                allowedOrigins(flags.get("allowed-origins", "")),
+                tokenFile == null || tokenFile.isBlank() ? null : Path.of(tokenFile));
+    }
+
+    /** {@code --allowed-origins}: comma-separated {@code scheme://host[:port]}, as browsers send Origin. */
+    static List<String> allowedOrigins(String value) {
+        List<String> origins = new java.util.ArrayList<>();
+        for (String raw : value.split(",")) {
+            String origin = raw.strip().toLowerCase(java.util.Locale.ROOT);
+            if (origin.isEmpty()) {
+                continue;
+            }
+            if (!origin.matches("(https?)://[a-z0-9.\\-\\[\\]:]+")) {
+                throw new IllegalArgumentException("--allowed-origins: '" + raw.strip()
+                        + "' (expected: comma-separated origins such as https://play.example.com or"
+                        + " http://localhost:3000, no path)");
+            }
+            origins.add(origin);
+        }
+        return List.copyOf(origins);
     }
 
     private static Recording recording(String rooms, String file) {

@@ -83,7 +83,9 @@ public final class GatewayMetrics {
         /** Refused: a resume naming more rooms than {@code --max-rooms-per-connection}, or past it. */
         RESUME_ROOMS,
         /** Refused: a subscribe past {@code --max-topics-per-connection} ({@code TOO_MANY_TOPICS}). */
-        TOPICS
+        TOPICS,
+        /** Answered 403 and closed: a WebSocket upgrade from a browser origin not allowed ({@code --allowed-origins}). */
+        ORIGIN
     }
 
     private final PrometheusMeterRegistry registry;

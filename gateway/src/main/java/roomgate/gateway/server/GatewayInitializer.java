@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import roomgate.gateway.auth.ClientAuth;
@@ -22,19 +21,20 @@ import roomgate.gateway.games.GamesHttpHandler;
 import roomgate.gateway.metrics.ClientMessageMeter;
 import roomgate.gateway.metrics.ClientTrafficMeter;
 import roomgate.gateway.metrics.GatewayMetrics;
-import roomgate.gateway.metrics.MetricsHttpHandler;
 import roomgate.gateway.metrics.MoveLatencyMeter;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.RouterGroup;
+import roomgate.gateway.tls.ServerTls;
 import roomgate.gateway.web.StaticFileHandler;
 import roomgate.gateway.web.WebAssets;
 import roomgate.placement.NodeView;
 import roomgate.wire.client.ClientFrameCodec;
 
 /**
- * The pipeline of a client connection, one handler per concern: the output budget (first, so it
- * sees every byte written), the idle detector, HTTP codec and aggregator, the HTTP deadline, metrics
- * the browser pages and health (HTTP only; removed after the upgrade), the frame guard (pings and fragments against
+ * The pipeline of a client connection, one handler per concern: TLS when configured (nearest the
+ * socket), the output budget (so it sees every byte written), the idle detector, HTTP codec and
+ * aggregator, the HTTP deadline, the Origin check of the upgrade, the browser pages, games and health
+ * (HTTP only; removed after the upgrade), the frame guard (pings and fragments against
  * the rate limit), the WebSocket protocol handler (handshake, control frames, the frame size
  * limit), keepalive, reassembly of fragmented frames, the traffic meter, the protobuf/JSON frame
  * codec, the message meter, the move latency meter, and the session. A connection past the connection caps gets no pipeline:
@@ -66,6 +66,9 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     private final MoveLatencyMeter.Timers moveLatency;
 
+    /** TLS for new connections; null when the port is plain. */
+    private final ServerTls tls;
+
     public GatewayInitializer(
             GatewayConfig config,
             ChannelGroup clients,
@@ -76,7 +79,9 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
             ClientAuth auth,
             DevTokenHandler devTokens,
             GatewayMetrics metrics,
-            TrafficRecorder recorder) {
+            TrafficRecorder recorder,
+            ServerTls tls) {
+        this.tls = tls;
         this.recorder = recorder;
         this.metrics = metrics;
         this.messageMeter = new ClientMessageMeter(metrics);
@@ -120,22 +125,23 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         clients.add(ch);
         GatewayConfig.ClientLimits limits = config.limits();
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            p.addLast("tls", tls.newHandler(ch.alloc()));
+        }
         p.addLast("output-guard", new OutputGuard(limits.outputBudgetBytes(), metrics));
         p.addLast("idle", new IdleStateHandler(limits.pingIntervalSeconds(), 0, 0));
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         p.addLast(SessionHandler.HTTP_GUARD, new HttpGuard(limits.httpTimeoutSeconds(), metrics));
+        p.addLast("origin", new OriginCheck(WEBSOCKET_PATH, config.edge().allowedOrigins(), tls != null, metrics));
         p.addLast("games", games);
-        p.addLast(
-                "metrics",
-                new MetricsHttpHandler(WEBSOCKET_PATH, metrics.registry()::scrape, GlobalEventExecutor.INSTANCE));
         p.addLast("pages", pages);
         if (devTokens != null) {
             p.addLast("dev-tokens", devTokens);
         }
         p.addLast(
                 SessionHandler.HEALTH_HANDLER,
-                new HealthHandler(WEBSOCKET_PATH, config.gatewayId(), view, feeds::status, games, auth.required()));
+                new HealthHandler(WEBSOCKET_PATH, view, feeds::status, games, auth.required()));
         p.addLast(
                 "frame-guard",
                 new FrameGuard(config.ratePerSecond(), config.rateBurst(), limits.maxFragments(), metrics));

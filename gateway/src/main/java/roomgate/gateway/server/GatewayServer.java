@@ -26,6 +26,7 @@ import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.LinkOptions;
 import roomgate.gateway.routing.RouterGroup;
+import roomgate.gateway.tls.ServerTls;
 import roomgate.placement.NodeView;
 import roomgate.runtime.metrics.ExecutorDelayProbe;
 import roomgate.runtime.net.Transport;
@@ -68,7 +69,8 @@ public final class GatewayServer implements AutoCloseable {
             PubSubManager feeds,
             GamesHttpHandler games,
             GatewayMetrics metrics,
-            TrafficRecorder recorder)
+            TrafficRecorder recorder,
+            ServerTls tls)
             throws InterruptedException {
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(config.ioThreads());
@@ -100,7 +102,7 @@ public final class GatewayServer implements AutoCloseable {
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                     .childHandler(new GatewayInitializer(
-                            config, clients, routers, feeds, games, view, auth, devTokens, metrics, recorder))
+                            config, clients, routers, feeds, games, view, auth, devTokens, metrics, recorder, tls))
                     .bind(config.host(), config.port())
                     .sync()
                     .channel();

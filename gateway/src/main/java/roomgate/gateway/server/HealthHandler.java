@@ -19,22 +19,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import roomgate.gateway.feed.FeedStatus;
 import roomgate.gateway.games.GamesHttpHandler;
-import roomgate.placement.NodeInfo;
 import roomgate.placement.NodeView;
 import roomgate.protocol.admin.v1.GatewayHealth;
-import roomgate.protocol.admin.v1.NodeStatus;
 import roomgate.protocol.admin.v1.TopicStatus;
 
 /**
- * Plain HTTP on the client port, before the WebSocket upgrade: {@code GET /health} answers with the
- * live nodes and the feed topics (upstream subscriptions, local subscribers) as JSON; the WebSocket path is passed on to the upgrade; anything else is a 404. Removed
- * from the pipeline once a connection becomes a WebSocket.
+ * Plain HTTP on the client port, before the WebSocket upgrade: {@code GET /health} answers with
+ * what a load balancer needs as JSON: the status, how many nodes are live, the archive and the feed
+ * topics (upstream subscriptions, local subscribers); the WebSocket path is passed on to the
+ * upgrade; anything else is a 404. The port faces the internet, so no node id, pid or address is
+ * shown here (they are on the admin port, {@code GET /nodes}). Removed from the pipeline once a
+ * connection becomes a WebSocket.
  */
 public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final JsonFormat.Printer JSON = JsonFormat.printer();
 
     private final String websocketPath;
-    private final String gatewayId;
     private final Supplier<NodeView> view;
     private final Supplier<FeedStatus> feeds;
     private final GamesHttpHandler games;
@@ -45,17 +45,15 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     public HealthHandler(
             String websocketPath,
-            String gatewayId,
             Supplier<NodeView> view,
             Supplier<FeedStatus> feeds,
             GamesHttpHandler games) {
-        this(websocketPath, gatewayId, view, feeds, games, true);
+        this(websocketPath, view, feeds, games, true);
     }
 
     /** {@code authenticated} false (--auth none): /health says so in a {@code Warning} header. */
     public HealthHandler(
             String websocketPath,
-            String gatewayId,
             Supplier<NodeView> view,
             Supplier<FeedStatus> feeds,
             GamesHttpHandler games,
@@ -63,7 +61,6 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
         super(false);
         this.authenticated = authenticated;
         this.websocketPath = websocketPath;
-        this.gatewayId = gatewayId;
         this.view = view;
         this.feeds = feeds;
         this.games = games;
@@ -101,15 +98,8 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
         NodeView current = view.get();
         GatewayHealth.Builder health = GatewayHealth.newBuilder()
                 .setStatus(current.isEmpty() ? "no-nodes" : "ok")
-                .setGatewayId(gatewayId)
-                .setPid(ProcessHandle.current().pid())
-                .setViewVersion(current.version());
-        for (NodeInfo node : current.nodes()) {
-            health.addNodes(NodeStatus.newBuilder()
-                    .setNodeId(node.nodeId())
-                    .setLinkAddress(node.linkHost() + ":" + node.linkPort())
-                    .setPid(node.pid()));
-        }
+                .setViewVersion(current.version())
+                .setNodeCount(current.nodes().size());
         health.setArchive(games.archiveOn() ? "on" : "off").setArchiveBacklog(games.archiveBacklog());
         FeedStatus feedStatus = feeds.get();
         health.setUpstreamSubscriptions(feedStatus.upstreamSubscriptions());

@@ -42,4 +42,43 @@ class GatewayConfigTest {
                         .required())
                 .isFalse();
     }
+
+    @Test
+    void tlsOriginsAndTheAdminTokenFile() {
+        GatewayConfig.Edge none =
+                GatewayConfig.fromArgs(new String[0], LINK).edge();
+        assertThat(none).isEqualTo(new GatewayConfig.Edge(null, java.util.List.of(), null));
+
+        GatewayConfig.Edge edge = GatewayConfig.fromArgs(
+                        new String[] {
+                            "--tls-cert-file", "/c.pem",
+                            "--tls-key-file", "/k.pem",
+                            "--tls-provider", "openssl",
+                            "--allowed-origins", " https://Play.example.com , http://localhost:3000,",
+                            "--admin-token-file", "/run/admin-token"
+                        },
+                        LINK)
+                .edge();
+        assertThat(edge.tls())
+                .isEqualTo(
+                        new GatewayConfig.Tls(Path.of("/c.pem"), Path.of("/k.pem"), GatewayConfig.TlsProvider.OPENSSL));
+        assertThat(edge.allowedOrigins()).containsExactly("https://play.example.com", "http://localhost:3000");
+        assertThat(edge.adminTokenFile()).isEqualTo(Path.of("/run/admin-token"));
+
+        assertThat(GatewayConfig.fromArgs(new String[] {"--tls-cert-file", "/c", "--tls-key-file", "/k"}, LINK)
+                        .edge()
+                        .tls()
+                        .provider())
+                .as("the measured faster one")
+                .isEqualTo(GatewayConfig.TlsProvider.OPENSSL);
+        assertThatThrownBy(() -> GatewayConfig.fromArgs(new String[] {"--tls-cert-file", "/c.pem"}, LINK))
+                .hasMessageContaining("go together");
+        assertThatThrownBy(() -> GatewayConfig.fromArgs(
+                        new String[] {"--tls-cert-file", "/c", "--tls-key-file", "/k", "--tls-provider", "boring"},
+                        LINK))
+                .hasMessageContaining("expected: jdk or openssl");
+        assertThatThrownBy(() -> GatewayConfig.fromArgs(
+                        new String[] {"--allowed-origins", "https://play.example.com/lobby"}, LINK))
+                .hasMessageContaining("--allowed-origins: 'https://play.example.com/lobby'");
+    }
 }
