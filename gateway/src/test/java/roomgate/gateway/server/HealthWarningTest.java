@@ -20,7 +20,6 @@ class HealthWarningTest {
     private static FullHttpResponse health(boolean authenticated) {
         EmbeddedChannel channel = new EmbeddedChannel(new HealthHandler(
                 "/ws",
-                "gw-test",
                 NodeView::empty,
                 () -> new FeedStatus(0, List.of()),
                 GamesHttpHandler.off(),
