@@ -155,7 +155,7 @@ GW_IO_THREADS=${GW_IO_THREADS:-$(nproc)}
 (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > "$RUN/admin-token")
 "$JAVA" "@$JVM_OPTIONS" -Xms1536m -Xmx1536m -Xlog:gc:file="$RUN/gateway-gc.log":uptime -jar "$GATEWAY_JAR" --gateway-id gw-bench --port 0 \
     --io-threads "$GW_IO_THREADS" --rate-per-second 1000000 --rate-burst 1000000 --hz-port "${HZ_PORTS[$NODES]}" "${HZ[@]}" \
-    --admin-token-file "$RUN/admin-token" \
+    --admin-token-file "$RUN/admin-token" --auth none \
     > "$RUN/gateway.out" 2> "$RUN/gateway.log" &
 GW_PID=$!; STARTED+=($GW_PID)
 GW_PORT=$(ready_field "$RUN/gateway.out" port)

@@ -73,7 +73,7 @@ public final class TlsBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> flags = new LinkedHashMap<>(Map.of(
-                "repo", ".", "seconds", "10", "warmup", "3", "connections", "50", "concurrency", "64", "auth", ""));
+                "repo", ".", "seconds", "10", "warmup", "3", "connections", "50", "concurrency", "64", "auth", "none"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !flags.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown flag " + args[i] + " (known: " + flags.keySet() + ")");
