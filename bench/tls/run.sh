@@ -5,10 +5,10 @@
 # and messages/s (ping/pong in a closed loop over open WebSockets) for each, as one table. Not part
 # of the test suite. Certificates are made for the run (keytool); logs in gateway/target/tls-bench/.
 #
-#   bench/tls/run.sh [--seconds 10] [--warmup 3] [--connections 50] [--concurrency 64] [--auth MODE]
+#   bench/tls/run.sh [--seconds 10] [--warmup 3] [--connections 50] [--concurrency 64] [--auth both|none|jwt]
 #
-# --auth MODE: the hook for the cost of token checks on connect. It is passed to each gateway as
-# `--auth MODE` and shown in the table's auth column; leave it out to measure without (the default).
+# --auth both (the default): each port without client tokens (--auth none) and with them (--auth jwt,
+# an HS256 token on the upgrade): the difference is the cost of the token check.
 #
 # Everything it starts is stopped by its own process handle when it ends.
 set -euo pipefail

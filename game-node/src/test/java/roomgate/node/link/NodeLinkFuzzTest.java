@@ -200,6 +200,7 @@ class NodeLinkFuzzTest {
                             LinkFrame.newBuilder()
                                     .setRequest(request(100, join(room)))
                                     .build()));
+            assertThat(read(in).hasChallenge()).as("every link opens with the node's challenge").isTrue();
             LinkFrame welcome = read(in);
             assertThat(welcome.getWelcome().getNodeId()).isEqualTo(NODE);
             LinkFrame reply = read(in);
@@ -254,7 +255,9 @@ class NodeLinkFuzzTest {
             try (Socket socket = connect()) {
                 new DataOutputStream(socket.getOutputStream()).writeInt(length);
                 socket.getOutputStream().write(new byte[1024]);
-                assertThat(socket.getInputStream().read())
+                DataInputStream in = new DataInputStream(socket.getInputStream());
+                assertThat(read(in).hasChallenge()).as("every link opens with the node's challenge").isTrue();
+                assertThat(in.read())
                         .as("the link is closed, length %d; -Dfuzz.seed=%d", length, SEED)
                         .isEqualTo(-1);
             }

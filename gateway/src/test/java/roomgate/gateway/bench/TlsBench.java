@@ -26,6 +26,7 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.gateway.tls.TestCertificates;
 import roomgate.runtime.ReadyLine;
+import roomgate.gateway.auth.DevTokens;
 
 /**
  * What TLS costs the client port: one game node and, in turn, a gateway with a plain port, with TLS
@@ -51,8 +53,9 @@ import roomgate.runtime.ReadyLine;
  * gateway answers pings itself, so this measures the client port and not the nodes). The client side
  * always uses OpenSSL, so only the gateway's provider changes between rows. Prints one table.
  *
- * <p>{@code --auth MODE} is the hook for the cost of checking a client's token on connect: passed to
- * the gateway as {@code --auth MODE} when given, and printed as its own column (default: not passed).
+ * <p>{@code --auth both} (the default) measures each port twice: without client tokens ({@code --auth
+ * none}) and with them ({@code --auth jwt}, an HS256 token in the upgrade's {@code access_token}), so
+ * the difference is the cost of verifying a token per connection. {@code --auth none|jwt}: one only.
  */
 public final class TlsBench {
     private final Path repo;
@@ -73,7 +76,7 @@ public final class TlsBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> flags = new LinkedHashMap<>(Map.of(
-                "repo", ".", "seconds", "10", "warmup", "3", "connections", "50", "concurrency", "64", "auth", "none"));
+                "repo", ".", "seconds", "10", "warmup", "3", "connections", "50", "concurrency", "64", "auth", "both"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !flags.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown flag " + args[i] + " (known: " + flags.keySet() + ")");
@@ -106,7 +109,19 @@ public final class TlsBench {
                 "TLS benchmark: 1 node + 1 gateway on 127.0.0.1, %d cores; %d s per figure after %d s warm-up;"
                         + " messages: %d connections, ping/pong closed loop; connections: %d at once%n",
                 Runtime.getRuntime().availableProcessors(), seconds, warmup, connections, concurrency);
-        start("node", "game-node/target/roomgate-node.jar", "-Xmx512m", 0, List.of("--node-id", "bench-node"));
+        // The link secret every process of the run shares, and the HS256 key the jwt rows' tokens are signed with.
+        new SecureRandom().nextBytes(secret);
+        Path linkSecret = Files.writeString(logDir.resolve("link-secret"), HexFormat.of().formatHex(secret));
+        byte[] hs256 = new byte[32];
+        new SecureRandom().nextBytes(hs256);
+        Path hs256Key = Files.write(logDir.resolve("hs256.key"), hs256);
+        String token = new DevTokens(hs256, "roomgate").mint("bench-player", Duration.ofHours(1));
+        start(
+                "node",
+                "game-node/target/roomgate-node.jar",
+                "-Xmx512m",
+                0,
+                List.of("--node-id", "bench-node", "--link-secret-file", linkSecret.toString()));
         SslContext clientTls = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.OPENSSL)
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
@@ -115,8 +130,12 @@ public final class TlsBench {
                 "%n%-14s %-6s %14s %16s %12s %16s%n",
                 "gateway port", "auth", "connections/s", "CPU us/connection", "messages/s", "CPU us/message");
         String[][] rows = {{"plain", null}, {"tls-jdk", "jdk"}, {"tls-openssl", "openssl"}};
+        // "both": each port without token checks (--auth none) and with them (--auth jwt, HS256, the
+        // token in the upgrade's access_token): the second row's extra CPU is the check's cost.
+        List<String> modes = auth.equals("both") ? List.of("none", "jwt") : List.of(auth);
         int member = 1;
         for (String[] row : rows) {
+          for (String mode : modes) {
             List<String> args = new ArrayList<>(List.of(
                     "--gateway-id", "bench-" + row[0],
                     "--port", "0",
@@ -124,7 +143,12 @@ public final class TlsBench {
                     "--io-threads", "1",
                     "--rate-per-second", "1000000",
                     "--rate-burst", "1000000",
-                    "--admin-token-file", adminToken.toString()));
+                    "--admin-token-file", adminToken.toString(),
+                    "--link-secret-file", linkSecret.toString(),
+                    "--auth", mode));
+            if (mode.equals("jwt")) {
+                args.addAll(List.of("--auth-hs256-key-file", hs256Key.toString()));
+            }
             if (row[1] != null) {
                 args.addAll(List.of(
                         "--tls-cert-file",
@@ -134,24 +158,23 @@ public final class TlsBench {
                         "--tls-provider",
                         row[1]));
             }
-            if (!auth.isEmpty()) {
-                args.addAll(List.of("--auth", auth));
-            }
             Map<String, String> ready =
                     start("gateway-" + row[0], "gateway/target/roomgate-gateway.jar", "-Xmx1g", member++, args);
             Process gateway = started.get(started.size() - 1);
             if (row[1] != null && !row[1].equals(ready.get("tls"))) {
                 throw new IllegalStateException("asked for " + row[1] + " TLS, the gateway uses " + ready.get("tls"));
             }
-            URI uri = URI.create((row[1] == null ? "ws" : "wss") + "://127.0.0.1:" + ready.get("port") + "/ws");
+            URI uri = URI.create((row[1] == null ? "ws" : "wss") + "://127.0.0.1:" + ready.get("port") + "/ws"
+                    + (mode.equals("jwt") ? "?access_token=" + token : ""));
             SslContext tls = row[1] == null ? null : clientTls;
             double[] perSecond = connectionsPerSecond(uri, tls, concurrency, warmup, seconds, gateway);
             double[] messages = messagesPerSecond(uri, tls, connections, warmup, seconds, gateway);
             System.out.printf(
                     "%-14s %-6s %14.0f %16.0f %12.0f %16.1f%n",
-                    row[0], auth.isEmpty() ? "-" : auth, perSecond[0], perSecond[1], messages[0], messages[1]);
+                    row[0], mode, perSecond[0], perSecond[1], messages[0], messages[1]);
             gateway.destroy(); // SIGTERM to the process this benchmark started
             gateway.waitFor(30, TimeUnit.SECONDS);
+          }
         }
         System.out.printf("(CPU: the gateway JVM's CPU time in the measurement window, per connection or message)%n");
     }
