@@ -64,7 +64,10 @@ class ClientWireFuzzTest {
     /** The connection as the gateway has it once the upgrade is done (rate limits out of the way). */
     private static EmbeddedChannel connection() {
         GatewayConfig config = GatewayConfig.fromArgs(
-                new String[] {"--rate-per-second", "1000000", "--rate-burst", "1000000", "--max-malformed", "1000000"},
+                new String[] {
+                    "--rate-per-second", "1000000", "--rate-burst", "1000000", "--max-malformed", "1000000",
+                    "--link-auth", "none"
+                },
                 Map.of());
         EmbeddedChannel channel = new EmbeddedChannel();
         RouterGroup routers = new RouterGroup(

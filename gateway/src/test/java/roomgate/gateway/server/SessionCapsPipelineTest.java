@@ -53,7 +53,8 @@ class SessionCapsPipelineTest {
                     "--max-rooms-per-connection", "4",
                     "--max-topics-per-connection", "3",
                     "--rate-per-second", "10",
-                    "--rate-burst", "10"
+                    "--rate-burst", "10",
+                    "--link-auth", "none"
                 },
                 Map.of());
         RouterGroup routers = new RouterGroup(channel.eventLoop(), LinkOptions.unauthenticated("gw-test"), NodeView::empty, Transport.NIO, metrics);
