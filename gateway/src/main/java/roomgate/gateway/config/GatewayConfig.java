@@ -116,9 +116,9 @@ public record GatewayConfig(
                 flags.getInt("rate-burst", 200, 1, 1_000_000),
                 flags.get("admin-host", "127.0.0.1"),
                 flags.getInt("admin-port", 8081, 0, 65535),
-                // 0 would be the OS default, which on Linux grows a slow reader's socket buffer up to
+                // 0: the OS default, which on Linux grows a slow reader's socket buffer up to
                 // tcp_wmem's max (4 MiB): megabytes of stale prices queued before conflation starts.
-                flags.getInt("client-send-buffer-bytes", 64 * 1024, 0, 64 * 1024 * 1024),
+                flags.getInt("client-send-buffer-bytes", 0, 0, 64 * 1024 * 1024),
                 HazelcastSettings.fromFlags(flags),
                 recording(flags.get("record-rooms", null), flags.get("record-file", null)),
                 ClientLimits.of(flags),

@@ -4,17 +4,18 @@ import roomgate.wire.client.Delivery;
 
 /**
  * One session's subscription to one topic, and its conflation slot. Sends are paced: one per
- * {@code intervalNanos} (the subscription's {@code max_rate}) on average, with bursts of up to
- * {@link #BURST} (GCRA: an upstream that hands over a few updates at once, after a pause, must not
- * cost a reader who keeps up a gap). An update that may not go out now — over the pace, or the
+ * {@code intervalNanos} (the subscription's {@code max_rate}) on average, and at most
+ * {@link #BURST_NANOS} worth of them back to back (GCRA: an upstream that hands over a batch after a
+ * pause must not cost a reader who keeps up a gap). An update that may not go out now — over the
+ * pace, or the
  * channel is not writable — waits in the slot, and a newer one
  * replaces it, so a slot holds at most one update: its topic's newest. It goes out when its time
  * comes ({@link LoopFeeds}' pacing timer) or the channel is writable again, whichever is later. It
  * never lets an update go out after a newer one of its topic. Confined to the session's event loop.
  */
 final class TopicSlot {
-    /** Updates that may go out back to back before the pace holds them. */
-    static final int BURST = 5;
+    /** How far ahead of its pace a topic may get: a burst of 1 + 100 ms worth of updates. */
+    static final long BURST_NANOS = 100_000_000L;
 
     private final FeedSession owner;
     private final String topic;
@@ -22,7 +23,7 @@ final class TopicSlot {
     int index = -1;
 
     private long intervalNanos;
-    /** GCRA's theoretical arrival time: the pace allows a send at {@code tat - (BURST - 1) * interval}. */
+    /** GCRA's theoretical arrival time: the pace allows a send at {@code tat - BURST_NANOS}. */
     private long tatNanos = Long.MIN_VALUE / 2;
 
     private long sentIncarnation = -1;
@@ -121,7 +122,7 @@ final class TopicSlot {
     }
 
     private long allowedAt() {
-        return tatNanos - (BURST - 1) * intervalNanos;
+        return tatNanos - BURST_NANOS;
     }
 
     private void send(Update update, Delivery delivery, long nowNanos) {

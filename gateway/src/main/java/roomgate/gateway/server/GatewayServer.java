@@ -94,9 +94,7 @@ public final class GatewayServer implements AutoCloseable {
                     // A peer that vanished without a FIN (power loss, a NAT that forgot it) is found
                     // by the kernel too, not only by the WebSocket idle limit.
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
-                    // Past 32 KiB queued in the gateway a client is unwritable: its feed updates wait
-                    // in their slots (newest only) and its reading pauses, until it drains to 8 KiB.
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(8 * 1024, 32 * 1024))
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                     .childHandler(new GatewayInitializer(
                             config, clients, routers, feeds, games, view, tokens, metrics, recorder))
                     .bind(config.host(), config.port())

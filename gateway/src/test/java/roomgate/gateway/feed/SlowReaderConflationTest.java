@@ -165,10 +165,11 @@ class SlowReaderConflationTest {
         reader.channel.config().setAutoRead(true);
         reader.newestOfAll.get(30, TimeUnit.SECONDS);
 
-        // The pace: a burst of BURST per topic at once, then one per 1/rate s while the burst lasts,
-        // then the newest, which may wait for its turn (one more per topic).
-        long bound =
-                TOPICS.size() * (TopicSlot.BURST + 1 + (long) Math.ceil(FeedSession.DEFAULT_MAX_RATE * burstSeconds));
+        // The pace: a burst of 1 + 100 ms worth per topic at once, then one per 1/rate s while the
+        // burst lasts, then the newest, which may wait for its turn (one more per topic).
+        int rate = FeedSession.DEFAULT_MAX_RATE;
+        long bound = TOPICS.size()
+                * (2 + rate * TopicSlot.BURST_NANOS / 1_000_000_000L + (long) Math.ceil(rate * burstSeconds));
         // Meaningful only if the pace, not the buffers, is what bounds it: far below the 10,000.
         assertThat(bound).as("bound for a %.3f s burst", burstSeconds).isLessThan(TOPICS.size() * PER_TOPIC / 10);
         System.out.printf(
