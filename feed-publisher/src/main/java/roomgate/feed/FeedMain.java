@@ -174,7 +174,9 @@ public final class FeedMain {
         long end = config.duration().isZero()
                 ? Long.MAX_VALUE
                 : started + config.duration().toNanos();
-        if (deadline - end >= 0) {
+        // The clock too, not only the schedule: a publisher that falls behind publishes late, and
+        // its --duration is wall-clock time.
+        if (deadline - end >= 0 || System.nanoTime() - end >= 0) {
             return false;
         }
         for (long now; (now = System.nanoTime()) - deadline < 0; ) {
