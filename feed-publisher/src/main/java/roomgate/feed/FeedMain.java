@@ -101,7 +101,8 @@ public final class FeedMain {
         } finally {
             double seconds = (System.nanoTime() - started) / 1e9;
             log.info("published {} updates in {} s", publisher.published(), String.format("%.1f", seconds));
-            System.out.println("ROOMGATE-FEED-DONE published=" + publisher.published());
+            System.out.println("ROOMGATE-FEED-DONE published=" + publisher.published() + " rate="
+                    + String.format("%.0f", publisher.published() / seconds) + " behind-windows=" + behindWindows);
             System.out.flush();
             // Stopped by the shutdown hook's interrupt: clear it, or Hazelcast's graceful
             // shutdown fails on its first wait.
@@ -136,13 +137,23 @@ public final class FeedMain {
             walks.put(config.topics().get(i), new PriceWalk(config.seed() * 1_000_003L + i));
         }
         long period = (long) (TimeUnit.SECONDS.toNanos(1) / config.ratePerTopic());
-        for (long tick = 0; config.count() == 0 || tick < config.count(); tick++) {
-            if (!waitUntil(started + tick * period, config, started)) {
-                return;
+        PaceWatch pace =
+                new PaceWatch(config.ratePerTopic() * walks.size(), TimeUnit.SECONDS.toNanos(5), started, log::warn);
+        try {
+            for (long tick = 0; config.count() == 0 || tick < config.count(); tick++) {
+                if (!waitUntil(started + tick * period, config, started)) {
+                    return;
+                }
+                walks.forEach((topic, walk) -> publisher.publish(topic, walk.next()));
+                pace.published(walks.size(), System.nanoTime());
             }
-            walks.forEach((topic, walk) -> publisher.publish(topic, walk.next()));
+        } finally {
+            behindWindows = pace.behindWindows();
         }
     }
+
+    /** Windows of 5 s in which the random walk fell below its rate (printed with the final line). */
+    private static long behindWindows;
 
     private static void replay(List<CsvReplay.Row> rows, FeedConfig config, FeedPublisher publisher, long started) {
         long limit = config.count() == 0 ? rows.size() : Math.min(config.count(), rows.size());
@@ -163,7 +174,9 @@ public final class FeedMain {
         long end = config.duration().isZero()
                 ? Long.MAX_VALUE
                 : started + config.duration().toNanos();
-        if (deadline - end >= 0) {
+        // The clock too, not only the schedule: a publisher that falls behind publishes late, and
+        // its --duration is wall-clock time.
+        if (deadline - end >= 0 || System.nanoTime() - end >= 0) {
             return false;
         }
         for (long now; (now = System.nanoTime()) - deadline < 0; ) {

@@ -99,7 +99,9 @@ class FeedSystemTest {
         });
         client.send(ClientMessage.newBuilder()
                 .setRequestId("sub")
-                .setSubscribe(Subscribe.newBuilder().addAllTopics(topics))
+                // The highest pace a client may ask for: this test is about readers that keep up with
+                // a 2,000/s flood getting every update, which the default pace (50/s) would conflate.
+                .setSubscribe(Subscribe.newBuilder().addAllTopics(topics).setMaxRate(10_000))
                 .build());
         return new Subscriber(client, gateway, topics, seen);
     }

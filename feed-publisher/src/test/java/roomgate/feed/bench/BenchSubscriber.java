@@ -34,17 +34,20 @@ import roomgate.protocol.v1.Subscribe;
 final class BenchSubscriber extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final BenchStats stats;
     private final List<String> topics;
+    private final int maxRate;
     private final CompletableFuture<Void> subscribed = new CompletableFuture<>();
     private long lastSequence;
 
-    private BenchSubscriber(BenchStats stats, List<String> topics) {
+    private BenchSubscriber(BenchStats stats, List<String> topics, int maxRate) {
         this.stats = stats;
         this.topics = topics;
+        this.maxRate = maxRate;
     }
 
     /** Connects, subscribes and completes once {@code Subscribed} has arrived. */
-    static CompletableFuture<Void> open(EventLoopGroup group, URI uri, List<String> topics, BenchStats stats) {
-        BenchSubscriber handler = new BenchSubscriber(stats, topics);
+    static CompletableFuture<Void> open(
+            EventLoopGroup group, URI uri, List<String> topics, int maxRate, BenchStats stats) {
+        BenchSubscriber handler = new BenchSubscriber(stats, topics, maxRate);
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
                 .handshakeTimeoutMillis(30_000)
@@ -78,7 +81,7 @@ final class BenchSubscriber extends SimpleChannelInboundHandler<WebSocketFrame> 
         if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
             byte[] subscribe = ClientMessage.newBuilder()
                     .setRequestId("s")
-                    .setSubscribe(Subscribe.newBuilder().addAllTopics(topics))
+                    .setSubscribe(Subscribe.newBuilder().addAllTopics(topics).setMaxRate(maxRate))
                     .build()
                     .toByteArray();
             ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(subscribe)));

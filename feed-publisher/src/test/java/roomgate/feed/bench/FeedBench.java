@@ -78,6 +78,9 @@ public final class FeedBench {
                 "50",
                 "client-threads",
                 "2"));
+        flags.put("topics", "1");
+        flags.put("max-rate", "0");
+        flags.put("csv", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
             flags.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -92,6 +95,14 @@ public final class FeedBench {
 
     private void run(Map<String, String> flags) throws Exception {
         int rate = Integer.parseInt(flags.get("rate"));
+        int topicCount = Integer.parseInt(flags.get("topics"));
+        int maxRate = Integer.parseInt(flags.get("max-rate"));
+        List<String> topics = new ArrayList<>();
+        for (int i = 1; i <= topicCount; i++) {
+            topics.add(topicCount == 1 ? "stock.BENCH" : "stock.BENCH" + i);
+        }
+        StringBuilder csv =
+                new StringBuilder("subscribers,deliveries_per_s,p50_ms,p99_ms,max_ms,gateway_us_per_delivery,load1\n");
         long warmup = Long.parseLong(flags.get("warmup"));
         long measure = Long.parseLong(flags.get("measure"));
         double limit = Double.parseDouble(flags.get("limit-p99-ms"));
@@ -101,8 +112,9 @@ public final class FeedBench {
                 .toList();
 
         System.out.printf(
-                "feeds benchmark: 1 node + 1 gateway + 1 publisher on 127.0.0.1, %d cores, 1 topic at %d updates/s%n",
-                Runtime.getRuntime().availableProcessors(), rate);
+                "feeds benchmark: 1 node + 1 gateway + 1 publisher on 127.0.0.1, %d cores, %d topic(s) at %d updates/s,"
+                        + " each subscriber on one topic, max_rate %d%n",
+                Runtime.getRuntime().availableProcessors(), topicCount, rate, maxRate);
         Map<String, String> node = start(
                 "node",
                 "game-node/target/roomgate-node.jar",
@@ -130,7 +142,7 @@ public final class FeedBench {
                 "feed-publisher/target/roomgate-feed.jar",
                 "-Xmx256m",
                 2,
-                List.of("--topics", "stock.BENCH", "--rate", Integer.toString(rate), "--duration", "3600"));
+                List.of("--topics", String.join(",", topics), "--rate", Integer.toString(rate), "--duration", "3600"));
         System.out.printf(
                 "node pid %s, gateway pid %d (heap after GC with no subscriber: %d KB); logs in %s%n",
                 node.get("pid"), gatewayPid, baselineKb, logDir);
@@ -141,7 +153,7 @@ public final class FeedBench {
             ProcessHandle.current().pid()
         };
         System.out.printf(
-                "%n%11s %12s %12s %8s %8s %8s %8s %6s %14s %10s   %s%n",
+                "%n%11s %12s %12s %8s %8s %8s %8s %6s %14s %10s %9s %6s   %s%n",
                 "subscribers",
                 "deliveries/s",
                 "expected/s",
@@ -152,6 +164,8 @@ public final class FeedBench {
                 "gaps",
                 "heap/sub (B)",
                 "late p99",
+                "gw us/del",
+                "load1",
                 "CPU % of one core: gateway node publisher bench-clients");
 
         BenchStats stats = new BenchStats();
@@ -167,7 +181,8 @@ public final class FeedBench {
             for (int target : steps) {
                 List<CompletableFuture<Void>> pending = new ArrayList<>();
                 for (; connected < target; connected++) {
-                    pending.add(BenchSubscriber.open(group, uri, List.of("stock.BENCH"), stats));
+                    pending.add(BenchSubscriber.open(
+                            group, uri, List.of(topics.get(connected % topicCount)), maxRate, stats));
                     if (pending.size() == 200) {
                         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
                                 .get(60, TimeUnit.SECONDS);
@@ -194,8 +209,23 @@ public final class FeedBench {
                 Histogram wakeups = jitter.getIntervalHistogram();
                 long heapPerSubscriber = (heapAfterGcKb(gatewayPid) - baselineKb) * 1024 / target;
                 results.put(target, h);
+                double deliveriesPerSecond = interval.deliveries() / seconds;
+                // Gateway CPU (1/100 s ticks) per delivery, in microseconds.
+                double gatewayUsPerDelivery = interval.deliveries() == 0
+                        ? 0
+                        : (cpuAfter[0] - cpuBefore[0]) * 10_000.0 / interval.deliveries();
+                String load1 = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+                csv.append(String.format(
+                        "%d,%.0f,%d,%d,%d,%.2f,%s%n",
+                        target,
+                        deliveriesPerSecond,
+                        h.getValueAtPercentile(50),
+                        h.getValueAtPercentile(99),
+                        h.getMaxValue(),
+                        gatewayUsPerDelivery,
+                        load1));
                 System.out.printf(
-                        "%11d %12.0f %12d %8d %8d %8d %8d %6d %14d %10.1f   %s%n",
+                        "%11d %12.0f %12d %8d %8d %8d %8d %6d %14d %10.1f %9.2f %6s   %s%n",
                         target,
                         interval.deliveries() / seconds,
                         (long) target * rate,
@@ -206,6 +236,8 @@ public final class FeedBench {
                         interval.gaps(),
                         heapPerSubscriber,
                         wakeups.getValueAtPercentile(99) / 1000.0,
+                        gatewayUsPerDelivery,
+                        load1,
                         cpu);
                 if (interval.disconnectsSoFar() > 0) {
                     System.out.printf("stopping: %d subscribers were disconnected%n", interval.disconnectsSoFar());
@@ -218,6 +250,9 @@ public final class FeedBench {
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        if (!flags.get("csv").isEmpty()) {
+            Files.writeString(Path.of(flags.get("csv")), csv.toString(), StandardCharsets.UTF_8);
         }
         System.out.println();
         System.out.printf("highest subscriber count with p99 < %.0f ms: %s%n", limit, best == 0 ? "none" : best);

@@ -28,6 +28,11 @@ import roomgate.wire.client.Delivery;
  * not reading, conflated to the newest).
  */
 public final class FeedSession {
+    /** Updates per second per topic a subscription gets when it names no {@code max_rate}. */
+    public static final int DEFAULT_MAX_RATE = 50;
+    /** The highest {@code max_rate} honoured; above it, this. */
+    public static final int MAX_RATE = 10_000;
+
     private final PubSubManager manager;
     private final LoopFeeds loopFeeds;
     private final ClientSession session;
@@ -35,7 +40,6 @@ public final class FeedSession {
     private final Map<String, TopicSlot> slots = new HashMap<>();
     // Created when a topic first falls behind: most sessions never need it.
     private ArrayDeque<TopicSlot> pending;
-    private boolean flushing;
     private boolean closed;
 
     FeedSession(PubSubManager manager, LoopFeeds loopFeeds, ClientSession session, Channel channel) {
@@ -46,14 +50,23 @@ public final class FeedSession {
     }
 
     public void subscribe(String requestId, List<String> requested) {
+        subscribe(requestId, requested, 0);
+    }
+
+    /** {@code maxRate}: updates per second per topic at most; 0 for {@link #DEFAULT_MAX_RATE}. */
+    public void subscribe(String requestId, List<String> requested, int maxRate) {
+        long intervalNanos = 1_000_000_000L / (maxRate <= 0 ? DEFAULT_MAX_RATE : Math.min(maxRate, MAX_RATE));
         Set<String> topics = new LinkedHashSet<>(requested);
         if (!valid(requestId, topics)) {
             return;
         }
         List<TopicSlot> added = new ArrayList<>();
         for (String topic : topics) {
-            if (!slots.containsKey(topic)) {
-                TopicSlot slot = new TopicSlot(this, topic);
+            TopicSlot existing = slots.get(topic);
+            if (existing != null) {
+                existing.pace(intervalNanos);
+            } else {
+                TopicSlot slot = new TopicSlot(this, topic, intervalNanos);
                 slots.put(topic, slot);
                 added.add(slot);
             }
@@ -141,16 +154,13 @@ public final class FeedSession {
         if (closed || !channel.isWritable() || pending == null || pending.isEmpty()) {
             return;
         }
-        flushing = true;
-        try {
-            // In the order the topics fell behind; each slot holds one update, its topic's newest.
-            for (TopicSlot slot; (slot = pending.poll()) != null; ) {
-                slot.flushPending();
-            }
-        } finally {
-            flushing = false;
+        // In the order the topics fell behind; each slot holds one update, its topic's newest, and
+        // sends it now unless its pace says later. The session flushes them together.
+        long now = System.nanoTime();
+        // Those already queued only: one that must wait again queues itself behind them.
+        for (int n = pending.size(); n > 0; n--) {
+            pending.poll().sendPending(now);
         }
-        channel.flush();
     }
 
     /** The connection closed: every subscription ends. */
@@ -187,12 +197,12 @@ public final class FeedSession {
         pending.add(slot);
     }
 
+    void awaitTime(TopicSlot slot, long dueNanos) {
+        loopFeeds.awaitTime(slot, dueNanos);
+    }
+
     void write(Delivery delivery) {
-        if (flushing) {
-            channel.write(delivery, channel.voidPromise());
-        } else {
-            channel.writeAndFlush(delivery, channel.voidPromise());
-        }
+        session.deliverShared(delivery);
     }
 
     private void forget(TopicSlot slot) {

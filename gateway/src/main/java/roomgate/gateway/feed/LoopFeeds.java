@@ -4,6 +4,8 @@ import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import roomgate.wire.client.Delivery;
 
 /**
@@ -16,6 +18,12 @@ final class LoopFeeds {
     private final EventLoop loop;
     // Per topic the live slots; removal swaps the last one in (order among sessions is irrelevant).
     private final Map<String, ArrayList<TopicSlot>> byTopic = new HashMap<>();
+    // Slots with a paced update waiting for its time, and the timer that sends them.
+    private ArrayList<TopicSlot> waiting = new ArrayList<>();
+    private ArrayList<TopicSlot> spare = new ArrayList<>();
+    private final Runnable sendDue = this::sendDue;
+    private ScheduledFuture<?> timer;
+    private long timerDueNanos;
 
     LoopFeeds(EventLoop loop) {
         this.loop = loop;
@@ -35,11 +43,45 @@ final class LoopFeeds {
         if (slots == null) {
             return;
         }
-        // One Delivery per loop: its JSON text, if any client here wants JSON, is printed once.
+        long now = System.nanoTime();
+        // One Delivery per loop: its frames (binary, and JSON text if any client here wants it) are
+        // encoded once and shared by every subscriber's write; a slot that keeps it holds it.
         Delivery delivery = Delivery.ofBytes(update.serverMessage());
-        for (int i = 0; i < slots.size(); i++) {
-            slots.get(i).offer(update, delivery);
+        try {
+            for (int i = 0; i < slots.size(); i++) {
+                slots.get(i).offer(update, delivery, now);
+            }
+        } finally {
+            delivery.releaseFrames();
         }
+    }
+
+    /**
+     * Sends {@code slot}'s pending update when {@code dueNanos} comes. One timer per loop, set for
+     * the earliest slot waiting; it wakes the loop only while some subscriber's updates are paced.
+     */
+    void awaitTime(TopicSlot slot, long dueNanos) {
+        waiting.add(slot);
+        if (timer == null || dueNanos - timerDueNanos < 0) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            timerDueNanos = dueNanos;
+            timer = loop.schedule(sendDue, Math.max(0, dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void sendDue() {
+        timer = null;
+        long now = System.nanoTime();
+        // Slots whose time has not come queue themselves again, into this same list: take it first.
+        ArrayList<TopicSlot> due = waiting;
+        waiting = spare;
+        spare = due;
+        for (int i = 0; i < due.size(); i++) {
+            due.get(i).sendPending(now);
+        }
+        due.clear();
     }
 
     void add(TopicSlot slot) {

@@ -203,6 +203,11 @@ public final class GatewayMetrics {
         sessions.decrementAndGet();
     }
 
+    /** A data frame written to a client without passing the traffic meter (a shared, pre-encoded frame). */
+    public void frameSent(boolean json, int payloadBytes) {
+        frame(false, json, payloadBytes);
+    }
+
     void frame(boolean in, boolean json, int payloadBytes) {
         int d = in ? 0 : 1;
         int e = json ? 1 : 0;

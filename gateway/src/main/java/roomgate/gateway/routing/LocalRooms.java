@@ -1,5 +1,8 @@
 package roomgate.gateway.routing;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,18 +16,37 @@ import roomgate.placement.NodeInfo;
  */
 final class LocalRooms {
     private final Map<String, LocalRoom> rooms = new HashMap<>();
+    /**
+     * The same rooms by their ids' UTF-8 bytes: a room event names its room in the link frame's
+     * bytes, and ByteBuf hashes and compares by content, so the fan-out finds the room without
+     * decoding a String per event.
+     */
+    private final Map<ByteBuf, LocalRoom> byUtf8 = new HashMap<>();
 
     LocalRoom get(String roomId) {
         return rooms.get(roomId);
     }
 
+    /** The room whose id is these UTF-8 bytes (only read), or null. */
+    LocalRoom get(ByteBuf roomIdUtf8) {
+        return byUtf8.get(roomIdUtf8);
+    }
+
     /** The room as it is now, added (served by {@code node}) if this loop had none. */
     LocalRoom getOrAdd(String roomId, NodeInfo node) {
-        return rooms.computeIfAbsent(roomId, r -> new LocalRoom(r, node));
+        LocalRoom local = rooms.get(roomId);
+        if (local == null) {
+            local = new LocalRoom(roomId, node);
+            rooms.put(roomId, local);
+            byUtf8.put(Unpooled.wrappedBuffer(roomId.getBytes(StandardCharsets.UTF_8)), local);
+        }
+        return local;
     }
 
     void remove(String roomId) {
-        rooms.remove(roomId);
+        if (rooms.remove(roomId) != null) {
+            byUtf8.remove(Unpooled.wrappedBuffer(roomId.getBytes(StandardCharsets.UTF_8)));
+        }
     }
 
     /** A copy, to move rooms while going through them (a failed move removes its room). */
@@ -44,7 +66,7 @@ final class LocalRooms {
     void unseat(ClientSession session, String roomId) {
         LocalRoom local = rooms.get(roomId);
         if (local != null && local.sessions.remove(session) && local.sessions.isEmpty() && !local.isMoving()) {
-            rooms.remove(roomId);
+            remove(roomId);
         }
     }
 }

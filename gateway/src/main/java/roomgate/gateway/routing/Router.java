@@ -176,20 +176,26 @@ public final class Router {
 
     /** A room event: written to each of this loop's sessions in the room from the link's own bytes. */
     void onRoomEvent(RoomEventFrame event) {
-        LocalRoom local = rooms.get(event.roomId());
+        LocalRoom local = rooms.get(event.roomIdUtf8());
         if (local == null) {
             return;
         }
         local.lastSequence = event.sequence();
         inFlight.answered(event.originSessionId(), event.originRequestId());
         // Borrowed from the link's buffer, which NodeLink releases when this returns: every session
-        // is written now, on this loop, and the codec keeps its own reference for each frame.
+        // is written now, on this loop. The frame is encoded once per encoding and shared; only the
+        // origin's copy, which carries its request id, is encoded for that one client.
         Delivery delivery = Delivery.borrowing(event.event());
-        for (ClientSession session : local.sessions) {
-            session.deliver(
-                    session.id() == event.originSessionId()
-                            ? delivery.withRequestId(event.originRequestId())
-                            : delivery);
+        try {
+            for (ClientSession session : local.sessions) {
+                if (session.id() == event.originSessionId()) {
+                    session.deliver(delivery.withRequestId(event.originRequestId()));
+                } else {
+                    session.deliverShared(delivery);
+                }
+            }
+        } finally {
+            delivery.releaseFrames();
         }
     }
 

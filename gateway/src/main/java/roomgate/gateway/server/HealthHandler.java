@@ -32,7 +32,8 @@ import roomgate.protocol.admin.v1.TopicStatus;
  * connection becomes a WebSocket.
  */
 public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final JsonFormat.Printer JSON = JsonFormat.printer();
+    // Zero counters too (proto3 JSON would drop them): a script reads 0, not a missing field.
+    private static final JsonFormat.Printer JSON = JsonFormat.printer().alwaysPrintFieldsWithNoPresence();
 
     private final String websocketPath;
     private final Supplier<NodeView> view;

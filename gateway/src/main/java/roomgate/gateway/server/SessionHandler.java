@@ -22,6 +22,7 @@ import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.routing.Router;
 import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ClientSession;
+import roomgate.gateway.session.LoopFlusher;
 import roomgate.gateway.session.RateLimiter;
 import roomgate.gateway.session.SessionCaps;
 import roomgate.gateway.session.TextChecks;
@@ -108,6 +109,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             String participantId = gatewayId + "-"
                     + Long.toHexString(ThreadLocalRandom.current().nextLong());
             session = new ClientSession(sessionIds.incrementAndGet(), participantId, ctx.channel());
+            session.batchWrites(
+                    GuardedFrameOutput.of(ctx.pipeline(), metrics),
+                    LoopFlusher.of(ctx.channel().eventLoop()));
             router = routers.of(ctx.channel().eventLoop());
             router.register(session);
             feedSession = feeds.openSession(session, ctx.channel());
@@ -217,7 +221,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                 session.error(message.getRequestId(), ErrorCode.TOO_MANY_TOPICS, "", tooMany);
                 return;
             }
-            feedSession.subscribe(message.getRequestId(), message.getSubscribe().getTopicsList());
+            feedSession.subscribe(
+                    message.getRequestId(),
+                    message.getSubscribe().getTopicsList(),
+                    message.getSubscribe().getMaxRate());
             return;
         }
         if (message.getBodyCase() == ClientMessage.BodyCase.UNSUBSCRIBE) {

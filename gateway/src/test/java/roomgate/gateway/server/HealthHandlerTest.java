@@ -40,4 +40,24 @@ class HealthHandlerTest {
         assertThat(body).contains("\"status\": \"ok\"", "\"nodeCount\": 2", "\"localSubscribers\": 3");
         assertThat(body).doesNotContain("node-secret", "10.1.2", "4242", "4343", "pid", "linkAddress", "gatewayId");
     }
+
+    /** Every counter is printed, zeros included: a script must not have to read a missing field as 0. */
+    @Test
+    void zeroCountersArePrintedNotOmitted() {
+        EmbeddedChannel channel = new EmbeddedChannel(new HealthHandler(
+                "/ws",
+                NodeView::empty,
+                () -> new FeedStatus(0, List.of(new FeedStatus.Topic("stock.A", 0, 0))),
+                GamesHttpHandler.off()));
+        channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health"));
+        FullHttpResponse response = channel.readOutbound();
+        String json = response.content().toString(StandardCharsets.UTF_8);
+        response.release();
+
+        assertThat(json)
+                .contains("\"nodeCount\": 0")
+                .contains("\"upstreamSubscriptions\": 0")
+                .contains("\"localSubscribers\": 0")
+                .contains("\"missedUpdates\": \"0\"");
+    }
 }

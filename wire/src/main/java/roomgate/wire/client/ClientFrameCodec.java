@@ -34,6 +34,11 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
 
     private boolean json;
 
+    /** Whether this client is answered in text frames: the last data frame it sent was text. */
+    public boolean json() {
+        return json;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) {
         if (frame instanceof BinaryWebSocketFrame) {

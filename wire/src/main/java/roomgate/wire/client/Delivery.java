@@ -6,6 +6,7 @@ import com.google.protobuf.WireFormat;
 import com.google.protobuf.util.JsonFormat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,12 @@ import roomgate.protocol.v1.ServerMessage;
  * <p>A delivery never owns a buffer reference that someone must release: the frame codec takes its
  * own reference for each client frame. One made with {@link #borrowing} is valid only while its
  * caller holds the buffer, so it is written to sessions at once, on the loop, and never kept.
+ *
+ * <p>A message that goes to many clients is also encoded once as whole WebSocket frames
+ * ({@link #frame}): header and payload in one pooled direct buffer per encoding, made when the first
+ * client of that encoding gets it, and shared read-only by every client's write. Those frames are
+ * the delivery's own: whoever made it calls {@link #releaseFrames} when done, and whoever keeps it
+ * longer (a feed update waiting for its send) holds it with {@link #retainFrames} first.
  */
 public final class Delivery {
     private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
@@ -28,6 +35,10 @@ public final class Delivery {
 
     private final ByteBuf bytes;
     private String json;
+    private ByteBuf binaryFrame;
+    private ByteBuf textFrame;
+    /** Holders of the frames: the maker, and whoever retained them since. */
+    private int holders = 1;
 
     private Delivery(ByteBuf bytes) {
         this.bytes = bytes;
@@ -82,6 +93,50 @@ public final class Delivery {
     /** The serialized {@link ServerMessage}; a view for reading, not to be released or kept. */
     public ByteBuf bytes() {
         return bytes;
+    }
+
+    /**
+     * This message as one whole WebSocket frame (binary: the protobuf bytes; text: the JSON), made
+     * once per encoding. A view owned by this delivery: a client write takes its own
+     * {@code retainedDuplicate()}.
+     */
+    public ByteBuf frame(boolean text) {
+        if (holders <= 0) {
+            throw new IllegalStateException("the frames of this delivery were released");
+        }
+        if (text) {
+            if (textFrame == null) {
+                textFrame = ServerFrames.encode(
+                        PooledByteBufAllocator.DEFAULT,
+                        true,
+                        Unpooled.wrappedBuffer(json().getBytes(StandardCharsets.UTF_8)));
+            }
+            return textFrame;
+        }
+        if (binaryFrame == null) {
+            binaryFrame = ServerFrames.encode(PooledByteBufAllocator.DEFAULT, false, bytes);
+        }
+        return binaryFrame;
+    }
+
+    /** One more holder of the frames (see {@link #releaseFrames}). Same thread as the maker. */
+    public Delivery retainFrames() {
+        holders++;
+        return this;
+    }
+
+    /** One holder fewer; the last frees the frames (client writes in flight keep their own references). */
+    public void releaseFrames() {
+        if (--holders == 0) {
+            if (binaryFrame != null) {
+                binaryFrame.release();
+                binaryFrame = null;
+            }
+            if (textFrame != null) {
+                textFrame.release();
+                textFrame = null;
+            }
+        }
     }
 
     public String json() {

@@ -53,7 +53,8 @@ final class LinkFrameDecoder extends MessageToMessageDecoder<ByteBuf> {
             throw new CorruptedFrameException("link frame: a broadcast of " + length + " bytes in a frame of "
                     + frame.readableBytes() + " (expected: the broadcast as the frame's only field)");
         }
-        String roomId = "";
+        int roomIdOffset = 0;
+        int roomIdLength = 0;
         int eventOffset = 0;
         int eventLength = 0;
         long originSessionId = 0;
@@ -64,7 +65,12 @@ final class LinkFrameDecoder extends MessageToMessageDecoder<ByteBuf> {
         while (in.getTotalBytesRead() < end) {
             int tag = in.readTag();
             switch (tag) {
-                case ROOM_ID_TAG -> roomId = in.readStringRequireUtf8();
+                case ROOM_ID_TAG -> {
+                    // Not decoded: the gateway looks the room up by these bytes, no String per event.
+                    roomIdLength = in.readRawVarint32();
+                    roomIdOffset = in.getTotalBytesRead();
+                    in.skipRawBytes(roomIdLength);
+                }
                 case EVENT_TAG -> {
                     eventLength = in.readRawVarint32();
                     eventOffset = in.getTotalBytesRead();
@@ -82,7 +88,8 @@ final class LinkFrameDecoder extends MessageToMessageDecoder<ByteBuf> {
         }
         return new RoomEventFrame(
                 frame.retainedSlice(),
-                roomId,
+                roomIdOffset,
+                roomIdLength,
                 eventOffset,
                 eventLength,
                 originSessionId,

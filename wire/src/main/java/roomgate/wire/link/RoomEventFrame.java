@@ -2,6 +2,7 @@ package roomgate.wire.link;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A {@code RoomBroadcast} link frame as the gateway receives it, not copied: the room event and the
@@ -10,7 +11,7 @@ import io.netty.buffer.DefaultByteBufHolder;
  * from the pipeline releases it, and the views are valid only until then.
  */
 public final class RoomEventFrame extends DefaultByteBufHolder {
-    private final String roomId;
+    private final ByteBuf roomId;
     // Views made once: content() checks the reference count on every call, and the fan-out loop
     // asks for them per session.
     private final ByteBuf event;
@@ -21,7 +22,8 @@ public final class RoomEventFrame extends DefaultByteBufHolder {
     /** {@code frame} is a reference this holder takes over; the offsets are from its reader index. */
     RoomEventFrame(
             ByteBuf frame,
-            String roomId,
+            int roomIdOffset,
+            int roomIdLength,
             int eventOffset,
             int eventLength,
             long originSessionId,
@@ -29,14 +31,20 @@ public final class RoomEventFrame extends DefaultByteBufHolder {
             int requestIdLength,
             long sequence) {
         super(frame);
-        this.roomId = roomId;
+        this.roomId = frame.slice(frame.readerIndex() + roomIdOffset, roomIdLength);
         this.event = frame.slice(frame.readerIndex() + eventOffset, eventLength);
         this.originSessionId = originSessionId;
         this.originRequestId = frame.slice(frame.readerIndex() + requestIdOffset, requestIdLength);
         this.sequence = sequence;
     }
 
+    /** The room's id, decoded (a new String each call: the fan-out looks rooms up by {@link #roomIdUtf8}). */
     public String roomId() {
+        return roomId.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The room's id as UTF-8 bytes; a view, not to be released. */
+    public ByteBuf roomIdUtf8() {
         return roomId;
     }
 
@@ -61,6 +69,6 @@ public final class RoomEventFrame extends DefaultByteBufHolder {
 
     @Override
     public String toString() {
-        return "RoomEventFrame(" + roomId + " #" + sequence + ", " + event.readableBytes() + " bytes)";
+        return "RoomEventFrame(" + roomId() + " #" + sequence + ", " + event.readableBytes() + " bytes)";
     }
 }
