@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,7 @@ import roomgate.protocol.v1.FeedUpdate;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.protocol.v1.Subscribe;
 import roomgate.runtime.net.Transport;
+import roomgate.gateway.auth.ClientAuth;
 
 /**
  * A real gateway server and a real client socket on loopback, with the defaults: a subscriber that
@@ -115,14 +117,18 @@ class SlowReaderConflationTest {
     private Reader connect(int maxRate) throws Exception {
         feeds.start(upstream);
         server = GatewayServer.start(
-                GatewayConfig.fromArgs(new String[] {"--port", "0", "--io-threads", "1"}, Map.of()),
+                GatewayConfig.fromArgs(
+                        new String[] {"--port", "0", "--io-threads", "1", "--link-auth", "none", "--auth", "none"},
+                        Map.of()),
                 Transport.NIO,
                 NodeView::empty,
-                new ResumeTokens(new byte[32]),
+                ClientAuth.none(new ResumeTokens(new byte[32], Duration.ofMinutes(10))),
+                null,
                 feeds,
                 GamesHttpHandler.off(),
                 GatewayMetrics.disabled(),
-                TrafficRecorder.OFF);
+                TrafficRecorder.OFF,
+                null);
         clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Reader reader = new Reader(maxRate);
         URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/ws");
