@@ -224,7 +224,8 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private ServiceProcess startNode(String nodeId, int memberIndex) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--node-id", nodeId, "--link-port", "0", "--admin-token-file", adminTokenFile.toString()));
+        List<String> args = new ArrayList<>(
+                List.of("--node-id", nodeId, "--link-port", "0", "--admin-token-file", adminTokenFile.toString()));
         if (hosts != null) {
             args.addAll(List.of("--link-host", address(memberIndex), "--metrics-host", address(memberIndex)));
         }
@@ -241,8 +242,17 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private ServiceProcess startGateway(String gatewayId, int memberIndex) throws IOException {
-        List<String> args = new ArrayList<>(
-                List.of("--gateway-id", gatewayId, "--port", "0", "--admin-port", "0", "--io-threads", "2", "--admin-token-file", adminTokenFile.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "--gateway-id",
+                gatewayId,
+                "--port",
+                "0",
+                "--admin-port",
+                "0",
+                "--io-threads",
+                "2",
+                "--admin-token-file",
+                adminTokenFile.toString()));
         if (hosts != null) {
             args.addAll(List.of("--host", address(memberIndex), "--admin-host", address(memberIndex)));
         }

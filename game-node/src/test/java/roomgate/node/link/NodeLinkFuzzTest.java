@@ -200,7 +200,9 @@ class NodeLinkFuzzTest {
                             LinkFrame.newBuilder()
                                     .setRequest(request(100, join(room)))
                                     .build()));
-            assertThat(read(in).hasChallenge()).as("every link opens with the node's challenge").isTrue();
+            assertThat(read(in).hasChallenge())
+                    .as("every link opens with the node's challenge")
+                    .isTrue();
             LinkFrame welcome = read(in);
             assertThat(welcome.getWelcome().getNodeId()).isEqualTo(NODE);
             LinkFrame reply = read(in);
@@ -256,7 +258,9 @@ class NodeLinkFuzzTest {
                 new DataOutputStream(socket.getOutputStream()).writeInt(length);
                 socket.getOutputStream().write(new byte[1024]);
                 DataInputStream in = new DataInputStream(socket.getInputStream());
-                assertThat(read(in).hasChallenge()).as("every link opens with the node's challenge").isTrue();
+                assertThat(read(in).hasChallenge())
+                        .as("every link opens with the node's challenge")
+                        .isTrue();
                 assertThat(in.read())
                         .as("the link is closed, length %d; -Dfuzz.seed=%d", length, SEED)
                         .isEqualTo(-1);

@@ -45,10 +45,7 @@ public final class HealthHandler extends SimpleChannelInboundHandler<FullHttpReq
             "199 roomgate \"--auth none: clients are not authenticated; every connection is an anonymous player\"";
 
     public HealthHandler(
-            String websocketPath,
-            Supplier<NodeView> view,
-            Supplier<FeedStatus> feeds,
-            GamesHttpHandler games) {
+            String websocketPath, Supplier<NodeView> view, Supplier<FeedStatus> feeds, GamesHttpHandler games) {
         this(websocketPath, view, feeds, games, true);
     }
 

@@ -26,11 +26,11 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -40,9 +40,9 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import roomgate.gateway.auth.DevTokens;
 import roomgate.gateway.tls.TestCertificates;
 import roomgate.runtime.ReadyLine;
-import roomgate.gateway.auth.DevTokens;
 
 /**
  * What TLS costs the client port: one game node and, in turn, a gateway with a plain port, with TLS
@@ -111,7 +111,8 @@ public final class TlsBench {
                 Runtime.getRuntime().availableProcessors(), seconds, warmup, connections, concurrency);
         // The link secret every process of the run shares, and the HS256 key the jwt rows' tokens are signed with.
         new SecureRandom().nextBytes(secret);
-        Path linkSecret = Files.writeString(logDir.resolve("link-secret"), HexFormat.of().formatHex(secret));
+        Path linkSecret =
+                Files.writeString(logDir.resolve("link-secret"), HexFormat.of().formatHex(secret));
         byte[] hs256 = new byte[32];
         new SecureRandom().nextBytes(hs256);
         Path hs256Key = Files.write(logDir.resolve("hs256.key"), hs256);
@@ -135,46 +136,47 @@ public final class TlsBench {
         List<String> modes = auth.equals("both") ? List.of("none", "jwt") : List.of(auth);
         int member = 1;
         for (String[] row : rows) {
-          for (String mode : modes) {
-            List<String> args = new ArrayList<>(List.of(
-                    "--gateway-id", "bench-" + row[0],
-                    "--port", "0",
-                    "--admin-port", "0",
-                    "--io-threads", "1",
-                    "--rate-per-second", "1000000",
-                    "--rate-burst", "1000000",
-                    "--admin-token-file", adminToken.toString(),
-                    "--link-secret-file", linkSecret.toString(),
-                    "--auth", mode));
-            if (mode.equals("jwt")) {
-                args.addAll(List.of("--auth-hs256-key-file", hs256Key.toString()));
+            for (String mode : modes) {
+                List<String> args = new ArrayList<>(List.of(
+                        "--gateway-id", "bench-" + row[0],
+                        "--port", "0",
+                        "--admin-port", "0",
+                        "--io-threads", "1",
+                        "--rate-per-second", "1000000",
+                        "--rate-burst", "1000000",
+                        "--admin-token-file", adminToken.toString(),
+                        "--link-secret-file", linkSecret.toString(),
+                        "--auth", mode));
+                if (mode.equals("jwt")) {
+                    args.addAll(List.of("--auth-hs256-key-file", hs256Key.toString()));
+                }
+                if (row[1] != null) {
+                    args.addAll(List.of(
+                            "--tls-cert-file",
+                            cert.toString(),
+                            "--tls-key-file",
+                            key.toString(),
+                            "--tls-provider",
+                            row[1]));
+                }
+                Map<String, String> ready =
+                        start("gateway-" + row[0], "gateway/target/roomgate-gateway.jar", "-Xmx1g", member++, args);
+                Process gateway = started.get(started.size() - 1);
+                if (row[1] != null && !row[1].equals(ready.get("tls"))) {
+                    throw new IllegalStateException(
+                            "asked for " + row[1] + " TLS, the gateway uses " + ready.get("tls"));
+                }
+                URI uri = URI.create((row[1] == null ? "ws" : "wss") + "://127.0.0.1:" + ready.get("port") + "/ws"
+                        + (mode.equals("jwt") ? "?access_token=" + token : ""));
+                SslContext tls = row[1] == null ? null : clientTls;
+                double[] perSecond = connectionsPerSecond(uri, tls, concurrency, warmup, seconds, gateway);
+                double[] messages = messagesPerSecond(uri, tls, connections, warmup, seconds, gateway);
+                System.out.printf(
+                        "%-14s %-6s %14.0f %16.0f %12.0f %16.1f%n",
+                        row[0], mode, perSecond[0], perSecond[1], messages[0], messages[1]);
+                gateway.destroy(); // SIGTERM to the process this benchmark started
+                gateway.waitFor(30, TimeUnit.SECONDS);
             }
-            if (row[1] != null) {
-                args.addAll(List.of(
-                        "--tls-cert-file",
-                        cert.toString(),
-                        "--tls-key-file",
-                        key.toString(),
-                        "--tls-provider",
-                        row[1]));
-            }
-            Map<String, String> ready =
-                    start("gateway-" + row[0], "gateway/target/roomgate-gateway.jar", "-Xmx1g", member++, args);
-            Process gateway = started.get(started.size() - 1);
-            if (row[1] != null && !row[1].equals(ready.get("tls"))) {
-                throw new IllegalStateException("asked for " + row[1] + " TLS, the gateway uses " + ready.get("tls"));
-            }
-            URI uri = URI.create((row[1] == null ? "ws" : "wss") + "://127.0.0.1:" + ready.get("port") + "/ws"
-                    + (mode.equals("jwt") ? "?access_token=" + token : ""));
-            SslContext tls = row[1] == null ? null : clientTls;
-            double[] perSecond = connectionsPerSecond(uri, tls, concurrency, warmup, seconds, gateway);
-            double[] messages = messagesPerSecond(uri, tls, connections, warmup, seconds, gateway);
-            System.out.printf(
-                    "%-14s %-6s %14.0f %16.0f %12.0f %16.1f%n",
-                    row[0], mode, perSecond[0], perSecond[1], messages[0], messages[1]);
-            gateway.destroy(); // SIGTERM to the process this benchmark started
-            gateway.waitFor(30, TimeUnit.SECONDS);
-          }
         }
         System.out.printf("(CPU: the gateway JVM's CPU time in the measurement window, per connection or message)%n");
     }

@@ -45,8 +45,7 @@ class GatewayConfigTest {
 
     @Test
     void tlsOriginsAndTheAdminTokenFile() {
-        GatewayConfig.Edge none =
-                GatewayConfig.fromArgs(new String[0], LINK).edge();
+        GatewayConfig.Edge none = GatewayConfig.fromArgs(new String[0], LINK).edge();
         assertThat(none).isEqualTo(new GatewayConfig.Edge(null, java.util.List.of(), null));
 
         GatewayConfig.Edge edge = GatewayConfig.fromArgs(

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import roomgate.gateway.auth.ClientAuth;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.games.GamesHttpHandler;
 import roomgate.gateway.metrics.GatewayMetrics;
@@ -41,7 +42,6 @@ import roomgate.protocol.v1.FeedUpdate;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.protocol.v1.Subscribe;
 import roomgate.runtime.net.Transport;
-import roomgate.gateway.auth.ClientAuth;
 
 /**
  * A real gateway server and a real client socket on loopback, with the defaults: a subscriber that

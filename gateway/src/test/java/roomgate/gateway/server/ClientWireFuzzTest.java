@@ -65,13 +65,23 @@ class ClientWireFuzzTest {
     private static EmbeddedChannel connection() {
         GatewayConfig config = GatewayConfig.fromArgs(
                 new String[] {
-                    "--rate-per-second", "1000000", "--rate-burst", "1000000", "--max-malformed", "1000000",
-                    "--link-auth", "none"
+                    "--rate-per-second",
+                    "1000000",
+                    "--rate-burst",
+                    "1000000",
+                    "--max-malformed",
+                    "1000000",
+                    "--link-auth",
+                    "none"
                 },
                 Map.of());
         EmbeddedChannel channel = new EmbeddedChannel();
         RouterGroup routers = new RouterGroup(
-                channel.eventLoop(), LinkOptions.unauthenticated("gw-fuzz"), NodeView::empty, Transport.NIO, GatewayMetrics.disabled());
+                channel.eventLoop(),
+                LinkOptions.unauthenticated("gw-fuzz"),
+                NodeView::empty,
+                Transport.NIO,
+                GatewayMetrics.disabled());
         channel.pipeline()
                 .addLast(
                         // The encoder before the decoder, as the handshake installs them: the decoder's

@@ -19,11 +19,7 @@ import roomgate.placement.NodeView;
 class HealthWarningTest {
     private static FullHttpResponse health(boolean authenticated) {
         EmbeddedChannel channel = new EmbeddedChannel(new HealthHandler(
-                "/ws",
-                NodeView::empty,
-                () -> new FeedStatus(0, List.of()),
-                GamesHttpHandler.off(),
-                authenticated));
+                "/ws", NodeView::empty, () -> new FeedStatus(0, List.of()), GamesHttpHandler.off(), authenticated));
         channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health"));
         return channel.readOutbound();
     }

@@ -52,7 +52,11 @@ class SessionAuthTest {
     /** Opens the session as if the upgrade request had these headers and URI. */
     private void open(HttpHeaders headers, String uri) {
         RouterGroup routers = new RouterGroup(
-                channel.eventLoop(), LinkOptions.unauthenticated("gw-test"), NodeView::empty, Transport.NIO, GatewayMetrics.disabled());
+                channel.eventLoop(),
+                LinkOptions.unauthenticated("gw-test"),
+                NodeView::empty,
+                Transport.NIO,
+                GatewayMetrics.disabled());
         channel.pipeline()
                 .addLast(
                         new ClientFrameCodec(),

@@ -57,7 +57,8 @@ class SessionCapsPipelineTest {
                     "--link-auth", "none"
                 },
                 Map.of());
-        RouterGroup routers = new RouterGroup(channel.eventLoop(), LinkOptions.unauthenticated("gw-test"), NodeView::empty, Transport.NIO, metrics);
+        RouterGroup routers = new RouterGroup(
+                channel.eventLoop(), LinkOptions.unauthenticated("gw-test"), NodeView::empty, Transport.NIO, metrics);
         channel.pipeline()
                 .addLast(
                         new ClientFrameCodec(),
