@@ -226,18 +226,19 @@ wait_ready() {
     printf 'ready   %s\n' "$name"
 }
 
-# wait_health RUN_DIR GATEWAY NODES: until the gateway's /health lists node-1..NODES.
+# wait_health RUN_DIR GATEWAY NODES: until the gateway's admin API (/nodes) lists node-1..NODES.
 wait_health() {
     local run_dir=$1 gw=$2 nodes=$3 address body i missing deadline=$((SECONDS + TIMEOUT))
     address=$(host_field "$run_dir" "$gw" 3)
     while :; do
         missing=0
-        body=$(curl -fsS --max-time 3 "http://$address:$CLIENT_PORT/health" 2>/dev/null) || body=
+        body=$(curl -fsS --max-time 3 -H "Authorization: Bearer $(cat "$run_dir/admin-token")" \
+            "http://$address:$ADMIN_PORT/nodes" 2>/dev/null) || body=
         for ((i = 1; i <= nodes; i++)); do
             grep -q "\"node-$i\"" <<<"$body" || missing=1
         done
         ((missing)) || return 0
-        ((SECONDS < deadline)) || die "$gw's /health does not list the $nodes node(s) after $TIMEOUT s: ${body:-(no answer)}"
+        ((SECONDS < deadline)) || die "$gw's admin API (/nodes) does not list the $nodes node(s) after $TIMEOUT s: ${body:-(no answer)}"
         sleep 0.5
     done
 }
@@ -399,10 +400,16 @@ EOF
     done
     members=$(awk -v p="$HZ_PORT" '{ printf "%s%s:%s", (NR > 1 ? "," : ""), $3, p }' "$run_dir/hosts")
 
+    # The run's secrets, in its folder only: the link secret every process proves its links with, and
+    # the admin API's token. Clients are anonymous (--auth none): these hosts are for fault and load
+    # tests, whose clients carry no tokens.
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$run_dir/link-secret")
+    (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$run_dir/admin-token")
     local address
     hz_args() {
         printf '%s\n' --cluster-name "$cluster_name" --hz-host "$1" --hz-port "$HZ_PORT" \
-            --hz-members "$members" --quorum-size "$quorum" --archive-jdbc-url none
+            --hz-members "$members" --quorum-size "$quorum" --archive-jdbc-url none \
+            --link-secret-file "$run_dir/link-secret" --admin-token-file "$run_dir/admin-token"
     }
     # One at a time: JVMs booting together on a small machine stall each other long enough for
     # Hazelcast to suspect members that are merely slow to start.
@@ -417,7 +424,7 @@ EOF
         address=$(host_field "$run_dir" "gw-$i" 3)
         mapfile -t hz < <(hz_args "$address")
         launch "$run_dir" "gw-$i" "$GATEWAY_JAR" --gateway-id "gw-$i" --host "$address" --port "$CLIENT_PORT" \
-            --admin-host "$address" --admin-port "$ADMIN_PORT" "${hz[@]}"
+            --admin-host "$address" --admin-port "$ADMIN_PORT" --auth none "${hz[@]}"
         wait_ready "$run_dir" "gw-$i"
         wait_health "$run_dir" "gw-$i" "$nodes"
     done

@@ -188,6 +188,9 @@ class BrowserSystemTest {
         assertThat(owner).startsWith("node-");
         ChromeDriver console = browsers.open();
         console.get(cluster.admin(0).resolve("/console/").toString());
+        // As an operator does: the admin API answers 401 until the console is given the token.
+        console.findElement(By.id("token")).sendKeys(cluster.adminToken());
+        console.findElement(By.cssSelector("#token-form button[type=submit]")).click();
         await().atMost(TIMEOUT)
                 .until(() -> !console.findElements(By.cssSelector("button.drain[data-node='" + owner + "']"))
                         .isEmpty());

@@ -307,6 +307,11 @@ final class LocalCluster implements AutoCloseable {
                 + gateways.get(gatewayIndex).readyFields().get("admin-port"));
     }
 
+    /** The admin API's bearer token of this cluster, as an operator would type it into the console. */
+    String adminToken() {
+        return adminToken;
+    }
+
     /** A request to gateway i's admin API, with the cluster's bearer token. */
     java.net.http.HttpRequest.Builder adminRequest(int gatewayIndex, String pathAndQuery) {
         return withAdminToken(
