@@ -243,8 +243,8 @@ public record HazelcastSettings(
         // The quorum is a lease (QuorumLease): game nodes heard from lately, not the member list,
         // which still names the other side of a split until the heartbeat timeout.
         config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(ClusterNames.ROOMS_QUORUM, true, quorumSize)
-                .setFunctionImplementation(new LeaseSplitBrainProtection(
-                        new QuorumLease(quorumSize, leaseMillis(), System::nanoTime)))
+                .setFunctionImplementation(
+                        new LeaseSplitBrainProtection(new QuorumLease(quorumSize, leaseMillis(), System::nanoTime)))
                 .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
         // A record nobody has read or written for a day (no request, no takeover) is forgotten, or
         // finished and abandoned rooms would fill the cluster's memory forever.

@@ -62,9 +62,9 @@ public final class HazelcastRoomStore implements RoomStore {
     public CompletionStage<Claim> claim(String roomId, String nodeId, Set<String> liveNodeIds, GameType createAs) {
         String token = UUID.randomUUID().toString();
         return HEDGE.send(
-                "claim",
-                roomId,
-                claim -> claim.outcome() == Claim.Outcome.CLAIMED,
+                        "claim",
+                        roomId,
+                        claim -> claim.outcome() == Claim.Outcome.CLAIMED,
                         () -> plain(rooms.submitToKey(
                                         roomId,
                                         new RecordWrites.Claim(nodeId, liveNodeIds, createAs.getNumber(), token)))
