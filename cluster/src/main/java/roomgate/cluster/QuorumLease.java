@@ -48,9 +48,21 @@ public final class QuorumLease {
         lastHeard.put(member, nanoClock.getAsLong());
     }
 
-    /** The game nodes other than this one, as the member list now says. */
+    /**
+     * The game nodes other than this one, as the member list now says. A member seen here for the
+     * first time counts as heard: the list came from the master just now (a member that joins gets
+     * no "added" event for those already there, and would otherwise refuse writes until their
+     * first heartbeats, up to an interval later). A split adds no members, so this never renews a
+     * lease across a cut.
+     */
     public void members(Collection<UUID> otherMembers) {
-        others = Set.copyOf(otherMembers);
+        Set<UUID> now = Set.copyOf(otherMembers);
+        for (UUID member : now) {
+            if (!others.contains(member)) {
+                lastHeard.putIfAbsent(member, nanoClock.getAsLong());
+            }
+        }
+        others = now;
     }
 
     /** {@code member} left the cluster: whatever was heard from it no longer counts. */

@@ -16,9 +16,11 @@ class QuorumLeaseTest {
     private final UUID d = UUID.randomUUID();
     private final UUID e = UUID.randomUUID();
 
+    /** A lease whose members were listed long ago: only what is heard from now on counts. */
     private QuorumLease lease(int quorum) {
         QuorumLease lease = new QuorumLease(quorum, 3000, clock::get);
         lease.members(List.of(b, c, d, e));
+        advanceMillis(10_000);
         return lease;
     }
 
@@ -59,6 +61,16 @@ class QuorumLeaseTest {
         majority.heard(d);
         majority.heard(e);
         assertThat(majority.holds()).isTrue();
+    }
+
+    @Test
+    void aMemberFirstSeenInTheListCountsAsHeardButStayingListedDoesNotRenewIt() {
+        QuorumLease lease = new QuorumLease(3, 3000, clock::get);
+        lease.members(List.of(b, c));
+        assertThat(lease.holds()).as("just joined: the master's list is contact").isTrue();
+        advanceMillis(3000);
+        lease.members(List.of(b, c));
+        assertThat(lease.holds()).as("the same list again is not contact").isFalse();
     }
 
     @Test
