@@ -67,7 +67,9 @@ class QuorumLeaseTest {
     void aMemberFirstSeenInTheListCountsAsHeardButStayingListedDoesNotRenewIt() {
         QuorumLease lease = new QuorumLease(3, 3000, clock::get);
         lease.members(List.of(b, c));
-        assertThat(lease.holds()).as("just joined: the master's list is contact").isTrue();
+        assertThat(lease.holds())
+                .as("just joined: the master's list is contact")
+                .isTrue();
         advanceMillis(3000);
         lease.members(List.of(b, c));
         assertThat(lease.holds()).as("the same list again is not contact").isFalse();
