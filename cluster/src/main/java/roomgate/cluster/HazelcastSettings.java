@@ -40,6 +40,12 @@ public record HazelcastSettings(
     public static final String DEFAULT_CLUSTER_NAME = "roomgate";
     public static final int DEFAULT_PORT = 5701;
     public static final int DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 5;
+    /**
+     * Hazelcast's backup timeout. It must exceed {@link #leaseMillis()} by more than a backup takes to
+     * cross a working link, so that a write whose backup was lost in a cut outlasts the lease.
+     */
+    public static final long BACKUP_TIMEOUT_MILLIS = 5000;
+
     /** How long a room record outlives its last use. */
     public static final int ROOM_RECORD_MAX_IDLE_SECONDS = 24 * 60 * 60;
 
@@ -185,6 +191,15 @@ public record HazelcastSettings(
     }
 
     /**
+     * How long hearing from a game node counts towards the quorum ({@link QuorumLease}): two
+     * heartbeat intervals and a second, so one late heartbeat on a loaded machine does not lapse it,
+     * and at most {@link #BACKUP_TIMEOUT_MILLIS} less two seconds.
+     */
+    public long leaseMillis() {
+        return Math.min(2000L * heartbeatIntervalSeconds + 1000, BACKUP_TIMEOUT_MILLIS - 2000);
+    }
+
+    /**
      * A member config: data member for a game node, lite member (no partitions, no room data) for
      * a gateway. {@code attributes} are published to every other member (see {@link NodeInfo}).
      */
@@ -225,7 +240,11 @@ public record HazelcastSettings(
         // Room records: one synchronous backup, so an acknowledged event survives the loss of its
         // owner; a cluster side smaller than the quorum may neither read nor write them, so a node
         // cut off from the others (paused, partitioned) cannot accept moves on its own.
+        // The quorum is a lease (QuorumLease): game nodes heard from lately, not the member list,
+        // which still names the other side of a split until the heartbeat timeout.
         config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(ClusterNames.ROOMS_QUORUM, true, quorumSize)
+                .setFunctionImplementation(
+                        new LeaseSplitBrainProtection(new QuorumLease(quorumSize, leaseMillis(), System::nanoTime)))
                 .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
         // A record nobody has read or written for a day (no request, no takeover) is forgotten, or
         // finished and abandoned rooms would fill the cluster's memory forever.
@@ -245,6 +264,9 @@ public record HazelcastSettings(
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(heartbeatTimeoutSeconds));
         config.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(heartbeatIntervalSeconds));
+        // Stated, not left to the default: a write that waits this long for its backup is answered as
+        // stored anyway, and only a lease that has run out by then refuses it (QuorumLease).
+        config.setProperty("hazelcast.operation.backup.timeout.millis", Long.toString(BACKUP_TIMEOUT_MILLIS));
         config.setProperty("hazelcast.phone.home.enabled", "false");
         // An operation on a partition whose owner just died is retried until a backup is promoted;
         // the default pause between tries (500 ms) would dominate a failover.

@@ -3,6 +3,7 @@ package roomgate.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
@@ -157,11 +158,27 @@ final class LiveGame {
     }
 
     /** The moves this client has seen in the room, in the order it saw them. */
+    /**
+     * The moves {@code client} knows were made: its last join's state (a client told its room was lost
+     * joins again and learns there whether a move answered OUTCOME_UNKNOWN was kept), then the events
+     * after it.
+     */
     List<String> seenMoves(RoomgateClient client) {
-        return events(client).stream()
-                .filter(RoomEvent::hasMoveMade)
-                .map(e -> e.getMoveMade().getUci())
-                .toList();
+        List<String> moves = new ArrayList<>();
+        long after = 0;
+        List<ServerMessage> received = client.received();
+        for (ServerMessage m : received) {
+            if (m.hasJoined() && m.getJoined().getRoomId().equals(roomId)) {
+                moves = new ArrayList<>(m.getJoined().getState().getChess().getUciMovesList());
+                after = m.getJoined().getLastSequence();
+            } else if (m.hasEvent()
+                    && m.getEvent().getRoomId().equals(roomId)
+                    && m.getEvent().hasMoveMade()
+                    && m.getEvent().getSequence() > after) {
+                moves.add(m.getEvent().getMoveMade().getUci());
+            }
+        }
+        return moves;
     }
 
     List<RoomEvent> events(RoomgateClient client) {

@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionFunction;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import roomgate.cluster.ClusterNames;
+import roomgate.cluster.LeaseSplitBrainProtection;
+import roomgate.cluster.QuorumLease;
 import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.GameType;
@@ -34,9 +37,19 @@ public final class HazelcastRoomStore implements RoomStore {
     private static final WriteHedge HEDGE = new WriteHedge(Duration.ofSeconds(2), 2);
 
     private final IMap<String, byte[]> rooms;
+    private final QuorumLease lease;
 
     public HazelcastRoomStore(HazelcastInstance hazelcast) {
         this.rooms = hazelcast.getMap(ClusterNames.ROOMS_MAP);
+        SplitBrainProtectionFunction protection = hazelcast
+                .getConfig()
+                .getSplitBrainProtectionConfig(ClusterNames.ROOMS_QUORUM)
+                .getFunctionImplementation();
+        if (!(protection instanceof LeaseSplitBrainProtection leased)) {
+            throw new IllegalArgumentException("the rooms' split-brain protection is " + protection
+                    + " (expected: the quorum lease of HazelcastSettings.toMemberConfig)");
+        }
+        this.lease = leased.lease();
     }
 
     /** Registers the writes' serialization; every game node's config needs it before it starts. */
@@ -49,12 +62,14 @@ public final class HazelcastRoomStore implements RoomStore {
     public CompletionStage<Claim> claim(String roomId, String nodeId, Set<String> liveNodeIds, GameType createAs) {
         String token = UUID.randomUUID().toString();
         return HEDGE.send(
-                "claim",
-                roomId,
-                claim -> claim.outcome() == Claim.Outcome.CLAIMED,
-                () -> plain(rooms.submitToKey(
-                                roomId, new RecordWrites.Claim(nodeId, liveNodeIds, createAs.getNumber(), token)))
-                        .thenApply(RecordOps::toClaim));
+                        "claim",
+                        roomId,
+                        claim -> claim.outcome() == Claim.Outcome.CLAIMED,
+                        () -> plain(rooms.submitToKey(
+                                        roomId,
+                                        new RecordWrites.Claim(nodeId, liveNodeIds, createAs.getNumber(), token)))
+                                .thenApply(RecordOps::toClaim))
+                .thenApply(claim -> leased("claim", roomId, claim));
     }
 
     @Override
@@ -78,7 +93,22 @@ public final class HazelcastRoomStore implements RoomStore {
     /** A write answered true once stored; each try sends a fresh {@code processor} (same token, same events). */
     private CompletionStage<Boolean> write(
             String kind, String roomId, Supplier<EntryProcessor<String, byte[], Boolean>> processor) {
-        return HEDGE.send(kind, roomId, Boolean.TRUE::equals, () -> plain(rooms.submitToKey(roomId, processor.get())));
+        return HEDGE.send(kind, roomId, Boolean.TRUE::equals, () -> plain(rooms.submitToKey(roomId, processor.get())))
+                .thenApply(stored -> leased(kind, roomId, stored));
+    }
+
+    /**
+     * {@code answer}, if this node still holds its quorum lease now that the write returned;
+     * otherwise the write fails, stored or not: it may have waited out the backup timeout across a
+     * cut, and the side that keeps the room may never have it (QuorumLease). A failed write leaves
+     * the room in doubt, which its owner handles as a room lost.
+     */
+    private <T> T leased(String kind, String roomId, T answer) {
+        if (!lease.holds()) {
+            throw new QuorumLeaseLostException("room " + roomId + ": " + kind + " returned after this node last heard"
+                    + " from a quorum (" + lease.leaseMillis() + " ms lease): not acknowledged");
+        }
+        return answer;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package roomgate.gateway.routing;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ import roomgate.protocol.link.v1.SessionReply;
 import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
+import roomgate.protocol.v1.ServerMessage;
 import roomgate.wire.client.Delivery;
 import roomgate.wire.client.RoomRequests;
 import roomgate.wire.link.RoomEventFrame;
@@ -172,6 +174,34 @@ public final class Router {
             session.rooms().remove(reply.getLeftRoomId());
         }
         session.deliver(Delivery.ofBytes(reply.getServerMessage()));
+        if (reply.getJoinedRoomId().isEmpty() && reply.getLeftRoomId().isEmpty()) {
+            rejoinIfSeatUnknown(link, session, reply);
+        }
+    }
+
+    /**
+     * A node that answers NOT_IN_ROOM to a session seated on it here has lost the room and loaded it
+     * again without this session (dropped at a merge, say, with the RoomLost notice gone with the old
+     * link): left alone, the client's every move would be refused NOT_IN_ROOM and its join
+     * ALREADY_IN_ROOM. The room's sessions are rejoined there instead, as after a RoomLost: each is
+     * seated again (Resumed) or told its seat is gone. Only replies are parsed, never broadcasts: a
+     * move is answered by its broadcast, so this is off the moves' path.
+     */
+    private void rejoinIfSeatUnknown(NodeLink link, ClientSession session, SessionReply reply) {
+        ServerMessage message;
+        try {
+            message = ServerMessage.parseFrom(reply.getServerMessage());
+        } catch (InvalidProtocolBufferException e) {
+            return; // delivered as it came; the client sees what the node sent
+        }
+        if (!message.hasError() || message.getError().getCode() != ErrorCode.NOT_IN_ROOM) {
+            return;
+        }
+        String roomId = message.getError().getRoomId();
+        LocalRoom local = rooms.get(roomId);
+        if (local != null && !local.isMoving() && local.node.equals(link.node()) && local.sessions.contains(session)) {
+            moves.start(local, link.node(), MoveCause.ROOM_LOST);
+        }
     }
 
     /** A room event: written to each of this loop's sessions in the room from the link's own bytes. */

@@ -19,6 +19,7 @@ import roomgate.protocol.link.v1.Redirect;
 import roomgate.protocol.link.v1.Rejoin;
 import roomgate.protocol.link.v1.RejoinResult;
 import roomgate.protocol.link.v1.RejoinSession;
+import roomgate.protocol.link.v1.SessionReply;
 import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.ServerMessage;
@@ -300,6 +301,83 @@ class RouterRoomMoveTest {
                         .setCode(ErrorCode.ROOM_UNAVAILABLE)
                         .setMessage("claim failed; no quorum")
                         .setRejoin(rejoin))
+                .build();
+    }
+
+    @Test
+    void notInRoomFromTheNodeASessionIsSeatedOnRejoinsTheRoomsSessionsThereInsteadOfLeavingThemStuck() {
+        h.router.forward(a.session, move(roomId, "m1", "e2e4"), roomId);
+        SessionRequest request = h.node("n1").nextRequest();
+        h.node("n1").send(notInRoom(request));
+
+        assertThat(a.received())
+                .extracting(m -> m.getError().getCode())
+                .as("the answer itself is passed on")
+                .containsExactly(ErrorCode.NOT_IN_ROOM);
+        List<LinkFrame> toN1 = h.node("n1").sent();
+        assertThat(toN1)
+                .as("the room's sessions are rejoined at the node that lost them")
+                .hasSize(1);
+        Rejoin rejoin = toN1.get(0).getRejoin();
+        assertThat(rejoin.getRoomId()).isEqualTo(roomId);
+        assertThat(rejoin.getSessionsList())
+                .extracting(RejoinSession::getSessionId)
+                .containsExactly(1L, 2L);
+
+        // The node has a's seat in its record but not b's: a is seated again, b told to join again.
+        h.node("n1")
+                .send(LinkFrame.newBuilder()
+                        .setRejoinResult(RejoinResult.newBuilder()
+                                .setRoomId(roomId)
+                                .setOk(true)
+                                .setOwnerNodeId("n1")
+                                .addUnknownSessionIds(2)
+                                .setRejoin(rejoin))
+                        .build());
+        assertThat(a.received()).extracting(m -> m.getRoomMoved().getRoomId()).containsExactly(roomId);
+        assertThat(b.received()).extracting(m -> m.getError().getCode()).containsExactly(ErrorCode.RESUME_REJECTED);
+
+        h.router.forward(a.session, move(roomId, "m2", "e2e4"), roomId);
+        assertThat(h.node("n1").nextRequest().getMessage().getRequestId()).isEqualTo("m2");
+    }
+
+    @Test
+    void notInRoomForARoomTheSessionIsNotSeatedInHereIsOnlyPassedOn() {
+        String other = "never-joined";
+        h.router.forward(a.session, move(other, "m1", "e2e4"), other);
+        String to = null;
+        SessionRequest request = null;
+        for (String id : List.of("n1", "n2", "n3")) {
+            for (LinkFrame frame : h.node(id).sent()) {
+                to = id;
+                request = frame.getRequest();
+            }
+        }
+        assertThat(request).as("the move went to a node").isNotNull();
+        h.node(to).send(notInRoom(request));
+
+        assertThat(a.received()).extracting(m -> m.getError().getCode()).containsExactly(ErrorCode.NOT_IN_ROOM);
+        for (String id : List.of("n1", "n2", "n3")) {
+            assertThat(h.node(id).sent())
+                    .as("no rejoin: the gateway never seated it there")
+                    .isEmpty();
+        }
+    }
+
+    private static LinkFrame notInRoom(SessionRequest request) {
+        String room = request.getMessage().getMove().getRoomId();
+        return LinkFrame.newBuilder()
+                .setReply(SessionReply.newBuilder()
+                        .setSessionId(request.getSessionId())
+                        .setRequestId(request.getMessage().getRequestId())
+                        .setServerMessage(ServerMessage.newBuilder()
+                                .setRequestId(request.getMessage().getRequestId())
+                                .setError(roomgate.protocol.v1.Error.newBuilder()
+                                        .setCode(ErrorCode.NOT_IN_ROOM)
+                                        .setRoomId(room)
+                                        .setMessage("not in room '" + room + "' (join it first)"))
+                                .build()
+                                .toByteString()))
                 .build();
     }
 }
