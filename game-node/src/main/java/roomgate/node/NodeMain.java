@@ -164,6 +164,7 @@ public final class NodeMain {
         });
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
         new HazelcastMetrics(hazelcast).bindTo(meters);
+        new roomgate.cluster.MapEntryMetrics(hazelcast).bindTo(meters);
         RoomStore store = new MeteredRoomStore(
                 config.durability() == NodeConfig.Durability.REPLICATED
                         ? new HazelcastRoomStore(hazelcast)
