@@ -18,6 +18,7 @@ import roomgate.archive.Archiver;
 import roomgate.cluster.ClusterNames;
 import roomgate.cluster.HazelcastMetrics;
 import roomgate.cluster.LiveNodes;
+import roomgate.cluster.MapEntryMetrics;
 import roomgate.cluster.NodeAttributes;
 import roomgate.node.archive.HazelcastArchiveBacklog;
 import roomgate.node.link.NodeLinkServer;
@@ -168,6 +169,7 @@ public final class NodeMain {
         });
         LiveNodes liveNodes = LiveNodes.follow(hazelcast);
         new HazelcastMetrics(hazelcast).bindTo(meters);
+        new MapEntryMetrics(hazelcast).bindTo(meters);
         RoomStore store = new MeteredRoomStore(
                 config.durability() == NodeConfig.Durability.REPLICATED
                         ? new HazelcastRoomStore(hazelcast)

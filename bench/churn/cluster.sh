@@ -1,0 +1,100 @@
+# Sourced by bench/churn/run.sh and bench/archive/latency.sh: starts a roomgate cluster (N game
+# nodes + 1 gateway, separate JVMs) on loopback, as bench/run.sh does, and records every pid it
+# started in STARTED (the caller stops them by pid at exit, and only them).
+#   start_cluster NAME DIR ARCHIVE_URL NODES [extra node flags...]
+# sets CLUSTER_<NAME>_GW_PORT, CLUSTER_<NAME>_NODE_PIDS (space separated),
+# CLUSTER_<NAME>_METRICS (node metrics ports, space separated).
+
+STARTED=(${STARTED[@]+"${STARTED[@]}"})
+
+stop_started() {
+    local pid
+    for pid in ${STARTED[@]+"${STARTED[@]}"}; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in ${STARTED[@]+"${STARTED[@]}"}; do
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+}
+
+# Free loopback ports below the ephemeral range (see bench/run.sh free_ports for why).
+free_ports() {
+    python3 - "${1:-1}" <<'PY'
+import random, socket, sys
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+ports = []
+while len(ports) < int(sys.argv[1]):
+    port = random.randrange(max(1024, low - 12000), low)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        if port not in ports:
+            ports.append(port)
+    except OSError:
+        pass
+    finally:
+        s.close()
+print(*ports)
+PY
+}
+
+ready_field() {
+    local out=$1 key=$2
+    for _ in $(seq 1 600); do
+        if grep -q '^ROOMGATE-READY' "$out" 2>/dev/null; then
+            grep '^ROOMGATE-READY' "$out" | tr ' ' '\n' | sed -n "s/^$key=//p"
+            return 0
+        fi
+        sleep 0.2
+    done
+    echo "no ready line in $out" >&2
+    return 1
+}
+
+start_cluster() {
+    local name=$1 dir=$2 archive=$3 nodes=$4
+    shift 4
+    mkdir -p "$dir"
+    local -a ports hz
+    read -r -a ports <<< "$(free_ports $((nodes + 1)))"
+    local members
+    members=$(printf '127.0.0.1:%s,' "${ports[@]}")
+    members=${members%,}
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$dir/link-secret")
+    hz=(--cluster-name "$name-$$-$RANDOM" --hz-members "$members" --heartbeat-timeout-seconds 10
+        --link-secret-file "$dir/link-secret" --archive-jdbc-url "$archive")
+    local i pids="" metrics=""
+    for i in $(seq 1 "$nodes"); do
+        # One at a time: JVMs booting together on a small machine stall each other.
+        (cd "$dir" && exec "$JAVA" "@$ROOT/deploy/jvm.options" -Xms512m -Xmx512m -jar "$ROOT/game-node/target/roomgate-node.jar" \
+            --node-id "node-$i" --hz-port "${ports[$((i - 1))]}" "${hz[@]}" "$@") > "$dir/node-$i.out" 2> "$dir/node-$i.log" &
+        STARTED+=($!)
+        pids+="$! "
+        metrics+="$(ready_field "$dir/node-$i.out" metrics-port) "
+    done
+    (cd "$dir" && exec "$JAVA" "@$ROOT/deploy/jvm.options" -Xms512m -Xmx512m -jar "$ROOT/gateway/target/roomgate-gateway.jar" \
+        --gateway-id gw-1 --port 0 --admin-port 0 --auth none --rate-per-second 1000000 --rate-burst 1000000 \
+        --hz-port "${ports[$nodes]}" "${hz[@]}") > "$dir/gateway.out" 2> "$dir/gateway.log" &
+    STARTED+=($!)
+    local gw
+    gw=$(ready_field "$dir/gateway.out" port)
+    for _ in $(seq 1 300); do
+        curl -fs "http://127.0.0.1:$gw/health" | grep -q "\"node-$nodes\"" && break
+        sleep 0.2
+    done
+    printf -v "CLUSTER_${name}_GW_PORT" '%s' "$gw"
+    printf -v "CLUSTER_${name}_NODE_PIDS" '%s' "${pids% }"
+    printf -v "CLUSTER_${name}_METRICS" '%s' "${metrics% }"
+}
+
+# The finishing games of data/pgn, repeated to at least N games: DIR/games.pgn and DIR/games.uci.
+finishing_games() {
+    local dir=$1 n=$2
+    "$JAVA" -cp "$ROOT/chess/target/classes" "$ROOT/bench/churn/FinishingGames.java" "$dir/one.pgn" "$dir/one.uci" "$ROOT"/data/pgn/*.pgn
+    local have
+    have=$(wc -l < "$dir/one.uci")
+    : > "$dir/games.pgn"; : > "$dir/games.uci"
+    for _ in $(seq 1 $(((n + have - 1) / have))); do
+        cat "$dir/one.pgn" >> "$dir/games.pgn"
+        cat "$dir/one.uci" >> "$dir/games.uci"
+    done
+}
