@@ -60,6 +60,8 @@ start_cluster() {
     members=$(printf '127.0.0.1:%s,' "${ports[@]}")
     members=${members%,}
     (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$dir/link-secret")
+    # The admin API's token: the gateway needs one; the soak reads nodes' /metrics, which needs none.
+    (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > "$dir/admin-token")
     hz=(--cluster-name "$name-$$-$RANDOM" --hz-members "$members" --heartbeat-timeout-seconds 10
         --link-secret-file "$dir/link-secret" --archive-jdbc-url "$archive")
     local i pids="" metrics=""
@@ -72,13 +74,13 @@ start_cluster() {
         metrics+="$(ready_field "$dir/node-$i.out" metrics-port) "
     done
     (cd "$dir" && exec "$JAVA" "@$ROOT/deploy/jvm.options" -Xms512m -Xmx512m -jar "$ROOT/gateway/target/roomgate-gateway.jar" \
-        --gateway-id gw-1 --port 0 --admin-port 0 --auth none --rate-per-second 1000000 --rate-burst 1000000 \
+        --gateway-id gw-1 --port 0 --admin-port 0 --admin-token-file "$dir/admin-token" --auth none --rate-per-second 1000000 --rate-burst 1000000 \
         --hz-port "${ports[$nodes]}" "${hz[@]}") > "$dir/gateway.out" 2> "$dir/gateway.log" &
     STARTED+=($!)
     local gw
     gw=$(ready_field "$dir/gateway.out" port)
     for _ in $(seq 1 300); do
-        curl -fs "http://127.0.0.1:$gw/health" | grep -q "\"node-$nodes\"" && break
+        curl -fs "http://127.0.0.1:$gw/health" | grep -Eq "\"nodeCount\": *$nodes\b" && break
         sleep 0.2
     done
     printf -v "CLUSTER_${name}_GW_PORT" '%s' "$gw"

@@ -235,7 +235,10 @@ class ArchiveOutageSoakTest {
     }
 
     private static long adminBacklog(LocalCluster cluster) throws Exception {
-        return JSON.readTree(get(cluster.admin(0).resolve("/archive")).body())
+        HttpRequest request =
+                cluster.adminRequest(0, "/archive").timeout(TIMEOUT).build();
+        return JSON.readTree(
+                        HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body())
                 .get("backlog")
                 .asLong();
     }
