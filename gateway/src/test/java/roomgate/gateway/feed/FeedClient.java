@@ -3,26 +3,15 @@ package roomgate.gateway.feed;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import roomgate.gateway.auth.ClientAuth;
-import roomgate.gateway.config.GatewayConfig;
-import roomgate.gateway.metrics.GatewayMetrics;
-import roomgate.gateway.recording.TrafficRecorder;
-import roomgate.gateway.routing.LinkOptions;
-import roomgate.gateway.routing.RouterGroup;
-import roomgate.gateway.server.SessionHandler;
-import roomgate.gateway.session.ResumeTokens;
-import roomgate.placement.NodeView;
+import roomgate.gateway.server.TestSession;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.protocol.v1.Subscribe;
 import roomgate.protocol.v1.Unsubscribe;
-import roomgate.runtime.net.Transport;
 import roomgate.wire.client.ClientFrameCodec;
 
 /** One client connection's gateway pipeline (frame codec and session handler) on an EmbeddedChannel. */
@@ -32,29 +21,11 @@ final class FeedClient {
     final EmbeddedChannel channel = new EmbeddedChannel();
 
     FeedClient(PubSubManager feeds) {
-        RouterGroup routers = new RouterGroup(
-                channel.eventLoop(),
-                LinkOptions.unauthenticated("gw-test"),
-                NodeView::empty,
-                Transport.NIO,
-                GatewayMetrics.disabled());
         channel.pipeline()
                 .addLast(
                         new ClientFrameCodec(),
-                        new SessionHandler(
-                                routers,
-                                feeds,
-                                SESSION_IDS,
-                                "gw-test",
-                                ClientAuth.none(new ResumeTokens(new byte[32], java.time.Duration.ofMinutes(10))),
-                                1000,
-                                1000,
-                                GatewayConfig.ClientLimits.defaults(),
-                                GatewayMetrics.disabled(),
-                                TrafficRecorder.OFF));
-        channel.pipeline()
-                .fireUserEventTriggered(
-                        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+                        new TestSession().feeds(feeds).sessionIds(SESSION_IDS).handler(channel));
+        TestSession.upgraded(channel);
     }
 
     void send(ClientMessage message) {

@@ -7,27 +7,15 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import roomgate.gateway.auth.ClientAuth;
-import roomgate.gateway.config.GatewayConfig;
-import roomgate.gateway.feed.PubSubManager;
-import roomgate.gateway.recording.TrafficRecorder;
-import roomgate.gateway.routing.LinkOptions;
-import roomgate.gateway.routing.RouterGroup;
-import roomgate.gateway.server.SessionHandler;
-import roomgate.gateway.session.ResumeTokens;
-import roomgate.placement.NodeView;
+import roomgate.gateway.server.TestSession;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.Ping;
 import roomgate.runtime.metrics.ProcessMetrics;
-import roomgate.runtime.net.Transport;
 import roomgate.wire.client.ClientFrameCodec;
 
 /**
@@ -46,34 +34,18 @@ class ClientMetersTest {
         channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                RouterGroup routers = new RouterGroup(
-                        ch.eventLoop(),
-                        LinkOptions.unauthenticated("gw-test"),
-                        NodeView::empty,
-                        Transport.NIO,
-                        metrics);
                 ch.pipeline()
                         .addLast(
                                 new ClientTrafficMeter(metrics),
                                 new ClientFrameCodec(),
                                 new ClientMessageMeter(metrics),
-                                new SessionHandler(
-                                        routers,
-                                        PubSubManager.instance(),
-                                        new AtomicLong(),
-                                        "gw-test",
-                                        ClientAuth.none(
-                                                new ResumeTokens(new byte[32], java.time.Duration.ofMinutes(10))),
-                                        100,
-                                        100,
-                                        GatewayConfig.ClientLimits.defaults(),
-                                        GatewayMetrics.disabled(),
-                                        TrafficRecorder.OFF));
+                                new TestSession()
+                                        .rate(100, 100)
+                                        .metrics(metrics)
+                                        .handler(ch));
             }
         });
-        channel.pipeline()
-                .fireUserEventTriggered(
-                        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+        TestSession.upgraded(channel);
     }
 
     /** The counter's count; a counter not registered fails (MeterNotFoundException) rather than reading 0. */

@@ -6,12 +6,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -19,22 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import roomgate.gateway.auth.ClientAuth;
 import roomgate.gateway.config.GatewayConfig;
-import roomgate.gateway.feed.PubSubManager;
-import roomgate.gateway.metrics.GatewayMetrics;
-import roomgate.gateway.recording.TrafficRecorder;
-import roomgate.gateway.routing.LinkOptions;
-import roomgate.gateway.routing.RouterGroup;
-import roomgate.gateway.session.ResumeTokens;
-import roomgate.placement.NodeView;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.ServerMessage;
-import roomgate.runtime.net.Transport;
 import roomgate.wire.client.ClientFrameCodec;
 
 /**
@@ -76,12 +64,6 @@ class ClientWireFuzzTest {
                 },
                 Map.of());
         EmbeddedChannel channel = new EmbeddedChannel();
-        RouterGroup routers = new RouterGroup(
-                channel.eventLoop(),
-                LinkOptions.unauthenticated("gw-fuzz"),
-                NodeView::empty,
-                Transport.NIO,
-                GatewayMetrics.disabled());
         channel.pipeline()
                 .addLast(
                         // The encoder before the decoder, as the handshake installs them: the decoder's
@@ -94,20 +76,8 @@ class ClientWireFuzzTest {
                                 .build()),
                         new WebSocketFrameAggregator(MAX_FRAME),
                         new ClientFrameCodec(),
-                        new SessionHandler(
-                                routers,
-                                PubSubManager.instance(),
-                                new AtomicLong(),
-                                "gw-fuzz",
-                                ClientAuth.none(new ResumeTokens(new byte[32], java.time.Duration.ofMinutes(10))),
-                                config.ratePerSecond(),
-                                config.rateBurst(),
-                                config.limits(),
-                                GatewayMetrics.disabled(),
-                                TrafficRecorder.OFF));
-        channel.pipeline()
-                .fireUserEventTriggered(
-                        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+                        new TestSession().limits(config).handler(channel));
+        TestSession.upgraded(channel);
         return channel;
     }
 

@@ -9,24 +9,15 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import roomgate.gateway.auth.ClientAuth;
 import roomgate.gateway.auth.DevTokens;
 import roomgate.gateway.auth.TokenVerifier;
-import roomgate.gateway.config.GatewayConfig;
-import roomgate.gateway.feed.PubSubManager;
-import roomgate.gateway.metrics.GatewayMetrics;
-import roomgate.gateway.recording.TrafficRecorder;
-import roomgate.gateway.routing.LinkOptions;
-import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
-import roomgate.placement.NodeView;
 import roomgate.protocol.v1.Authenticate;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
@@ -37,7 +28,6 @@ import roomgate.protocol.v1.Resume;
 import roomgate.protocol.v1.Role;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.protocol.v1.Subscribe;
-import roomgate.runtime.net.Transport;
 import roomgate.wire.client.ClientFrameCodec;
 
 /** A session under --auth jwt, with no node behind it: how a client proves who it is, and what its token allows. */
@@ -51,29 +41,12 @@ class SessionAuthTest {
 
     /** Opens the session as if the upgrade request had these headers and URI. */
     private void open(HttpHeaders headers, String uri) {
-        RouterGroup routers = new RouterGroup(
-                channel.eventLoop(),
-                LinkOptions.unauthenticated("gw-test"),
-                NodeView::empty,
-                Transport.NIO,
-                GatewayMetrics.disabled());
+        ClientAuth auth = ClientAuth.jwt(new TokenVerifier(SECRET, null, "roomgate", Duration.ofSeconds(30)), RESUME);
         channel.pipeline()
                 .addLast(
                         new ClientFrameCodec(),
-                        new SessionHandler(
-                                routers,
-                                PubSubManager.instance(),
-                                new AtomicLong(),
-                                "gw-test",
-                                ClientAuth.jwt(
-                                        new TokenVerifier(SECRET, null, "roomgate", Duration.ofSeconds(30)), RESUME),
-                                100,
-                                100,
-                                GatewayConfig.ClientLimits.defaults(),
-                                GatewayMetrics.disabled(),
-                                TrafficRecorder.OFF));
-        channel.pipeline()
-                .fireUserEventTriggered(new WebSocketServerProtocolHandler.HandshakeComplete(uri, headers, null));
+                        new TestSession().auth(auth).rate(100, 100).handler(channel));
+        TestSession.upgraded(channel, uri, headers);
     }
 
     private void openWithToken(String token) {

@@ -5,26 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import roomgate.gateway.auth.ClientAuth;
 import roomgate.gateway.config.GatewayConfig;
-import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.GatewayMetrics.Refusal;
-import roomgate.gateway.recording.TrafficRecorder;
-import roomgate.gateway.routing.LinkOptions;
-import roomgate.gateway.routing.RouterGroup;
-import roomgate.gateway.session.ResumeTokens;
-import roomgate.placement.NodeView;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameType;
@@ -32,7 +22,6 @@ import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Resume;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.protocol.v1.Subscribe;
-import roomgate.runtime.net.Transport;
 import roomgate.wire.client.ClientFrameCodec;
 
 /**
@@ -41,7 +30,6 @@ import roomgate.wire.client.ClientFrameCodec;
  * here), one past it is refused at the gateway with TOO_MANY_ROOMS.
  */
 class SessionCapsPipelineTest {
-    private static final ResumeTokens TOKENS = new ResumeTokens(new byte[32], java.time.Duration.ofMinutes(10));
     private final GatewayMetrics metrics = GatewayMetrics.disabled();
     private EmbeddedChannel channel;
 
@@ -57,25 +45,11 @@ class SessionCapsPipelineTest {
                     "--link-auth", "none"
                 },
                 Map.of());
-        RouterGroup routers = new RouterGroup(
-                channel.eventLoop(), LinkOptions.unauthenticated("gw-test"), NodeView::empty, Transport.NIO, metrics);
         channel.pipeline()
                 .addLast(
                         new ClientFrameCodec(),
-                        new SessionHandler(
-                                routers,
-                                PubSubManager.instance(),
-                                new AtomicLong(),
-                                "gw-test",
-                                ClientAuth.none(TOKENS),
-                                config.ratePerSecond(),
-                                config.rateBurst(),
-                                config.limits(),
-                                metrics,
-                                TrafficRecorder.OFF));
-        channel.pipeline()
-                .fireUserEventTriggered(
-                        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+                        new TestSession().limits(config).metrics(metrics).handler(channel));
+        TestSession.upgraded(channel);
     }
 
     private List<ServerMessage> send(ClientMessage message) throws Exception {
@@ -119,7 +93,7 @@ class SessionCapsPipelineTest {
 
     @Test
     void aResumeNamingMoreRoomsThanTheCapIsInvalid() throws Exception {
-        String token = TOKENS.issue("gw-test-1");
+        String token = TestSession.RESUME_TOKENS.issue("gw-test-1");
         Resume.Builder resume = Resume.newBuilder().setResumeToken(token);
         for (int i = 0; i < 5; i++) {
             resume.putLastSequences("r" + i, 1);
@@ -134,7 +108,7 @@ class SessionCapsPipelineTest {
 
     @Test
     void aResumeCountsAgainstTheRateLimitPerRoomItNames() throws Exception {
-        String token = TOKENS.issue("gw-test-1");
+        String token = TestSession.RESUME_TOKENS.issue("gw-test-1");
         Resume.Builder resume = Resume.newBuilder().setResumeToken(token);
         for (int i = 0; i < 4; i++) {
             resume.putLastSequences("r" + i, 1);

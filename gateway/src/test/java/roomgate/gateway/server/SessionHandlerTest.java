@@ -5,23 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import roomgate.gateway.auth.ClientAuth;
-import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.config.GatewayConfig.ClientLimits;
-import roomgate.gateway.feed.PubSubManager;
-import roomgate.gateway.metrics.GatewayMetrics;
-import roomgate.gateway.recording.TrafficRecorder;
-import roomgate.gateway.routing.LinkOptions;
-import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
-import roomgate.placement.NodeView;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameType;
@@ -30,12 +19,10 @@ import roomgate.protocol.v1.Ping;
 import roomgate.protocol.v1.Resume;
 import roomgate.protocol.v1.SendChat;
 import roomgate.protocol.v1.ServerMessage;
-import roomgate.runtime.net.Transport;
 import roomgate.wire.client.ClientFrameCodec;
 
 /** The session's own answers, with no node behind it: pings, bad input, floods, no live node. */
 class SessionHandlerTest {
-    private static final ResumeTokens TOKENS = new ResumeTokens(new byte[32], java.time.Duration.ofMinutes(10));
     private EmbeddedChannel channel;
     private ServerMessage sessionStarted;
     private String closeFrame;
@@ -43,29 +30,9 @@ class SessionHandlerTest {
     @BeforeEach
     void open() {
         channel = new EmbeddedChannel();
-        RouterGroup routers = new RouterGroup(
-                channel.eventLoop(),
-                LinkOptions.unauthenticated("gw-test"),
-                NodeView::empty,
-                Transport.NIO,
-                GatewayMetrics.disabled());
         channel.pipeline()
-                .addLast(
-                        new ClientFrameCodec(),
-                        new SessionHandler(
-                                routers,
-                                PubSubManager.instance(),
-                                new AtomicLong(),
-                                "gw-test",
-                                ClientAuth.none(TOKENS),
-                                5,
-                                5,
-                                GatewayConfig.ClientLimits.defaults(),
-                                GatewayMetrics.disabled(),
-                                TrafficRecorder.OFF));
-        channel.pipeline()
-                .fireUserEventTriggered(
-                        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+                .addLast(new ClientFrameCodec(), new TestSession().rate(5, 5).handler(channel));
+        TestSession.upgraded(channel);
     }
 
     private ServerMessage send(byte[] frame) throws Exception {
@@ -114,7 +81,7 @@ class SessionHandlerTest {
     void theFirstAnswerIsPrecededByAResumeTokenForThisSessionsParticipant() throws Exception {
         send(ClientMessage.newBuilder().setPing(Ping.getDefaultInstance()).build());
         String token = sessionStarted.getSessionStarted().getResumeToken();
-        assertThat(TOKENS.verify(token)).startsWith("gw-test-");
+        assertThat(TestSession.RESUME_TOKENS.verify(token)).startsWith("gw-test-");
         assertThat(new ResumeTokens(
                                 "another cluster's key, 32 bytes+".getBytes(java.nio.charset.StandardCharsets.UTF_8),
                                 java.time.Duration.ofMinutes(10))
