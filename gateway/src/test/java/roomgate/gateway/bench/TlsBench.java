@@ -113,10 +113,13 @@ public final class TlsBench {
         new SecureRandom().nextBytes(secret);
         Path linkSecret =
                 Files.writeString(logDir.resolve("link-secret"), HexFormat.of().formatHex(secret));
-        byte[] hs256 = new byte[32];
-        new SecureRandom().nextBytes(hs256);
-        Path hs256Key = Files.write(logDir.resolve("hs256.key"), hs256);
-        String token = new DevTokens(hs256, "roomgate").mint("bench-player", Duration.ofHours(1));
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        // The gateway reads the key file as text (as `openssl rand -hex 32` writes it): its bytes are the key.
+        String hs256 = HexFormat.of().formatHex(random);
+        Path hs256Key = Files.writeString(logDir.resolve("hs256.key"), hs256);
+        String token = new DevTokens(hs256.getBytes(StandardCharsets.UTF_8), "roomgate")
+                .mint("bench-player", Duration.ofHours(1));
         start(
                 "node",
                 "game-node/target/roomgate-node.jar",
