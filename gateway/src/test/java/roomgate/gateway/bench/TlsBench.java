@@ -69,7 +69,8 @@ public final class TlsBench {
         this.repo = repo;
         this.logDir = repo.resolve("gateway/target/tls-bench");
         Files.createDirectories(logDir);
-        for (int i = 0; i < 4; i++) {
+        // The node and at most 6 gateways (3 ports, each without and with token checks), one after another.
+        for (int i = 0; i < 7; i++) {
             hzPorts.add(freePort());
         }
     }
