@@ -126,6 +126,11 @@ function renderNodes(list) {
 }
 
 async function refreshNodes() {
+  // Every route but /metrics needs the token: without one, ask for it rather than collect 401s.
+  if (!sessionStorage.getItem(TOKEN_KEY)) {
+    $('api-status').textContent = 'the admin API needs its token: type it above';
+    return;
+  }
   try {
     renderNodes(JSON.parse(await api('/nodes')));
     $('nodes-error').hidden = true;

@@ -88,7 +88,7 @@ class ArchiveSystemTest {
 
     private static List<Plan> finishingGames() throws Exception {
         List<Plan> plans = new ArrayList<>();
-        for (PgnGame game : PgnReader.readAll(Path.of("..", "..", "shared", "data", "pgn", "tatamast22.pgn"))) {
+        for (PgnGame game : PgnReader.readAll(Path.of("..", "data", "pgn", "tatamast22.pgn"))) {
             ChessGame replay = new ChessGame();
             List<String> uci = new ArrayList<>();
             try {

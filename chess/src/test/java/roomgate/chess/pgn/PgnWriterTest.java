@@ -42,10 +42,7 @@ class PgnWriterTest {
 
     @Test
     void realGamesWithCommentsReadBackMoveForMove() throws IOException {
-        Path file = Path.of("../../shared/data/pgn/WorldChamp1886.pgn");
-        if (!Files.exists(file)) {
-            file = Path.of("../data/pgn/WorldChamp1886.pgn");
-        }
+        Path file = Path.of("../data/pgn/WorldChamp1886.pgn");
         for (PgnGame game : PgnReader.readAll(file)) {
             List<String> comments = new ArrayList<>();
             for (int i = 0; i < game.sanMoves().size(); i++) {
