@@ -25,9 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import roomgate.chess.ChessGame;
-import roomgate.chess.pgn.PgnGame;
-import roomgate.chess.pgn.PgnReader;
 import roomgate.client.RoomgateClient;
 import roomgate.client.RoomgateClient.Encoding;
 import roomgate.protocol.v1.ClaimDraw;
@@ -56,9 +53,6 @@ class ArchiveOutageSoakTest {
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
     private static final int PARALLEL = 4;
 
-    /** A real game that ends on the board, as UCI moves, and whether the player to move claims a draw at the end. */
-    private record Plan(List<String> uci, boolean claimDraw) {}
-
     private record Played(String roomId, List<String> uci) {}
 
     @Test
@@ -75,7 +69,7 @@ class ArchiveOutageSoakTest {
         List<String> archive = List.of("--archive-jdbc-url", url, "--archive-credentials-file", credentials.toString());
         List<String> nodeArgs = new ArrayList<>(archive);
         nodeArgs.addAll(List.of("--finished-room-grace-seconds", "1", "--archive-interval-ms", "200"));
-        List<Plan> plans = finishingGames();
+        List<FinishingGames.Plan> plans = FinishingGames.inFolder(Path.of("..", "data", "pgn"));
         assertThat(plans).as("games of data/pgn that end on the board").isNotEmpty();
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
         try (LocalCluster cluster = LocalCluster.start("ArchiveOutageSoakTest", 3, 1, nodeArgs, g -> archive)) {
@@ -93,7 +87,7 @@ class ArchiveOutageSoakTest {
                 List<Future<Played>> round = new ArrayList<>();
                 for (int i = 0; i < PARALLEL; i++) {
                     String roomId = "out-" + RUN + "-" + next;
-                    Plan plan = plans.get(next++ % plans.size());
+                    FinishingGames.Plan plan = plans.get(next++ % plans.size());
                     round.add(pool.submit(() -> play(cluster, roomId, plan)));
                 }
                 for (Future<Played> f : round) {
@@ -161,36 +155,8 @@ class ArchiveOutageSoakTest {
         return builder.start();
     }
 
-    private static List<Plan> finishingGames() throws Exception {
-        List<Plan> plans = new ArrayList<>();
-        try (var files = Files.list(Path.of("..", "data", "pgn"))) {
-            for (Path file :
-                    files.filter(f -> f.toString().endsWith(".pgn")).sorted().toList()) {
-                for (PgnGame game : PgnReader.readAll(file)) {
-                    ChessGame replay = new ChessGame();
-                    List<String> uci = new ArrayList<>();
-                    try {
-                        for (String san : game.sanMoves()) {
-                            String u = replay.toUci(san);
-                            replay.play(u);
-                            uci.add(u);
-                        }
-                    } catch (RuntimeException stopsEarly) {
-                        continue;
-                    }
-                    if (replay.status().isOver()) {
-                        plans.add(new Plan(uci, false));
-                    } else if (replay.claimableDraw().isPresent()) {
-                        plans.add(new Plan(uci, true));
-                    }
-                }
-            }
-        }
-        return plans;
-    }
-
     /** Plays a game to its end and returns the moves its players were acknowledged. */
-    private static Played play(LocalCluster cluster, String roomId, Plan plan) throws Exception {
+    private static Played play(LocalCluster cluster, String roomId, FinishingGames.Plan plan) throws Exception {
         try (RoomgateClient white = RoomgateClient.connect(cluster.websocket(0), Encoding.BINARY);
                 RoomgateClient black = RoomgateClient.connect(cluster.websocket(0), Encoding.BINARY)) {
             white.request(ChessMessages.join(roomId, Role.PLAYER, Side.WHITE), TIMEOUT);

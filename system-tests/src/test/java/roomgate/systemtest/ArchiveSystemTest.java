@@ -23,7 +23,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import roomgate.chess.ChessGame;
 import roomgate.chess.pgn.PgnGame;
 import roomgate.chess.pgn.PgnReader;
 import roomgate.chess.pgn.PgnWriter;
@@ -79,46 +78,20 @@ class ArchiveSystemTest {
         }
     }
 
-    /** A real game, as UCI moves, and whether the player to move claims a draw after the last one. */
-    private record Plan(List<String> uci, boolean claimDraw) {}
-
     /** What the players were acknowledged. */
     private record Played(
             String roomId, String white, String black, List<String> uci, List<String> san, String result) {}
 
-    private static List<Plan> finishingGames() throws Exception {
-        List<Plan> plans = new ArrayList<>();
-        for (PgnGame game : PgnReader.readAll(Path.of("..", "data", "pgn", "tatamast22.pgn"))) {
-            ChessGame replay = new ChessGame();
-            List<String> uci = new ArrayList<>();
-            try {
-                for (String san : game.sanMoves()) {
-                    String u = replay.toUci(san);
-                    replay.play(u);
-                    uci.add(u);
-                }
-            } catch (RuntimeException stopsEarly) {
-                continue;
-            }
-            if (replay.status().isOver()) {
-                plans.add(new Plan(uci, false));
-            } else if (replay.claimableDraw().isPresent()) {
-                plans.add(new Plan(uci, true));
-            }
-        }
-        return plans;
-    }
-
     @Test
     void finishedGamesAreArchivedAndReadBackMoveForMove() throws Exception {
-        List<Plan> plans = finishingGames();
+        List<FinishingGames.Plan> plans = FinishingGames.in(Path.of("..", "data", "pgn", "tatamast22.pgn"));
         assertThat(plans).as("games of tatamast22 that end on the board").hasSizeGreaterThanOrEqualTo(3);
         ExecutorService pool = Executors.newFixedThreadPool(plans.size());
         List<Future<Played>> games = new ArrayList<>();
         try {
             for (int i = 0; i < plans.size(); i++) {
                 String roomId = "arch-" + RUN + "-" + i;
-                Plan plan = plans.get(i);
+                FinishingGames.Plan plan = plans.get(i);
                 games.add(pool.submit(() -> play(roomId, plan)));
             }
             List<Played> played = new ArrayList<>();
@@ -237,7 +210,7 @@ class ArchiveSystemTest {
                 .isGreaterThan(loadedBefore + 1);
     }
 
-    private Played play(String roomId, Plan plan) throws Exception {
+    private Played play(String roomId, FinishingGames.Plan plan) throws Exception {
         try (RoomgateClient white = connect();
                 RoomgateClient black = connect()) {
             Joined w = white.request(ChessMessages.join(roomId, Role.PLAYER, Side.WHITE), TIMEOUT)
