@@ -13,10 +13,11 @@
 # played. Only processes this script started are stopped, by pid.
 #
 # Knobs (environment): MINUTES (20), BATCH (100), SAMPLE (30), GRACE (finished-room grace, 30 s),
-# IDLE (room idle unload, 60 s).  Output: bench/churn/runs/<timestamp>/ (series.tsv, series.svg,
+# IDLE (room idle unload, 60 s), GAMES (stop once this many games have passed; 0: MINUTES alone).  Output: bench/churn/runs/<timestamp>/ (series.tsv, series.svg,
 # check.txt, logs); the table is printed.
 set -euo pipefail
 MINUTES=${MINUTES:-20}
+GAMES=${GAMES:-0}
 BATCH=${BATCH:-100}
 SAMPLE=${SAMPLE:-30}
 GRACE=${GRACE:-30}
@@ -82,7 +83,7 @@ sample
 END=$((START + MINUTES * 60))
 batch=0
 : > "$RUN/batches.tsv"
-while (($(date +%s) < END)); do
+while (($(date +%s) < END)) && ((GAMES == 0 || $(cat "$RUN/played") < GAMES)); do
     batch=$((batch + 1))
     prefix="churn-$batch"
     if "$JAVA" -Xmx512m -jar "$ROOT/loadtest/target/roomgate-loadtest.jar" play-pgn --target "ws://127.0.0.1:$GW/ws" \
