@@ -114,7 +114,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     LoopFlusher.of(ctx.channel().eventLoop()));
             router = routers.of(ctx.channel().eventLoop());
             router.register(session);
-            feedSession = feeds.openSession(session, ctx.channel());
             limiter = RateLimiter.of(ctx.channel(), ratePerSecond, burst);
             malformed = new RateLimiter(1, limits.maxMalformed(), System.nanoTime());
             caps = new SessionCaps(limits.maxRoomsPerConnection(), limits.maxTopicsPerConnection());
@@ -215,21 +214,23 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             String tooMany = caps.subscribe(
-                    feedSession.subscriptionsWith(message.getSubscribe().getTopicsList()));
+                    feeds(ctx).subscriptionsWith(message.getSubscribe().getTopicsList()));
             if (tooMany != null) {
                 metrics.refused(Refusal.TOPICS);
                 session.error(message.getRequestId(), ErrorCode.TOO_MANY_TOPICS, "", tooMany);
                 return;
             }
-            feedSession.subscribe(
-                    message.getRequestId(),
-                    message.getSubscribe().getTopicsList(),
-                    message.getSubscribe().getMaxRate());
+            feeds(ctx)
+                    .subscribe(
+                            message.getRequestId(),
+                            message.getSubscribe().getTopicsList(),
+                            message.getSubscribe().getMaxRate());
             return;
         }
         if (message.getBodyCase() == ClientMessage.BodyCase.UNSUBSCRIBE) {
-            feedSession.unsubscribe(
-                    message.getRequestId(), message.getUnsubscribe().getTopicsList());
+            feeds(ctx)
+                    .unsubscribe(
+                            message.getRequestId(), message.getUnsubscribe().getTopicsList());
             return;
         }
         String roomId = RoomRequests.roomIdOf(message);
@@ -424,11 +425,24 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         closing = true;
     }
 
+    /**
+     * The connection's feed subscriptions, opened at its first feed request: most connections play
+     * and never subscribe, and an idle connection should cost the gateway as little as it can.
+     */
+    private FeedSession feeds(ChannelHandlerContext ctx) {
+        if (feedSession == null) {
+            feedSession = feeds.openSession(session, ctx.channel());
+        }
+        return feedSession;
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (session != null) {
             router.sessionClosed(session);
-            feedSession.close();
+            if (feedSession != null) {
+                feedSession.close();
+            }
             recorder.sessionEnded(session.id());
         }
         ctx.fireChannelInactive();
