@@ -96,7 +96,7 @@ class NodeLinkAuthTest {
             Challenge challenge = gateway.challenge();
             byte[] gatewayNonce = LinkAuth.newNonce();
             gateway.send(hello("gw-1", AUTH.proof(challenge.getNonce().toByteArray(), "gw-1", NODE_ID), gatewayNonce));
-            Welcome welcome = gateway.next().getWelcome();
+            Welcome welcome = gateway.nextNonHeartbeat().getWelcome();
             assertThat(welcome.getNodeId()).isEqualTo(NODE_ID);
             assertThat(AUTH.verifyNode(
                             gatewayNonce,
@@ -156,7 +156,7 @@ class NodeLinkAuthTest {
             Challenge challenge = gateway.challenge();
             captured = hello("gw-1", AUTH.proof(challenge.getNonce().toByteArray(), "gw-1", NODE_ID));
             gateway.send(captured);
-            assertThat(gateway.next().hasWelcome()).isTrue();
+            assertThat(gateway.nextNonHeartbeat().hasWelcome()).isTrue();
         }
         try (Peer replayer = new Peer(server.port())) {
             replayer.challenge();
