@@ -28,7 +28,8 @@ import roomgate.wire.link.LinkAuth;
  * and carries replies and room events back. The link first has to prove it comes from a gateway:
  * the node sends a {@link Challenge} as soon as it accepts the connection, and closes it unless the
  * first frame is a Hello whose proof answers it ({@link LinkAuth}) within the link timeout; nothing
- * reaches the registry before that. Writes come from room threads; Netty queues them on the
+ * reaches the registry before that. Its Welcome then answers the Hello's own nonce, so the gateway
+ * knows in turn that it reached a node with the secret. Writes come from room threads; Netty queues them on the
  * link's event loop, so no room thread waits for the network.
  */
 final class NodeLinkHandler extends SimpleChannelInboundHandler<LinkFrame> implements GatewayLink {
@@ -114,8 +115,11 @@ final class NodeLinkHandler extends SimpleChannelInboundHandler<LinkFrame> imple
         // Only now may room threads write to it (they learn of the link from its requests).
         channel = ctx.channel();
         log.info("link from gateway {} at {}", gatewayId, ctx.channel().remoteAddress());
+        // The node's half of the handshake: the gateway takes nothing from this link before this proof.
+        byte[] proof =
+                auth.nodeProof(frame.getHello().getGatewayNonce().toByteArray(), nonce, registry.nodeId(), gatewayId);
         ctx.writeAndFlush(LinkFrame.newBuilder()
-                .setWelcome(Welcome.newBuilder().setNodeId(registry.nodeId()))
+                .setWelcome(Welcome.newBuilder().setNodeId(registry.nodeId()).setProof(ByteString.copyFrom(proof)))
                 .build());
     }
 

@@ -32,6 +32,7 @@ import roomgate.protocol.link.v1.LinkFrame;
 import roomgate.protocol.link.v1.Rejoin;
 import roomgate.protocol.link.v1.RejoinSession;
 import roomgate.protocol.link.v1.SessionRequest;
+import roomgate.protocol.link.v1.Welcome;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.JoinRoom;
@@ -90,11 +91,29 @@ class NodeLinkAuthTest {
     }
 
     @Test
-    void aGatewayWithTheSecretIsWelcomedAndServed() throws IOException {
+    void aGatewayWithTheSecretIsWelcomedWithTheNodesProofAndServed() throws IOException {
         try (Peer gateway = new Peer(server.port())) {
             Challenge challenge = gateway.challenge();
-            gateway.send(hello("gw-1", AUTH.proof(challenge.getNonce().toByteArray(), "gw-1", NODE_ID)));
-            assertThat(gateway.next().hasWelcome()).isTrue();
+            byte[] gatewayNonce = LinkAuth.newNonce();
+            gateway.send(hello("gw-1", AUTH.proof(challenge.getNonce().toByteArray(), "gw-1", NODE_ID), gatewayNonce));
+            Welcome welcome = gateway.nextNonHeartbeat().getWelcome();
+            assertThat(welcome.getNodeId()).isEqualTo(NODE_ID);
+            assertThat(AUTH.verifyNode(
+                            gatewayNonce,
+                            challenge.getNonce().toByteArray(),
+                            NODE_ID,
+                            "gw-1",
+                            welcome.getProof().toByteArray()))
+                    .as("the Welcome answers this Hello's nonce")
+                    .isTrue();
+            assertThat(AUTH.verifyNode(
+                            LinkAuth.newNonce(),
+                            challenge.getNonce().toByteArray(),
+                            NODE_ID,
+                            "gw-1",
+                            welcome.getProof().toByteArray()))
+                    .as("and no other")
+                    .isFalse();
             gateway.send(join("room-a", 1));
             LinkFrame reply = gateway.nextNonHeartbeat();
             assertThat(reply.getReply().getJoinedRoomId()).isEqualTo("room-a");
@@ -137,7 +156,7 @@ class NodeLinkAuthTest {
             Challenge challenge = gateway.challenge();
             captured = hello("gw-1", AUTH.proof(challenge.getNonce().toByteArray(), "gw-1", NODE_ID));
             gateway.send(captured);
-            assertThat(gateway.next().hasWelcome()).isTrue();
+            assertThat(gateway.nextNonHeartbeat().hasWelcome()).isTrue();
         }
         try (Peer replayer = new Peer(server.port())) {
             replayer.challenge();
@@ -168,8 +187,15 @@ class NodeLinkAuthTest {
     }
 
     private static LinkFrame hello(String gatewayId, byte[] proof) {
+        return hello(gatewayId, proof, LinkAuth.newNonce());
+    }
+
+    private static LinkFrame hello(String gatewayId, byte[] proof, byte[] gatewayNonce) {
         return LinkFrame.newBuilder()
-                .setHello(Hello.newBuilder().setGatewayId(gatewayId).setProof(ByteString.copyFrom(proof)))
+                .setHello(Hello.newBuilder()
+                        .setGatewayId(gatewayId)
+                        .setProof(ByteString.copyFrom(proof))
+                        .setGatewayNonce(ByteString.copyFrom(gatewayNonce)))
                 .build();
     }
 

@@ -2,6 +2,7 @@ package roomgate.node.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -34,6 +35,7 @@ import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Role;
 import roomgate.protocol.v1.SendChat;
 import roomgate.runtime.net.Transport;
+import roomgate.wire.link.LinkAuth;
 import roomgate.wire.link.LinkSettings;
 
 /**
@@ -121,7 +123,9 @@ class NodeLinkFuzzTest {
         return switch (r.nextInt(7)) {
             case 0 ->
                 LinkFrame.newBuilder()
-                        .setHello(Hello.newBuilder().setGatewayId("gw-" + r.nextInt()))
+                        .setHello(Hello.newBuilder()
+                                .setGatewayId("gw-" + r.nextInt())
+                                .setGatewayNonce(ByteString.copyFrom(LinkAuth.newNonce())))
                         .build();
             case 1 ->
                 LinkFrame.newBuilder().setRequest(request(session, join(room))).build();
@@ -205,6 +209,9 @@ class NodeLinkFuzzTest {
                     .isTrue();
             LinkFrame welcome = read(in);
             assertThat(welcome.getWelcome().getNodeId()).isEqualTo(NODE);
+            assertThat(welcome.getWelcome().getProof().isEmpty())
+                    .as("no proof with --link-auth none")
+                    .isTrue();
             LinkFrame reply = read(in);
             while (reply.hasBroadcast()) {
                 reply = read(in);

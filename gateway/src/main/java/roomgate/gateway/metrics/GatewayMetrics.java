@@ -88,6 +88,20 @@ public final class GatewayMetrics {
         ORIGIN
     }
 
+    /** Why the gateway closed a link before taking anything from it: the node did not prove itself. */
+    public enum LinkRefusal {
+        /** A Welcome without a proof (the node runs with {@code --link-auth none}, or is not ours). */
+        NO_PROOF,
+        /** A Welcome whose proof does not answer this link's Hello. */
+        BAD_PROOF,
+        /** A challenge from another node id than the one the link was opened to, or without a 32-byte nonce. */
+        BAD_CHALLENGE,
+        /** Any other frame before the node proved itself (a room event, a reply, a second challenge). */
+        UNEXPECTED,
+        /** No valid Welcome within the link timeout. */
+        TIMEOUT
+    }
+
     private final PrometheusMeterRegistry registry;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger sessions = new AtomicInteger();
@@ -103,6 +117,7 @@ public final class GatewayMetrics {
     private final Counter[] moves = new Counter[MoveCause.values().length];
     private final Counter redirects;
     private final Counter[] refusals = new Counter[Refusal.values().length];
+    private final Counter[] linkRefusals = new Counter[LinkRefusal.values().length];
     private final Set<Channel> links = ConcurrentHashMap.newKeySet();
     private volatile LongSupplier missedFeedUpdates;
 
@@ -151,6 +166,13 @@ public final class GatewayMetrics {
             refusals[refusal.ordinal()] = Counter.builder("roomgate.gateway.refusals")
                     .description(
                             "Connections refused or closed, and frames dropped, by the gateway's limits on clients")
+                    .tag("reason", lower(refusal))
+                    .register(registry);
+        }
+        for (LinkRefusal refusal : LinkRefusal.values()) {
+            linkRefusals[refusal.ordinal()] = Counter.builder("roomgate.gateway.links.refused")
+                    .description("Links to nodes closed before anything was taken from them: the node did not"
+                            + " prove it holds the link secret")
                     .tag("reason", lower(refusal))
                     .register(registry);
         }
@@ -249,6 +271,16 @@ public final class GatewayMetrics {
     /** How many times {@code refusal} happened; for tests and logs. */
     public double refusals(Refusal refusal) {
         return refusals[refusal.ordinal()].count();
+    }
+
+    /** A link closed because its node did not prove itself. */
+    public void linkRefused(LinkRefusal refusal) {
+        linkRefusals[refusal.ordinal()].increment();
+    }
+
+    /** How many links were refused for {@code refusal}; for tests and logs. */
+    public double linkRefusals(LinkRefusal refusal) {
+        return linkRefusals[refusal.ordinal()].count();
     }
 
     public void redirected() {

@@ -7,7 +7,8 @@ import roomgate.wire.link.LinkSettings;
 
 /**
  * What every link of a gateway says and how it keeps alive: the gateway's id, the secret it proves
- * itself with ({@link LinkAuth}, read once at start-up) and the heartbeat and timeouts.
+ * itself with and checks the node's proof against ({@link LinkAuth}, read once at start-up) and the
+ * heartbeat and timeouts.
  */
 public record LinkOptions(String gatewayId, LinkSettings settings, LinkAuth auth) {
     public LinkOptions {
@@ -22,7 +23,8 @@ public record LinkOptions(String gatewayId, LinkSettings settings, LinkAuth auth
         if (!auth.required()) {
             LoggerFactory.getLogger(LinkOptions.class)
                     .warn("LINK AUTHENTICATION IS OFF (--link-auth none): nodes that require it refuse this gateway's"
-                            + " links, and nodes that do not take links from anyone. Only for tests.");
+                            + " links, nodes that do not take links from anyone, and any process at a node's link"
+                            + " address is taken for that node. Only for tests.");
         }
         return new LinkOptions(gatewayId, settings, auth);
     }

@@ -8,14 +8,20 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import roomgate.gateway.metrics.GatewayMetrics.LinkRefusal;
 import roomgate.placement.NodeInfo;
 import roomgate.protocol.link.v1.Challenge;
 import roomgate.protocol.link.v1.Hello;
 import roomgate.protocol.link.v1.LinkFrame;
+import roomgate.protocol.link.v1.Welcome;
+import roomgate.wire.link.LinkAuth;
 import roomgate.wire.link.LinkCodec;
 import roomgate.wire.link.LinkLiveness;
 import roomgate.wire.link.RoomEventFrame;
@@ -23,7 +29,14 @@ import roomgate.wire.link.RoomEventFrame;
 /**
  * A long-lived link from one gateway event loop to one game node. It is opened on the loop of the
  * sessions it serves, through a {@link LinkConnector}, so a node's reply is handed to a session on
- * the same thread, without locks. Frames sent before the connection is up are held and sent once it is.
+ * the same thread, without locks. Frames sent before the link is up are held and sent once it is.
+ *
+ * <p>The link is up once both ends proved they hold the link secret ({@link LinkAuth}): the node
+ * challenges, this answers with its proof and a nonce of its own, and the node's Welcome must answer
+ * that nonce. Until then this sends nothing but its Hello and takes nothing from the node: anything
+ * else, a wrong or missing proof, or no Welcome within the link timeout closes the link, which makes
+ * the node unreachable as any failed link does, and its held frames are routed elsewhere. So a
+ * process that took a dead node's address never sees a client's request.
  */
 final class NodeLink extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(NodeLink.class);
@@ -31,10 +44,19 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
     private final Router router;
     private final NodeInfo node;
     private final LinkOptions options;
+    /** Frames for the node, held until it has proven itself; null once it has (the link is up). */
     private List<LinkFrame> pending = new ArrayList<>();
+
     private Channel channel;
     private boolean closed;
-    private boolean welcomed;
+    /** The node's challenge and ours, set when our Hello answers it: what the node's Welcome must answer. */
+    private byte[] challengeNonce;
+
+    private byte[] gatewayNonce;
+    /** Set when this end closed the link for a missing or wrong proof: nothing more is read from it. */
+    private boolean refused;
+
+    private ScheduledFuture<?> handshakeTimeout;
 
     private NodeLink(Router router, NodeInfo node, LinkOptions options) {
         this.router = router;
@@ -93,32 +115,88 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    /** The node's challenge: answered with the proof, and then the link carries what waited for it. */
+    /** The node's challenge: answered with our proof and a nonce of our own, which the node must answer. */
     private void onChallenge(Challenge challenge) {
-        if (pending == null) {
-            log.warn("second challenge from node {}; closing the link", node.nodeId());
-            channel.close();
+        if (gatewayNonce != null) {
+            refuse(LinkRefusal.UNEXPECTED, "a second challenge");
             return;
         }
         if (!challenge.getNodeId().equals(node.nodeId())) {
             // Another process at the address (the node restarted under a new id): not the node we meant.
-            log.warn("link to node {} reached node {} instead; closing it", node.nodeId(), challenge.getNodeId());
-            channel.close();
+            refuse(LinkRefusal.BAD_CHALLENGE, "the challenge of node '" + challenge.getNodeId() + "' instead");
             return;
         }
-        byte[] proof = options.auth().proof(challenge.getNonce().toByteArray(), options.gatewayId(), node.nodeId());
-        channel.write(
+        byte[] nonce = challenge.getNonce().toByteArray();
+        if (options.auth().required() && nonce.length != LinkAuth.NONCE_BYTES) {
+            // Nodes always send 32 bytes; an impostor choosing what we sign gets nothing of another length.
+            refuse(LinkRefusal.BAD_CHALLENGE, "a challenge nonce of " + nonce.length + " bytes");
+            return;
+        }
+        challengeNonce = nonce;
+        gatewayNonce = LinkAuth.newNonce();
+        byte[] proof = options.auth().proof(nonce, options.gatewayId(), node.nodeId());
+        channel.writeAndFlush(
                 LinkFrame.newBuilder()
                         .setHello(Hello.newBuilder()
                                 .setGatewayId(options.gatewayId())
-                                .setProof(ByteString.copyFrom(proof)))
+                                .setProof(ByteString.copyFrom(proof))
+                                .setGatewayNonce(ByteString.copyFrom(gatewayNonce)))
                         .build(),
                 channel.voidPromise());
+    }
+
+    /** The node's answer to our Hello: if its proof checks out, the link is up and carries what waited for it. */
+    private void onWelcome(Welcome welcome) {
+        if (gatewayNonce == null) {
+            refuse(LinkRefusal.UNEXPECTED, "a Welcome before any challenge");
+            return;
+        }
+        byte[] proof = welcome.getProof().toByteArray();
+        if (!welcome.getNodeId().equals(node.nodeId())
+                || !options.auth()
+                        .verifyNode(gatewayNonce, challengeNonce, node.nodeId(), options.gatewayId(), proof)) {
+            boolean missing = proof.length == 0 && options.auth().required();
+            refuse(
+                    missing ? LinkRefusal.NO_PROOF : LinkRefusal.BAD_PROOF,
+                    missing
+                            ? "a Welcome without a proof (does the node run with --link-auth none?)"
+                            : "a Welcome from '" + welcome.getNodeId() + "' whose proof does not answer our Hello"
+                                    + " (does its --link-secret-file hold the same secret as ours?)");
+            return;
+        }
+        cancelHandshakeTimeout();
+        log.info("link to node {} up", node.nodeId());
         for (LinkFrame frame : pending) {
             channel.write(frame, channel.voidPromise());
         }
         pending = null;
         channel.flush();
+    }
+
+    /**
+     * Closes a link whose node did not prove itself, before anything was sent to it or taken from it;
+     * counted, and logged once for the link. Its closing marks the node unreachable.
+     */
+    private void refuse(LinkRefusal reason, String what) {
+        refused = true;
+        cancelHandshakeTimeout();
+        router.metrics().linkRefused(reason);
+        log.warn(
+                "link to node {} at {}:{} refused ({}): {}; it did not prove it is that node and holds the link"
+                        + " secret, so nothing was sent to it and the node counts as unreachable",
+                node.nodeId(),
+                node.linkHost(),
+                node.linkPort(),
+                reason.name().toLowerCase(Locale.ROOT),
+                what);
+        channel.close();
+    }
+
+    private void cancelHandshakeTimeout() {
+        if (handshakeTimeout != null) {
+            handshakeTimeout.cancel(false);
+            handshakeTimeout = null;
+        }
     }
 
     @Override
@@ -128,7 +206,33 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        // Heartbeats keep a link from timing out, so a peer that never proves itself is dropped here.
+        long millis = options.settings().timeout().toMillis();
+        handshakeTimeout = ctx.executor()
+                .schedule(
+                        () -> {
+                            handshakeTimeout = null;
+                            if (pending != null && !refused && !closed) {
+                                refuse(LinkRefusal.TIMEOUT, "no valid Welcome within " + millis + " ms");
+                            }
+                        },
+                        millis,
+                        TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            // The rest of a read that was already decoded when the link was refused.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (pending != null) {
+            beforeProof(msg);
+            return;
+        }
         if (msg instanceof RoomEventFrame event) {
             try {
                 router.onRoomEvent(event);
@@ -142,6 +246,21 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Until the node proved itself only the handshake is read; anything else refuses the link. */
+    private void beforeProof(Object msg) {
+        LinkFrame frame = msg instanceof LinkFrame f ? f : null;
+        if (frame != null && frame.hasChallenge()) {
+            onChallenge(frame.getChallenge());
+        } else if (frame != null && frame.hasWelcome()) {
+            onWelcome(frame.getWelcome());
+        } else {
+            // A room event arrives as a RoomEventFrame, whose buffer is released here.
+            String what = frame != null ? frame.getBodyCase().name() : "BROADCAST";
+            ReferenceCountUtil.release(msg);
+            refuse(LinkRefusal.UNEXPECTED, "a " + what + " frame before the node proved itself");
+        }
+    }
+
     private void onFrame(LinkFrame frame) {
         switch (frame.getBodyCase()) {
             case REPLY -> router.onReply(this, frame.getReply());
@@ -151,10 +270,9 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
             case HANDOFF_DONE -> router.onHandoffDone(this, frame.getHandoffDone());
             case REJOIN_RESULT -> router.onRejoinResult(this, frame.getRejoinResult());
             case ROOM_LOST -> router.onRoomLost(this, frame.getRoomLost().getRoomId());
-            case CHALLENGE -> onChallenge(frame.getChallenge());
-            case WELCOME -> {
-                welcomed = true;
-                log.info("link to node {} up", frame.getWelcome().getNodeId());
+            case CHALLENGE, WELCOME -> {
+                log.warn("{} from node {} on a link that is up; closing it", frame.getBodyCase(), node.nodeId());
+                channel.close();
             }
             default -> log.warn("unexpected {} from node {}; ignored", frame.getBodyCase(), node.nodeId());
         }
@@ -177,7 +295,8 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
             return;
         }
         closed = true;
-        if (pending == null && !welcomed) {
+        cancelHandshakeTimeout();
+        if (gatewayNonce != null && pending != null && !refused) {
             log.warn(
                     "node {} closed the link after our Hello, without a Welcome: does its --link-secret-file hold"
                             + " the same secret as ours?",

@@ -160,7 +160,7 @@ class RouterGroupLoopsTest {
         }
     }
 
-    /** A node's link end: challenges, checks the Hello, seats joins and takes rejoins. */
+    /** A node's link end: challenges, checks the Hello, proves itself, seats joins and takes rejoins. */
     private static final class FakeNode {
         final String nodeId;
         final List<SessionRequest> requests = new CopyOnWriteArrayList<>();
@@ -211,8 +211,14 @@ class RouterGroupLoopsTest {
                             return;
                         }
                         authenticatedLinks.add(ctx.channel());
+                        byte[] proof = AUTH.nodeProof(
+                                frame.getHello().getGatewayNonce().toByteArray(),
+                                nonce,
+                                nodeId,
+                                frame.getHello().getGatewayId());
                         ctx.writeAndFlush(LinkFrame.newBuilder()
-                                .setWelcome(Welcome.newBuilder().setNodeId(nodeId))
+                                .setWelcome(
+                                        Welcome.newBuilder().setNodeId(nodeId).setProof(ByteString.copyFrom(proof)))
                                 .build());
                     }
                     case REQUEST -> {

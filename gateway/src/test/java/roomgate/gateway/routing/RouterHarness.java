@@ -23,10 +23,12 @@ import roomgate.gateway.session.ClientSession;
 import roomgate.placement.NodeInfo;
 import roomgate.placement.NodeView;
 import roomgate.protocol.link.v1.Challenge;
+import roomgate.protocol.link.v1.Hello;
 import roomgate.protocol.link.v1.LinkFrame;
 import roomgate.protocol.link.v1.RoomBroadcast;
 import roomgate.protocol.link.v1.SessionReply;
 import roomgate.protocol.link.v1.SessionRequest;
+import roomgate.protocol.link.v1.Welcome;
 import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.GameType;
@@ -60,11 +62,30 @@ final class RouterHarness {
 
     final List<NodeInfo> marked = new ArrayList<>();
 
+    final GatewayMetrics metrics = GatewayMetrics.disabled();
+
+    /** How much of the link handshake each fake node does by itself as its link opens. */
+    enum Handshake {
+        /** Challenges, and answers the router's Hello with a valid Welcome: the link is up at once. */
+        COMPLETE,
+        /** Only challenges: the test answers the Hello ({@link FakeNode#welcome}, or otherwise). */
+        CHALLENGE,
+        /** Nothing: the test sends the challenge too. */
+        NONE
+    }
+
+    private final Handshake handshake;
+
     /** The harness's link secret: every fake node checks the Hello against it. */
     static final LinkAuth AUTH =
             LinkAuth.withSecret("harness-link-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8));
 
     RouterHarness(String... nodeIds) {
+        this(Handshake.COMPLETE, nodeIds);
+    }
+
+    RouterHarness(Handshake handshake, String... nodeIds) {
+        this.handshake = handshake;
         loopChannel.freezeTime();
         setView(nodeIds);
         LinkConnector connector = this::connect;
@@ -74,7 +95,7 @@ final class RouterHarness {
                 new LinkOptions("gw-test", LinkSettings.unauthenticated(), AUTH),
                 view::get,
                 connector,
-                GatewayMetrics.disabled(),
+                metrics,
                 () -> nanos,
                 unreachable);
         // As RouterGroup does at start-up: a link to every live node.
@@ -110,12 +131,14 @@ final class RouterHarness {
     private ChannelFuture connect(EventLoop loop, NodeInfo node, ChannelHandler handler) {
         FakeNode fake = new FakeNode(node, new EmbeddedChannel(handler));
         connects.computeIfAbsent(node.nodeId(), id -> new ArrayList<>()).add(fake);
-        // As a node does when it accepts a link: the gateway answers with its Hello.
-        fake.send(LinkFrame.newBuilder()
-                .setChallenge(Challenge.newBuilder()
-                        .setNonce(ByteString.copyFrom(fake.nonce))
-                        .setNodeId(node.nodeId()))
-                .build());
+        // As a node does when it accepts a link: the gateway answers with its Hello, and the node proves
+        // itself in turn, after which the link carries what the router held for it.
+        if (handshake != Handshake.NONE) {
+            fake.challenge();
+        }
+        if (handshake == Handshake.COMPLETE) {
+            fake.welcome(AUTH);
+        }
         return fake.channel.newSucceededFuture();
     }
 
@@ -268,6 +291,9 @@ final class RouterHarness {
                                     frame.getHello().getProof().toByteArray())) {
                         throw new AssertionError("a Hello without the proof for this link's challenge: " + frame);
                     }
+                    if (frame.hasHello() && frame.getHello().getGatewayNonce().size() != LinkAuth.NONCE_BYTES) {
+                        throw new AssertionError("a Hello without a fresh nonce for the node to answer: " + frame);
+                    }
                     frames.add(frame);
                 } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                     throw new AssertionError("the router wrote a frame that does not parse", e);
@@ -290,6 +316,44 @@ final class RouterHarness {
                 throw new AssertionError("expected one request at " + info.nodeId() + ", got " + sent);
             }
             return sent.get(0).getRequest();
+        }
+
+        /** The router's Hello on this link, still queued for {@link #frames()}; null if it sent none. */
+        Hello hello() {
+            ByteBuf first = (ByteBuf) channel.outboundMessages().peek();
+            if (first == null) {
+                return null;
+            }
+            ByteBuf frame = first.duplicate();
+            frame.skipBytes(4);
+            try {
+                LinkFrame parsed = LinkFrame.parseFrom(ByteBufUtil.getBytes(frame));
+                return parsed.hasHello() ? parsed.getHello() : null;
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new AssertionError("the router wrote a frame that does not parse", e);
+            }
+        }
+
+        /** Opens the handshake as a node does: its challenge, with this link's nonce. */
+        void challenge() {
+            send(LinkFrame.newBuilder()
+                    .setChallenge(Challenge.newBuilder()
+                            .setNonce(ByteString.copyFrom(nonce))
+                            .setNodeId(info.nodeId()))
+                    .build());
+        }
+
+        /** Answers the router's Hello as a node with {@code auth}'s secret does: a Welcome with its proof. */
+        void welcome(LinkAuth auth) {
+            Hello hello = hello();
+            if (hello == null) {
+                throw new AssertionError("no Hello from the router on the link to " + info.nodeId());
+            }
+            byte[] proof =
+                    auth.nodeProof(hello.getGatewayNonce().toByteArray(), nonce, info.nodeId(), hello.getGatewayId());
+            send(LinkFrame.newBuilder()
+                    .setWelcome(Welcome.newBuilder().setNodeId(info.nodeId()).setProof(ByteString.copyFrom(proof)))
+                    .build());
         }
 
         /** Writes {@code frame} to the router as the node would: length-prefixed protobuf. */

@@ -12,12 +12,13 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * How a node knows that whoever opened a link is one of our gateways: the node sends a fresh random
- * nonce ({@code Challenge}), the gateway answers with HMAC-SHA256 over that nonce and both ids under
- * the secret every gateway and node reads from its own file ({@code Hello.proof}), and the node
- * compares in constant time. A recorded Hello is worthless on another connection, whose nonce
- * differs. The HMAC is the JDK's ({@link Mac}); the ids are length-prefixed so that no two
- * (gateway, node) pairs give the same input.
+ * How each end of a link knows the other holds the link secret. The node sends a fresh random nonce
+ * ({@code Challenge}); the gateway answers with HMAC-SHA256 over that nonce and both ids under the
+ * secret every gateway and node reads from its own file ({@code Hello.proof}), with a fresh nonce of
+ * its own ({@code Hello.gateway_nonce}); the node answers that in turn ({@code Welcome.proof},
+ * {@link #nodeProof}). Both compare in constant time. A recorded Hello or Welcome is worthless on
+ * another connection, whose nonces differ. The HMAC is the JDK's ({@link Mac}); the ids are
+ * length-prefixed so that no two (gateway, node) pairs give the same input.
  */
 public final class LinkAuth {
     /** Shorter secrets are refused: 32 bytes is HMAC-SHA256's own key size. */
@@ -25,6 +26,15 @@ public final class LinkAuth {
 
     public static final int NONCE_BYTES = 32;
     private static final String ALGORITHM = "HmacSHA256";
+    /**
+     * Starts every node proof's input, so that no node proof is ever a gateway proof or the other way
+     * round, whatever nonce an impostor chooses. A gateway proof's input is a {@value #NONCE_BYTES}-byte
+     * challenge and then the gateway id's 4-byte length; here those 4 bytes are printable characters
+     * ("gate", over 1.7 billion), a length no id in a link frame (at most 4 MiB) can have.
+     */
+    private static final byte[] NODE_PROOF_LABEL =
+            "roomgate link node proof, not a gateway proof".getBytes(StandardCharsets.US_ASCII);
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Null: no authentication ({@code --link-auth none}). */
@@ -34,7 +44,7 @@ public final class LinkAuth {
         this.secret = secret;
     }
 
-    /** No authentication: a gateway sends no proof and a node takes any Hello. For tests only. */
+    /** No authentication: neither end sends a proof and each takes any from the other. For tests only. */
     public static LinkAuth none() {
         return new LinkAuth(null);
     }
@@ -79,17 +89,11 @@ public final class LinkAuth {
         if (secret == null) {
             return new byte[0];
         }
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(new SecretKeySpec(secret, ALGORITHM));
-            mac.update(nonce);
-            update(mac, gatewayId);
-            update(mac, nodeId);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            // Every JDK has HmacSHA256 (a required algorithm): this is a broken runtime.
-            throw new IllegalStateException(ALGORITHM + " unavailable", e);
-        }
+        Mac mac = mac();
+        mac.update(nonce);
+        update(mac, gatewayId);
+        update(mac, nodeId);
+        return mac.doFinal();
     }
 
     /** Whether {@code proof} answers {@code nonce} for these ids; always true without a secret. */
@@ -100,8 +104,47 @@ public final class LinkAuth {
         return MessageDigest.isEqual(proof(nonce, gatewayId, nodeId), proof);
     }
 
+    /**
+     * The node's answer to the gateway's Hello: its {@code gatewayNonce}, with the node's own challenge
+     * {@code nodeNonce} and both ids, under a label of its own; empty without a secret.
+     */
+    public byte[] nodeProof(byte[] gatewayNonce, byte[] nodeNonce, String nodeId, String gatewayId) {
+        if (secret == null) {
+            return new byte[0];
+        }
+        Mac mac = mac();
+        mac.update(NODE_PROOF_LABEL);
+        update(mac, gatewayNonce);
+        update(mac, nodeNonce);
+        update(mac, nodeId);
+        update(mac, gatewayId);
+        return mac.doFinal();
+    }
+
+    /** Whether {@code proof} is the node's answer to this handshake; always true without a secret. */
+    public boolean verifyNode(byte[] gatewayNonce, byte[] nodeNonce, String nodeId, String gatewayId, byte[] proof) {
+        if (secret == null) {
+            return true;
+        }
+        return MessageDigest.isEqual(nodeProof(gatewayNonce, nodeNonce, nodeId, gatewayId), proof);
+    }
+
+    private Mac mac() {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(new SecretKeySpec(secret, ALGORITHM));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            // Every JDK has HmacSHA256 (a required algorithm): this is a broken runtime.
+            throw new IllegalStateException(ALGORITHM + " unavailable", e);
+        }
+    }
+
     private static void update(Mac mac, String id) {
-        byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+        update(mac, id.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void update(Mac mac, byte[] bytes) {
         mac.update(new byte[] {
             (byte) (bytes.length >>> 24), (byte) (bytes.length >>> 16), (byte) (bytes.length >>> 8), (byte) bytes.length
         });

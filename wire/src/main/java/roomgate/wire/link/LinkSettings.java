@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What both ends of a link are told at start-up: how the gateway proves itself
+ * What both ends of a link are told at start-up: how each end proves itself to the other
  * ({@code --link-auth secret|none}, {@code --link-secret-file}), how often a quiet link sends a
  * heartbeat ({@code --link-heartbeat-ms}) and how long a link may hear nothing or stay unwritable
  * before it is dropped ({@code --link-timeout-ms}). The secret file is read when the process starts
@@ -14,9 +14,9 @@ import java.util.Objects;
 public record LinkSettings(Mode mode, Path secretFile, Duration heartbeat, Duration timeout) {
 
     public enum Mode {
-        /** Gateways answer each node's challenge with an HMAC under the shared secret. The default. */
+        /** Gateways answer each node's challenge, and nodes each gateway's, with an HMAC under the shared secret. The default. */
         SECRET,
-        /** Any process that reaches a link port may act as a gateway: only for tests and benchmarks. */
+        /** Any process that reaches a link port may act as a gateway, or listen as a node: only for tests and benchmarks. */
         NONE
     }
 

@@ -34,10 +34,70 @@ class LinkAuthTest {
     }
 
     @Test
+    void aNodeProofAnswersOnlyItsOwnHandshake() {
+        byte[] gatewayNonce = LinkAuth.newNonce();
+        byte[] nodeNonce = LinkAuth.newNonce();
+        byte[] proof = auth.nodeProof(gatewayNonce, nodeNonce, "node-1", "gw-1");
+        assertThat(proof).hasSize(32);
+        assertThat(auth.verifyNode(gatewayNonce, nodeNonce, "node-1", "gw-1", proof))
+                .isTrue();
+        assertThat(auth.verifyNode(gatewayNonce, nodeNonce, "node-2", "gw-1", proof))
+                .as("another node's id (a node that took over the address)")
+                .isFalse();
+        assertThat(auth.verifyNode(gatewayNonce, nodeNonce, "node-1", "gw-2", proof))
+                .as("made for another gateway")
+                .isFalse();
+        assertThat(auth.verifyNode(gatewayNonce, LinkAuth.newNonce(), "node-1", "gw-1", proof))
+                .as("made for another challenge")
+                .isFalse();
+        assertThat(auth.verifyNode(gatewayNonce, nodeNonce, "node-1", "gw-1", new byte[0]))
+                .as("missing")
+                .isFalse();
+        assertThat(LinkAuth.withSecret("another-secret-of-thirty-two-bytes!!".getBytes(StandardCharsets.UTF_8))
+                        .verifyNode(gatewayNonce, nodeNonce, "node-1", "gw-1", proof))
+                .isFalse();
+    }
+
+    @Test
+    void aNodeProofReplayedAgainstAnotherGatewayNonceIsRefused() {
+        byte[] nodeNonce = LinkAuth.newNonce();
+        byte[] recorded = auth.nodeProof(LinkAuth.newNonce(), nodeNonce, "node-1", "gw-1");
+        // An impostor that recorded a Welcome sends it again, even with the same challenge: the gateway's
+        // nonce on the new connection is new.
+        assertThat(auth.verifyNode(LinkAuth.newNonce(), nodeNonce, "node-1", "gw-1", recorded))
+                .isFalse();
+    }
+
+    @Test
+    void aGatewayProofReflectedAsANodeProofIsRefused() {
+        byte[] gatewayNonce = LinkAuth.newNonce();
+        byte[] nodeNonce = LinkAuth.newNonce();
+        // An impostor node hands the gateway's own Hello proof back as its Welcome proof...
+        byte[] gatewayProof = auth.proof(nodeNonce, "gw-1", "node-1");
+        assertThat(auth.verifyNode(gatewayNonce, nodeNonce, "node-1", "gw-1", gatewayProof))
+                .isFalse();
+        // ...or first challenges with the gateway's nonce, and with the ids swapped.
+        assertThat(auth.verifyNode(
+                        gatewayNonce, gatewayNonce, "node-1", "gw-1", auth.proof(gatewayNonce, "gw-1", "node-1")))
+                .isFalse();
+        assertThat(auth.verifyNode(gatewayNonce, nodeNonce, "gw-1", "node-1", auth.proof(nodeNonce, "node-1", "gw-1")))
+                .isFalse();
+        // And the other way: a node proof is no answer to a challenge, whatever the challenge.
+        byte[] nodeProof = auth.nodeProof(gatewayNonce, nodeNonce, "node-1", "gw-1");
+        assertThat(auth.verify(nodeNonce, "gw-1", "node-1", nodeProof)).isFalse();
+        assertThat(auth.verify(gatewayNonce, "gw-1", "node-1", nodeProof)).isFalse();
+        assertThat(nodeProof).isNotEqualTo(auth.proof(nodeNonce, "gw-1", "node-1"));
+    }
+
+    @Test
     void withoutASecretEveryHelloIsTakenAndNoProofIsMade() {
         assertThat(LinkAuth.none().required()).isFalse();
         assertThat(LinkAuth.none().proof(LinkAuth.newNonce(), "gw", "n")).isEmpty();
         assertThat(LinkAuth.none().verify(LinkAuth.newNonce(), "gw", "n", new byte[0]))
+                .isTrue();
+        assertThat(LinkAuth.none().nodeProof(LinkAuth.newNonce(), LinkAuth.newNonce(), "n", "gw"))
+                .isEmpty();
+        assertThat(LinkAuth.none().verifyNode(LinkAuth.newNonce(), LinkAuth.newNonce(), "n", "gw", new byte[0]))
                 .isTrue();
     }
 

@@ -3,6 +3,7 @@ package roomgate.wire.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -25,6 +26,7 @@ import roomgate.protocol.link.v1.RejoinSession;
 import roomgate.protocol.link.v1.RoomBroadcast;
 import roomgate.protocol.link.v1.SessionReply;
 import roomgate.protocol.link.v1.SessionRequest;
+import roomgate.protocol.link.v1.Welcome;
 import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.RoomEvent;
@@ -129,9 +131,15 @@ class LinkFrameFuzzTest {
         return ByteBufUtil.getBytes(out);
     }
 
+    private static byte[] bytes(Random r, int length) {
+        byte[] bytes = new byte[length];
+        r.nextBytes(bytes);
+        return bytes;
+    }
+
     private static LinkFrame frame(Random r) {
         String room = "room-" + r.nextInt(100);
-        return switch (r.nextInt(5)) {
+        return switch (r.nextInt(6)) {
             case 0 ->
                 LinkFrame.newBuilder()
                         .setBroadcast(RoomBroadcast.newBuilder()
@@ -175,9 +183,18 @@ class LinkFrameFuzzTest {
                                         .setSessionId(r.nextLong())
                                         .setLastSequence(3)))
                         .build();
+            case 4 ->
+                LinkFrame.newBuilder()
+                        .setHello(Hello.newBuilder()
+                                .setGatewayId("gw-" + r.nextInt())
+                                .setProof(ByteString.copyFrom(bytes(r, 32)))
+                                .setGatewayNonce(ByteString.copyFrom(bytes(r, LinkAuth.NONCE_BYTES))))
+                        .build();
             default ->
                 LinkFrame.newBuilder()
-                        .setHello(Hello.newBuilder().setGatewayId("gw-" + r.nextInt()))
+                        .setWelcome(Welcome.newBuilder()
+                                .setNodeId("node-" + r.nextInt())
+                                .setProof(ByteString.copyFrom(bytes(r, 32))))
                         .build();
         };
     }
