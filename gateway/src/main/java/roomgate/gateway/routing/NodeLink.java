@@ -31,6 +31,9 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
     private final Router router;
     private final NodeInfo node;
     private final LinkOptions options;
+    /** On the router's clock: a handshake ends an unreachable mark only if it began after the mark. */
+    private final long openedNanos;
+
     private List<LinkFrame> pending = new ArrayList<>();
     private Channel channel;
     private boolean closed;
@@ -40,6 +43,7 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
         this.router = router;
         this.node = node;
         this.options = options;
+        this.openedNanos = router.nanoTime();
     }
 
     static NodeLink open(Router router, EventLoop loop, NodeInfo node, LinkConnector connector, LinkOptions options) {
@@ -74,6 +78,10 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
 
     NodeInfo node() {
         return node;
+    }
+
+    long openedNanos() {
+        return openedNanos;
     }
 
     boolean isClosed() {
@@ -155,6 +163,7 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
             case WELCOME -> {
                 welcomed = true;
                 log.info("link to node {} up", frame.getWelcome().getNodeId());
+                router.onLinkUp(this);
             }
             default -> log.warn("unexpected {} from node {}; ignored", frame.getBodyCase(), node.nodeId());
         }

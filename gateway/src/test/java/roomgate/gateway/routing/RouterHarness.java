@@ -27,6 +27,7 @@ import roomgate.protocol.link.v1.LinkFrame;
 import roomgate.protocol.link.v1.RoomBroadcast;
 import roomgate.protocol.link.v1.SessionReply;
 import roomgate.protocol.link.v1.SessionRequest;
+import roomgate.protocol.link.v1.Welcome;
 import roomgate.protocol.v1.ChessMove;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.GameType;
@@ -59,6 +60,8 @@ final class RouterHarness {
     final UnreachableNodes unreachable;
 
     final List<NodeInfo> marked = new ArrayList<>();
+    /** The nodes whose mark a handshake ended (RouterGroup would tell every loop; a test tells its router). */
+    final List<NodeInfo> reachable = new ArrayList<>();
 
     /** The harness's link secret: every fake node checks the Hello against it. */
     static final LinkAuth AUTH =
@@ -68,7 +71,7 @@ final class RouterHarness {
         loopChannel.freezeTime();
         setView(nodeIds);
         LinkConnector connector = this::connect;
-        unreachable = new UnreachableNodes(view::get, () -> nanos, marked::add);
+        unreachable = new UnreachableNodes(view::get, () -> nanos, marked::add, reachable::add);
         router = new Router(
                 loopChannel.eventLoop(),
                 new LinkOptions("gw-test", LinkSettings.unauthenticated(), AUTH),
@@ -298,6 +301,13 @@ final class RouterHarness {
             ByteBuf wire =
                     Unpooled.buffer(4 + bytes.length).writeInt(bytes.length).writeBytes(bytes);
             channel.writeInbound(wire);
+        }
+
+        /** The node's answer to a good Hello: the link is up (and its node reachable). */
+        void welcome() {
+            send(LinkFrame.newBuilder()
+                    .setWelcome(Welcome.newBuilder().setNodeId(info.nodeId()))
+                    .build());
         }
 
         /** The link drops, as when the node's process dies. */
