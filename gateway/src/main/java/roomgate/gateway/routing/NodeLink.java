@@ -84,6 +84,11 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
         return openedNanos;
     }
 
+    /** Whether the node answered the handshake (its Welcome) on this link. */
+    boolean isWelcomed() {
+        return welcomed;
+    }
+
     boolean isClosed() {
         return closed;
     }

@@ -423,7 +423,12 @@ public final class Router {
                         return; // reachable again, forgotten, or a new incarnation: nothing to probe
                     }
                     if (view.get().contains(node)) {
-                        links.to(node);
+                        NodeLink link = links.to(node);
+                        if (link.isWelcomed()) {
+                            // Up since before the node's latest failure (another loop's): it proves
+                            // nothing now, and a fresh link will. Its closing marks the node again.
+                            link.close();
+                        }
                     }
                     probe(node, episode, Math.min(pauseMillis * 2, UnreachableNodes.PROBE_MAX_MILLIS));
                 },

@@ -93,6 +93,29 @@ class RouterUnreachableNodeTest {
     }
 
     @Test
+    void aProbeAnsweredAfterALaterFailureEndsNoMarkAndTheNextProbeIsAFreshLink() {
+        h.node("n1").fail();
+        h.advance(PROBE_FIRST_MILLIS, TimeUnit.MILLISECONDS);
+        assertThat(h.connectsTo("n1")).isEqualTo(2);
+        // Another loop's link to n1 fails after the probe opened: that is the newer news.
+        h.advance(1, TimeUnit.MILLISECONDS);
+        h.unreachable.mark(h.node("n1").info);
+        h.node("n1").welcome();
+        assertThat(h.reachable).isEmpty();
+        assertThat(h.unreachable.ids()).containsExactly("n1");
+
+        h.advance(400, TimeUnit.MILLISECONDS);
+        assertThat(h.node("n1").channel.isOpen())
+                .as("the next probe closes the answered link")
+                .isFalse();
+        h.advance(800, TimeUnit.MILLISECONDS);
+        assertThat(h.connectsTo("n1")).as("and the one after opens a fresh one").isEqualTo(3);
+        h.node("n1").welcome();
+        assertThat(h.reachable).extracting(NodeInfo::nodeId).containsExactly("n1");
+        assertThat(h.unreachable.ids()).isEmpty();
+    }
+
+    @Test
     void aRoomWhoseMoveIsStillAskedForStaysWithItsNodeOnceTheNodeIsReachableAgain() {
         Client white = h.client(1);
         h.seat(white, roomId, "n1", 5);
