@@ -107,6 +107,10 @@ final class GameFixture implements AutoCloseable {
         NodeView view = hashView();
         List<String> roomIds = new ArrayList<>();
         for (int i = 0; roomIds.size() < count; i++) {
+            if (i == 100_000 * count) {
+                // Bounded: a node not placeable now (an earlier fault left it out) would spin here forever.
+                throw new IllegalStateException("no room hashes to node " + onNode + ": is it in the node list?");
+            }
             String roomId = prefix + "-" + run + "-" + i;
             if (onNode == null || view.ownerOf(roomId).nodeId().equals(onNode)) {
                 roomIds.add(roomId);

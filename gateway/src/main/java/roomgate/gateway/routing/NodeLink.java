@@ -44,6 +44,9 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
     private final Router router;
     private final NodeInfo node;
     private final LinkOptions options;
+    /** On the router's clock: a handshake ends an unreachable mark only if it began after the mark. */
+    private final long openedNanos;
+
     /** Frames for the node, held until it has proven itself; null once it has (the link is up). */
     private List<LinkFrame> pending = new ArrayList<>();
 
@@ -60,6 +63,7 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
 
     private NodeLink(Router router, NodeInfo node, LinkOptions options) {
         this.router = router;
+        this.openedNanos = router.nanoTime();
         this.node = node;
         this.options = options;
     }
@@ -96,6 +100,15 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
 
     NodeInfo node() {
         return node;
+    }
+
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    /** Whether the node proved itself and answered the handshake (its Welcome) on this link. */
+    boolean isWelcomed() {
+        return pending == null && !refused;
     }
 
     boolean isClosed() {
@@ -171,6 +184,7 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
         }
         pending = null;
         channel.flush();
+        router.onLinkUp(this);
     }
 
     /**

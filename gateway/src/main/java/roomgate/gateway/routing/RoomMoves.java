@@ -102,9 +102,6 @@ final class RoomMoves {
             boolean notNow = !ownerGone && result.getCode() == ErrorCode.ROOM_UNAVAILABLE;
             boolean temporary = moving != null && moving.isMoving() && (ownerGone || notNow);
             if (temporary && nanoClock.getAsLong() - moving.giveUpNanos < 0) {
-                if (ownerGone) {
-                    unreachable.mark(result.getOwnerNodeId());
-                }
                 loop.schedule(
                         () -> {
                             if (rooms.get(roomId) == moving && moving.isMoving()) {

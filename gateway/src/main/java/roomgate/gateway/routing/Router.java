@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import roomgate.gateway.metrics.GatewayMetrics;
@@ -49,6 +50,8 @@ import roomgate.wire.link.RoomEventFrame;
 public final class Router {
     private final EventLoop loop;
     private final GatewayMetrics metrics;
+    private final Supplier<NodeView> view;
+    private final LongSupplier nanoClock;
     private final LoopSessions sessions = new LoopSessions();
     private final LocalRooms rooms = new LocalRooms();
     private final InFlightRequests inFlight = new InFlightRequests();
@@ -72,6 +75,8 @@ public final class Router {
             UnreachableNodes unreachable) {
         this.loop = loop;
         this.metrics = metrics;
+        this.view = view;
+        this.nanoClock = nanoClock;
         this.unreachable = unreachable;
         this.placement = new Placement(view, unreachable);
         this.links = new NodeLinks(this, loop, connector, options);
@@ -81,6 +86,11 @@ public final class Router {
 
     GatewayMetrics metrics() {
         return metrics;
+    }
+
+    /** Now on the router's clock: when a link opened, to tell it from a later failure. */
+    long nanoTime() {
+        return nanoClock.getAsLong();
     }
 
     public void register(ClientSession session) {
@@ -304,7 +314,7 @@ public final class Router {
     void onLinkClosed(NodeLink link, List<LinkFrame> unsent) {
         NodeInfo node = link.node();
         links.closed(link);
-        unreachable.mark(node);
+        markUnreachable(node);
         // Frames never written are not in doubt: they are routed again below.
         for (LinkFrame frame : unsent) {
             if (frame.hasRequest()) {
@@ -369,6 +379,64 @@ public final class Router {
     }
 
     /**
+     * A link's handshake completed (the node's Welcome): if its node was marked unreachable since
+     * before the link opened, the mark ends for the whole gateway ({@link #onNodeReachable} on every
+     * loop).
+     */
+    void onLinkUp(NodeLink link) {
+        unreachable.reachable(link.node(), link.openedNanos());
+    }
+
+    /**
+     * {@code node} is reachable again (a link's handshake cleared its mark, on this loop or another):
+     * this loop links to it again, and new rooms, and rooms whose move is still asked for, may be
+     * placed on it. Rooms that moved off it while it was marked stay where they are now: moving them
+     * back would be one more move, with its pause, for the rooms' clients.
+     */
+    void onNodeReachable(NodeInfo node) {
+        assert loop.inEventLoop();
+        if (view.get().contains(node) && !unreachable.ids().contains(node.nodeId())) {
+            links.to(node);
+        }
+    }
+
+    /** Marks {@code node} for the gateway; if that is news, this loop, which found it, probes it until its mark ends. */
+    private void markUnreachable(NodeInfo node) {
+        long episode = unreachable.mark(node);
+        if (episode != 0) {
+            probe(node, episode, UnreachableNodes.PROBE_FIRST_MILLIS);
+        }
+    }
+
+    /**
+     * While {@code node}'s mark of that episode stands (a node gone from the view is not linked to
+     * meanwhile, but is if it comes back as the same incarnation): after {@code pauseMillis} a new link to it
+     * (unless this loop has one opening), then again after twice the pause, up to
+     * {@link UnreachableNodes#PROBE_MAX_MILLIS}. A link that completes its handshake ends the mark
+     * ({@link #onLinkUp}); one that fails marks it again, as any link does, and the probing goes on.
+     * Nothing is sent on a probe but the handshake: no room is placed on a marked node.
+     */
+    void probe(NodeInfo node, long episode, long pauseMillis) {
+        loop.schedule(
+                () -> {
+                    if (!unreachable.stillMarked(node, episode)) {
+                        return; // reachable again, forgotten, or a new incarnation: nothing to probe
+                    }
+                    if (view.get().contains(node)) {
+                        NodeLink link = links.to(node);
+                        if (link.isWelcomed()) {
+                            // Up since before the node's latest failure (another loop's): it proves
+                            // nothing now, and a fresh link will. Its closing marks the node again.
+                            link.close();
+                        }
+                    }
+                    probe(node, episode, Math.min(pauseMillis * 2, UnreachableNodes.PROBE_MAX_MILLIS));
+                },
+                pauseMillis,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
      * Membership changed (also called once at start-up): rooms on nodes that left move now, without
      * waiting for their links to fail, and every live node gets a link.
      */
@@ -377,7 +445,7 @@ public final class Router {
         // Rooms seated on a node that left but that this loop has no link to (never had, or lost).
         for (LocalRoom local : rooms.snapshot()) {
             if (!local.isMoving() && !current.contains(local.node)) {
-                unreachable.mark(local.node);
+                markUnreachable(local.node);
                 local.hold();
                 moves.start(local, placement.ownerOf(local.roomId), MoveCause.NODE_LOST);
             }

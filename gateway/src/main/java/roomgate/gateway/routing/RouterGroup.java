@@ -39,7 +39,8 @@ public final class RouterGroup {
             GatewayMetrics metrics,
             LongSupplier nanoClock) {
         // One for the gateway: a node unreachable from one loop is unreachable from all (see there).
-        UnreachableNodes unreachable = new UnreachableNodes(view, nanoClock, this::nodeUnreachable);
+        UnreachableNodes unreachable =
+                new UnreachableNodes(view, nanoClock, this::nodeUnreachable, this::nodeReachable);
         for (EventExecutor executor : group) {
             routers.put(
                     executor,
@@ -54,6 +55,11 @@ public final class RouterGroup {
      */
     private void nodeUnreachable(NodeInfo node) {
         routers.forEach((loop, router) -> loop.execute(() -> router.onNodeUnreachable(node)));
+    }
+
+    /** A handshake ended {@code node}'s unreachable mark (on some loop's thread): every loop links to it again. */
+    private void nodeReachable(NodeInfo node) {
+        routers.forEach((loop, router) -> loop.execute(() -> router.onNodeReachable(node)));
     }
 
     /** Tells every router, on its own loop, that membership changed. Called on Hazelcast's thread. */

@@ -25,9 +25,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import roomgate.gateway.metrics.GatewayMetrics;
@@ -60,6 +62,9 @@ class RouterGroupLoopsTest {
     private final NodeInfo n1 = RouterHarness.nodeInfo("n1");
     private final NodeInfo n2 = RouterHarness.nodeInfo("n2");
     private final NodeView view = NodeView.of(1, List.of(n1, n2));
+    /** Local addresses are JVM-wide: each test's nodes listen at addresses of their own. */
+    private final String run = UUID.randomUUID() + "-";
+
     private final Map<String, FakeNode> nodes = Map.of("n1", new FakeNode("n1"), "n2", new FakeNode("n2"));
 
     @AfterEach
@@ -70,30 +75,8 @@ class RouterGroupLoopsTest {
 
     @Test
     void whenOneLoopsLinkToTheRoomsNodeFailsBothLoopsMoveTheRoomTogether() throws Exception {
-        for (FakeNode node : nodes.values()) {
-            new ServerBootstrap()
-                    .group(nodeLoops)
-                    .channel(LocalServerChannel.class)
-                    .childHandler(node.initializer())
-                    .bind(new LocalAddress(node.nodeId))
-                    .sync();
-        }
-        LinkConnector connector = (loop, node, handler) -> new Bootstrap()
-                .group(loop)
-                .channel(LocalChannel.class)
-                .handler(handler)
-                .connect(new LocalAddress(node.nodeId()));
-        RouterGroup routers = new RouterGroup(
-                gatewayLoops,
-                new LinkOptions("gw-loops", LinkSettings.unauthenticated(), AUTH),
-                () -> view,
-                connector,
-                GatewayMetrics.disabled(),
-                System::nanoTime);
-        List<EventLoop> loops = new ArrayList<>();
-        for (EventExecutor executor : gatewayLoops) {
-            loops.add((EventLoop) executor);
-        }
+        RouterGroup routers = start();
+        List<EventLoop> loops = loops();
         String roomId = roomOn("n1");
 
         // One player of the room on each loop.
@@ -151,9 +134,102 @@ class RouterGroupLoopsTest {
                 .doesNotContain("m2");
     }
 
+    /**
+     * Every loop's link to a node is cut (the node refuses connections meanwhile); while it is, the
+     * node stays unreachable for both loops, and one loop probes it; once a probe completes its
+     * handshake both loops link to it and place new rooms on it again, naming nobody unreachable.
+     */
+    @Test
+    void afterACutHealsBothLoopsPlaceRoomsOnTheNodeAgain() throws Exception {
+        RouterGroup routers = start();
+        List<EventLoop> loops = loops();
+        FakeNode cutOff = nodes.get("n1");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(cutOff.authenticatedLinks).hasSize(2));
+
+        cutOff.cut = true;
+        for (Channel link : cutOff.authenticatedLinks) {
+            link.close().sync();
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(cutOff.refused.get())
+                        .as("probed again and again while cut")
+                        .isGreaterThanOrEqualTo(2));
+        for (int i = 0; i < loops.size(); i++) {
+            forwardJoin(routers, loops.get(i), i + 1, "during-" + i);
+        }
+        FakeNode other = nodes.get("n2");
+        await().atMost(Duration.ofSeconds(30)).until(() -> other.requests.size() == loops.size());
+        assertThat(other.requests)
+                .as("rooms of n1 placed elsewhere, naming n1 unreachable, by both loops")
+                .allSatisfy(r -> assertThat(r.getUnreachableNodeIdsList()).containsExactly("n1"));
+
+        cutOff.cut = false;
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(cutOff.authenticatedLinks)
+                        .as("the probe, then the other loop's link")
+                        .hasSize(4));
+        for (int i = 0; i < loops.size(); i++) {
+            forwardJoin(routers, loops.get(i), i + 1, "after-" + i);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> cutOff.requests.size() == loops.size());
+        assertThat(cutOff.requests)
+                .allSatisfy(r -> assertThat(r.getUnreachableNodeIdsList()).isEmpty());
+        assertThat(other.requests).hasSize(loops.size());
+    }
+
+    /** From a new session on {@code loop}: a join of a new room that hashing places on n1. */
+    private void forwardJoin(RouterGroup routers, EventLoop loop, long sessionId, String tag) throws Exception {
+        String roomId = roomOn("n1", tag);
+        loop.submit(() -> {
+                    Router router = routers.of(loop);
+                    ClientSession session =
+                            new ClientSession(sessionId, "p" + sessionId, new EmbeddedChannel(new ClientFrameCodec()));
+                    router.register(session);
+                    router.forward(session, RouterHarness.join(roomId, "j-" + tag), roomId);
+                })
+                .sync();
+    }
+
+    /** The fake nodes listening, and a gateway of two loops linked to them. */
+    private RouterGroup start() throws InterruptedException {
+        for (FakeNode node : nodes.values()) {
+            new ServerBootstrap()
+                    .group(nodeLoops)
+                    .channel(LocalServerChannel.class)
+                    .childHandler(node.initializer())
+                    .bind(new LocalAddress(run + node.nodeId))
+                    .sync();
+        }
+        LinkConnector connector = (loop, node, handler) -> new Bootstrap()
+                .group(loop)
+                .channel(LocalChannel.class)
+                .handler(handler)
+                .connect(new LocalAddress(run + node.nodeId()));
+        return new RouterGroup(
+                gatewayLoops,
+                new LinkOptions("gw-loops", LinkSettings.unauthenticated(), AUTH),
+                () -> view,
+                connector,
+                GatewayMetrics.disabled(),
+                System::nanoTime);
+    }
+
+    private List<EventLoop> loops() {
+        List<EventLoop> loops = new ArrayList<>();
+        for (EventExecutor executor : gatewayLoops) {
+            loops.add((EventLoop) executor);
+        }
+        return loops;
+    }
+
     private String roomOn(String nodeId) {
+        return roomOn(nodeId, "");
+    }
+
+    private String roomOn(String nodeId, String tag) {
         for (int i = 0; ; i++) {
-            String roomId = "room-" + i;
+            String roomId = "room-" + tag + i;
             if (view.ownerOf(roomId, Set.of()).nodeId().equals(nodeId)) {
                 return roomId;
             }
@@ -167,6 +243,10 @@ class RouterGroupLoopsTest {
         final List<Rejoin> rejoins = new CopyOnWriteArrayList<>();
         final List<Channel> authenticatedLinks = new CopyOnWriteArrayList<>();
         final Map<Long, Channel> linkOfSession = new ConcurrentHashMap<>();
+        /** While set, the node closes every new connection at once (a cut); counted. */
+        volatile boolean cut;
+
+        final AtomicInteger refused = new AtomicInteger();
 
         FakeNode(String nodeId) {
             this.nodeId = nodeId;
@@ -191,6 +271,11 @@ class RouterGroupLoopsTest {
 
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
+                if (cut) {
+                    refused.incrementAndGet();
+                    ctx.close();
+                    return;
+                }
                 ctx.writeAndFlush(LinkFrame.newBuilder()
                         .setChallenge(Challenge.newBuilder()
                                 .setNonce(ByteString.copyFrom(nonce))

@@ -61,6 +61,8 @@ final class RouterHarness {
     final UnreachableNodes unreachable;
 
     final List<NodeInfo> marked = new ArrayList<>();
+    /** The nodes whose mark a handshake ended (RouterGroup would tell every loop; a test tells its router). */
+    final List<NodeInfo> reachable = new ArrayList<>();
 
     final GatewayMetrics metrics = GatewayMetrics.disabled();
 
@@ -89,7 +91,7 @@ final class RouterHarness {
         loopChannel.freezeTime();
         setView(nodeIds);
         LinkConnector connector = this::connect;
-        unreachable = new UnreachableNodes(view::get, () -> nanos, marked::add);
+        unreachable = new UnreachableNodes(view::get, () -> nanos, marked::add, reachable::add);
         router = new Router(
                 loopChannel.eventLoop(),
                 new LinkOptions("gw-test", LinkSettings.unauthenticated(), AUTH),
@@ -362,6 +364,13 @@ final class RouterHarness {
             ByteBuf wire =
                     Unpooled.buffer(4 + bytes.length).writeInt(bytes.length).writeBytes(bytes);
             channel.writeInbound(wire);
+        }
+
+        /** The node's answer to a good Hello: the link is up (and its node reachable). */
+        void welcome() {
+            send(LinkFrame.newBuilder()
+                    .setWelcome(Welcome.newBuilder().setNodeId(info.nodeId()))
+                    .build());
         }
 
         /** The link drops, as when the node's process dies. */
