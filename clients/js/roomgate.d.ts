@@ -91,7 +91,8 @@ export interface EventMap {
   feedUpdate: FeedUpdate; error: RoomgateError; sessionStarted: { resumeToken: string }; pong: Pong;
   subscribed: { topics: string[] }; unsubscribed: { topics: string[] }; message: ServerMessage;
   reconnecting: { attempt: number; delayMs: number; code: number; reason: string };
-  reconnected: { resumed: string[]; lost: string[] };
+  /** rejoining: rooms joined again because the resume token was refused (with an identity token only). */
+  reconnected: { resumed: string[]; lost: string[]; rejoining: string[] };
   close: { code: number; reason: string };
 }
 

@@ -169,7 +169,8 @@ export class RoomgateClient {
     this._iterators = new Set();
     this._sequences = new SequenceTracker();
     this._resumeToken = '';
-    this._connectionToken = '';
+    /** Room id -> the join that seated this client there: sent again if a resume is refused. */
+    this._joins = new Map();
     this._resume = null;
     this._attempt = 0;
     this._reconnectTimer = null;
@@ -182,7 +183,10 @@ export class RoomgateClient {
     return this._state;
   }
 
-  /** The token that resumes this session on another connection ('' until the first answer). */
+  /**
+   * The newest resume token ('' until the first answer). Each names the connection it was issued to
+   * and resumes it once: after a resume the new connection's token replaces it.
+   */
   get resumeToken() {
     return this._resumeToken;
   }
@@ -259,7 +263,10 @@ export class RoomgateClient {
     if (role !== undefined) join.role = role;
     if (side !== undefined) join.side = side;
     if (displayName !== undefined) join.displayName = displayName;
-    return this.request({ join });
+    return this.request({ join }).then((joined) => {
+      this._joins.set(roomId, join);
+      return joined;
+    });
   }
 
   leave(roomId) {
@@ -428,7 +435,6 @@ export class RoomgateClient {
           socket.close(1000, 'client closed');
           return;
         }
-        this._connectionToken = '';
         if (first) this._state = 'open';
         resolve();
         if (!first) this._afterReconnect();
@@ -495,7 +501,7 @@ export class RoomgateClient {
   /** A new connection is open: take the seats back, then send what was asked for meanwhile. */
   _afterReconnect() {
     if (!this._resumeToken) {
-      this._reconnected([], []);
+      this._reconnected([], [], []);
       return;
     }
     this._state = 'resuming';
@@ -508,7 +514,7 @@ export class RoomgateClient {
         if (this._socket === socket && this._resume?.requestId === requestId) socket.close(4000, 'resume unanswered');
       }, this._requestTimeoutMs)
       : null;
-    this._resume = { requestId, waiting: new Set(rooms), resumed: [], lost: [], timer };
+    this._resume = { requestId, waiting: new Set(rooms), resumed: [], lost: [], rejoining: [], timer };
     const frame = { requestId, resume: { resumeToken: this._resumeToken, lastSequences: this._sequences.lastSequences() } };
     this._socket.send(this._encode(frame));
   }
@@ -527,29 +533,46 @@ export class RoomgateClient {
     } else if (msg.error) {
       const err = RoomgateError.fromServer(msg.error, msg.requestId);
       if (!err.roomId) {
-        // The token itself was refused (e.g. another cluster): nothing comes back; this connection
-        // is a new session, with the token it was given.
-        for (const id of r.waiting) r.lost.push(id);
-        for (const id of r.lost) this._sequences.forget(id);
+        // The token itself was refused (spent, expired, another cluster's): it is never sent again
+        // (the newest token is this connection's). With an identity the seats are the player's: the
+        // rooms are joined again as they were; without one they are lost.
+        for (const id of r.waiting) {
+          if (this._token && this._joins.has(id)) r.rejoining.push(id);
+          else r.lost.push(id);
+        }
+        for (const id of r.lost) this._forget(id);
         r.waiting.clear();
-        if (this._connectionToken) this._resumeToken = this._connectionToken;
       } else {
         r.waiting.delete(err.roomId);
         r.lost.push(err.roomId);
-        this._sequences.forget(err.roomId);
+        this._forget(err.roomId);
       }
       this._emit('error', err, msg);
     }
     if (r.waiting.size === 0) {
       clearTimeout(r.timer);
       this._resume = null;
-      this._reconnected(r.resumed, r.lost);
+      this._reconnected(r.resumed, r.lost, r.rejoining);
     }
   }
 
-  _reconnected(resumed, lost) {
+  _forget(roomId) {
+    this._sequences.forget(roomId);
+    this._joins.delete(roomId);
+  }
+
+  _reconnected(resumed, lost, rejoining) {
     this._state = 'open';
     this._attempt = 0;
+    for (const roomId of rejoining) {
+      // Before the held requests, which may be for these rooms. Its joined resets the room (the
+      // state as it is now); the gateway's refusal is an 'error' event and the room is forgotten
+      // (a connection lost meanwhile leaves it to the next resume).
+      this.request({ join: this._joins.get(roomId) }).catch((e) => {
+        if (!Object.values(ClientErrorCodes).includes(e.code)) this._forget(roomId);
+        this._emit('error', e);
+      });
+    }
     const outbox = this._outbox;
     this._outbox = [];
     for (const requestId of outbox) {
@@ -559,7 +582,7 @@ export class RoomgateClient {
         this._socket.send(p.frame);
       }
     }
-    this._emit('reconnected', { resumed, lost });
+    this._emit('reconnected', { resumed, lost, rejoining });
   }
 
   _canSend() {
@@ -605,11 +628,11 @@ export class RoomgateClient {
     } else if (body === 'joined') {
       this._sequences.reset(msg.joined.roomId, msg.joined.lastSequence);
     } else if (body === 'left') {
-      this._sequences.forget(msg.left.roomId);
+      this._forget(msg.left.roomId);
     } else if (body === 'sessionStarted') {
-      this._connectionToken = msg.sessionStarted.resumeToken;
-      // After a resume the session is the old one: its token stays. A new token only the first time.
-      if (!this._resumeToken) this._resumeToken = msg.sessionStarted.resumeToken;
+      // Always the newest: a token resumes its connection once, so after a resume the old
+      // connection's tokens are spent and this connection's (bound to it) is the one to keep.
+      this._resumeToken = msg.sessionStarted.resumeToken;
     }
 
     for (const it of this._iterators) it.push(msg);

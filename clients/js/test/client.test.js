@@ -131,10 +131,10 @@ test('requests waiting at a drop reject with CONNECTION_LOST; those asked meanwh
   assert.equal(next.sent.length, 1, 'only the resume until it is answered');
   const resume = next.sent[0];
   assert.deepEqual(resume.resume, { resumeToken: 'T1', lastSequences: { r1: '5' } });
-  // The new connection's own token stands for a fresh participant: the resumed session keeps T1.
+  // T1's connection is spent by this resume: the new connection's token is the one to keep.
   next.receive({ sessionStarted: { resumeToken: 'T2' } });
   next.receive({ requestId: resume.requestId, resumed: { roomIds: ['r1'], ownerNodeId: 'node-2' } });
-  assert.equal(c.resumeToken, 'T1');
+  assert.equal(c.resumeToken, 'T2');
   assert.equal(next.sent.length, 2);
   assert.deepEqual(next.sent[1].chat, { roomId: 'r1', text: 'back' });
   next.receive({ requestId: next.sent[1].requestId, event: { roomId: 'r1', sequence: '6', chat: { text: 'back' } } });
@@ -192,7 +192,7 @@ test('events are delivered once and in order across a reconnect: replayed ones a
   const next = FakeSocket.latest();
   assert.equal(next.sent[0].resume.lastSequences.r1, '7');
   next.receive({ requestId: next.sent[0].requestId, resumed: { roomIds: ['r1'] } });
-  assert.deepEqual(await reconnected, { resumed: ['r1'], lost: [] });
+  assert.deepEqual(await reconnected, { resumed: ['r1'], lost: [], rejoining: [] });
   for (const s of [6, 7, 8, 9]) next.receive({ event: { roomId: 'r1', sequence: String(s) } });
   next.receive({ event: { roomId: 'r1', sequence: '9' } });
   assert.deepEqual(seen, [6, 7, 8, 9]);
@@ -227,20 +227,73 @@ test('a room whose seat is gone is reported and forgotten; a refused token gives
   let next = FakeSocket.latest();
   next.receive({ sessionStarted: { resumeToken: 'T2' } });
   next.receive({ requestId: next.sent[0].requestId, error: { code: 'RESUME_REJECTED', message: 'grace over', roomId: 'r1' } });
-  assert.deepEqual(await reconnected, { resumed: [], lost: ['r1'] });
+  assert.deepEqual(await reconnected, { resumed: [], lost: ['r1'], rejoining: [] });
   assert.deepEqual(errors, ['RESUME_REJECTED r1']);
   assert.equal(c.rooms.size, 0);
-  assert.equal(c.resumeToken, 'T1', 'the session was resumed, only its room was not');
+  assert.equal(c.resumeToken, 'T2', 'the newest token, bound to the connection that resumed');
 
   reconnected = new Promise((r) => c.on('reconnected', r));
   const dropped = next;
   dropped.drop();
   await until(() => FakeSocket.latest() !== dropped && FakeSocket.latest().sent.length > 0, 'the second resume');
   next = FakeSocket.latest();
+  assert.equal(next.sent[0].resume.resumeToken, 'T2');
   next.receive({ sessionStarted: { resumeToken: 'T3' } });
   next.receive({ requestId: next.sent[0].requestId, error: { code: 'RESUME_REJECTED', message: 'not ours' } });
   await reconnected;
   assert.equal(c.resumeToken, 'T3');
+  c.close();
+});
+
+test('a refused token is never sent again: with an identity the rooms are joined again, before held requests', async () => {
+  const c = await RoomgateClient.connect('ws://gw/ws', options({ token: 'JWT' }));
+  let socket = FakeSocket.latest();
+  const joining = c.join('r1', { gameType: 'CHESS', role: 'PLAYER', side: 'WHITE' });
+  socket.receive({ sessionStarted: { resumeToken: 'T1' } });
+  socket.receive({ requestId: socket.last().requestId, joined: { roomId: 'r1', lastSequence: '5', seat: 'SEAT_WHITE' } });
+  await joining;
+  const errors = [];
+  c.on('error', (e) => errors.push(e.code));
+  let reconnected = new Promise((r) => c.on('reconnected', r));
+  socket.drop();
+  const held = c.move('r1', 'e2e4');
+  await until(() => FakeSocket.latest() !== socket && FakeSocket.latest().sent.length > 0, 'the resume');
+  socket = FakeSocket.latest();
+  assert.equal(socket.sent[0].resume.resumeToken, 'T1');
+  socket.receive({ sessionStarted: { resumeToken: 'T2' } });
+  socket.receive({ requestId: socket.sent[0].requestId, error: { code: 'RESUME_REJECTED', message: 'already used' } });
+  assert.deepEqual(await reconnected, { resumed: [], lost: [], rejoining: ['r1'] });
+  assert.deepEqual(errors, ['RESUME_REJECTED']);
+  assert.deepEqual(socket.sent[1].join, { roomId: 'r1', gameType: 'CHESS', role: 'PLAYER', side: 'WHITE' });
+  assert.deepEqual(socket.sent[2].move, { roomId: 'r1', uci: 'e2e4' }, 'the held move after the join');
+  socket.receive({ requestId: socket.sent[1].requestId, joined: { roomId: 'r1', lastSequence: '9', seat: 'SEAT_WHITE' } });
+  assert.equal(c.rooms.get('r1'), 9, 'the room as it is now');
+  socket.receive({ requestId: socket.sent[2].requestId, event: { roomId: 'r1', sequence: '10', moveMade: { uci: 'e2e4' } } });
+  assert.equal((await held).sequence, '10');
+
+  // The next drop resumes with the newest token, the refused one is gone.
+  reconnected = new Promise((r) => c.on('reconnected', r));
+  const dropped = socket;
+  dropped.drop();
+  await until(() => FakeSocket.latest() !== dropped && FakeSocket.latest().sent.length > 0, 'the second resume');
+  socket = FakeSocket.latest();
+  assert.deepEqual(socket.sent[0].resume, { resumeToken: 'T2', lastSequences: { r1: '10' } });
+  socket.receive({ requestId: socket.sent[0].requestId, resumed: { roomIds: ['r1'] } });
+  assert.deepEqual(await reconnected, { resumed: ['r1'], lost: [], rejoining: [] });
+  c.close();
+});
+
+test('without an identity a refused token loses the rooms: they are not joined as someone else', async () => {
+  const { c, socket } = await seated();
+  const reconnected = new Promise((r) => c.on('reconnected', r));
+  c.on('error', () => {});
+  socket.drop();
+  await until(() => FakeSocket.latest() !== socket && FakeSocket.latest().sent.length > 0, 'the resume');
+  const next = FakeSocket.latest();
+  next.receive({ requestId: next.sent[0].requestId, error: { code: 'RESUME_REJECTED', message: 'already used' } });
+  assert.deepEqual(await reconnected, { resumed: [], lost: ['r1'], rejoining: [] });
+  assert.equal(next.sent.length, 1, 'no join');
+  assert.equal(c.rooms.size, 0);
   c.close();
 });
 

@@ -170,7 +170,7 @@ test('a dropped connection resumes: seat kept, every move seen once and in order
     if (i === dropAt + 1) blackMove = answer;
     await answer;
   }
-  assert.deepEqual(await reconnected, { resumed: [r], lost: [] });
+  assert.deepEqual(await reconnected, { resumed: [r], lost: [], rejoining: [] });
   assert.equal(resumed[0].roomIds[0], r);
   const plies = Math.min(30, game.uci.length);
   await whenever(black, () => b.uci.length === plies, 'black sees every move');
@@ -186,7 +186,7 @@ test('a dropped connection resumes: seat kept, every move seen once and in order
   const held = await blackMove;
   assert.equal(held.moveMade.side, 'BLACK');
   assert.equal(held.moveMade.participantId, joinedB.participantId);
-  assert.equal(black.resumeToken, token, 'the resumed session keeps its token');
+  assert.notEqual(black.resumeToken, token, 'the old connection is spent: the new connection gives the token to keep');
   [white, black, spectator].forEach((c) => c.close());
 });
 
@@ -220,7 +220,7 @@ test('a gateway killed under a game: its client resumes through another gateway'
     if (i === killAt + 1) whiteAfter = answer; // held by white until it has resumed elsewhere
     await answer;
   }
-  assert.deepEqual(await reconnected, { resumed: [r], lost: [] });
+  assert.deepEqual(await reconnected, { resumed: [r], lost: [], rejoining: [] });
   assert.equal(white.socket.url.startsWith(URL), true, 'white now talks to the first gateway');
   await whenever(white, () => w.uci.length === plies, 'white sees every move');
   await whenever(spectator, () => s.uci.length === plies, 'the spectator sees every move');
@@ -244,7 +244,7 @@ test('a seat whose grace ran out is reported as RESUME_REJECTED for its room', {
   c.on('error', (e) => errors.push(e));
   const reconnected = new Promise((resolve) => c.on('reconnected', resolve));
   c.socket.close();
-  assert.deepEqual(await reconnected, { resumed: [], lost: [r] });
+  assert.deepEqual(await reconnected, { resumed: [], lost: [r], rejoining: [] });
   assert.equal(errors.length, 1);
   assert.ok(errors[0] instanceof RoomgateError);
   assert.equal(errors[0].code, 'RESUME_REJECTED');

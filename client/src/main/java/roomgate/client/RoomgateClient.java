@@ -326,6 +326,17 @@ public final class RoomgateClient implements AutoCloseable {
         return await(m -> m.getRequestId().equals(requestId), timeout);
     }
 
+    /**
+     * The newest resume token this connection was given ({@code session_started}: on its first
+     * answer, again half way through the last one's life), or null before the first. A token resumes
+     * its connection once: after a resume, use the token the new connection is given, and after a
+     * {@code RESUME_REJECTED} join the rooms again (with an identity token the seats come back).
+     * Kept whether or not messages are.
+     */
+    public String resumeToken() {
+        return inbox.resumeToken;
+    }
+
     /** Every message received so far (or since {@link #clearHistory()}), oldest first. Unaffected by {@link #await}. */
     public List<ServerMessage> received() {
         inbox.requireKept("received()");
@@ -405,6 +416,8 @@ public final class RoomgateClient implements AutoCloseable {
         final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
         final List<Consumer<ServerMessage>> listeners = new CopyOnWriteArrayList<>();
         private final boolean keep;
+        /** The newest session_started's token; written on the event loop. */
+        volatile String resumeToken;
 
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
@@ -555,6 +568,9 @@ public final class RoomgateClient implements AutoCloseable {
         }
 
         private void deliver(ServerMessage message) {
+            if (message.hasSessionStarted()) {
+                resumeToken = message.getSessionStarted().getResumeToken();
+            }
             if (keep) {
                 lock.lock();
                 try {

@@ -29,12 +29,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.Pong;
 import roomgate.protocol.v1.ServerMessage;
+import roomgate.protocol.v1.SessionStarted;
 
 /**
  * A loopback WebSocket server at {@code /ws} that answers each Ping with a Pong in the frame type
  * it arrived in, and obeys a few text commands: {@code close-me} (close frame 1008 "bye"),
  * {@code drop-me} (TCP close without a close frame), {@code garbage-please} (a binary frame that
- * is no ServerMessage). Other paths get a 404. It records the type of every data frame it receives.
+ * is no ServerMessage), {@code tokens-please} (two session_started, resume tokens "t1" then "t2"). Other paths get a 404. It records the type of every data frame it receives.
  */
 final class PingServer implements AutoCloseable {
     /** Data frame types received, "binary" or "text", in arrival order. */
@@ -111,6 +112,15 @@ final class PingServer implements AutoCloseable {
                     // A length-delimited field 1 that claims 5 bytes but has none.
                     case "garbage-please" ->
                         ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {0x0A, 0x05})));
+                    case "tokens-please" -> {
+                        for (String token : List.of("t1", "t2")) {
+                            ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(ServerMessage.newBuilder()
+                                    .setSessionStarted(
+                                            SessionStarted.newBuilder().setResumeToken(token))
+                                    .build()
+                                    .toByteArray())));
+                        }
+                    }
                     default -> {
                         ClientMessage.Builder request = ClientMessage.newBuilder();
                         try {

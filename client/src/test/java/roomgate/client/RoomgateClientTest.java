@@ -68,6 +68,15 @@ class RoomgateClientTest {
     }
 
     @Test
+    void theResumeTokenIsTheNewestTheServerGave() throws Exception {
+        RoomgateClient client = connect(Encoding.BINARY);
+        assertThat(client.resumeToken()).isNull();
+        client.sendRawText("tokens-please");
+        client.await(m -> m.getSessionStarted().getResumeToken().equals("t2"), WAIT);
+        assertThat(client.resumeToken()).isEqualTo("t2");
+    }
+
+    @Test
     void binaryRoundTrip() throws Exception {
         RoomgateClient client = connect(Encoding.BINARY);
 

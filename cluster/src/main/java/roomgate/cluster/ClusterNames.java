@@ -10,6 +10,8 @@ public final class ClusterNames {
     public static final String NODE_STATUS_MAP = "roomgate.node-status";
     /** Node id -> a command for that node from an operator ("DRAIN"), written by the admin API. */
     public static final String NODE_COMMANDS_MAP = "roomgate.node-commands";
+    /** Connection id -> the gateway that spent it: resume tokens' single use (gateway HazelcastSpentConnections). */
+    public static final String SPENT_RESUMES_MAP = "roomgate.spent-resumes";
     /** Split-brain protection for the rooms map: a minority side may not write. */
     public static final String ROOMS_QUORUM = "roomgate.rooms-quorum";
 

@@ -260,6 +260,13 @@ public record HazelcastSettings(
                 .setAsyncBackupCount(0)
                 .setSplitBrainProtectionName(ClusterNames.ROOMS_QUORUM));
         config.addMapConfig(new MapConfig(ClusterNames.NODE_STATUS_MAP).setBackupCount(1));
+        // Spent resume connections: a spend lost with a member would let its tokens resume again, and
+        // a side below the quorum could spend what the other side already did; entries expire by
+        // their own time to live (the tokens' lifetime).
+        config.addMapConfig(new MapConfig(ClusterNames.SPENT_RESUMES_MAP)
+                .setBackupCount(1)
+                .setAsyncBackupCount(0)
+                .setSplitBrainProtectionName(ClusterNames.ROOMS_QUORUM));
 
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(heartbeatTimeoutSeconds));

@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Entries of the cluster maps that grow with games played (room records, the archive backlog), as
- * this member owns them: summed over the data members, the map's size without a cluster operation on
- * a scrape. A soak watches them level off under churn. Bound on game nodes only (a lite member owns
+ * Entries of the cluster maps that grow with games played (room records, the archive backlog) or with
+ * resumes (spent resume connections, each kept one token lifetime), as this member owns them: summed
+ * over the data members, the map's size without a cluster operation on a scrape. A soak watches them level off under churn. Bound on game nodes only (a lite member owns
  * no entries).
  */
 public final class MapEntryMetrics implements MeterBinder {
-    private static final List<String> MAPS = List.of(ClusterNames.ROOMS_MAP, ClusterNames.ARCHIVE_QUEUE_MAP);
+    private static final List<String> MAPS =
+            List.of(ClusterNames.ROOMS_MAP, ClusterNames.ARCHIVE_QUEUE_MAP, ClusterNames.SPENT_RESUMES_MAP);
 
     private final HazelcastInstance hazelcast;
 

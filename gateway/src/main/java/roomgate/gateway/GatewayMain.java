@@ -40,6 +40,7 @@ import roomgate.gateway.recording.FileTrafficRecorder;
 import roomgate.gateway.recording.RoomPattern;
 import roomgate.gateway.recording.TrafficRecorder;
 import roomgate.gateway.server.GatewayServer;
+import roomgate.gateway.session.HazelcastSpentConnections;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.tls.CertificateWatcher;
 import roomgate.gateway.tls.ServerTls;
@@ -220,8 +221,11 @@ public final class GatewayMain {
         Transport transport = Transport.best();
         GatewayMetrics metrics = new GatewayMetrics(meters);
         metrics.countMissedFeedUpdates(feeds::missedUpdates);
+        // A resume token's connection is spent in the cluster, so it resumes once through any gateway.
+        ClientAuth clientAuth = auth.withSpentConnections(
+                new HazelcastSpentConnections(hazelcast, config.gatewayId(), ClientAuth.spentFor(auth.resumeTokens())));
         GatewayServer server = GatewayServer.start(
-                config, transport, liveNodes::current, auth, devTokens, feeds, games, metrics, recorder, tls);
+                config, transport, liveNodes::current, clientAuth, devTokens, feeds, games, metrics, recorder, tls);
         lifecycle.onStop("event loops", server::close);
         if (tls != null) {
             // New files are picked up for new connections; open ones keep their session.

@@ -24,6 +24,8 @@ import roomgate.client.RoomgateClient;
 import roomgate.client.RoomgateClient.CloseStatus;
 import roomgate.client.RoomgateClient.Encoding;
 import roomgate.gateway.auth.DevTokens;
+import roomgate.gateway.auth.KeyFiles;
+import roomgate.gateway.session.ResumeTokens;
 import roomgate.protocol.v1.Authenticate;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
@@ -38,7 +40,8 @@ import roomgate.protocol.v1.Side;
  * Client identity on real gateway and node JVMs (two gateways with --auth jwt and an HS256 key, the
  * first also minting development tokens): forged and expired tokens are refused and closed; a seat
  * belongs to its player, who gets it back from another gateway while another player cannot take it;
- * a spectate-only token cannot move; another player's resume token is refused.
+ * a spectate-only token cannot move; another player's resume token is refused; a resume token
+ * resumes its connection once, whichever gateway is asked and whichever of its tokens is used.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthSystemTest {
@@ -48,6 +51,8 @@ class AuthSystemTest {
     private final List<RoomgateClient> clients = new ArrayList<>();
     private LocalCluster cluster;
     private DevTokens tokens;
+    /** The resume tokens of the cluster's session key, to read a token's claims as a gateway does. */
+    private ResumeTokens resumeTokens;
 
     @BeforeAll
     void startCluster() throws Exception {
@@ -57,8 +62,11 @@ class AuthSystemTest {
         String secret = "auth-system-test-" + UUID.randomUUID() + UUID.randomUUID();
         Files.writeString(key, secret);
         tokens = new DevTokens(secret.getBytes(StandardCharsets.UTF_8), "roomgate");
+        Path sessionKey = Files.writeString(dir.resolve("session.key"), UUID.randomUUID() + "-" + UUID.randomUUID());
+        resumeTokens = new ResumeTokens(KeyFiles.secret(sessionKey, "session-key-file"), Duration.ofMinutes(10));
         cluster = LocalCluster.start("auth", 2, 2, List.of(), gateway -> {
             List<String> args = new ArrayList<>(LocalCluster.jwtHs256(key));
+            args.addAll(List.of("--session-key-file", sessionKey.toString()));
             if (gateway == 0) {
                 args.addAll(List.of("--auth-dev-tokens", "true"));
             }
@@ -206,6 +214,60 @@ class AuthSystemTest {
                         .build(),
                 TIMEOUT);
         assertThat(resumed.hasResumed()).as("answer %s", resumed).isTrue();
+    }
+
+    private static ClientMessage resume(String token, String room, long lastSequence) {
+        return ClientMessage.newBuilder()
+                .setResume(Resume.newBuilder().setResumeToken(token).putLastSequences(room, lastSequence))
+                .build();
+    }
+
+    @Test
+    void aResumeTokenResumesItsConnectionOnceThroughAnyGateway() throws Exception {
+        String room = "once-" + run;
+        String player = "olga-" + run;
+        RoomgateClient white = connect(0, tokens.mint(player, Duration.ofMinutes(5)));
+        RoomgateClient black = connect(1, tokens.mint("boris-" + run, Duration.ofMinutes(5)));
+        white.request(join(room, Role.PLAYER, Side.WHITE), TIMEOUT);
+        black.request(join(room, Role.PLAYER, Side.BLACK), TIMEOUT);
+        long e4 = white.request(move(room, "e2e4"), TIMEOUT).getEvent().getSequence();
+        String older = white.resumeToken();
+        // A newer token of the same connection, as its gateway re-issues one half way through the
+        // last one's life (same claims, later issue time), signed with the cluster's session key.
+        ResumeTokens.Claims claims = resumeTokens.verify(older);
+        assertThat(claims.participantId()).isEqualTo(player);
+        String newer = resumeTokens.issue(player, claims.connectionId());
+
+        white.close();
+        black.request(move(room, "e7e5"), TIMEOUT); // missed by white while it is away
+
+        RoomgateClient back = connect(1, tokens.mint(player, Duration.ofMinutes(5)));
+        ServerMessage resumed = back.request(resume(newer, room, e4), TIMEOUT);
+        assertThat(resumed.hasResumed()).as("answer %s", resumed).isTrue();
+        ServerMessage missed = back.await(m -> m.hasEvent() && m.getEvent().getSequence() == e4 + 1, TIMEOUT);
+        assertThat(missed.getEvent().getMoveMade().getUci()).isEqualTo("e7e5");
+        assertThat(resumeTokens.verify(back.resumeToken()).connectionId())
+                .as("the new connection's token is bound to it")
+                .isNotEqualTo(claims.connectionId());
+
+        // The same player, through the other gateway: neither token of the resumed connection works again.
+        RoomgateClient again = connect(0, tokens.mint(player, Duration.ofMinutes(5)));
+        for (String spent : List.of(newer, older)) {
+            ServerMessage refused = again.request(resume(spent, room, e4), TIMEOUT);
+            assertThat(refused.getError().getCode()).as("answer %s", refused).isEqualTo(ErrorCode.RESUME_REJECTED);
+            assertThat(refused.getError().getMessage()).contains("already used");
+        }
+
+        // The honest client kept its seat and every move: it plays on, and sees black's answer.
+        ServerMessage nf3 = back.request(move(room, "g1f3"), TIMEOUT);
+        assertThat(nf3.getEvent().getSequence()).as("answer %s", nf3).isEqualTo(e4 + 2);
+        black.request(move(room, "b8c6"), TIMEOUT);
+        back.await(m -> m.hasEvent() && m.getEvent().getSequence() == e4 + 3, TIMEOUT);
+        assertThat(back.received().stream()
+                        .filter(ServerMessage::hasEvent)
+                        .filter(m -> m.getEvent().hasMoveMade())
+                        .map(m -> m.getEvent().getMoveMade().getUci()))
+                .containsExactly("e7e5", "g1f3", "b8c6");
     }
 
     @Test

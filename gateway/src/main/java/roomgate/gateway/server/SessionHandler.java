@@ -6,6 +6,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ClientSession;
 import roomgate.gateway.session.LoopFlusher;
 import roomgate.gateway.session.RateLimiter;
+import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.session.SessionCaps;
 import roomgate.gateway.session.TextChecks;
 import roomgate.protocol.v1.ClientMessage;
@@ -73,6 +75,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private Identity identity;
     /** When the last resume token was issued (System.nanoTime), to send a fresh one when it ages. */
     private long resumeTokenIssuedNanos;
+    /** This connection's id, named by every resume token issued to it (ResumeGuard). */
+    private String connectionId;
+    /** A resume waits for the cluster to spend its token's connection; what follows it waits too. */
+    private boolean resumePending;
+    /** Messages that came while a resume was pending: handled after it, in order. */
+    private final ArrayDeque<ClientMessage> afterResume = new ArrayDeque<>();
 
     /** {@code recorder} is told of every room request this handler routes and of the session's end. */
     public SessionHandler(
@@ -109,6 +117,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             String participantId = gatewayId + "-"
                     + Long.toHexString(ThreadLocalRandom.current().nextLong());
             session = new ClientSession(sessionIds.incrementAndGet(), participantId, ctx.channel());
+            connectionId = auth.resumeGuard().open();
             session.batchWrites(
                     GuardedFrameOutput.of(ctx.pipeline(), metrics),
                     LoopFlusher.of(ctx.channel().eventLoop()));
@@ -183,6 +192,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, message.getRequestId(), ErrorCode.UNAUTHENTICATED, "send authenticate{token} first");
             return;
         }
+        if (resumePending) {
+            holdUntilResumed(message);
+            return;
+        }
         if (!started
                 || System.nanoTime() - resumeTokenIssuedNanos
                         > auth.resumeTokens().ttl().toNanos() / 2) {
@@ -204,7 +217,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (message.getBodyCase() == ClientMessage.BodyCase.RESUME) {
-            resume(message.getRequestId(), message.getResume());
+            resume(ctx, message.getRequestId(), message.getResume());
             return;
         }
         if (message.getBodyCase() == ClientMessage.BodyCase.SUBSCRIBE) {
@@ -277,9 +290,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         };
     }
 
-    private void resume(String requestId, Resume resume) {
-        String participantId = auth.resumeTokens().verify(resume.getResumeToken());
-        if (participantId == null) {
+    private void resume(ChannelHandlerContext ctx, String requestId, Resume resume) {
+        ResumeTokens.Claims claims = auth.resumeTokens().verify(resume.getResumeToken());
+        if (claims == null) {
             session.error(
                     requestId,
                     ErrorCode.RESUME_REJECTED,
@@ -287,6 +300,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     "resume_token: not a token this cluster issued, or expired (join the rooms again)");
             return;
         }
+        String participantId = claims.participantId();
         if (auth.required() && !participantId.equals(identity.playerId())) {
             // A resume token is no credential by itself: it must come with its player's identity.
             session.error(requestId, ErrorCode.RESUME_REJECTED, "", "resume_token: issued to another player");
@@ -330,8 +344,69 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                             + ratePerSecond + "/s (burst " + burst + "); retry in a moment");
             return;
         }
-        caps.resuming(session.rooms(), roomIds, now);
+        // Every check that does not spend the token first: a refused request must not use it up.
+        resumePending = true;
+        auth.resumeGuard()
+                .admit(claims.connectionId(), connectionId)
+                .whenCompleteAsync(
+                        (refusal, failure) -> resumeAdmitted(
+                                ctx,
+                                requestId,
+                                resume,
+                                participantId,
+                                failure == null ? refusal : "resume_token: could not be checked; join the rooms again"),
+                        ctx.executor());
+    }
+
+    /** On the event loop: the guard's answer to a resume ({@code refusal} null: it may go on). */
+    private void resumeAdmitted(
+            ChannelHandlerContext ctx, String requestId, Resume resume, String participantId, String refusal) {
+        resumePending = false;
+        if (closing || !ctx.channel().isActive()) {
+            afterResume.clear();
+            return;
+        }
+        if (refusal != null) {
+            session.error(requestId, ErrorCode.RESUME_REJECTED, "", refusal);
+        } else {
+            resumeSeats(requestId, resume, participantId);
+        }
+        while (!resumePending && !afterResume.isEmpty() && !closing) {
+            onMessage(ctx, afterResume.poll());
+        }
+    }
+
+    /**
+     * A message after a pending resume, handled (and drawn from the rate limit) once it is answered;
+     * past a burst of them, dropped as a flood would be, and said once a second at most.
+     */
+    private void holdUntilResumed(ClientMessage message) {
+        if (afterResume.size() < burst) {
+            afterResume.add(message);
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastRateErrorNanos > 1_000_000_000L) {
+            lastRateErrorNanos = now;
+            session.error(
+                    message.getRequestId(),
+                    ErrorCode.RATE_LIMITED,
+                    "",
+                    "more than " + burst
+                            + " messages while a resume waits for the cluster; messages are being dropped");
+        }
+    }
+
+    private void resumeSeats(String requestId, Resume resume, String participantId) {
+        Set<String> roomIds = resume.getLastSequencesMap().keySet();
+        caps.resuming(session.rooms(), roomIds, System.nanoTime());
+        boolean newParticipant = !participantId.equals(session.participantId());
         session.resumeAs(participantId);
+        if (newParticipant) {
+            // (--auth none) The token this connection was given named its fresh anonymous id: a new
+            // one names the participant it now is, bound to this connection.
+            startSession("");
+        }
         if (resume.getLastSequencesMap().isEmpty()) {
             session.deliver(Delivery.of(ServerMessage.newBuilder()
                     .setRequestId(requestId)
@@ -414,7 +489,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         session.deliver(Delivery.of(ServerMessage.newBuilder()
                 .setRequestId(requestId)
                 .setSessionStarted(SessionStarted.newBuilder()
-                        .setResumeToken(auth.resumeTokens().issue(session.participantId())))
+                        .setResumeToken(auth.resumeTokens().issue(session.participantId(), connectionId)))
                 .build()));
     }
 
@@ -439,6 +514,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (session != null) {
+            auth.resumeGuard().closed(connectionId);
             router.sessionClosed(session);
             if (feedSession != null) {
                 feedSession.close();

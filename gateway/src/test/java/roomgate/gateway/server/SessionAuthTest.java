@@ -116,7 +116,8 @@ class SessionAuthTest {
         List<ServerMessage> out = send(authenticate(TOKENS.mint("alice", Duration.ofMinutes(5))));
         assertThat(out).hasSize(1);
         assertThat(out.get(0).getRequestId()).isEqualTo("auth");
-        assertThat(RESUME.verify(out.get(0).getSessionStarted().getResumeToken()))
+        assertThat(RESUME.verify(out.get(0).getSessionStarted().getResumeToken())
+                        .participantId())
                 .isEqualTo("alice");
         assertThat(send(ping()).get(0).hasPong()).isTrue();
         assertThat(send(authenticate(TOKENS.mint("bob", Duration.ofMinutes(5))))
@@ -131,7 +132,8 @@ class SessionAuthTest {
     void aTokenInTheQueryOrTheHeaderIdentifiesTheClientAtTheUpgrade() throws Exception {
         open(new DefaultHttpHeaders(), "/ws?room=r1&access_token=" + TOKENS.mint("carol", Duration.ofMinutes(5)));
         List<ServerMessage> out = send(ping());
-        assertThat(RESUME.verify(out.get(0).getSessionStarted().getResumeToken()))
+        assertThat(RESUME.verify(out.get(0).getSessionStarted().getResumeToken())
+                        .participantId())
                 .isEqualTo("carol");
         assertThat(out.get(1).hasPong()).isTrue();
     }
@@ -149,9 +151,9 @@ class SessionAuthTest {
     @Test
     void anotherPlayersResumeTokenIsRejectedAndOnesOwnIsNot() throws Exception {
         openWithToken(TOKENS.mint("mallory", Duration.ofMinutes(5)));
-        List<ServerMessage> out = send(resume(RESUME.issue("alice")));
+        List<ServerMessage> out = send(resume(RESUME.issue("alice", ResumeTokens.newConnectionId())));
         assertThat(out.get(out.size() - 1).getError().getCode()).isEqualTo(ErrorCode.RESUME_REJECTED);
-        out = send(resume(RESUME.issue("mallory")));
+        out = send(resume(RESUME.issue("mallory", ResumeTokens.newConnectionId())));
         assertThat(out.get(0).hasResumed()).as("%s", out).isTrue();
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.GatewayMetrics.Refusal;
+import roomgate.gateway.session.ResumeTokens;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameType;
@@ -93,7 +94,7 @@ class SessionCapsPipelineTest {
 
     @Test
     void aResumeNamingMoreRoomsThanTheCapIsInvalid() throws Exception {
-        String token = TestSession.RESUME_TOKENS.issue("gw-test-1");
+        String token = TestSession.RESUME_TOKENS.issue("gw-test-1", ResumeTokens.newConnectionId());
         Resume.Builder resume = Resume.newBuilder().setResumeToken(token);
         for (int i = 0; i < 5; i++) {
             resume.putLastSequences("r" + i, 1);
@@ -108,7 +109,7 @@ class SessionCapsPipelineTest {
 
     @Test
     void aResumeCountsAgainstTheRateLimitPerRoomItNames() throws Exception {
-        String token = TestSession.RESUME_TOKENS.issue("gw-test-1");
+        String token = TestSession.RESUME_TOKENS.issue("gw-test-1", ResumeTokens.newConnectionId());
         Resume.Builder resume = Resume.newBuilder().setResumeToken(token);
         for (int i = 0; i < 4; i++) {
             resume.putLastSequences("r" + i, 1);
