@@ -151,7 +151,8 @@ class HazelcastSettingsTest {
         // A shorter backup timeout takes a lease shorter by the delivery margin at most.
         HazelcastSettings shorter = fromArgs("--backup-timeout-millis", "4000");
         assertThat(shorter.leaseMillis()).isEqualTo(2000);
-        assertThat(shorter.toMemberConfig("m", false, Map.of()).getProperty("hazelcast.operation.backup.timeout.millis"))
+        assertThat(shorter.toMemberConfig("m", false, Map.of())
+                        .getProperty("hazelcast.operation.backup.timeout.millis"))
                 .isEqualTo("4000");
     }
 

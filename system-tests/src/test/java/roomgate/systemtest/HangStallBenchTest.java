@@ -103,18 +103,23 @@ class HangStallBenchTest {
         int run = 0;
         for (Variant variant : variants) {
             run++;
-            System.out.printf("[hangbench] %s: flags %s, JVM options %s%n", variant.name(), variant.flags(), variant.jvmOptions());
+            System.out.printf(
+                    "[hangbench] %s: flags %s, JVM options %s%n",
+                    variant.name(), variant.flags(), variant.jvmOptions());
             try {
                 runVariant(variant, run);
             } catch (Exception | AssertionError e) {
                 failures.add(variant.name() + ": " + e);
-                table.add("| " + variant.name() + " | failed | | | | | | | " + e.toString().replace('|', '/') + " |");
+                table.add("| " + variant.name() + " | failed | | | | | | | "
+                        + e.toString().replace('|', '/') + " |");
             }
             String all = String.join("\n", table) + "\n";
             System.out.print(all);
             Files.writeString(RESULTS, "# " + Instant.now() + "\n\n" + all);
         }
-        assertThat(failures).as("variants that lost acknowledged moves or failed").isEmpty();
+        assertThat(failures)
+                .as("variants that lost acknowledged moves or failed")
+                .isEmpty();
     }
 
     private void runVariant(Variant variant, int run) throws Exception {
@@ -181,7 +186,9 @@ class HangStallBenchTest {
                     current.put(slot, game);
                     while (traffic.get() && game.hasMoreThan(GameFixture.PLIES_AFTER)) {
                         long start = System.nanoTime();
-                        boolean acked = game.playNext(Duration.ofSeconds(2), start + Duration.ofSeconds(30).toNanos());
+                        boolean acked = game.playNext(
+                                Duration.ofSeconds(2),
+                                start + Duration.ofSeconds(30).toNanos());
                         long end = System.nanoTime();
                         if (!acked) {
                             failures.add(variant.name() + ": a move in " + game.roomId
@@ -230,9 +237,7 @@ class HangStallBenchTest {
         }
 
         private Set<String> liveNodeIds() throws Exception {
-            return fx.nodes().getNodesList().stream()
-                    .map(NodeStatus::getNodeId)
-                    .collect(Collectors.toSet());
+            return fx.nodes().getNodesList().stream().map(NodeStatus::getNodeId).collect(Collectors.toSet());
         }
 
         /**
@@ -252,7 +257,8 @@ class HangStallBenchTest {
                 for (String node : missing) {
                     if (!missingBefore.contains(node)) {
                         removals++;
-                        System.out.printf("[hangbench] %s: %s left the view under load at +%d s%n",
+                        System.out.printf(
+                                "[hangbench] %s: %s left the view under load at +%d s%n",
                                 variant.name(), node, (System.nanoTime() - from) / 1_000_000_000);
                     }
                 }
@@ -286,10 +292,15 @@ class HangStallBenchTest {
             long resumedAt = System.nanoTime();
             String removal = removedAt == 0 ? "not removed within the hang" : ms(removedAt - stoppedAt) + " ms";
             String playable = removedAt == 0 ? "n/a" : victimRoomsPlayableAfter(victimRooms, removedAt);
-            row("SIGSTOP " + victim, stoppedAt, resumedAt, victimRooms,
-                    "removed after " + removal + "; its " + victimRooms.size()
-                            + " rooms moved again (max) " + playable + " after the removal");
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+            row(
+                    "SIGSTOP " + victim,
+                    stoppedAt,
+                    resumedAt,
+                    victimRooms,
+                    "removed after " + removal + "; its " + victimRooms.size() + " rooms moved again (max) " + playable
+                            + " after the removal");
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> liveNodeIds().contains(victim));
             fx.awaitClusterSafe();
             row("SIGCONT, back and safe", resumedAt, System.nanoTime(), victimRooms, "");
@@ -301,8 +312,7 @@ class HangStallBenchTest {
             cluster.addNode(added);
             long ready = System.nanoTime();
             fx.awaitClusterSafe();
-            row("join " + added, from, System.nanoTime(), Set.of(),
-                    "ready after " + ms(ready - from) + " ms");
+            row("join " + added, from, System.nanoTime(), Set.of(), "ready after " + ms(ready - from) + " ms");
         }
 
         void drain(String drained) throws Exception {
@@ -314,11 +324,16 @@ class HangStallBenchTest {
                                     .build())
                             .statusCode())
                     .isEqualTo(202);
-            await().atMost(Duration.ofSeconds(60)).until(() -> fx.nodeStatus(drained).getRooms() == 0);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> fx.nodeStatus(drained).getRooms() == 0);
             long empty = System.nanoTime();
             cluster.nodes().get(drained).close();
             fx.awaitClusterSafe();
-            row("drain " + drained + " and stop it", from, System.nanoTime(), drainedRooms,
+            row(
+                    "drain " + drained + " and stop it",
+                    from,
+                    System.nanoTime(),
+                    drainedRooms,
                     "its " + drainedRooms.size() + " rooms handed over in " + ms(empty - from) + " ms");
         }
 
@@ -334,7 +349,9 @@ class HangStallBenchTest {
                 return (rooms.size() - firstAck.size()) + " rooms not yet";
             }
             return firstAck.values().stream().mapToLong(t -> t - removedAt).max().stream()
-                    .mapToObj(n -> ms(n) + " ms").findFirst().orElse("no rooms");
+                    .mapToObj(n -> ms(n) + " ms")
+                    .findFirst()
+                    .orElse("no rooms");
         }
 
         /** One table row: the moves sent in [from, to) of the rooms not in {@code concerned}. */
@@ -342,8 +359,12 @@ class HangStallBenchTest {
             List<Sample> others = samples.stream()
                     .filter(s -> s.sentNanos() >= from && s.sentNanos() < to && !concerned.contains(s.roomId()))
                     .toList();
-            long[] ms = others.stream().mapToLong(s -> s.latencyNanos() / 1_000_000).sorted().toArray();
-            long stalled = others.stream().filter(s -> s.latencyNanos() > STALL_NANOS).count();
+            long[] ms = others.stream()
+                    .mapToLong(s -> s.latencyNanos() / 1_000_000)
+                    .sorted()
+                    .toArray();
+            long stalled =
+                    others.stream().filter(s -> s.latencyNanos() > STALL_NANOS).count();
             long stalledRooms = others.stream()
                     .filter(s -> s.latencyNanos() > STALL_NANOS)
                     .map(Sample::roomId)
@@ -353,8 +374,16 @@ class HangStallBenchTest {
                     ? "no moves"
                     : ms[ms.length / 2] + " / " + ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)]
                             + " / " + ms[ms.length - 1];
-            String line = String.format("| %s | %s | %s | %.1f | %d | %s | %d | %d | %s |",
-                    variant.name(), phase, loadAverage(), (to - from) / 1e9, ms.length, spread, stalled, stalledRooms,
+            String line = String.format(
+                    "| %s | %s | %s | %.1f | %d | %s | %d | %d | %s |",
+                    variant.name(),
+                    phase,
+                    loadAverage(),
+                    (to - from) / 1e9,
+                    ms.length,
+                    spread,
+                    stalled,
+                    stalledRooms,
                     note);
             System.out.println("[hangbench] " + line);
             table.add(line);
@@ -368,13 +397,15 @@ class HangStallBenchTest {
                 List<String> stored = fx.spectate(game).getState().getChess().getUciMovesList();
                 List<String> acked = game.acked();
                 if (!stored.subList(0, Math.min(stored.size(), acked.size())).equals(acked)) {
-                    lost += (int) acked.stream().filter(m -> !stored.contains(m)).count();
+                    lost += (int)
+                            acked.stream().filter(m -> !stored.contains(m)).count();
                     failures.add(variant.name() + ": " + game.roomId + " stored " + stored + ", acknowledged " + acked);
                 }
                 rooms++;
             }
             long acked = everyGame.stream().mapToLong(g -> g.acked().size()).sum();
-            String line = String.format("| %s | end | %s | | %d acknowledged moves in %d rooms | | | | acknowledged moves lost: %d |",
+            String line = String.format(
+                    "| %s | end | %s | | %d acknowledged moves in %d rooms | | | | acknowledged moves lost: %d |",
                     variant.name(), loadAverage(), acked, rooms, lost);
             System.out.println("[hangbench] " + line);
             table.add(line);

@@ -48,16 +48,16 @@ public final class HazelcastRoomStore implements RoomStore {
         // system property turns it off only to measure what it brings (HangStallBenchTest).
         if (Boolean.parseBoolean(System.getProperty("roomgate.store.resendOnMemberLeft", "true"))) {
             hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent event) {}
+                @Override
+                public void memberAdded(MembershipEvent event) {}
 
-            @Override
-            public void memberRemoved(MembershipEvent event) {
-                if (!event.getMember().isLiteMember()) {
-                    hedge.memberLeft();
+                @Override
+                public void memberRemoved(MembershipEvent event) {
+                    if (!event.getMember().isLiteMember()) {
+                        hedge.memberLeft();
+                    }
                 }
-            }
-        });
+            });
         }
         SplitBrainProtectionFunction protection = hazelcast
                 .getConfig()
