@@ -35,7 +35,9 @@ public record HazelcastSettings(
         int heartbeatIntervalSeconds,
         int quorumSize,
         Discovery discovery,
-        String kubernetesServiceDns) {
+        String kubernetesServiceDns,
+        long backupTimeoutMillis,
+        long quorumLeaseMillis) {
 
     public static final String DEFAULT_CLUSTER_NAME = "roomgate";
     public static final int DEFAULT_PORT = 5701;
@@ -45,6 +47,11 @@ public record HazelcastSettings(
      * cross a working link, so that a write whose backup was lost in a cut outlasts the lease.
      */
     public static final long BACKUP_TIMEOUT_MILLIS = 5000;
+    /**
+     * The least by which the backup timeout must exceed the quorum lease: the longest a backup may
+     * take to cross a working link (see {@link QuorumLease}).
+     */
+    public static final long BACKUP_DELIVERY_MARGIN_MILLIS = 1000;
 
     /** How long a room record outlives its last use. */
     public static final int ROOM_RECORD_MAX_IDLE_SECONDS = 24 * 60 * 60;
@@ -58,7 +65,9 @@ public record HazelcastSettings(
             "heartbeat-timeout-seconds",
             "quorum-size",
             "hz-discovery",
-            "hz-k8s-service-dns");
+            "hz-k8s-service-dns",
+            "backup-timeout-millis",
+            "quorum-lease-millis");
 
     /**
      * A DNS name as Kubernetes writes a service's: lowercase labels of letters, digits and dashes,
@@ -102,6 +111,31 @@ public record HazelcastSettings(
                 null);
     }
 
+    /** With the default backup timeout and the quorum lease that goes with it ({@link #defaultLeaseMillis}). */
+    public HazelcastSettings(
+            String clusterName,
+            String host,
+            int port,
+            List<String> members,
+            int heartbeatTimeoutSeconds,
+            int heartbeatIntervalSeconds,
+            int quorumSize,
+            Discovery discovery,
+            String kubernetesServiceDns) {
+        this(
+                clusterName,
+                host,
+                port,
+                members,
+                heartbeatTimeoutSeconds,
+                heartbeatIntervalSeconds,
+                quorumSize,
+                discovery,
+                kubernetesServiceDns,
+                BACKUP_TIMEOUT_MILLIS,
+                defaultLeaseMillis(heartbeatIntervalSeconds, BACKUP_TIMEOUT_MILLIS));
+    }
+
     public HazelcastSettings {
         Objects.requireNonNull(clusterName, "clusterName");
         Objects.requireNonNull(host, "host");
@@ -133,6 +167,17 @@ public record HazelcastSettings(
         if (heartbeatIntervalSeconds < 1 || heartbeatTimeoutSeconds <= heartbeatIntervalSeconds) {
             throw new IllegalArgumentException("heartbeat: timeout " + heartbeatTimeoutSeconds + " s, interval "
                     + heartbeatIntervalSeconds + " s (expected: interval >= 1 and timeout > interval)");
+        }
+        // The lease must outlast a heartbeat interval with room for one late heartbeat, or it lapses
+        // between heartbeats on a healthy cluster; the backup timeout must outlast the lease by a
+        // backup's delivery time, or a cut-off member acknowledges a write whose backup was lost.
+        if (quorumLeaseMillis < 1500L * heartbeatIntervalSeconds) {
+            throw new IllegalArgumentException("quorumLeaseMillis: " + quorumLeaseMillis + " (expected: >= "
+                    + 1500L * heartbeatIntervalSeconds + ", one and a half heartbeat intervals)");
+        }
+        if (backupTimeoutMillis < quorumLeaseMillis + BACKUP_DELIVERY_MARGIN_MILLIS) {
+            throw new IllegalArgumentException("backupTimeoutMillis: " + backupTimeoutMillis + " (expected: >= the"
+                    + " quorum lease " + quorumLeaseMillis + " + " + BACKUP_DELIVERY_MARGIN_MILLIS + " ms)");
         }
     }
 
@@ -178,6 +223,7 @@ public record HazelcastSettings(
                     (explicitMembers != null ? explicitMembers : host + ":" + DEFAULT_PORT + "-" + (DEFAULT_PORT + 9))
                             .split(","));
         }
+        long backupTimeout = flags.getInt("backup-timeout-millis", (int) BACKUP_TIMEOUT_MILLIS, 1000, 600_000);
         return new HazelcastSettings(
                 flags.get("cluster-name", DEFAULT_CLUSTER_NAME),
                 host,
@@ -187,16 +233,23 @@ public record HazelcastSettings(
                 1,
                 flags.getInt("quorum-size", 2, 1, 1000),
                 discovery,
-                serviceDns);
+                serviceDns,
+                backupTimeout,
+                flags.getInt("quorum-lease-millis", (int) defaultLeaseMillis(1, backupTimeout), 1, 600_000));
     }
 
     /**
-     * How long hearing from a game node counts towards the quorum ({@link QuorumLease}): two
-     * heartbeat intervals and a second, so one late heartbeat on a loaded machine does not lapse it,
-     * and at most {@link #BACKUP_TIMEOUT_MILLIS} less two seconds.
+     * The default of how long hearing from a game node counts towards the quorum ({@link
+     * QuorumLease}): two heartbeat intervals and a second, so one late heartbeat on a loaded machine
+     * does not lapse it, and at most the backup timeout less two seconds.
      */
+    static long defaultLeaseMillis(int heartbeatIntervalSeconds, long backupTimeoutMillis) {
+        return Math.min(2000L * heartbeatIntervalSeconds + 1000, backupTimeoutMillis - 2000);
+    }
+
+    /** How long hearing from a game node counts towards the quorum ({@link QuorumLease}). */
     public long leaseMillis() {
-        return Math.min(2000L * heartbeatIntervalSeconds + 1000, BACKUP_TIMEOUT_MILLIS - 2000);
+        return quorumLeaseMillis;
     }
 
     /**
@@ -273,7 +326,7 @@ public record HazelcastSettings(
         config.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(heartbeatIntervalSeconds));
         // Stated, not left to the default: a write that waits this long for its backup is answered as
         // stored anyway, and only a lease that has run out by then refuses it (QuorumLease).
-        config.setProperty("hazelcast.operation.backup.timeout.millis", Long.toString(BACKUP_TIMEOUT_MILLIS));
+        config.setProperty("hazelcast.operation.backup.timeout.millis", Long.toString(backupTimeoutMillis));
         config.setProperty("hazelcast.phone.home.enabled", "false");
         // An operation on a partition whose owner just died is retried until a backup is promoted;
         // the default pause between tries (500 ms) would dominate a failover.

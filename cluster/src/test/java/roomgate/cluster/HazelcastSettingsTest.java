@@ -141,4 +141,33 @@ class HazelcastSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("kubernetesServiceDns:");
     }
+
+    @Test
+    void theBackupTimeoutAndTheQuorumLeaseAreSetTogether() {
+        HazelcastSettings defaults = fromArgs();
+        assertThat(defaults.backupTimeoutMillis()).isEqualTo(5000);
+        assertThat(defaults.leaseMillis()).isEqualTo(3000);
+
+        // A shorter backup timeout takes a lease shorter by the delivery margin at most.
+        HazelcastSettings shorter = fromArgs("--backup-timeout-millis", "4000");
+        assertThat(shorter.leaseMillis()).isEqualTo(2000);
+        assertThat(shorter.toMemberConfig("m", false, Map.of())
+                        .getProperty("hazelcast.operation.backup.timeout.millis"))
+                .isEqualTo("4000");
+    }
+
+    @Test
+    void aLeaseThatCouldOutlastTheBackupTimeoutOrLapseBetweenHeartbeatsIsRefused() {
+        // A cut-off member would acknowledge a write answered by the backup timeout while its lease held.
+        assertThatThrownBy(() -> fromArgs("--backup-timeout-millis", "3000", "--quorum-lease-millis", "2500"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("backupTimeoutMillis: 3000");
+        // Heartbeats come once a second: a one-second lease would lapse between two of them.
+        assertThatThrownBy(() -> fromArgs("--backup-timeout-millis", "3000"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("quorumLeaseMillis: 1000");
+        assertThat(fromArgs("--backup-timeout-millis", "3000", "--quorum-lease-millis", "2000")
+                        .leaseMillis())
+                .isEqualTo(2000);
+    }
 }

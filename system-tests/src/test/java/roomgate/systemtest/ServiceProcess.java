@@ -28,6 +28,9 @@ final class ServiceProcess implements AutoCloseable {
     private static final Path JVM_OPTIONS =
             Path.of("..", "deploy", "jvm.options").toAbsolutePath().normalize();
 
+    /** The system property whose options {@link #start} adds to every server's java command. */
+    static final String EXTRA_JVM_OPTIONS = "systest.serverJvmOptions";
+
     private final String name;
     private final Process process;
     private final CompletableFuture<Map<String, String>> ready = new CompletableFuture<>();
@@ -65,6 +68,12 @@ final class ServiceProcess implements AutoCloseable {
         // other logs: a stop that waited for a starved thread shows as a long "Reaching safepoint".
         command.add("-Xlog:gc,safepoint:file=" + logDir.resolve(name + "-gc.log") + ":time");
         command.add("@" + JVM_OPTIONS);
+        // Extra options for every server this test JVM starts (space-separated), e.g. Hazelcast
+        // properties the flags do not set: the benchmarks compare such settings side by side.
+        String extra = System.getProperty(EXTRA_JVM_OPTIONS, "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         // The same as the runnable jars' manifests grant Hazelcast.
         command.addAll(List.of(
                 "--add-opens",

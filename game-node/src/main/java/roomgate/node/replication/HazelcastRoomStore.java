@@ -1,5 +1,7 @@
 package roomgate.node.replication;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
@@ -34,13 +36,29 @@ public final class HazelcastRoomStore implements RoomStore {
      * partitions are promoted and migrated), so only a write that is stuck is sent again; two repeats,
      * as after ~6 s Hazelcast's backup timeout answers anyway.
      */
-    private static final WriteHedge HEDGE = new WriteHedge(Duration.ofSeconds(2), 2);
+    private final WriteHedge hedge = new WriteHedge(Duration.ofSeconds(2), 2);
 
     private final IMap<String, byte[]> rooms;
     private final QuorumLease lease;
 
     public HazelcastRoomStore(HazelcastInstance hazelcast) {
         this.rooms = hazelcast.getMap(ClusterNames.ROOMS_MAP);
+        // A game node that leaves may have held the synchronous backup some writes still wait for:
+        // they are sent again at once (WriteHedge.memberLeft). Gateways hold no partitions. The
+        // system property turns it off only to measure what it brings (HangStallBenchTest).
+        if (Boolean.parseBoolean(System.getProperty("roomgate.store.resendOnMemberLeft", "true"))) {
+            hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+                @Override
+                public void memberAdded(MembershipEvent event) {}
+
+                @Override
+                public void memberRemoved(MembershipEvent event) {
+                    if (!event.getMember().isLiteMember()) {
+                        hedge.memberLeft();
+                    }
+                }
+            });
+        }
         SplitBrainProtectionFunction protection = hazelcast
                 .getConfig()
                 .getSplitBrainProtectionConfig(ClusterNames.ROOMS_QUORUM)
@@ -61,7 +79,7 @@ public final class HazelcastRoomStore implements RoomStore {
     @Override
     public CompletionStage<Claim> claim(String roomId, String nodeId, Set<String> liveNodeIds, GameType createAs) {
         String token = UUID.randomUUID().toString();
-        return HEDGE.send(
+        return hedge.send(
                         "claim",
                         roomId,
                         claim -> claim.outcome() == Claim.Outcome.CLAIMED,
@@ -93,7 +111,7 @@ public final class HazelcastRoomStore implements RoomStore {
     /** A write answered true once stored; each try sends a fresh {@code processor} (same token, same events). */
     private CompletionStage<Boolean> write(
             String kind, String roomId, Supplier<EntryProcessor<String, byte[], Boolean>> processor) {
-        return HEDGE.send(kind, roomId, Boolean.TRUE::equals, () -> plain(rooms.submitToKey(roomId, processor.get())))
+        return hedge.send(kind, roomId, Boolean.TRUE::equals, () -> plain(rooms.submitToKey(roomId, processor.get())))
                 .thenApply(stored -> leased(kind, roomId, stored));
     }
 

@@ -5,7 +5,9 @@ import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -40,10 +42,22 @@ final class WriteHedge {
 
     private final Duration after;
     private final int repeats;
+    private final Duration settle;
+    /** The writes not answered yet, for {@link #memberLeft}. */
+    private final Set<InFlight<?>> inFlight = ConcurrentHashMap.newKeySet();
 
     WriteHedge(Duration after, int repeats) {
+        this(after, repeats, Duration.ofMillis(500));
+    }
+
+    /**
+     * {@code settle}: after a member left, the writes still in flight are sent again at once and once
+     * more this much later (see {@link #memberLeft}).
+     */
+    WriteHedge(Duration after, int repeats, Duration settle) {
         this.after = after;
         this.repeats = repeats;
+        this.settle = settle;
     }
 
     /**
@@ -53,6 +67,9 @@ final class WriteHedge {
     <T> CompletableFuture<T> send(
             String kind, String roomId, Predicate<T> confirms, Supplier<CompletableFuture<T>> write) {
         CompletableFuture<T> answer = new CompletableFuture<>();
+        InFlight<T> flight = new InFlight<>(kind, roomId, confirms, write, answer);
+        inFlight.add(flight);
+        answer.whenComplete((value, failure) -> inFlight.remove(flight));
         write.get().whenComplete((value, failure) -> {
             if (failure != null) {
                 answer.completeExceptionally(failure);
@@ -60,36 +77,77 @@ final class WriteHedge {
                 answer.complete(value);
             }
         });
-        repeatLater(kind, roomId, confirms, write, answer, repeats);
+        repeatLater(flight, repeats);
         return answer;
     }
 
-    private <T> void repeatLater(
-            String kind,
-            String roomId,
-            Predicate<T> confirms,
-            Supplier<CompletableFuture<T>> write,
-            CompletableFuture<T> answer,
-            int repeatsLeft) {
+    /**
+     * A game node left the cluster: every write in flight is sent again now, and once more after
+     * {@code settle} if still unanswered. Why: a write whose record's synchronous backup is on a
+     * member that hangs waits for that backup's acknowledgement, which never comes; Hazelcast does
+     * not release it when the member is removed (it lets go only after its backup timeout, 5 s after
+     * the primary's answer). A repeat sent once the member is gone is backed up to the partition's
+     * current backup (or to none until one is assigned, as for any record right after a loss), so the
+     * room moves again as soon as the member is removed instead of up to the timer's
+     * {@code after} later. The second repeat covers a primary that learns of the removal a moment
+     * after this member does and still sent the first repeat's backup to the departed member.
+     */
+    void memberLeft() {
+        int count = 0;
+        for (InFlight<?> flight : inFlight) {
+            count += flight.repeat(null) ? 1 : 0;
+        }
+        if (count > 0) {
+            log.info("a member left: {} writes in flight sent again", count);
+        }
+        TIMER.newTimeout(
+                t -> {
+                    for (InFlight<?> flight : inFlight) {
+                        flight.repeat(null);
+                    }
+                },
+                settle.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void repeatLater(InFlight<?> flight, int repeatsLeft) {
         if (repeatsLeft == 0) {
             return;
         }
         // The wheel's thread only starts the repeat, which is asynchronous.
         Timeout repeat = TIMER.newTimeout(
                 t -> {
-                    if (answer.isDone()) {
-                        return;
+                    if (flight.repeat("not answered after " + after.toMillis() + " ms")) {
+                        repeatLater(flight, repeatsLeft - 1);
                     }
-                    log.info("room {}: {} not answered after {} ms; sending it again", roomId, kind, after.toMillis());
-                    write.get().thenAccept(value -> {
-                        if (confirms.test(value)) {
-                            answer.complete(value);
-                        }
-                    });
-                    repeatLater(kind, roomId, confirms, write, answer, repeatsLeft - 1);
                 },
                 after.toMillis(),
                 TimeUnit.MILLISECONDS);
-        answer.whenComplete((value, failure) -> repeat.cancel());
+        flight.answer.whenComplete((value, failure) -> repeat.cancel());
+    }
+
+    /** A write not answered yet, and how to send it again. */
+    private record InFlight<T>(
+            String kind,
+            String roomId,
+            Predicate<T> confirms,
+            Supplier<CompletableFuture<T>> write,
+            CompletableFuture<T> answer) {
+
+        /** Sends the write again unless it is answered; {@code why}, if given, is logged. */
+        boolean repeat(String why) {
+            if (answer.isDone()) {
+                return false;
+            }
+            if (why != null) {
+                log.info("room {}: {} {}; sending it again", roomId, kind, why);
+            }
+            write.get().thenAccept(value -> {
+                if (confirms.test(value)) {
+                    answer.complete(value);
+                }
+            });
+            return true;
+        }
     }
 }

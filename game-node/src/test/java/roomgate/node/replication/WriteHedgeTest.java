@@ -93,4 +93,37 @@ class WriteHedgeTest {
                 .isInstanceOf(ExecutionException.class)
                 .hasRootCauseMessage("no quorum");
     }
+
+    @Test
+    void aWriteInFlightIsSentAgainAsSoonAsAMemberLeaves() throws Exception {
+        // The timer alone would repeat it only after a minute: the repeats below come from the departure.
+        WriteHedge slow = new WriteHedge(Duration.ofMinutes(1), 2, AFTER);
+        CompletableFuture<Boolean> answer = slow.send("append", "r1", Boolean.TRUE::equals, () -> {
+            CompletableFuture<Boolean> attempt = new CompletableFuture<>();
+            tries.add(attempt);
+            return attempt;
+        });
+        slow.memberLeft();
+        assertThat(tries).as("sent again within memberLeft itself").hasSizeGreaterThanOrEqualTo(2);
+        awaitTries(3); // once more after the settle delay, still unanswered
+        assertThat(answer).isNotDone();
+
+        tries.get(2).complete(true);
+        assertThat(answer.get(1, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aWriteAlreadyAnsweredIsNotSentAgainWhenAMemberLeaves() throws Exception {
+        WriteHedge slow = new WriteHedge(Duration.ofMinutes(1), 2, AFTER);
+        CompletableFuture<Boolean> answer = slow.send("append", "r1", Boolean.TRUE::equals, () -> {
+            CompletableFuture<Boolean> attempt = new CompletableFuture<>();
+            tries.add(attempt);
+            return attempt;
+        });
+        tries.get(0).complete(true);
+        assertThat(answer.get(1, TimeUnit.SECONDS)).isTrue();
+        slow.memberLeft();
+        waitOutTheRepeatWindow();
+        assertThat(tries).hasSize(1);
+    }
 }
