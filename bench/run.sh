@@ -18,7 +18,7 @@
 # Results: bench/runs/<timestamp>/ (pass reports as JSON + HTML, summary.md, logs, gateway.jfr).
 #
 # Knobs (environment): ROUNDS (3), ROOMS (300), CLIENTS (1000), RATES (500,1000,2000),
-# WARMUP (2), WINDOW (8), FANOUT (500), IDLE (5000), NODES (2), DURABILITY (replicated; "memory"
+# WARMUP (2), WINDOW (8), FANOUT (500,2000: spectators, one fan-out phase each), IDLE (5000), NODES (2), DURABILITY (replicated; "memory"
 # keeps room records in the node's JVM: every acknowledged move then skips the synchronous cluster
 # round trip, which costs direct, roomgate and nginx alike and measures storage, not routing).
 set -euo pipefail
@@ -29,7 +29,7 @@ CLIENTS=${CLIENTS:-1000}
 RATES=${RATES:-500,1000,2000}
 WARMUP=${WARMUP:-2}
 WINDOW=${WINDOW:-8}
-FANOUT=${FANOUT:-500}
+FANOUT=${FANOUT:-500,2000}
 IDLE=${IDLE:-5000}
 NODES=${NODES:-2}
 DURABILITY=${DURABILITY:-replicated}

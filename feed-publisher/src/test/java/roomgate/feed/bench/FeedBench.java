@@ -53,6 +53,17 @@ public final class FeedBench {
                 .toAbsolutePath();
     }
 
+    /** The link secret the node and the gateway share (every link is authenticated). */
+    private Path linkSecretFile() throws IOException {
+        Path file = logDir.resolve("link-secret");
+        if (!Files.exists(file)) {
+            byte[] secret = new byte[32];
+            new java.security.SecureRandom().nextBytes(secret);
+            Files.writeString(file, java.util.HexFormat.of().formatHex(secret));
+        }
+        return file.toAbsolutePath();
+    }
+
     private FeedBench(Path repo) throws IOException {
         this.repo = repo;
         this.logDir = repo.resolve("feed-publisher/target/bench");
@@ -81,6 +92,7 @@ public final class FeedBench {
         flags.put("topics", "1");
         flags.put("max-rate", "0");
         flags.put("csv", "");
+        flags.put("jfr", "");
         for (int i = 0; i + 1 < args.length; i += 2) {
             flags.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -120,7 +132,13 @@ public final class FeedBench {
                 "game-node/target/roomgate-node.jar",
                 "-Xmx512m",
                 0,
-                List.of("--node-id", "bench-node", "--link-port", "0"));
+                List.of(
+                        "--node-id",
+                        "bench-node",
+                        "--link-port",
+                        "0",
+                        "--link-secret-file",
+                        linkSecretFile().toString()));
         Map<String, String> gateway = start(
                 "gateway",
                 "gateway/target/roomgate-gateway.jar",
@@ -132,7 +150,12 @@ public final class FeedBench {
                         "--port",
                         "0",
                         "--admin-token-file",
-                        adminTokenFile().toString()));
+                        adminTokenFile().toString(),
+                        "--link-secret-file",
+                        linkSecretFile().toString(),
+                        // The subscribers carry no token: identity is not what this measures.
+                        "--auth",
+                        "none"));
         long gatewayPid = Long.parseLong(gateway.get("pid"));
         long nodePid = Long.parseLong(node.get("pid"));
         URI uri = URI.create("ws://127.0.0.1:" + gateway.get("port") + "/ws");
@@ -177,6 +200,8 @@ public final class FeedBench {
         Map<Integer, Histogram> results = new LinkedHashMap<>();
         int connected = 0;
         int best = 0;
+        String jfr = flags.get("jfr");
+        boolean recording = false;
         try {
             for (int target : steps) {
                 List<CompletableFuture<Void>> pending = new ArrayList<>();
@@ -192,6 +217,14 @@ public final class FeedBench {
                 CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
                         .get(60, TimeUnit.SECONDS);
                 Thread.sleep(TimeUnit.SECONDS.toMillis(warmup)); // the warm-up: deliveries in it are not measured
+                if (!jfr.isEmpty() && !recording) {
+                    // From the first measured window on: connecting and JIT warm-up are not the hot path.
+                    jcmd(
+                            gatewayPid,
+                            "JFR.start name=feeds settings=profile filename="
+                                    + Path.of(jfr).toAbsolutePath());
+                    recording = true;
+                }
                 stats.interval();
                 jitter.reset();
                 long[] cpuBefore = cpuTicks(pids);
@@ -249,6 +282,10 @@ public final class FeedBench {
                 best = target;
             }
         } finally {
+            if (recording) {
+                jcmd(gatewayPid, "JFR.stop name=feeds");
+                System.out.printf("gateway JFR recording (measured windows only): %s%n", jfr);
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
         if (!flags.get("csv").isEmpty()) {
@@ -281,14 +318,20 @@ public final class FeedBench {
                 "--hz-port",
                 Integer.toString(hzPorts.get(member)),
                 "--hz-members",
-                hzPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","))));
+                hzPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")),
+                // One game node: with the default quorum of 2 the cluster is below it, and each
+                // gateway's archive backlog sample (every 2 s) is refused by every partition with a
+                // Java-serialized exception, which swamped the gateway's allocation profile.
+                "--quorum-size",
+                "1"));
         Path out = logDir.resolve(name + ".out");
         Process process = new ProcessBuilder(command)
                 .redirectOutput(out.toFile())
                 .redirectError(logDir.resolve(name + ".log").toFile())
                 .start();
         started.add(process);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        // Generous: on a machine shared with other builds a JVM has taken over a minute to start.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited; see " + logDir.resolve(name + ".log"));
@@ -301,7 +344,7 @@ public final class FeedBench {
             }
             Thread.sleep(100); // polls the process's output for its ready line; fails loudly at the deadline below
         }
-        throw new IllegalStateException(name + " not ready after 60 s; see " + logDir.resolve(name + ".log"));
+        throw new IllegalStateException(name + " not ready after 180 s; see " + logDir.resolve(name + ".log"));
     }
 
     /**

@@ -33,25 +33,34 @@ final class LoopFeeds {
         return loop;
     }
 
-    /** From the upstream thread: fan {@code update} out on this loop. Never blocks. */
+    /**
+     * From the upstream thread: fan {@code update} out on this loop. Never blocks. The loop takes
+     * over one reference to the update's frames, which the caller took for it.
+     */
     void post(Update update) {
         loop.execute(() -> deliver(update));
     }
 
+    /** Offers {@code update} to this loop's subscribers of its topic; gives back its reference to the frames. */
     void deliver(Update update) {
         ArrayList<TopicSlot> slots = byTopic.get(update.topic());
         if (slots == null) {
+            update.frames().release();
             return;
         }
         long now = System.nanoTime();
-        // One Delivery per loop: its frames (binary, and JSON text if any client here wants it) are
-        // encoded once and shared by every subscriber's write; a slot that keeps it holds it.
-        Delivery delivery = Delivery.ofBytes(update.serverMessage());
+        // One Delivery per loop over the gateway's shared frames, written by every subscriber here;
+        // a slot that keeps it holds it. A JSON text frame the gateway did not make is printed here
+        // once, and the topic asked to make it from now on.
+        Delivery delivery = update.frames().delivery();
         try {
             for (int i = 0; i < slots.size(); i++) {
                 slots.get(i).offer(update, delivery, now);
             }
         } finally {
+            if (!update.frames().hasText() && delivery.hasFrame(true)) {
+                update.textWanted().run();
+            }
             delivery.releaseFrames();
         }
     }

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.protocol.v1.FeedUpdate;
 import roomgate.protocol.v1.ServerMessage;
+import roomgate.wire.client.SharedFrames;
 
 /**
  * One feed topic with local subscribers: which event loops have them, and the hand-off of each
@@ -42,6 +43,9 @@ final class TopicFanout {
     private long lastMissedLogNanos;
     // Written on the upstream thread, read anywhere.
     private volatile long missed;
+    // Set by any loop, read on the upstream thread.
+    private volatile boolean textWanted;
+    private final Runnable wantText = this::wantText;
 
     TopicFanout(String topic, LongAdder missedByGateway) {
         this.topic = topic;
@@ -98,7 +102,20 @@ final class TopicFanout {
         return --subscribers;
     }
 
-    /** An update from upstream: parsed and encoded once here, then handed to each loop once. */
+    /**
+     * A loop had a client that reads JSON and had to print an update's text frame itself: from now
+     * on this topic's text frames are made here, once for the gateway, like its binary ones. It
+     * stays on while the topic has local subscribers (a client may change encoding at any frame,
+     * so counting text clients would be a guess); until it is on, each loop prints its own.
+     */
+    void wantText() {
+        textWanted = true;
+    }
+
+    /**
+     * An update from upstream: parsed and encoded once here, as whole frames shared by every loop
+     * (reference counted: one reference per loop it is posted to), then handed to each loop once.
+     */
     void onUpstream(byte[] payload) {
         FeedUpdate update;
         try {
@@ -127,17 +144,25 @@ final class TopicFanout {
             missed(update.getSequence() - lastSequence - 1);
         }
         lastSequence = update.getSequence();
-        Update out = new Update(
-                topic,
-                incarnation,
-                update.getSequence(),
-                ServerMessage.newBuilder().setFeedUpdate(update).build().toByteString());
-        for (LoopFeeds loop : loops) {
-            try {
-                loop.post(out);
-            } catch (RejectedExecutionException stopping) {
-                // The loop is shutting down with the gateway; its sessions are closing.
+        LoopFeeds[] targets = loops;
+        if (targets.length == 0) {
+            return;
+        }
+        SharedFrames frames = SharedFrames.of(
+                ServerMessage.newBuilder().setFeedUpdate(update).build().toByteString(), textWanted);
+        Update out = new Update(topic, incarnation, update.getSequence(), frames, wantText);
+        try {
+            for (LoopFeeds loop : targets) {
+                frames.retain();
+                try {
+                    loop.post(out);
+                } catch (RejectedExecutionException stopping) {
+                    // The loop is shutting down with the gateway; its sessions are closing.
+                    frames.release();
+                }
             }
+        } finally {
+            frames.release();
         }
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import roomgate.protocol.v1.FeedUpdate;
 import roomgate.protocol.v1.ServerMessage;
+import roomgate.wire.client.SharedFrames;
 
 /**
  * Slow subscribers on EmbeddedChannel: while a channel is not writable its updates are conflated
@@ -155,6 +156,6 @@ class FeedConflationTest {
                 .setFeedUpdate(FeedUpdate.newBuilder().setTopic(topic).setSequence(sequence))
                 .build()
                 .toByteString();
-        return new Update(topic, incarnation, sequence, bytes);
+        return new Update(topic, incarnation, sequence, SharedFrames.of(bytes, false), () -> {});
     }
 }

@@ -44,7 +44,7 @@ public final class BenchRun {
             Duration warmup,
             Duration window,
             boolean closedLoop,
-            int fanoutSpectators,
+            List<Integer> fanoutSpectators,
             int fanoutRate,
             int idleConnections,
             List<Long> routingPids,
@@ -101,8 +101,10 @@ public final class BenchRun {
             if (settings.closedLoop()) {
                 phases.put("closed", phase("closed", slots, true, 0, report));
             }
-            if (settings.fanoutSpectators() > 0) {
-                phases.put("fanout-" + settings.fanoutSpectators(), fanout(tag, games, report));
+            for (int spectators : settings.fanoutSpectators()) {
+                if (spectators > 0) {
+                    phases.put("fanout-" + spectators, fanout(tag, spectators, games, report));
+                }
             }
             report.put("phases", phases);
         } finally {
@@ -250,9 +252,10 @@ public final class BenchRun {
      * only if they ask for it in the URL. They leave and close after the phase, and the run waits
      * for the target to go quiet: every leave is announced to everyone still there.
      */
-    private Map<String, Object> fanout(String tag, GameSource games, Report report) throws Exception {
-        String key = "fan-" + tag;
-        int size = settings.fanoutSpectators() + 2;
+    private Map<String, Object> fanout(String tag, int spectators, GameSource games, Report report) throws Exception {
+        // A room of its own per phase: the previous one's spectators have left it, and its game ended.
+        String key = "fan-" + tag + "-" + spectators;
+        int size = spectators + 2;
         try (Connections fanConnections = new Connections(settings.ioThreads(), settings.encoding())) {
             List<Slot.Member> fans = connect(fanConnections, size, i -> key);
             Slot fan = new Slot(
@@ -263,7 +266,7 @@ public final class BenchRun {
                     new GameSource(List.of(new PgnGames.Game("longest", games.longest())), 0),
                     this::requestId);
             Map<String, Object> figures =
-                    phase("fanout-" + settings.fanoutSpectators(), List.of(fan), false, settings.fanoutRate(), report);
+                    phase("fanout-" + spectators, List.of(fan), false, settings.fanoutRate(), report);
             // The phase ended with everyone leaving; let those announcements drain before closing.
             awaitQuiet();
             return figures;

@@ -84,9 +84,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--fanout-spectators",
+            split = ",",
             defaultValue = "500",
-            description = "spectators of the fan-out room; 0: no such phase (default: ${DEFAULT-VALUE})")
-    int fanoutSpectators;
+            description = "spectators of the fan-out room, one phase each (e.g. 500,2000); 0: no such phase"
+                    + " (default: ${DEFAULT-VALUE})")
+    List<Integer> fanoutSpectators;
 
     @Option(
             names = "--fanout-rate",
@@ -122,7 +124,7 @@ final class BenchCommand implements Callable<Integer> {
                 || warmupSeconds < 0
                 || windowSeconds < 1
                 || rates.stream().anyMatch(r -> r < 1)
-                || fanoutSpectators < 0
+                || fanoutSpectators.stream().anyMatch(n -> n < 0)
                 || fanoutRate < 1
                 || idleConnections < 0) {
             throw new ParameterException(
@@ -137,7 +139,7 @@ final class BenchCommand implements Callable<Integer> {
         int longest = games.stream().mapToInt(g -> g.uci().size()).max().orElse(0);
         // The fan-out room plays one game through the whole phase: a new game would re-seat every spectator.
         int fanRate = Math.max(1, Math.min(fanoutRate, longest / (warmupSeconds + windowSeconds + 1)));
-        if (fanRate != fanoutRate && fanoutSpectators > 0) {
+        if (fanRate != fanoutRate && fanoutSpectators.stream().anyMatch(n -> n > 0)) {
             parent.out.printf(
                     "bench: fan-out rate capped at %d moves/s so its %d-ply game lasts the phase%n", fanRate, longest);
         }

@@ -53,6 +53,18 @@ public final class Delivery {
         return new Delivery(Unpooled.wrappedBuffer(serverMessage.asReadOnlyByteBuffer()));
     }
 
+    /**
+     * A message whose frames were made once for many event loops ({@link SharedFrames}): this
+     * delivery takes over one reference to each frame given ({@code textFrame} may be null; it is
+     * then made here if a client wants it) and releases them with its last holder, as its own.
+     */
+    static Delivery sharing(ByteBuf serverMessage, ByteBuf binaryFrame, ByteBuf textFrame) {
+        Delivery delivery = new Delivery(serverMessage);
+        delivery.binaryFrame = binaryFrame;
+        delivery.textFrame = textFrame;
+        return delivery;
+    }
+
     /** A serialized {@link ServerMessage} in a buffer the caller keeps and releases after writing the delivery. */
     public static Delivery borrowing(ByteBuf serverMessage) {
         return new Delivery(serverMessage);
@@ -117,6 +129,11 @@ public final class Delivery {
             binaryFrame = ServerFrames.encode(PooledByteBufAllocator.DEFAULT, false, bytes);
         }
         return binaryFrame;
+    }
+
+    /** Whether this delivery holds its frame of that encoding (made, or given by {@link SharedFrames}). */
+    public boolean hasFrame(boolean text) {
+        return (text ? textFrame : binaryFrame) != null;
     }
 
     /** One more holder of the frames (see {@link #releaseFrames}). Same thread as the maker. */
