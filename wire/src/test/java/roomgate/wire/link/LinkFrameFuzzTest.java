@@ -1,10 +1,9 @@
 package roomgate.wire.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
-import io.netty.buffer.ByteBuf;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,251 +12,175 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Random;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.Test;
-import roomgate.protocol.link.v1.Hello;
+import java.util.List;
 import roomgate.protocol.link.v1.LinkFrame;
-import roomgate.protocol.link.v1.Rejoin;
-import roomgate.protocol.link.v1.RejoinSession;
 import roomgate.protocol.link.v1.RoomBroadcast;
-import roomgate.protocol.link.v1.SessionReply;
-import roomgate.protocol.link.v1.SessionRequest;
-import roomgate.protocol.link.v1.Welcome;
-import roomgate.protocol.v1.ChessMove;
-import roomgate.protocol.v1.ClientMessage;
-import roomgate.protocol.v1.RoomEvent;
-import roomgate.protocol.v1.ServerMessage;
+import roomgate.wire.fuzz.Allocations;
 
 /**
- * Fuzzes the link framing both ends install (a 4-byte length, then a LinkFrame; room broadcasts
- * read field by field): random streams and mutated valid frames, split at random. A stream either
- * decodes into frames whose every field can be read, or fails with a DecoderException, which the
- * link's last handler answers by closing it; nothing else escapes (no index or null errors). A length
- * prefix past the 4 MiB bound is refused without allocating it. Seeded: {@code -Dfuzz.seed=N} repeats a run.
+ * Coverage-guided fuzzing (Jazzer) of the link framing both ends install (a 4-byte length, then a
+ * LinkFrame; room broadcasts read field by field, not by protobuf). The input's first byte says in
+ * what pieces the rest, the stream, arrives (0: all at once). The stream's whole frames decode in
+ * order, each as protobuf reads its bytes (a broadcast's fields too, wherever protobuf takes them),
+ * or the link fails with a DecoderException, which its last handler answers by closing it; nothing
+ * else escapes. A length prefix past the 4 MiB bound always fails it, without being allocated:
+ * decoding allocates a bounded multiple of the bytes received. {@code mvn verify} runs the target
+ * once per input in {@code LinkFrameFuzzTestInputs/linkStream/} (every kind of frame, some corrupt
+ * streams: {@link roomgate.wire.fuzz.FuzzSeeds}); {@code bench/fuzz/run.sh} fuzzes it.
  */
 class LinkFrameFuzzTest {
-    private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final long ALLOCATION_PER_BYTE = 64;
+    /** Each write into the pipeline costs a few small objects, whatever its size. */
+    private static final long ALLOCATION_PER_PIECE = 2048;
 
-    static void fuzz(String what, int tries, Consumer<Random> check) {
-        for (int i = 0; i < tries; i++) {
-            try {
-                check.accept(new Random(SEED * 1_000_003L + i));
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError(what + ": try " + i + " failed; -Dfuzz.seed=" + SEED + " repeats it", e);
-            }
+    private static final long ALLOCATION_FIXED = 1024 * 1024;
+
+    /**
+     * The link's last handler: keeps what it is given and, as the links' own last handlers do,
+     * closes the link on a failure. Frames decoded in the same read as a bad one still arrive
+     * after it, so it notes where each failure came in the order of frames.
+     */
+    private static final class Last extends ChannelInboundHandlerAdapter {
+        final List<Object> frames = new ArrayList<>();
+        final List<Throwable> failures = new ArrayList<>();
+        final List<Integer> failedAfter = new ArrayList<>();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            frames.add(msg);
         }
-    }
-
-    private static EmbeddedChannel link() {
-        EmbeddedChannel channel = new EmbeddedChannel();
-        LinkCodec.install(channel.pipeline());
-        return channel;
-    }
-
-    /** As the links' own last handlers do: a failure closes the link. Keeps what failed it. */
-    private static final class ClosesOnFailure extends ChannelInboundHandlerAdapter {
-        Throwable failure;
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (failure == null) {
-                failure = cause;
-            }
+            failures.add(cause);
+            failedAfter.add(frames.size());
             ctx.close();
         }
+
+        /** The index of the frame that the i-th decoded one was made from: failed frames yield none. */
+        int bodyOf(int i) {
+            return i + (int) failedAfter.stream().filter(at -> at <= i).count();
+        }
+    }
+
+    /** The stream's whole frames as its length prefixes cut them, and whether a prefix is out of bounds. */
+    private record Framing(List<byte[]> bodies, boolean prefixOutOfBounds) {
+        static Framing of(byte[] stream) {
+            ByteBuffer in = ByteBuffer.wrap(stream);
+            List<byte[]> bodies = new ArrayList<>();
+            while (in.remaining() >= 4) {
+                long length = Integer.toUnsignedLong(in.getInt());
+                if (length > LinkCodec.MAX_FRAME_BYTES) {
+                    return new Framing(bodies, true);
+                }
+                if (in.remaining() < length) {
+                    break;
+                }
+                byte[] body = new byte[(int) length];
+                in.get(body);
+                bodies.add(body);
+            }
+            return new Framing(bodies, false);
+        }
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void linkStream(byte[] input) {
+        int piece = input.length == 0 || input[0] == 0 ? Integer.MAX_VALUE : input[0] & 0xFF;
+        byte[] stream = input.length == 0 ? input : Arrays.copyOfRange(input, 1, input.length);
+        Framing framing = Framing.of(stream);
+
+        Allocations.Measured<Run> measured = Allocations.measure(() -> Run.of(stream, piece), Run::release);
+        Run run = measured.result();
+        Last last = run.last();
+        try {
+            assertThat(measured.bytes())
+                    .as("bytes allocated decoding a %d-byte stream in %d pieces", stream.length, run.pieces())
+                    .isLessThan(ALLOCATION_FIXED
+                            + ALLOCATION_PER_BYTE * stream.length
+                            + ALLOCATION_PER_PIECE * run.pieces());
+            for (int i = 0; i < last.frames.size(); i++) {
+                assertThat(last.bodyOf(i)).isLessThan(framing.bodies().size());
+                assertReadsAsProtobufDoes(last.frames.get(i), framing.bodies().get(last.bodyOf(i)));
+            }
+            if (last.failures.isEmpty()) {
+                assertThat(framing.prefixOutOfBounds())
+                        .as("a length prefix past the bound fails the link")
+                        .isFalse();
+                assertThat(last.frames).as("every whole frame decoded").hasSameSizeAs(framing.bodies());
+            } else {
+                last.failures.forEach(LinkFrameFuzzTest::assertCorrupt);
+                assertThat(run.channel().isOpen()).isFalse();
+            }
+        } finally {
+            run.release();
+        }
+    }
+
+    /** A link that was given the stream in pieces, until it ended or the link was closed. */
+    private record Run(EmbeddedChannel channel, Last last, long pieces) {
+        static Run of(byte[] stream, int piece) {
+            EmbeddedChannel channel = new EmbeddedChannel();
+            LinkCodec.install(channel.pipeline());
+            Last last = new Last();
+            channel.pipeline().addLast(last);
+            long pieces = 0;
+            for (int at = 0; at < stream.length && channel.isOpen(); at += piece, pieces++) {
+                int length = Math.min(piece, stream.length - at);
+                channel.writeInbound(Unpooled.wrappedBuffer(stream, at, length)); // rethrows what reached the tail
+            }
+            return new Run(channel, last, pieces);
+        }
+
+        void release() {
+            last.frames.forEach(ReferenceCountUtil::release);
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    /** The framing's own refusals, or protobuf's: never an index, null or state error wrapped. */
+    private static void assertCorrupt(Throwable failure) {
+        assertThat(failure).isInstanceOf(DecoderException.class);
+        Throwable cause = failure instanceof CorruptedFrameException || failure instanceof TooLongFrameException
+                ? failure
+                : failure.getCause();
+        assertThat(cause)
+                .isInstanceOfAny(IOException.class, CorruptedFrameException.class, TooLongFrameException.class);
     }
 
     /**
-     * Writes the stream in random pieces until it ends or the link is closed; returns the frames
-     * decoded. A failure must be a DecoderException (a corrupt stream), nothing else.
+     * A LinkFrame is protobuf's parse of the frame's bytes; a broadcast, read by hand, says what
+     * protobuf reads in them, when protobuf takes them (it refuses a room id that is not UTF-8,
+     * which the gateway, looking rooms up by their bytes, need not).
      */
-    private static int feed(Random r, byte[] stream) {
-        EmbeddedChannel channel = link();
-        // Last: passes decoded frames on to the test's inbound queue, takes the failures.
-        ClosesOnFailure last = new ClosesOnFailure();
-        channel.pipeline().addLast(last);
-        int frames = 0;
-        for (int at = 0; at < stream.length && channel.isOpen(); ) {
-            int piece = Math.min(stream.length - at, 1 + r.nextInt(r.nextBoolean() ? 8 : 4096));
-            channel.writeInbound(Unpooled.wrappedBuffer(stream, at, piece)); // rethrows what reached the tail
-            at += piece;
-            for (Object out; (out = channel.readInbound()) != null; frames++) {
-                readWhole(out);
-            }
+    private static void assertReadsAsProtobufDoes(Object decoded, byte[] body) {
+        LinkFrame parsed;
+        try {
+            parsed = LinkFrame.parseFrom(body);
+        } catch (InvalidProtocolBufferException e) {
+            parsed = null;
         }
-        if (last.failure != null) {
-            // The framing's own refusals, or protobuf's: never an index, null or state error wrapped.
-            Throwable cause =
-                    last.failure instanceof CorruptedFrameException || last.failure instanceof TooLongFrameException
-                            ? last.failure
-                            : last.failure.getCause();
-            assertThat(last.failure).isInstanceOf(DecoderException.class);
-            assertThat(cause)
-                    .isInstanceOfAny(IOException.class, CorruptedFrameException.class, TooLongFrameException.class);
-            assertThat(channel.isOpen()).isFalse();
-        }
-        channel.finishAndReleaseAll();
-        return frames;
-    }
-
-    private static void readWhole(Object decoded) {
         if (decoded instanceof RoomEventFrame event) {
-            try {
-                event.roomId();
-                ByteBufUtil.getBytes(event.event());
-                ByteBufUtil.getBytes(event.originRequestId());
-                event.originSessionId();
-                event.sequence();
-            } finally {
-                event.release();
+            assertThat(ByteBufUtil.getBytes(event.content())).isEqualTo(body);
+            if (parsed != null) {
+                assertThat(parsed.getBodyCase()).isEqualTo(LinkFrame.BodyCase.BROADCAST);
+                RoomBroadcast broadcast = parsed.getBroadcast();
+                assertThat(event.roomId()).isEqualTo(broadcast.getRoomId());
+                assertThat(ByteBufUtil.getBytes(event.event()))
+                        .isEqualTo(broadcast.getServerMessage().toByteArray());
+                assertThat(event.originSessionId()).isEqualTo(broadcast.getOriginSessionId());
+                assertThat(event.originRequestId().toString(StandardCharsets.UTF_8))
+                        .isEqualTo(broadcast.getOriginRequestId());
+                assertThat(event.sequence()).isEqualTo(broadcast.getSequence());
             }
         } else {
-            assertThat(decoded).isInstanceOf(LinkFrame.class);
+            assertThat(decoded).isInstanceOf(LinkFrame.class).isEqualTo(parsed);
         }
-    }
-
-    private static byte[] framed(LinkFrame... frames) {
-        ByteBuf out = Unpooled.buffer();
-        for (LinkFrame frame : frames) {
-            byte[] body = frame.toByteArray();
-            out.writeInt(body.length).writeBytes(body);
-        }
-        return ByteBufUtil.getBytes(out);
-    }
-
-    private static byte[] bytes(Random r, int length) {
-        byte[] bytes = new byte[length];
-        r.nextBytes(bytes);
-        return bytes;
-    }
-
-    private static LinkFrame frame(Random r) {
-        String room = "room-" + r.nextInt(100);
-        return switch (r.nextInt(6)) {
-            case 0 ->
-                LinkFrame.newBuilder()
-                        .setBroadcast(RoomBroadcast.newBuilder()
-                                .setRoomId(room)
-                                .setServerMessage(ServerMessage.newBuilder()
-                                        .setEvent(RoomEvent.newBuilder()
-                                                .setRoomId(room)
-                                                .setSequence(r.nextInt(1000)))
-                                        .build()
-                                        .toByteString())
-                                .setOriginSessionId(r.nextLong())
-                                .setOriginRequestId("req-" + r.nextInt())
-                                .setSequence(r.nextInt(1000)))
-                        .build();
-            case 1 ->
-                LinkFrame.newBuilder()
-                        .setReply(SessionReply.newBuilder()
-                                .setSessionId(r.nextLong())
-                                .setServerMessage(ServerMessage.newBuilder()
-                                        .setRequestId("x")
-                                        .build()
-                                        .toByteString())
-                                .setJoinedRoomId(room)
-                                .setRequestId("x"))
-                        .build();
-            case 2 ->
-                LinkFrame.newBuilder()
-                        .setRequest(SessionRequest.newBuilder()
-                                .setSessionId(r.nextLong())
-                                .setParticipantId("p" + r.nextInt())
-                                .setMessage(ClientMessage.newBuilder()
-                                        .setMove(ChessMove.newBuilder()
-                                                .setRoomId(room)
-                                                .setUci("e2e4"))))
-                        .build();
-            case 3 ->
-                LinkFrame.newBuilder()
-                        .setRejoin(Rejoin.newBuilder()
-                                .setRoomId(room)
-                                .addSessions(RejoinSession.newBuilder()
-                                        .setSessionId(r.nextLong())
-                                        .setLastSequence(3)))
-                        .build();
-            case 4 ->
-                LinkFrame.newBuilder()
-                        .setHello(Hello.newBuilder()
-                                .setGatewayId("gw-" + r.nextInt())
-                                .setProof(ByteString.copyFrom(bytes(r, 32)))
-                                .setGatewayNonce(ByteString.copyFrom(bytes(r, LinkAuth.NONCE_BYTES))))
-                        .build();
-            default ->
-                LinkFrame.newBuilder()
-                        .setWelcome(Welcome.newBuilder()
-                                .setNodeId("node-" + r.nextInt())
-                                .setProof(ByteString.copyFrom(bytes(r, 32))))
-                        .build();
-        };
-    }
-
-    private static byte[] mutated(Random r, byte[] bytes) {
-        byte[] out = bytes.clone();
-        for (int n = 1 + r.nextInt(4); n > 0 && out.length > 0; n--) {
-            switch (r.nextInt(4)) {
-                case 0 -> out[r.nextInt(out.length)] = (byte) r.nextInt(256);
-                case 1 -> out[r.nextInt(out.length)] ^= (byte) (1 << r.nextInt(8));
-                case 2 -> out = Arrays.copyOf(out, r.nextInt(out.length));
-                default -> {
-                    // A varint length inside the frame set to something large.
-                    int at = r.nextInt(out.length);
-                    out[at] = (byte) (0x80 | r.nextInt(128));
-                }
-            }
-        }
-        return out;
-    }
-
-    @Test
-    void validFramesSplitAnywhereAllDecode() {
-        fuzz("valid frames", 500, r -> {
-            LinkFrame[] frames = new LinkFrame[1 + r.nextInt(8)];
-            for (int i = 0; i < frames.length; i++) {
-                frames[i] = frame(r);
-            }
-            assertThat(feed(r, framed(frames))).isEqualTo(frames.length);
-        });
-    }
-
-    @Test
-    void randomAndMutatedStreamsDecodeOrFailAsCorruptAndNothingElse() {
-        fuzz("corrupt stream", 3_000, r -> {
-            byte[] stream;
-            if (r.nextInt(4) == 0) {
-                stream = new byte[r.nextInt(2048)];
-                r.nextBytes(stream);
-            } else {
-                LinkFrame[] frames = new LinkFrame[1 + r.nextInt(4)];
-                for (int i = 0; i < frames.length; i++) {
-                    frames[i] = frame(r);
-                }
-                stream = mutated(r, framed(frames));
-            }
-            feed(r, stream);
-        });
-    }
-
-    @Test
-    void aLengthPrefixPastTheBoundIsRefusedWithoutAllocatingIt() {
-        fuzz("oversized prefix", 200, r -> {
-            int length = LinkCodec.MAX_FRAME_BYTES + 1 + r.nextInt(Integer.MAX_VALUE - LinkCodec.MAX_FRAME_BYTES - 1);
-            EmbeddedChannel channel = link();
-            ByteBuf stream = Unpooled.buffer().writeInt(length).writeBytes(new byte[r.nextInt(1024)]);
-            long before = THREADS.getCurrentThreadAllocatedBytes();
-            assertThatThrownBy(() -> channel.writeInbound(stream)).isInstanceOf(TooLongFrameException.class);
-            assertThat(THREADS.getCurrentThreadAllocatedBytes() - before)
-                    .as("bytes allocated refusing a %d-byte frame", length)
-                    .isLessThan(256 * 1024);
-            assertThat(channel.<Object>readInbound()).isNull();
-            channel.finishAndReleaseAll();
-        });
     }
 }
