@@ -44,13 +44,13 @@ import roomgate.wire.link.LinkAuth;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinkIntruderSystemTest {
     private LocalCluster cluster;
-    private HostileClientSystemTest.HonestGame honest;
+    private HonestGame honest;
     private final String run = UUID.randomUUID().toString().substring(0, 6);
 
     @BeforeAll
     void start() throws Exception {
         cluster = LocalCluster.start("link-intruder", 2, 1);
-        honest = new HostileClientSystemTest.HonestGame(
+        honest = new HonestGame(
                 RoomgateClient.connect(cluster.websocket(0), Encoding.BINARY),
                 RoomgateClient.connect(cluster.websocket(0), Encoding.BINARY),
                 "honest-" + run);
