@@ -1,6 +1,7 @@
 package roomgate.systemtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import java.io.DataInputStream;
@@ -9,11 +10,16 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,32 +41,47 @@ import roomgate.protocol.v1.Side;
 import roomgate.wire.link.LinkAuth;
 
 /**
- * An intruder on the node link ports of a real cluster: it says Hello as a gateway without the
- * secret (and again with the Hello an honest gateway would have sent on another connection), then
- * tries to Rejoin a victim's room with the victim's participant id and move for it. Every node
- * closes it with nothing served; the victim keeps its seat and moves as before, and an honest game
- * plays throughout.
+ * Intruders on the node link ports of a real cluster (2 nodes, 1 gateway), for a few seconds on
+ * many connections at once: each says Hello as a gateway without the secret (a forged proof, or the
+ * proof an honest gateway made for another connection's challenge), then tries to Rejoin a victim's
+ * room with the victim's participant id and move for it. Every node closes each with nothing served
+ * and counts it; the victim keeps its seat and moves as before. The attacked processes are the
+ * nodes, so {@link AttackMeter} reads their RSS, and the gateway's, whose links to those nodes the
+ * honest game (and the victim) play through.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinkIntruderSystemTest {
+    /** Intruder connections open at once; each runs connect, Hello, Rejoin, move, closed, again. */
+    private static final int INTRUDERS = 8;
+
+    private static final long FLOOD_MS = 2_000;
+    private static final String REFUSED = "roomgate_node_links_refused_total";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private LocalCluster cluster;
-    private HostileClientSystemTest.HonestGame honest;
+    private AttackMeter meter;
     private final String run = UUID.randomUUID().toString().substring(0, 6);
 
     @BeforeAll
     void start() throws Exception {
         cluster = LocalCluster.start("link-intruder", 2, 1);
-        honest = new HostileClientSystemTest.HonestGame(
-                RoomgateClient.connect(cluster.websocket(0), Encoding.BINARY),
-                RoomgateClient.connect(cluster.websocket(0), Encoding.BINARY),
-                "honest-" + run);
-        honest.start();
+        List<ServiceProcess> attackedAndGateway =
+                new ArrayList<>(cluster.nodes().values());
+        attackedAndGateway.add(cluster.gateway(0));
+        meter = AttackMeter.start(
+                "link-intruder",
+                new HonestGame(
+                        RoomgateClient.connect(cluster.websocket(0), Encoding.BINARY),
+                        RoomgateClient.connect(cluster.websocket(0), Encoding.BINARY),
+                        "honest-" + run),
+                attackedAndGateway,
+                attackedAndGateway);
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (honest != null) {
-            honest.stop();
+        if (meter != null) {
+            meter.stop();
         }
         if (cluster != null) {
             cluster.close();
@@ -68,7 +89,7 @@ class LinkIntruderSystemTest {
     }
 
     @Test
-    void anIntruderOnTheLinkPortIsClosedAndCannotRejoinOrMoveForAVictim() throws Exception {
+    void intrudersOnTheLinkPortsAreClosedAndCannotRejoinOrMoveForAVictim() throws Exception {
         String roomId = "victim-" + run;
         RoomgateClient victim = RoomgateClient.connect(cluster.websocket(0), Encoding.BINARY);
         RoomgateClient opponent = RoomgateClient.connect(cluster.websocket(0), Encoding.BINARY);
@@ -77,29 +98,42 @@ class LinkIntruderSystemTest {
 
         // What the intruder would have from a recorded honest link: a Hello made for another challenge.
         LinkAuth honestAuth = LinkAuth.fromFile(cluster.linkSecretFile());
-
-        for (Map.Entry<String, ServiceProcess> node : cluster.nodes().entrySet()) {
-            int linkPort = Integer.parseInt(node.getValue().readyFields().get("link-port"));
-            byte[] forged = LinkAuth.withSecret("not-the-cluster-secret-but-32-bytes-long"
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                    .proof(new byte[LinkAuth.NONCE_BYTES], "gw-1", node.getKey());
-            byte[] replayed = honestAuth.proof(LinkAuth.newNonce(), "gw-1", node.getKey());
-            for (byte[] proof : List.of(forged, replayed)) {
-                List<LinkFrame> served = intrude(linkPort, proof, roomId, victimId);
-                System.out.printf(
-                        "[link-intruder] %s at port %d, Hello with a %s proof, then Rejoin as %s and a move:"
-                                + " answered %s, then closed%n",
-                        node.getKey(),
-                        linkPort,
-                        proof == forged ? "forged" : "replayed",
-                        victimId,
-                        served.stream().map(f -> f.getBodyCase().name()).toList());
-                assertThat(served)
-                        .as("only the node's challenge (and heartbeats) before it closed")
-                        .allSatisfy(f ->
-                                assertThat(f.hasChallenge() || f.hasHeartbeat()).isTrue());
-            }
-        }
+        LinkAuth wrongSecret = LinkAuth.withSecret(
+                "not-the-cluster-secret-but-32-bytes-long".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        List<String> nodeIds = List.copyOf(cluster.nodes().keySet());
+        Map<String, Double> refusedBefore = refusals(nodeIds);
+        AtomicInteger attempts = new AtomicInteger();
+        Map<String, LongAdder> closed = new ConcurrentHashMap<>();
+        meter.attack(
+                "link-port intruders",
+                INTRUDERS + " connections at a time for " + FLOOD_MS / 1000 + " s to both nodes' link ports,"
+                        + " each: Hello as gw-1 with a forged or a replayed proof, Rejoin as the victim, a move",
+                () -> {
+                    String answered = AttackMeter.repeatFor(FLOOD_MS, INTRUDERS, () -> {
+                        int attempt = attempts.getAndIncrement();
+                        String nodeId = nodeIds.get(attempt % nodeIds.size());
+                        boolean forged = attempt / nodeIds.size() % 2 == 0;
+                        byte[] proof = forged
+                                ? wrongSecret.proof(new byte[LinkAuth.NONCE_BYTES], "gw-1", nodeId)
+                                : honestAuth.proof(LinkAuth.newNonce(), "gw-1", nodeId);
+                        int linkPort = Integer.parseInt(
+                                cluster.nodes().get(nodeId).readyFields().get("link-port"));
+                        List<LinkFrame> served = intrude(linkPort, proof, roomId, victimId);
+                        assertThat(served)
+                                .as("only the node's challenge (and heartbeats) before it closed")
+                                .isNotEmpty()
+                                .allSatisfy(f -> assertThat(f.hasChallenge() || f.hasHeartbeat())
+                                        .isTrue());
+                        String answer = "Hello with a " + (forged ? "forged" : "replayed") + " proof to " + nodeId
+                                + ": served nothing but its challenge (and heartbeats), then closed";
+                        closed.computeIfAbsent(answer, k -> new LongAdder()).increment();
+                        return answer;
+                    });
+                    assertThat(closed).as("both proofs at both nodes").hasSize(2 * nodeIds.size());
+                    awaitRefusals(nodeIds, refusedBefore, attempts.get());
+                    return answered + "; in all: " + closed + "; the nodes counted all " + attempts.get() + " in "
+                            + REFUSED + "{reason=bad_proof}";
+                });
 
         ServerMessage moved = victim.request(
                 ClientMessage.newBuilder()
@@ -109,11 +143,32 @@ class LinkIntruderSystemTest {
         assertThat(moved.hasEvent())
                 .as("the victim still holds its seat: %s", moved)
                 .isTrue();
-        assertThat(cluster.nodes().values()).allMatch(ServiceProcess::isAlive);
-        assertThat(cluster.gateway(0).isAlive()).isTrue();
-        assertThat(honest.broken()).as("the honest game").isNull();
         victim.close();
         opponent.close();
+    }
+
+    /** The links each node refused for a Hello with a bad proof so far. */
+    private Map<String, Double> refusals(List<String> nodeIds) throws Exception {
+        Map<String, Double> counts = new HashMap<>();
+        for (String nodeId : nodeIds) {
+            // bad_proof only: the frames an intruder sent behind its Hello are counted too (no_hello), as
+            // many as reached the node before it closed.
+            counts.put(nodeId, Metrics.scrape(HTTP, cluster.nodeMetrics(nodeId)).value(REFUSED, "reason", "bad_proof"));
+        }
+        return counts;
+    }
+
+    /** Waits until the nodes together have refused exactly {@code attempts} more bad proofs than {@code before}. */
+    private void awaitRefusals(List<String> nodeIds, Map<String, Double> before, int attempts) {
+        double earlier =
+                before.values().stream().mapToDouble(Double::doubleValue).sum();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(refusals(nodeIds).values().stream()
+                                        .mapToDouble(Double::doubleValue)
+                                        .sum()
+                                - earlier)
+                        .as("links refused by the nodes since the flood began")
+                        .isEqualTo(attempts));
     }
 
     private static ServerMessage join(RoomgateClient client, String roomId, Side side) throws Exception {
