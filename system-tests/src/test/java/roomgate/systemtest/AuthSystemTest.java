@@ -11,11 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,14 +43,20 @@ import roomgate.protocol.v1.Side;
 
 /**
  * Client identity on real gateway and node JVMs (two gateways with --auth jwt and an HS256 key, the
- * first also minting development tokens): forged and expired tokens are refused and closed; a seat
- * belongs to its player, who gets it back from another gateway while another player cannot take it;
- * a spectate-only token cannot move; another player's resume token is refused; a resume token
+ * first also minting development tokens): floods of bad tokens (forged, expired, {@code alg: none},
+ * another audience, not a JWT, none) and of stolen or tampered resume tokens are each refused,
+ * measured by {@link AttackMeter} beside an honest game on the attacked gateway; a seat belongs to
+ * its player, who gets it back from another gateway while another player cannot take it; a
+ * spectate-only token cannot move; another player's resume token is refused; a resume token
  * resumes its connection once, whichever gateway is asked and whichever of its tokens is used.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthSystemTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** Attacking connections open at once during a flood, and how long a flood lasts. */
+    private static final int ATTACKERS = 8;
+
+    private static final long FLOOD_MS = 2_000;
 
     private final String run = UUID.randomUUID().toString().substring(0, 6);
     private final List<RoomgateClient> clients = new ArrayList<>();
@@ -53,13 +64,15 @@ class AuthSystemTest {
     private DevTokens tokens;
     /** The resume tokens of the cluster's session key, to read a token's claims as a gateway does. */
     private ResumeTokens resumeTokens;
+    private String secret;
+    private AttackMeter meter;
 
     @BeforeAll
     void startCluster() throws Exception {
         Path dir = Path.of("target", "system-test-logs", "auth").toAbsolutePath();
         Files.createDirectories(dir);
         Path key = dir.resolve("hs256.key");
-        String secret = "auth-system-test-" + UUID.randomUUID() + UUID.randomUUID();
+        secret = "auth-system-test-" + UUID.randomUUID() + UUID.randomUUID();
         Files.writeString(key, secret);
         tokens = new DevTokens(secret.getBytes(StandardCharsets.UTF_8), "roomgate");
         Path sessionKey = Files.writeString(dir.resolve("session.key"), UUID.randomUUID() + "-" + UUID.randomUUID());
@@ -72,10 +85,29 @@ class AuthSystemTest {
             }
             return args;
         });
+        List<ServiceProcess> all = new ArrayList<>(cluster.nodes().values());
+        all.addAll(List.of(cluster.gateway(0), cluster.gateway(1)));
+        meter = AttackMeter.start(
+                "auth",
+                new HonestGame(
+                        RoomgateClient.connect(
+                                cluster.websocket(0),
+                                Encoding.BINARY,
+                                tokens.mint("honest-w-" + run, Duration.ofHours(1))),
+                        RoomgateClient.connect(
+                                cluster.websocket(0),
+                                Encoding.BINARY,
+                                tokens.mint("honest-b-" + run, Duration.ofHours(1))),
+                        "honest-" + run),
+                all,
+                List.of(cluster.gateway(0)));
     }
 
     @AfterAll
-    void stopCluster() {
+    void stopCluster() throws Exception {
+        if (meter != null) {
+            meter.stop();
+        }
         clients.forEach(RoomgateClient::close);
         if (cluster != null) {
             cluster.close();
@@ -101,19 +133,123 @@ class AuthSystemTest {
         assertThat(closed.reason()).isEqualTo(code.name());
     }
 
+    /** A bad token of one kind, and the error it must be refused with. */
+    private record BadToken(String kind, String token, ErrorCode expected) {}
+
     @Test
-    void aForgedTokenIsRefusedAndTheConnectionClosed() throws Exception {
-        String forged = new DevTokens(
-                        "not the cluster's secret, but long enough".getBytes(StandardCharsets.UTF_8), "roomgate")
-                .mint("alice", Duration.ofMinutes(5));
-        RoomgateClient client = connect(0, forged);
-        assertRefusedAndClosed(client, ErrorCode.UNAUTHENTICATED);
+    void floodsOfBadTokensAreRefusedAndClosed() throws Exception {
+        long exp = Instant.now().plus(Duration.ofMinutes(5)).getEpochSecond();
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String unsigned = base64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + base64.encodeToString(("{\"sub\":\"alice\",\"aud\":\"roomgate\",\"exp\":" + exp + "}")
+                        .getBytes(StandardCharsets.UTF_8))
+                + ".";
+        List<BadToken> kinds = List.of(
+                new BadToken(
+                        "forged (another key)",
+                        new DevTokens(
+                                        "not the cluster's secret, but long enough".getBytes(StandardCharsets.UTF_8),
+                                        "roomgate")
+                                .mint("alice", Duration.ofMinutes(5)),
+                        ErrorCode.UNAUTHENTICATED),
+                new BadToken("expired", tokens.mint("alice", Duration.ofMinutes(-10)), ErrorCode.TOKEN_EXPIRED),
+                new BadToken("alg none", unsigned, ErrorCode.UNAUTHENTICATED),
+                new BadToken(
+                        "another audience",
+                        new DevTokens(secret.getBytes(StandardCharsets.UTF_8), "elsewhere")
+                                .mint("alice", Duration.ofMinutes(5)),
+                        ErrorCode.UNAUTHENTICATED),
+                new BadToken("not a JWT", "not-a-jwt", ErrorCode.UNAUTHENTICATED),
+                new BadToken("none, then a message", null, ErrorCode.UNAUTHENTICATED));
+        AtomicInteger next = new AtomicInteger();
+        Map<String, LongAdder> refused = new ConcurrentHashMap<>();
+        meter.attack(
+                "bad client tokens",
+                ATTACKERS + " connections at a time for " + FLOOD_MS / 1000 + " s, in turn: "
+                        + kinds.stream().map(BadToken::kind).toList(),
+                () -> {
+                    String first = AttackMeter.repeatFor(FLOOD_MS, ATTACKERS, () -> {
+                        BadToken bad = kinds.get(next.getAndIncrement() % kinds.size());
+                        try (RoomgateClient client =
+                                RoomgateClient.connect(cluster.websocket(0), Encoding.BINARY, bad.token())) {
+                            if (bad.token() == null) {
+                                client.send(ClientMessage.newBuilder()
+                                        .setPing(Ping.getDefaultInstance())
+                                        .build());
+                            }
+                            assertRefusedAndClosed(client, bad.expected());
+                        }
+                        String answer = bad.kind() + ": " + bad.expected() + ", close 1008 " + bad.expected();
+                        refused.computeIfAbsent(answer, k -> new LongAdder()).increment();
+                        return answer;
+                    });
+                    assertThat(refused).as("every kind tried").hasSize(kinds.size());
+                    return first + "; in all: " + refused;
+                });
     }
 
     @Test
-    void anExpiredTokenIsRefusedAndTheConnectionClosed() throws Exception {
-        RoomgateClient client = connect(1, tokens.mint("alice", Duration.ofMinutes(-10)));
-        assertRefusedAndClosed(client, ErrorCode.TOKEN_EXPIRED);
+    void floodsOfStolenResumeTokensAreRefused() throws Exception {
+        String room = "stolen-" + run;
+        RoomgateClient victim = connect(0, tokens.mint("victim-" + run, Duration.ofMinutes(5)));
+        RoomgateClient opponent = connect(0, tokens.mint("opponent-" + run, Duration.ofMinutes(5)));
+        victim.request(join(room, Role.PLAYER, Side.WHITE), TIMEOUT);
+        opponent.request(join(room, Role.PLAYER, Side.BLACK), TIMEOUT);
+        String stolen = victim.received().stream()
+                .filter(ServerMessage::hasSessionStarted)
+                .findFirst()
+                .orElseThrow()
+                .getSessionStarted()
+                .getResumeToken();
+        // The victim's token with the thief's id for its subject, under the victim's signature.
+        String[] parts = stolen.split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        assertThat(claims).contains("\"victim-" + run + "\"");
+        String tampered = parts[0] + "."
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(claims.replace("victim-" + run, "mallory-" + run)
+                                .getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
+        String thief = tokens.mint("mallory-" + run, Duration.ofMinutes(5));
+        AtomicInteger next = new AtomicInteger();
+        Map<String, LongAdder> refused = new ConcurrentHashMap<>();
+        meter.attack(
+                "stolen resume tokens",
+                ATTACKERS + " connections at a time for " + FLOOD_MS / 1000 + " s, each with a valid token of"
+                        + " another player and a resume of the victim's seat, with the victim's resume token or"
+                        + " that token re-written to name the thief (signature kept)",
+                () -> {
+                    String first = AttackMeter.repeatFor(FLOOD_MS, ATTACKERS, () -> {
+                        String resumeToken = next.getAndIncrement() % 2 == 0 ? stolen : tampered;
+                        try (RoomgateClient client =
+                                RoomgateClient.connect(cluster.websocket(0), Encoding.BINARY, thief)) {
+                            ServerMessage answer = client.request(
+                                    ClientMessage.newBuilder()
+                                            .setResume(Resume.newBuilder()
+                                                    .setResumeToken(resumeToken)
+                                                    .putLastSequences(room, 0))
+                                            .build(),
+                                    TIMEOUT);
+                            assertThat(answer.getError().getCode())
+                                    .as("answer %s", answer)
+                                    .isEqualTo(ErrorCode.RESUME_REJECTED);
+                            String said = (resumeToken.equals(stolen) ? "the victim's" : "re-written") + " token: "
+                                    + answer.getError().getCode() + " '"
+                                    + answer.getError().getMessage() + "'";
+                            refused.computeIfAbsent(said, k -> new LongAdder()).increment();
+                            return said;
+                        }
+                    });
+                    assertThat(refused).as("both kinds tried").hasSize(2);
+                    return first + "; in all: " + refused;
+                });
+        // Had a thief got in, the seat would be his and the victim told SEAT_TAKEN.
+        ServerMessage moved = victim.request(move(room, "e2e4"), TIMEOUT);
+        assertThat(moved.hasEvent())
+                .as("the victim still holds its seat: %s", moved)
+                .isTrue();
+        assertThat(victim.received()).noneMatch(ServerMessage::hasError);
     }
 
     @Test
