@@ -63,6 +63,7 @@ stop_all() {
     done
 }
 trap stop_all EXIT
+trap "exit 143" TERM INT   # so that a stopped run still stops what it started
 
 # Free loopback ports below the ephemeral range (see bench/run.sh free_ports for why).
 free_ports() {
