@@ -148,7 +148,8 @@ class HazelcastSettingsTest {
         Config lite = settings.toMemberConfig("gw", true, Map.of());
         assertThat(lite.getMetricsConfig().isEnabled()).isFalse();
         assertThat(lite.getProperty("hazelcast.health.monitoring.level")).isEqualTo("OFF");
-        assertThat(lite.getProperty("hazelcast.slow.operation.detector.enabled")).isEqualTo("false");
+        assertThat(lite.getProperty("hazelcast.slow.operation.detector.enabled"))
+                .isEqualTo("false");
         assertThat(lite.getProperty("hazelcast.operation.thread.count")).isEqualTo("1");
         assertThat(lite.getProperty("hazelcast.event.thread.count")).isEqualTo("1");
         assertThat(lite.getProperty("hazelcast.io.input.thread.count")).isEqualTo("2");
