@@ -345,7 +345,33 @@ public record HazelcastSettings(
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         FeedTopics.configure(config);
+        if (liteMember) {
+            trimLiteMember(config);
+        }
         return config;
+    }
+
+    /**
+     * What a lite member (a gateway) does without: it owns no partition, runs no map operation of
+     * its own and is watched by no Management Center, yet by default it keeps Hazelcast's metrics
+     * (every 5 s it walks and compresses thousands of probes and registers them with JMX), the
+     * health monitor and the slow-operation detector running, and the thread pools sized for a
+     * data member. What it uses stays as it was: membership and entry listeners (event threads),
+     * reliable topics (the async executor and the response threads, untouched), map calls and
+     * heartbeats (generic and priority threads, untouched). Measured with bench/idle/run.sh:
+     * docs/notes/gateway-idle-cost.md.
+     */
+    static void trimLiteMember(Config config) {
+        config.getMetricsConfig().setEnabled(false);
+        config.setProperty("hazelcast.health.monitoring.level", "OFF");
+        config.setProperty("hazelcast.slow.operation.detector.enabled", "false");
+        // No partitions here: nothing is ever queued on a partition thread; one must exist.
+        config.setProperty("hazelcast.operation.thread.count", "1");
+        // Events are the membership and node-status ones: a few a second.
+        config.setProperty("hazelcast.event.thread.count", "1");
+        // One connection per member, most of them idle: two threads each way instead of three.
+        config.setProperty("hazelcast.io.input.thread.count", "2");
+        config.setProperty("hazelcast.io.output.thread.count", "2");
     }
 
     /** Hazelcast takes one port per member entry; we also accept {@code host:5701-5710}. */

@@ -170,4 +170,31 @@ class HazelcastSettingsTest {
                         .leaseMillis())
                 .isEqualTo(2000);
     }
+
+    @Test
+    void aLiteMemberRunsWithoutMetricsMonitorsAndSpareThreadsWhileADataMemberKeepsThem() {
+        HazelcastSettings settings = fromArgs();
+        Config lite = settings.toMemberConfig("gw", true, Map.of());
+        assertThat(lite.getMetricsConfig().isEnabled()).isFalse();
+        assertThat(lite.getProperty("hazelcast.health.monitoring.level")).isEqualTo("OFF");
+        assertThat(lite.getProperty("hazelcast.slow.operation.detector.enabled"))
+                .isEqualTo("false");
+        assertThat(lite.getProperty("hazelcast.operation.thread.count")).isEqualTo("1");
+        assertThat(lite.getProperty("hazelcast.event.thread.count")).isEqualTo("1");
+        assertThat(lite.getProperty("hazelcast.io.input.thread.count")).isEqualTo("2");
+        assertThat(lite.getProperty("hazelcast.io.output.thread.count")).isEqualTo("2");
+        // What the gateway relies on is the same in both: heartbeats, failure detection, retries.
+        Config data = settings.toMemberConfig("node", false, Map.of());
+        for (String kept : List.of(
+                "hazelcast.heartbeat.interval.seconds",
+                "hazelcast.max.no.heartbeat.seconds",
+                "hazelcast.invocation.retry.pause.millis",
+                "hazelcast.operation.backup.timeout.millis")) {
+            assertThat(lite.getProperty(kept)).as(kept).isNotNull().isEqualTo(data.getProperty(kept));
+        }
+        assertThat(data.getMetricsConfig().isEnabled()).isTrue();
+        assertThat(data.getProperty("hazelcast.operation.thread.count")).isNull();
+        assertThat(data.getProperty("hazelcast.event.thread.count")).isNull();
+        assertThat(data.getProperty("hazelcast.health.monitoring.level")).isNull();
+    }
 }
