@@ -43,6 +43,7 @@ import roomgate.gateway.server.GatewayServer;
 import roomgate.gateway.session.HazelcastSpentConnections;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.gateway.tls.CertificateWatcher;
+import roomgate.gateway.tls.ReloadSignal;
 import roomgate.gateway.tls.ServerTls;
 import roomgate.runtime.Lifecycle;
 import roomgate.runtime.ReadyLine;
@@ -236,6 +237,7 @@ public final class GatewayMain {
                     Duration.ofMillis(500),
                     Duration.ofMinutes(1));
             lifecycle.onStop("certificate watch", watcher::close);
+            ReloadSignal.install(tls::reload);
         }
         lifecycle.onStop("client connections", GOODBYE_TIMEOUT.plusSeconds(1), () -> {
             int open = server.openClients();

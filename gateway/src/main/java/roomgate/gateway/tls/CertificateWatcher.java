@@ -21,10 +21,9 @@ import org.slf4j.LoggerFactory;
  * them every {@code recheck} in case an event was missed (file systems without change events); a
  * reload of unchanged files does nothing.
  *
- * <p>A watch rather than SIGHUP: Kubernetes (and cert-manager) renew a mounted Secret by swapping a
- * symbolic link in its directory and send no signal, which the watch sees; and {@code sun.misc.Signal}
- * cannot be compiled under this build's {@code -Werror} (javac's proprietary-API warning cannot be
- * suppressed). Writing the new files is all an operator does, on a VM as in a pod.
+ * <p>A watch besides SIGHUP ({@link ReloadSignal}): Kubernetes (and cert-manager) renew a mounted
+ * Secret by swapping a symbolic link in its directory and send no signal, which the watch sees.
+ * Writing the new files is all an operator must do, on a VM as in a pod.
  */
 public final class CertificateWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CertificateWatcher.class);
