@@ -64,6 +64,7 @@ class AuthSystemTest {
     private DevTokens tokens;
     /** The resume tokens of the cluster's session key, to read a token's claims as a gateway does. */
     private ResumeTokens resumeTokens;
+
     private String secret;
     private AttackMeter meter;
 

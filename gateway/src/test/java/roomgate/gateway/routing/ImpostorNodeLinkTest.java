@@ -122,7 +122,8 @@ class ImpostorNodeLinkTest {
         assertThat(impostor.hellos).as("the impostor got the gateway's Hello").isNotEmpty();
         assertThat(impostor.requests).as("and no client's request").isEmpty();
         assertThat(impostor.otherFrames).as("nor anything else").isEmpty();
-        assertThat(metrics.linkRefusals(reason)).isEqualTo(1);
+        // Once per link: the probes that follow the mark try the impostor again, and are refused again.
+        assertThat(metrics.linkRefusals(reason)).isGreaterThanOrEqualTo(1);
     }
 
     /** One client on the gateway's loop asks to join {@code roomId}. */

@@ -76,7 +76,7 @@ final class RouterHarness {
         NONE
     }
 
-    private final Handshake handshake;
+    private Handshake handshake;
 
     /** The harness's link secret: every fake node checks the Hello against it. */
     static final LinkAuth AUTH =
@@ -142,6 +142,11 @@ final class RouterHarness {
             fake.welcome(AUTH);
         }
         return fake.channel.newSucceededFuture();
+    }
+
+    /** How the fake nodes answer the links the router opens from now on (a probe the test answers itself). */
+    void answerNewLinks(Handshake handshake) {
+        this.handshake = handshake;
     }
 
     /** The latest link the router opened to {@code nodeId}. */
@@ -266,6 +271,8 @@ final class RouterHarness {
         final NodeInfo info;
         final EmbeddedChannel channel;
         final byte[] nonce = LinkAuth.newNonce();
+        /** The router's Hello once {@link #frames()} has read it, for a Welcome sent afterwards. */
+        private Hello readHello;
 
         FakeNode(NodeInfo info, EmbeddedChannel channel) {
             this.info = info;
@@ -296,6 +303,9 @@ final class RouterHarness {
                     if (frame.hasHello() && frame.getHello().getGatewayNonce().size() != LinkAuth.NONCE_BYTES) {
                         throw new AssertionError("a Hello without a fresh nonce for the node to answer: " + frame);
                     }
+                    if (frame.hasHello()) {
+                        readHello = frame.getHello();
+                    }
                     frames.add(frame);
                 } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                     throw new AssertionError("the router wrote a frame that does not parse", e);
@@ -320,11 +330,11 @@ final class RouterHarness {
             return sent.get(0).getRequest();
         }
 
-        /** The router's Hello on this link, still queued for {@link #frames()}; null if it sent none. */
+        /** The router's Hello on this link (queued for {@link #frames()} or read by it); null if it sent none. */
         Hello hello() {
             ByteBuf first = (ByteBuf) channel.outboundMessages().peek();
             if (first == null) {
-                return null;
+                return readHello;
             }
             ByteBuf frame = first.duplicate();
             frame.skipBytes(4);
@@ -368,9 +378,7 @@ final class RouterHarness {
 
         /** The node's answer to a good Hello: the link is up (and its node reachable). */
         void welcome() {
-            send(LinkFrame.newBuilder()
-                    .setWelcome(Welcome.newBuilder().setNodeId(info.nodeId()))
-                    .build());
+            welcome(AUTH);
         }
 
         /** The link drops, as when the node's process dies. */

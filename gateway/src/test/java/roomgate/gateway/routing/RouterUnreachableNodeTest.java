@@ -33,6 +33,11 @@ class RouterUnreachableNodeTest {
     private final String roomId = h.roomOn("n1");
     private final String successor = h.view().ownerOf(roomId, Set.of("n1")).nodeId();
 
+    {
+        // The links made so far are up; a probe is answered by the test, when it chooses to.
+        h.answerNewLinks(RouterHarness.Handshake.CHALLENGE);
+    }
+
     @Test
     void aNodeWhoseLinkFailedIsNotPlacedOnAndIsNamedInRequestsUntilAProbeCompletesItsHandshake() {
         Client client = h.client(1);
@@ -181,6 +186,7 @@ class RouterUnreachableNodeTest {
         h.router.forward(client.session, join(roomId, "j1"), roomId);
 
         assertThat(h.connectsTo("n1")).isEqualTo(2);
+        h.node("n1").welcome();
         assertThat(h.node("n1").sent())
                 .singleElement()
                 .satisfies(f ->
