@@ -172,7 +172,11 @@ root_links_of() {
 pid_ours() {
     local run_dir=$1 pid=$2
     [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || return 1
-    tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "-D$MARKER_PROP=$run_dir"
+    # Read whole before grep: with pipefail, grep -q leaving early would fail the pipeline (tr gets
+    # SIGPIPE) once a command line (a test's classpath) outgrows the pipe's buffer.
+    local args
+    args=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+    grep -qxF -- "-D$MARKER_PROP=$run_dir" <<<"$args"
 }
 
 # pid_running PID: alive and not a zombie. For a process just started, whose command line reads
