@@ -65,39 +65,8 @@ stop_all() {
 trap stop_all EXIT
 trap "exit 143" TERM INT   # so that a stopped run still stops what it started
 
-# Free loopback ports below the ephemeral range (see bench/run.sh free_ports for why).
-free_ports() {
-    python3 - "${1:-1}" <<'PY'
-import random, socket, sys
-low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-ports = []
-while len(ports) < int(sys.argv[1]):
-    port = random.randrange(max(1024, low - 12000), low)
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-        if port not in ports:
-            ports.append(port)
-    except OSError:
-        pass
-    finally:
-        s.close()
-print(*ports)
-PY
-}
-
-ready_field() {
-    local out=$1 key=$2
-    for _ in $(seq 1 600); do
-        if grep -q '^ROOMGATE-READY' "$out" 2>/dev/null; then
-            grep '^ROOMGATE-READY' "$out" | tr ' ' '\n' | sed -n "s/^$key=//p"
-            return 0
-        fi
-        sleep 0.2
-    done
-    echo "no ready line in $out" >&2
-    return 1
-}
+# shellcheck source=../lib/processes.sh
+source "$ROOT/bench/lib/processes.sh"
 
 # --- the variants --------------------------------------------------------------------------------
 NAMES=(); JARS=(); OPTS=(); FLAGS=()
