@@ -20,7 +20,10 @@
 # Knobs (environment): ROUNDS (3), ROOMS (300), CLIENTS (1000), RATES (500,1000,2000),
 # WARMUP (2), WINDOW (8), FANOUT (500,2000: spectators, one fan-out phase each), IDLE (5000), NODES (2), DURABILITY (replicated; "memory"
 # keeps room records in the node's JVM: every acknowledged move then skips the synchronous cluster
-# round trip, which costs direct, roomgate and nginx alike and measures storage, not routing).
+# round trip, which costs direct, roomgate and nginx alike and measures storage, not routing),
+# PERF (0; 1 records perf samples of the gateway and of nginx in every counted phase and splits
+# their CPU per message into user mode, their own kernel work, and the peer's receive work that
+# loopback charges to a sender: bench/perf/split.py; needs perf and root or perf_event_paranoid <= 0).
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -33,6 +36,7 @@ FANOUT=${FANOUT:-500,2000}
 IDLE=${IDLE:-5000}
 NODES=${NODES:-2}
 DURABILITY=${DURABILITY:-replicated}
+PERF=${PERF:-0}
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 RUN="$ROOT/bench/runs/$(date -u +%Y%m%d-%H%M%S)"
@@ -158,7 +162,13 @@ pass() {   # round target
     [[ -n $routing ]] && args+=(--routing-pids "$routing")
     [[ -n $heap ]] && args+=(--heap-pids "$heap")
     log "round $round: $target"
+    local perf_pid=""
+    if [[ $PERF == 1 && -n $routing && $round != profiled ]]; then
+        "$ROOT/bench/perf/phases.sh" "$RUN/round$round-$target.out" "$routing" "$RUN/perf/round$round-$target" &
+        perf_pid=$!
+    fi
     "$JAVA" -Xmx1g -jar "$LOADTEST_JAR" "${args[@]}" > "$RUN/round$round-$target.out" 2>&1 || true
+    if [[ -n $perf_pid ]]; then kill -TERM "$perf_pid" 2>/dev/null; wait "$perf_pid" || true; fi
     grep -E '^bench |PASSED|FAILED' "$RUN/round$round-$target.out" | sed 's/^/    /' | tee -a "$RUN/run.log"
 }
 
@@ -223,6 +233,10 @@ if [[ -f "$RUN/gateway.jfr" ]]; then
             | sort -rn | head -15
         echo '```'
     } >> "$RUN/summary.md"
+fi
+if [[ -d "$RUN/perf" ]]; then
+    { echo; echo "**routing CPU per message split by perf samples (bench/perf/split.py)**"; echo
+      "$ROOT/bench/perf/split.py" "$RUN"; } >> "$RUN/summary.md"
 fi
 { echo; cat "$RUN/machine.txt"; } >> "$RUN/summary.md"
 cat "$RUN/summary.md"
