@@ -166,7 +166,8 @@ public final class BenchRun {
             throws Exception {
         String phaseTag = "p" + (++phaseCount);
         int clients = slots.stream().mapToInt(Slot::size).sum();
-        stats = phaseStats(slots.size(), clients);
+        RunStats seating = phaseStats(slots.size(), clients);
+        stats = seating;
         List<CompletableFuture<Void>> seated = new ArrayList<>();
         for (Slot s : slots) {
             seated.add(s.start(phaseTag, closed));
@@ -227,9 +228,7 @@ public final class BenchRun {
                 "nodeCpuMicrosPerMessage",
                 settings.nodePids().isEmpty() || messages == 0 ? null : round(nodeCpu / 1e3 / messages, 3));
         report.latency(name, latency);
-        if (measured.errorCount() > 0) {
-            report.problem(name + ": errors " + measured.errors());
-        }
+        phaseProblems(name, seating, measured).forEach(report::problem);
         out.printf(
                 "bench %s: %s moves/s=%.0f msgs/s=%.0f p50=%.2fms p99=%.2fms p99.9=%.2fms routing-cpu=%sus/msg errors=%s%n",
                 settings.name(),
@@ -285,6 +284,25 @@ public final class BenchRun {
             last = now;
             Thread.sleep(500);
         }
+    }
+
+    /**
+     * What fails a phase: errors while its rooms were seated and warmed up, errors in its measured
+     * window, and a window in which no move completed (its figures would then measure nothing, as
+     * when every join of a room was refused).
+     */
+    static List<String> phaseProblems(String name, RunStats seating, RunStats measured) {
+        List<String> problems = new ArrayList<>();
+        if (seating.errorCount() > 0) {
+            problems.add(name + ": errors while seating and warming up " + seating.errors());
+        }
+        if (measured.errorCount() > 0) {
+            problems.add(name + ": errors " + measured.errors());
+        }
+        if (measured.movesCompleted() == 0) {
+            problems.add(name + ": no move completed in the measured window");
+        }
+        return problems;
     }
 
     private static RunStats phaseStats(int rooms, int clients) {
