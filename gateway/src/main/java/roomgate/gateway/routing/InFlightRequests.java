@@ -17,10 +17,11 @@ import roomgate.protocol.v1.ClientMessage;
  *
  * <p>Kept per session ({@link SessionIdMap}), each session's requests in the order sent: a client
  * has few requests out at a time and its answers come mostly in order, so the one looked for is
- * nearly always the first. Keyed by the session id alone, a request's id is never hashed: a key
- * of (session id, request id) hashed into one map put clients' counters ("1", "2"... or "b" plus a
- * counter) beside sequential session ids into the same buckets, and a room event's answer looked
- * up its origin's request id as a new String each time.
+ * nearly always the first. Keyed by the session id alone, a request's id is never hashed: one map
+ * keyed by (session id, request id) hashed them to 31 x session id + the id's String hash, the same
+ * for (s, "25") and (s + 1, "15") when clients count their requests, on keys that are not
+ * Comparable (a bucket that fills becomes a tree searched in full); and a room event's answer
+ * looked its origin's request id up as a new String each time.
  */
 final class InFlightRequests {
     /** A request that was with a node when the node was lost. */
