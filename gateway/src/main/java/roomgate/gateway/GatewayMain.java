@@ -3,7 +3,6 @@ package roomgate.gateway;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -16,12 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roomgate.archive.ArchiveDatabase;
 import roomgate.archive.ArchiveReader;
-import roomgate.cluster.ClusterNames;
 import roomgate.cluster.HazelcastMetrics;
 import roomgate.cluster.LiveNodes;
 import roomgate.gateway.admin.AdminServer;
@@ -34,6 +31,7 @@ import roomgate.gateway.auth.TokenVerifier;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.feed.HazelcastFeedUpstream;
 import roomgate.gateway.feed.PubSubManager;
+import roomgate.gateway.games.ArchiveBacklogSampler;
 import roomgate.gateway.games.GamesHttpHandler;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.recording.FileTrafficRecorder;
@@ -142,25 +140,13 @@ public final class GatewayMain {
                 new ArrayBlockingQueue<>(256),
                 new DefaultThreadFactory("games-reader", true));
         lifecycle.onStop("archive readers", readers::shutdown);
-        // The backlog for /health, sampled here: IMap.size() asks every member, never on an event loop.
-        AtomicLong backlog = new AtomicLong(-1);
+        // The backlog for /health, sampled on a thread of its own: IMap.size() asks every member.
         ScheduledExecutorService sampler =
                 Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("archive-backlog", true));
         lifecycle.onStop("archive backlog sampler", sampler::shutdownNow);
-        IMap<String, Long> queue = hazelcast.getMap(ClusterNames.ARCHIVE_QUEUE_MAP);
-        sampler.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        backlog.set(queue.size());
-                    } catch (RuntimeException e) {
-                        backlog.set(-1); // below the quorum, or leaving: unknown
-                    }
-                },
-                0,
-                2,
-                TimeUnit.SECONDS);
+        ArchiveBacklogSampler backlog = ArchiveBacklogSampler.start(hazelcast, sampler);
         log.info("GET /games reads the archive at {}", config.archive());
-        return new GamesHttpHandler(new ArchiveReader(database), readers, backlog::get);
+        return new GamesHttpHandler(new ArchiveReader(database), readers, backlog::backlog);
     }
 
     /** The admin API's token: required, so that no operator endpoint is ever open by default. */

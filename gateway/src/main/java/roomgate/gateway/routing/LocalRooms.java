@@ -1,8 +1,6 @@
 package roomgate.gateway.routing;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,10 +16,12 @@ final class LocalRooms {
     private final Map<String, LocalRoom> rooms = new HashMap<>();
     /**
      * The same rooms by their ids' UTF-8 bytes: a room event names its room in the link frame's
-     * bytes, and ByteBuf hashes and compares by content, so the fan-out finds the room without
-     * decoding a String per event.
+     * bytes, looked up through one reusable probe key, so the fan-out finds the room without
+     * decoding a String or making a key per event ({@link RoomIdKey}: why not the ByteBuf itself).
      */
-    private final Map<ByteBuf, LocalRoom> byUtf8 = new HashMap<>();
+    private final Map<RoomIdKey, LocalRoom> byUtf8 = new HashMap<>();
+
+    private final RoomIdKey probe = RoomIdKey.newProbe();
 
     LocalRoom get(String roomId) {
         return rooms.get(roomId);
@@ -29,7 +29,9 @@ final class LocalRooms {
 
     /** The room whose id is these UTF-8 bytes (only read), or null. */
     LocalRoom get(ByteBuf roomIdUtf8) {
-        return byUtf8.get(roomIdUtf8);
+        LocalRoom local = byUtf8.get(probe.probe(roomIdUtf8));
+        probe.clear();
+        return local;
     }
 
     /** The room as it is now, added (served by {@code node}) if this loop had none. */
@@ -38,14 +40,14 @@ final class LocalRooms {
         if (local == null) {
             local = new LocalRoom(roomId, node);
             rooms.put(roomId, local);
-            byUtf8.put(Unpooled.wrappedBuffer(roomId.getBytes(StandardCharsets.UTF_8)), local);
+            byUtf8.put(RoomIdKey.of(roomId), local);
         }
         return local;
     }
 
     void remove(String roomId) {
         if (rooms.remove(roomId) != null) {
-            byUtf8.remove(Unpooled.wrappedBuffer(roomId.getBytes(StandardCharsets.UTF_8)));
+            byUtf8.remove(RoomIdKey.of(roomId));
         }
     }
 

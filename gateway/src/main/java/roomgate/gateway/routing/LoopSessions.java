@@ -1,7 +1,5 @@
 package roomgate.gateway.routing;
 
-import java.util.HashMap;
-import java.util.Map;
 import roomgate.gateway.session.ClientSession;
 import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ErrorCode;
@@ -9,10 +7,12 @@ import roomgate.wire.client.RoomRequests;
 
 /**
  * The open sessions of one event loop, by id: what a node's answer, naming only a session id, is
- * delivered to. A session closed meanwhile is simply not found. Confined to the loop.
+ * delivered to. A session closed meanwhile is simply not found. Confined to the loop. By the
+ * primitive id ({@link SessionIdMap}): a node's every answer is looked up here, and a
+ * {@code Map<Long, ...>} would box the id each time.
  */
 final class LoopSessions {
-    private final Map<Long, ClientSession> sessions = new HashMap<>();
+    private final SessionIdMap<ClientSession> sessions = new SessionIdMap<>();
 
     void add(ClientSession session) {
         sessions.put(session.id(), session);

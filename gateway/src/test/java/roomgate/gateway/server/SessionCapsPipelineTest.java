@@ -41,7 +41,10 @@ class SessionCapsPipelineTest {
                 new String[] {
                     "--max-rooms-per-connection", "4",
                     "--max-topics-per-connection", "3",
-                    "--rate-per-second", "10",
+                    // The slowest refill allowed: the bucket refills by the real clock, and at 10 a
+                    // second the 0.2 s a loaded machine took between two sends gave back the two
+                    // tokens aResumeCountsAgainstTheRateLimitPerRoomItNames counts on being gone.
+                    "--rate-per-second", "1",
                     "--rate-burst", "10",
                     "--link-auth", "none"
                 },
