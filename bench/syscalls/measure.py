@@ -9,9 +9,8 @@ system time.
 It follows the load tester's output (PASS.out, `bench NAME: phase P, N rooms seated`): the tester's
 window opens WARMUP s and 50 ms after that line. For each phase it attaches `perf stat` to every
 thread of the processes beforehand (and `perf record`, for the CPU split) with its counters off,
-turns them on half a second into the
-window and off half a second before its end (perf's control fifo, so the counted span is known to
-a few milliseconds), and reads /proc at the same two moments. Messages are the load tester's
+turns them on half a second into the window and off half a second before its end (perf's control
+fifo, so the counted span is known to a few milliseconds), and reads /proc at the same two moments. Messages are the load tester's
 msgs/s for that window (sent plus received by clients, as bench/run.sh counts them) times the
 counted span; the rate is fixed in an open loop, so the span need not be the tester's own.
 
