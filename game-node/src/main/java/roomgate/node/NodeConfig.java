@@ -9,6 +9,7 @@ import java.util.Set;
 import roomgate.archive.ArchiveSettings;
 import roomgate.cluster.HazelcastSettings;
 import roomgate.runtime.Flags;
+import roomgate.runtime.net.Transport;
 import roomgate.wire.link.LinkSettings;
 
 /** Everything a game node is told at start-up; built once in {@link NodeMain} from flags and environment. */
@@ -29,7 +30,8 @@ public record NodeConfig(
         Archiving archiving,
         HazelcastSettings hazelcast,
         LinkSettings link,
-        Path adminTokenFile) {
+        Path adminTokenFile,
+        Transport transport) {
 
     /** How the node writes its finished rooms to the archive. */
     public record Archiving(Duration interval, int batchSize, long backlogLimit) {}
@@ -65,7 +67,8 @@ public record NodeConfig(
             "link-secret-file",
             "link-heartbeat-ms",
             "link-timeout-ms",
-            "admin-token-file");
+            "admin-token-file",
+            Transport.FLAG);
 
     public static NodeConfig fromArgs(String[] args, Map<String, String> env) {
         Set<String> known = new HashSet<>(FLAGS);
@@ -109,7 +112,8 @@ public record NodeConfig(
                         flags.getInt("link-heartbeat-ms", LinkSettings.DEFAULT_HEARTBEAT_MILLIS, 50, 600_000),
                         flags.getInt("link-timeout-ms", LinkSettings.DEFAULT_TIMEOUT_MILLIS, 100, 3_600_000)),
                 // The operators' token for GET /rooms (null: that page is off; /metrics needs none).
-                adminTokenFile(flags.get("admin-token-file", null)));
+                adminTokenFile(flags.get("admin-token-file", null)),
+                Transport.fromFlag(flags.get(Transport.FLAG, Transport.AUTO)));
     }
 
     private static Path adminTokenFile(String file) {

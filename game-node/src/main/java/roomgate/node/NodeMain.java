@@ -136,7 +136,7 @@ public final class NodeMain {
         long pid = ProcessHandle.current().pid();
         Lifecycle lifecycle = Lifecycle.onShutdownHook("node " + config.nodeId());
         RoomRegistry registry = RoomRegistry.instance();
-        Transport transport = Transport.best();
+        Transport transport = config.transport();
         PrometheusMeterRegistry meters = ProcessMetrics.newRegistry();
         lifecycle.onStop("process meters", ProcessMetrics.bind(meters)::close);
         // Rooms stop last of the node's own parts: after the member has left and the links have

@@ -205,7 +205,7 @@ public final class GatewayMain {
         // Stopped after the client connections: the recording ends with their ends.
         lifecycle.onStop("recording", recorder::close);
         GamesHttpHandler games = startGames(config, hazelcast, lifecycle);
-        Transport transport = Transport.best();
+        Transport transport = config.transport();
         GatewayMetrics metrics = new GatewayMetrics(meters);
         metrics.countMissedFeedUpdates(feeds::missedUpdates);
         // A resume token's connection is spent in the cluster, so it resumes once through any gateway.

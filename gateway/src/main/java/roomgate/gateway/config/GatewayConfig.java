@@ -9,6 +9,7 @@ import roomgate.archive.ArchiveSettings;
 import roomgate.cluster.HazelcastSettings;
 import roomgate.gateway.auth.AuthSettings;
 import roomgate.runtime.Flags;
+import roomgate.runtime.net.Transport;
 import roomgate.wire.link.LinkSettings;
 
 /** Everything a gateway is told at start-up; built once in {@link GatewayMain} from flags and environment. */
@@ -29,7 +30,8 @@ public record GatewayConfig(
         ArchiveSettings archive,
         LinkSettings link,
         AuthSettings auth,
-        Edge edge) {
+        Edge edge,
+        Transport transport) {
 
     static final List<String> FLAGS = List.of(
             "gateway-id",
@@ -67,7 +69,8 @@ public record GatewayConfig(
             "tls-key-file",
             "tls-provider",
             "allowed-origins",
-            "admin-token-file");
+            "admin-token-file",
+            Transport.FLAG);
 
     /**
      * What one client connection may cost the gateway, whatever it sends: the bytes queued for it, how
@@ -173,7 +176,9 @@ public record GatewayConfig(
                         flags.getInt("link-heartbeat-ms", LinkSettings.DEFAULT_HEARTBEAT_MILLIS, 50, 600_000),
                         flags.getInt("link-timeout-ms", LinkSettings.DEFAULT_TIMEOUT_MILLIS, 100, 3_600_000)),
                 AuthSettings.of(flags),
-                edge(flags));
+                edge(flags),
+                // Epoll unless told otherwise (Transport.best() says why not io_uring).
+                Transport.fromFlag(flags.get(Transport.FLAG, Transport.AUTO)));
     }
 
     private static Edge edge(Flags flags) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import roomgate.runtime.net.Transport;
 
 class GatewayConfigTest {
     /** Every gateway needs a link secret file (read only when the server starts). */
@@ -79,5 +80,19 @@ class GatewayConfigTest {
         assertThatThrownBy(() -> GatewayConfig.fromArgs(
                         new String[] {"--allowed-origins", "https://play.example.com/lobby"}, LINK))
                 .hasMessageContaining("--allowed-origins: 'https://play.example.com/lobby'");
+    }
+
+    @Test
+    void theTransportIsTheBestAvailableUnlessAnotherIsNamed() {
+        assertThat(GatewayConfig.fromArgs(new String[0], LINK).transport()).isEqualTo(Transport.best());
+        assertThat(GatewayConfig.fromArgs(new String[] {"--transport", "nio"}, LINK)
+                        .transport())
+                .isEqualTo(Transport.NIO);
+        assertThat(GatewayConfig.fromArgs(
+                                new String[0], Map.of("ROOMGATE_TRANSPORT", "nio", "ROOMGATE_LINK_AUTH", "none"))
+                        .transport())
+                .isEqualTo(Transport.NIO);
+        assertThatThrownBy(() -> GatewayConfig.fromArgs(new String[] {"--transport", "select"}, LINK))
+                .hasMessageContaining("--transport: 'select'");
     }
 }
