@@ -85,7 +85,7 @@ Options:
   --nodes N        game nodes (default 3)            --gateways M   gateways (default 1)
   --quorum Q       game nodes a side needs to write room records (default: a majority of N)
   --net-only       make the hosts only, start nothing (with --hosts K: hosts h1..hK)
-  --run-dir DIR    the run folder (default: run/netns-<timestamp>; down/status/exec: run/netns-current)
+  --run-dir DIR    the run folder (default: run/netns-<timestamp>; down/status/exec/slow/fast: run/netns-current)
   --timeout S      seconds to wait for each process to be ready (default $TIMEOUT)
 
 Environment: JAVA (default java), JAVA_OPTS (default "$JAVA_OPTS", after deploy/jvm.options),
