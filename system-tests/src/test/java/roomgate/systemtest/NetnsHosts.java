@@ -173,15 +173,13 @@ final class NetnsHosts implements AutoCloseable {
      * line, or empty. The line is flat JSON two levels deep, with sorted keys.
      */
     static Optional<String> slowLinkStat(String stats, String direction, String field) {
-        Matcher object = Pattern.compile(
-                        "\"" + Pattern.quote(direction) + "\": \\{([^}]*)}")
+        Matcher object = Pattern.compile("\"" + Pattern.quote(direction) + "\": \\{([^}]*)}")
                 .matcher(stats);
         if (!object.find()) {
             return Optional.empty();
         }
-        Matcher value = Pattern.compile(
-                        "\"" + Pattern.quote(field) + "\": ([0-9.]+)")
-                .matcher(object.group(1));
+        Matcher value =
+                Pattern.compile("\"" + Pattern.quote(field) + "\": ([0-9.]+)").matcher(object.group(1));
         return value.find() ? Optional.of(value.group(1)) : Optional.empty();
     }
 

@@ -69,9 +69,8 @@ class SlowLinkSystemTest {
                         "hosts-" + ProcessHandle.current().pid())
                 .toAbsolutePath();
         hosts = NetnsHosts.up(runDir, List.of("--net-only", "--hosts", "1"), Duration.ofMinutes(1));
-        Path script = Path.of(SlowLinkSystemTest.class
-                .getResource("/netns/udp_echo.py")
-                .toURI());
+        Path script = Path.of(
+                SlowLinkSystemTest.class.getResource("/netns/udp_echo.py").toURI());
         echo = new ProcessBuilder(
                         "ip",
                         "netns",
@@ -80,7 +79,9 @@ class SlowLinkSystemTest {
                         "python3",
                         script.toString(),
                         Integer.toString(ECHO_PORT))
-                .redirectError(runDir.getParent().resolve("echo-" + ProcessHandle.current().pid() + ".log").toFile())
+                .redirectError(runDir.getParent()
+                        .resolve("echo-" + ProcessHandle.current().pid() + ".log")
+                        .toFile())
                 .start();
         BufferedReader lines =
                 new BufferedReader(new InputStreamReader(echo.getInputStream(), StandardCharsets.US_ASCII));
@@ -131,7 +132,9 @@ class SlowLinkSystemTest {
     void delaysEachFrameByTheDelayPlusOrMinusTheJitterDropsTheShareAndKeepsOrder() throws Exception {
         Probe before = probe(50, Duration.ofMillis(10), 0);
         assertThat(before.received()).as("round trips on the veth").hasSize(50);
-        assertThat(before.percentile(50)).as("median round trip on the veth (ms)").isLessThan(50.0);
+        assertThat(before.percentile(50))
+                .as("median round trip on the veth (ms)")
+                .isLessThan(50.0);
 
         // 100 ms +- 50 each way: a round trip crosses twice, 100-300 ms. A probe every 50 ms, so
         // that keeping order (a frame waits for the one before it) seldom lengthens a delay.
@@ -215,7 +218,8 @@ class SlowLinkSystemTest {
         }
         String stats = hosts.slowLinkStats(HOST);
         assertThat(stats).as("the emulator's stats as it stopped").contains("\"stopped_by\": \"SIGTERM\"");
-        assertThat(NetnsHosts.slowLinkStat(stats, "to-inside", "discarded_at_stop").map(Long::parseLong))
+        assertThat(NetnsHosts.slowLinkStat(stats, "to-inside", "discarded_at_stop")
+                        .map(Long::parseLong))
                 .as("frames discarded at the stop, towards the host")
                 .hasValueSatisfying(n -> assertThat(n).isPositive());
         // Its devices went with it; fast puts the host back on its veth all the same.
@@ -291,7 +295,8 @@ class SlowLinkSystemTest {
                                 channel.receive(in);
                                 long now = System.nanoTime();
                                 in.flip();
-                                String text = StandardCharsets.US_ASCII.decode(in).toString();
+                                String text =
+                                        StandardCharsets.US_ASCII.decode(in).toString();
                                 long seq = Long.parseLong(text.split(" ", 2)[0]);
                                 Long sent = sentAt.get(seq);
                                 if (sent != null && rtt.putIfAbsent(seq, now - sent) == null) {
@@ -324,10 +329,8 @@ class SlowLinkSystemTest {
                 // what is lost stays lost; the answers are counted below
             }
         }
-        double[] ms = rtt.values().stream()
-                .mapToDouble(n -> n / 1_000_000.0)
-                .sorted()
-                .toArray();
+        double[] ms =
+                rtt.values().stream().mapToDouble(n -> n / 1_000_000.0).sorted().toArray();
         synchronized (order) {
             return new Probe(List.copyOf(order), ms);
         }
