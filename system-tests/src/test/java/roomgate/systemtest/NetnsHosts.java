@@ -56,6 +56,15 @@ final class NetnsHosts implements AutoCloseable {
         }
     }
 
+    /** Whether python3 runs here: {@code hosts.sh slow}'s link emulator needs it. */
+    static boolean python3() {
+        try {
+            return run(List.of("python3", "-c", "pass"), Duration.ofSeconds(20)) == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
     /** {@code hosts.sh up --run-dir RUN_DIR ARGS...}, with this JVM's classpath instead of the jars. */
     static NetnsHosts up(Path runDir, List<String> args, Duration timeout) throws IOException, InterruptedException {
         Files.createDirectories(runDir.getParent());

@@ -300,6 +300,7 @@ class NetworkFaultSystemTest {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void slowLossyLinkOnOneNode() throws Exception {
         only("h");
+        assumeTrue(NetnsHosts.python3(), "needs python3 (hosts.sh slow's link emulator)");
         // No sch_netem in this kernel: hosts.sh slow moves the node's host onto a userspace link
         // (deploy/netns/slowlink.py) that delays each frame each way 150 ms +- 50 (uniform, order
         // kept) and drops 5% each way, while the node runs on. -Dnetfaults.slowSeconds: how long

@@ -61,7 +61,7 @@ class SlowLinkSystemTest {
     @BeforeAll
     void start() throws Exception {
         assumeTrue(NetnsHosts.available(), "needs root and iproute2 (network namespaces)");
-        assumeTrue(python3(), "needs python3 (slowlink.py)");
+        assumeTrue(NetnsHosts.python3(), "needs python3 (slowlink.py)");
         Path runDir = Path.of(
                         "target",
                         "system-test-logs",
@@ -340,13 +340,5 @@ class SlowLinkSystemTest {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         return p.waitFor(20, TimeUnit.SECONDS) ? p.exitValue() : -1;
-    }
-
-    private static boolean python3() {
-        try {
-            return exitCode("python3", "-c", "pass") == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 }
