@@ -5,6 +5,9 @@
 #   hosts.sh up [--nodes N] [--gateways M] [--quorum Q] [--net-only --hosts K] [--run-dir DIR] [--timeout S]
 #   hosts.sh status [--run-dir DIR]
 #   hosts.sh exec HOST COMMAND...      (run a command inside a host's namespace, e.g. nft, tc, ss)
+#   hosts.sh slow HOST [--delay 150ms] [--jitter 50ms] [--distribution uniform|normal] [--loss 5%]
+#                 [--rate 10mbit] [--reorder] [--seed N]   (HOST's link through slowlink.py)
+#   hosts.sh fast HOST                 (HOST's link back on its veth)
 #   hosts.sh down [--run-dir DIR]
 #
 # Needs root (ip netns, veth, bridge). What it makes, all named with the run's prefix rg-PID:
@@ -25,6 +28,15 @@
 # down stops processes by the pids recorded (after /proc/PID/cmdline shows the run's marker), then
 # deletes every namespace and root link with the prefix: faults injected inside the namespaces
 # (nft tables, tc qdiscs) go with them. A failed or interrupted up does the same before it exits.
+#
+# slow: this kernel may lack sch_netem (tc ... netem: "Specified qdisc kind is unknown"), so delay,
+# jitter and loss come from slowlink.py (python3, standard library) instead: it opens a TAP device
+# "slow0" in the host's namespace and one "sI" on the bridge, and copies frames between them, each
+# delayed and perhaps dropped. slow gives slow0 eth0's MAC and address and takes eth0 down, so the
+# host's routes and neighbours' ARP entries lead through the emulator while its processes keep
+# their sockets (TCP connections ride out the switch: a few frames lost). fast does the reverse and
+# stops the emulator. The emulator is recorded in pids as slowlink-HOST (down stops it like the
+# others), its state in slow-HOST; its devices vanish when it exits.
 set -euo pipefail
 
 readonly PROG=${0##*/}
@@ -41,6 +53,8 @@ readonly NET_BASE=10.213
 # Every host has its own address, so every process listens on the same fixed ports.
 readonly HZ_PORT=5701 LINK_PORT=7000 CLIENT_PORT=8080 ADMIN_PORT=8081 METRICS_PORT=9100
 readonly STOP_TIMEOUT=10
+readonly SLOWLINK="$SCRIPT_DIR/slowlink.py"
+readonly SLOW_TAP=slow0
 
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
@@ -59,13 +73,19 @@ Commands:
   status    the run's hosts, their processes (alive/dead) and each gateway's /health
   exec HOST COMMAND...
             run COMMAND in HOST's namespace (HOST: node-1, gw-1, ...); for faults: nft, tc, ss
+  slow HOST [--delay D] [--jitter J] [--distribution uniform|normal] [--loss L] [--rate R] [--reorder]
+            [--seed N]
+            HOST's link through a userspace emulator (slowlink.py, python3): each frame each way
+            delayed D +- J (uniform; normal: J the standard deviation), in order unless --reorder,
+            dropped with probability L (e.g. 5%), at most R (e.g. 10mbit); processes keep running
+  fast HOST HOST's link back on its own veth; stops the emulator
   down      stop the run's processes (by recorded pid), delete its namespaces and root link
 
 Options:
   --nodes N        game nodes (default 3)            --gateways M   gateways (default 1)
   --quorum Q       game nodes a side needs to write room records (default: a majority of N)
   --net-only       make the hosts only, start nothing (with --hosts K: hosts h1..hK)
-  --run-dir DIR    the run folder (default: run/netns-<timestamp>; down/status/exec: run/netns-current)
+  --run-dir DIR    the run folder (default: run/netns-<timestamp>; down/status/exec/slow/fast: run/netns-current)
   --timeout S      seconds to wait for each process to be ready (default $TIMEOUT)
 
 Environment: JAVA (default java), JAVA_OPTS (default "$JAVA_OPTS", after deploy/jvm.options),
@@ -176,7 +196,7 @@ pid_ours() {
     # SIGPIPE) once a command line (a test's classpath) outgrows the pipe's buffer.
     local args
     args=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-    grep -qxF -- "-D$MARKER_PROP=$run_dir" <<<"$args"
+    grep -qxF -e "-D$MARKER_PROP=$run_dir" -e "--$MARKER_PROP=$run_dir" <<<"$args"
 }
 
 # pid_running PID: alive and not a zombie. For a process just started, whose command line reads
@@ -283,6 +303,7 @@ stop_processes() {
 teardown() {
     local run_dir=$1 prefix ns link
     stop_processes "$run_dir"
+    rm -f -- "$run_dir"/slow-*
     [[ -f $run_dir/prefix ]] || return 0
     prefix=$(cat "$run_dir/prefix")
     [[ $prefix =~ ^rg-[0-9]+$ ]] || die "$run_dir/prefix: '$prefix' is not a prefix this script makes"
@@ -490,6 +511,7 @@ cmd_status() {
             rc=1
         fi
         namespaces_of "$prefix" | grep -qxF "$ns" || { state="$state (no namespace)"; rc=1; }
+        [[ ! -f $run_dir/slow-$name ]] || state="$state (slow: $(awk -F= '$1 == "settings" { print $2 }' "$run_dir/slow-$name"))"
         printf '%-8s %-14s %-14s %-8s %-8s %s\n' "$name" "$ns" "$address" "$role" "${pid:--}" "$state"
         if [[ $role == gateway ]]; then
             curl -fsS --max-time 3 "http://$address:$CLIENT_PORT/health" 2>/dev/null || printf '(no /health answer)'
@@ -516,6 +538,142 @@ cmd_exec() {
     exec ip netns exec "$ns" "$@"
 }
 
+# stop_pid RUN_DIR PID: SIGTERM a process of this run, SIGKILL it if it has not gone within STOP_TIMEOUT.
+stop_pid() {
+    local run_dir=$1 pid=$2 deadline=$((SECONDS + STOP_TIMEOUT))
+    pid_ours "$run_dir" "$pid" || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    while pid_ours "$run_dir" "$pid" && ((SECONDS < deadline)); do
+        sleep 0.1
+    done
+    if pid_ours "$run_dir" "$pid"; then
+        printf 'pid %s did not stop on SIGTERM; SIGKILL\n' "$pid"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+}
+
+# host_ns RUN_DIR NAME: the namespace of a host, or dies.
+host_ns() {
+    local ns
+    ns=$(host_field "$1" "$2" 2)
+    [[ -n $ns ]] || die "no host '$2' in $1/hosts"
+    printf '%s\n' "$ns"
+}
+
+# unslow RUN_DIR NAME: HOST's address and routes back on eth0, the emulator stopped, its state gone.
+# Safe to run on a half-made slow link and on one whose emulator died (its devices went with it).
+unslow() {
+    local run_dir=$1 name=$2 ns address pid state=$1/slow-$2
+    ns=$(host_ns "$run_dir" "$name")
+    address=$(host_field "$run_dir" "$name" 3)
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" addr del "$address/24" dev "$SLOW_TAP" 2>/dev/null || true
+    pid=$(awk -F= '$1 == "pid" { print $2 }' "$state" 2>/dev/null || true)
+    [[ -z $pid ]] || stop_pid "$run_dir" "$pid"
+    rm -f -- "$state"
+}
+
+cmd_slow() {
+    local run_dir="" name="" ns address prefix outside mac mtu pid deadline
+    local -a emu=()
+    while (($# > 0)); do
+        case $1 in
+            --run-dir | --delay | --jitter | --distribution | --loss | --rate | --seed)
+                (($# >= 2)) || usage_error "$1 needs a value"
+                ;;&
+            --run-dir) run_dir=$2; shift 2 ;;
+            --delay | --jitter | --distribution | --loss | --rate | --seed) emu+=("$1" "$2"); shift 2 ;;
+            --reorder) emu+=(--reorder); shift ;;
+            -h | --help) usage; exit 0 ;;
+            -*) usage_error "slow: unknown argument '$1'" ;;
+            *) [[ -z $name ]] || usage_error "slow: one HOST only"; name=$1; shift ;;
+        esac
+    done
+    [[ -n $name ]] || usage_error "slow HOST [--delay D] [--jitter J] [--loss L] ..."
+    run_dir=$(resolve_run_dir "$run_dir")
+    require_root
+    command -v python3 >/dev/null 2>&1 || die "python3 not found (slowlink.py)"
+    ns=$(host_ns "$run_dir" "$name")
+    address=$(host_field "$run_dir" "$name" 3)
+    [[ ! -e $run_dir/slow-$name ]] || die "$name is slow already ('$PROG fast $name' first)"
+    prefix=$(cat "$run_dir/prefix")
+    # The bridge's end is named after the host's index: unique within the run's bridge namespace.
+    outside="s${ns##*-h}"
+    mac=$(ip -n "$ns" -o link show eth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+    mtu=$(ip -n "$ns" -o link show eth0 | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
+    [[ -n $mac && -n $mtu ]] || die "$name: no eth0 in $ns"
+
+    # Below nice 0: the frames' timing should be the emulator's, not the scheduler's on a busy machine.
+    nohup nice -n -5 python3 "$SLOWLINK" --inside-netns "$ns" --inside-tap "$SLOW_TAP" \
+        --outside-netns "$prefix-br" --outside-tap "$outside" "${emu[@]+"${emu[@]}"}" \
+        "--$MARKER_PROP=$run_dir" </dev/null >"$run_dir/slowlink-$name.out" 2>"$run_dir/slowlink-$name.log" &
+    pid=$!
+    printf 'slowlink-%s %s\n' "$name" "$pid" >>"$run_dir/pids"
+    printf 'pid=%s\ninside=%s/%s\noutside=%s/%s\nsettings=%s\n' "$pid" "$ns" "$SLOW_TAP" "$prefix-br" "$outside" \
+        "${emu[*]+"${emu[*]}"}" >"$run_dir/slow-$name"
+    # From here on, a failure puts the host back on eth0 and stops the emulator.
+    SLOW_RUN_DIR=$run_dir
+    SLOW_NAME=$name
+    SLOW_OK=0
+    trap 'slow_cleanup' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    deadline=$((SECONDS + 15))
+    until grep -q '^SLOWLINK-READY ' "$run_dir/slowlink-$name.out" 2>/dev/null; do
+        if ! pid_running "$pid"; then
+            cat "$run_dir/slowlink-$name.log" >&2 || true
+            die "slowlink.py (pid $pid) exited before it was ready; see $run_dir/slowlink-$name.log"
+        fi
+        ((SECONDS < deadline)) || die "slowlink.py not ready within 15 s"
+        sleep 0.1
+    done
+    ip -n "$prefix-br" link set "$outside" mtu "$mtu" master br0 up
+    # eth0's MAC: the neighbours' ARP entries for the host stay right.
+    ip -n "$ns" link set "$SLOW_TAP" address "$mac" mtu "$mtu" up
+    ip -n "$ns" addr add "$address/24" dev "$SLOW_TAP"
+    # The host's own neighbour entries, so that its first frames need no ARP round through the delay.
+    local neighbour lladdr
+    while read -r neighbour _ lladdr _; do
+        [[ $lladdr =~ ^[0-9a-f:]{17}$ ]] || continue
+        ip -n "$ns" neigh replace "$neighbour" lladdr "$lladdr" dev "$SLOW_TAP" nud stale 2>/dev/null || true
+    done < <(ip -n "$ns" -4 neigh show dev eth0 2>/dev/null)
+    # eth0 down takes its routes with it: from now on the host's traffic goes through slow0. Its
+    # address stays on eth0 for fast.
+    ip -n "$ns" link set eth0 down
+    SLOW_OK=1
+    printf 'slow: %s (%s) through slowlink.py pid %s: %s\n' "$name" "$address" "$pid" "${emu[*]+"${emu[*]}"}"
+}
+
+slow_cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if ((SLOW_OK == 0)) && [[ -n ${SLOW_RUN_DIR:-} ]]; then
+        printf '%s: slow failed; %s back on eth0\n' "$PROG" "$SLOW_NAME" >&2
+        unslow "$SLOW_RUN_DIR" "$SLOW_NAME" >&2 || true
+        ((rc != 0)) || rc=1
+    fi
+    exit "$rc"
+}
+
+cmd_fast() {
+    local run_dir="" name=""
+    while (($# > 0)); do
+        case $1 in
+            --run-dir) (($# >= 2)) || usage_error "--run-dir needs a value"; run_dir=$2; shift 2 ;;
+            -*) usage_error "fast: unknown argument '$1'" ;;
+            *) [[ -z $name ]] || usage_error "fast: one HOST only"; name=$1; shift ;;
+        esac
+    done
+    [[ -n $name ]] || usage_error "fast HOST"
+    run_dir=$(resolve_run_dir "$run_dir")
+    require_root
+    host_ns "$run_dir" "$name" >/dev/null
+    [[ -e $run_dir/slow-$name ]] || die "$name is not slow"
+    unslow "$run_dir" "$name"
+    grep '^SLOWLINK-STATS ' "$run_dir/slowlink-$name.out" 2>/dev/null || true
+    printf 'fast: %s back on eth0\n' "$name"
+}
+
 main() {
     (($# > 0)) || { usage >&2; exit 2; }
     local cmd=$1
@@ -525,6 +683,8 @@ main() {
         down) cmd_down "$@" ;;
         status) cmd_status "$@" ;;
         exec) cmd_exec "$@" ;;
+        slow) cmd_slow "$@" ;;
+        fast) cmd_fast "$@" ;;
         help | -h | --help) usage ;;
         *) usage_error "unknown command '$cmd'" ;;
     esac

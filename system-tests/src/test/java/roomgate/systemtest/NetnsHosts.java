@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The hosts of one {@code deploy/netns/hosts.sh} run, driven from a test: the script makes the
@@ -48,6 +51,15 @@ final class NetnsHosts implements AutoCloseable {
             return id.waitFor() == 0
                     && uid.equals("0")
                     && run(List.of("ip", "netns", "list"), Duration.ofSeconds(10)) == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** Whether python3 runs here: {@code hosts.sh slow}'s link emulator needs it. */
+    static boolean python3() {
+        try {
+            return run(List.of("python3", "-c", "pass"), Duration.ofSeconds(20)) == 0;
         } catch (IOException | InterruptedException e) {
             return false;
         }
@@ -132,6 +144,66 @@ final class NetnsHosts implements AutoCloseable {
             exec(name, "nft", "-f", file.toString());
         } finally {
             Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * {@code hosts.sh slow NAME ARGS...}: host {@code name}'s link through the userspace link
+     * emulator (deploy/netns/slowlink.py: delay, jitter, loss, rate) while its processes keep running.
+     */
+    void slow(String name, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("slow", name));
+        command.addAll(List.of(args));
+        script(command);
+    }
+
+    /** {@code hosts.sh fast NAME}: host {@code name}'s link back on its veth, the emulator stopped. */
+    void fast(String name) throws IOException, InterruptedException {
+        script(List.of("fast", name));
+    }
+
+    /**
+     * The last "SLOWLINK-STATS {json}" line host {@code name}'s link emulator printed as it stopped,
+     * or "" if none did (it still runs, or was killed).
+     */
+    String slowLinkStats(String name) throws IOException {
+        Path out = runDir.resolve("slowlink-" + name + ".out");
+        if (!Files.exists(out)) {
+            return "";
+        }
+        return Files.readAllLines(out).stream()
+                .filter(l -> l.startsWith("SLOWLINK-STATS "))
+                .reduce((first, second) -> second)
+                .orElse("");
+    }
+
+    /**
+     * A number of one direction ("to-inside": towards the host, "to-outside": from it) in a stats
+     * line, or empty. The line is flat JSON two levels deep, with sorted keys.
+     */
+    static Optional<String> slowLinkStat(String stats, String direction, String field) {
+        Matcher object = Pattern.compile("\"" + Pattern.quote(direction) + "\": \\{([^}]*)}")
+                .matcher(stats);
+        if (!object.find()) {
+            return Optional.empty();
+        }
+        Matcher value =
+                Pattern.compile("\"" + Pattern.quote(field) + "\": ([0-9.]+)").matcher(object.group(1));
+        return value.find() ? Optional.of(value.group(1)) : Optional.empty();
+    }
+
+    /** Runs a hosts.sh command on this run; fails unless it exits 0 within a minute. */
+    private void script(List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
+        command.addAll(args);
+        command.addAll(List.of("--run-dir", runDir.toString()));
+        Path log = runDir.getParent().resolve(runDir.getFileName() + "-" + args.get(0) + ".txt");
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed; see " + log);
         }
     }
 
