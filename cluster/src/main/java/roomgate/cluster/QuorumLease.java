@@ -78,7 +78,7 @@ public final class QuorumLease {
     /**
      * Whether this member and those of {@code listedNow} heard from within the lease make up the
      * quorum: {@code listedNow} is the member list read by the caller just now, not the one this
-     * lease was last given (every heartbeat interval, by a Hazelcast executor that a starved member
+     * lease was last given (by Hazelcast's split-brain executor, which a starved member
      * runs late). A member that has split off alone lists nobody else, and what it heard from the
      * members it removed no longer counts.
      */

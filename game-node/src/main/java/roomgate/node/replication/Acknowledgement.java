@@ -30,8 +30,8 @@ import roomgate.cluster.QuorumLease;
  *       in the member list read at the check. A node that split off alone makes itself primary of
  *       every partition with no backup to wait for, so its writes return at once; the members it
  *       has just removed must not count, although the lease still remembers hearing from them
- *       (Hazelcast refreshes the lease's member list only every heartbeat interval, on an executor
- *       that a starved node runs late).
+ *       (Hazelcast refreshes the lease's member list from its split-brain executor, which a starved
+ *       node runs late).
  * </ol>
  */
 final class Acknowledgement {
