@@ -72,9 +72,20 @@ public final class QuorumLease {
 
     /** Whether this member and the others heard from within the lease make up the quorum. */
     public boolean holds() {
+        return holdsAmong(others);
+    }
+
+    /**
+     * Whether this member and those of {@code listedNow} heard from within the lease make up the
+     * quorum: {@code listedNow} is the member list read by the caller just now, not the one this
+     * lease was last given (by Hazelcast's split-brain executor, which a starved member
+     * runs late). A member that has split off alone lists nobody else, and what it heard from the
+     * members it removed no longer counts.
+     */
+    public boolean holdsAmong(Collection<UUID> listedNow) {
         long now = nanoClock.getAsLong();
         int count = 1; // this member
-        for (UUID member : others) {
+        for (UUID member : listedNow) {
             Long heard = lastHeard.get(member);
             if (heard != null && now - heard < leaseNanos) {
                 count++;

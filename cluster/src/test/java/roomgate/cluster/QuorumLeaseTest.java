@@ -98,6 +98,23 @@ class QuorumLeaseTest {
     }
 
     @Test
+    void holdsAmongCountsOnlyTheMembersTheCallerListsNow() {
+        QuorumLease lease = lease(3);
+        lease.heard(b);
+        lease.heard(c);
+        assertThat(lease.holdsAmong(List.of(b, c, d, e))).isTrue();
+        assertThat(lease.holdsAmong(List.of()))
+                .as("split off alone: heard b and c just now, but they are no longer members")
+                .isFalse();
+        assertThat(lease.holds())
+                .as("the list it was last given still names them")
+                .isTrue();
+        assertThat(lease.holdsAmong(List.of(c, d)))
+                .as("one other heard among those listed")
+                .isFalse();
+    }
+
+    @Test
     void aQuorumOfOneIsItself() {
         QuorumLease lease = new QuorumLease(1, 3000, clock::get);
         advanceMillis(60_000);

@@ -35,6 +35,7 @@ import roomgate.protocol.v1.Error;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.ServerMessage;
+import roomgate.runtime.LogThrottle;
 
 /**
  * One thread and the rooms it owns. A room ID always hashes to the same stripe, so every change to

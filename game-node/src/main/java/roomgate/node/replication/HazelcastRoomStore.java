@@ -1,22 +1,26 @@
 package roomgate.node.replication;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import com.hazelcast.spi.properties.ClusterProperty;
+import com.hazelcast.spi.properties.HazelcastProperties;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionFunction;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import roomgate.cluster.ClusterNames;
 import roomgate.cluster.LeaseSplitBrainProtection;
-import roomgate.cluster.QuorumLease;
 import roomgate.protocol.store.v1.RoomRecord;
 import roomgate.protocol.v1.ChatMessage;
 import roomgate.protocol.v1.GameType;
@@ -27,19 +31,21 @@ import roomgate.protocol.v1.RoomState;
  * {@link RoomStore} on a Hazelcast map (one synchronous backup, split-brain protected; see
  * HazelcastSettings). Each write is an entry processor ({@link RecordWrites}), so the epoch check
  * and the write are one atomic step on the partition that owns the room, and the call completes
- * only once the backup has the change too. Records are protobuf bytes: no Java serialization of
- * room state.
+ * only once the backup has the change too: a write Hazelcast answers without its backup's
+ * acknowledgement, once its backup timeout passes, is not acknowledged ({@link Acknowledgement}).
+ * Records are protobuf bytes: no Java serialization of room state.
  */
 public final class HazelcastRoomStore implements RoomStore {
     /**
      * Well above a write's latency during a failover on the 2-core test machine (up to ~1.4 s while
      * partitions are promoted and migrated), so only a write that is stuck is sent again; two repeats,
-     * as after ~6 s Hazelcast's backup timeout answers anyway.
+     * as after ~6 s Hazelcast's backup timeout answers anyway (a try it answers is unconfirmed, and
+     * gets one more repeat of its own: Acknowledgement).
      */
     private final WriteHedge hedge = new WriteHedge(Duration.ofSeconds(2), 2);
 
     private final IMap<String, byte[]> rooms;
-    private final QuorumLease lease;
+    private final Acknowledgement acknowledgement;
 
     public HazelcastRoomStore(HazelcastInstance hazelcast) {
         this.rooms = hazelcast.getMap(ClusterNames.ROOMS_MAP);
@@ -67,7 +73,27 @@ public final class HazelcastRoomStore implements RoomStore {
             throw new IllegalArgumentException("the rooms' split-brain protection is " + protection
                     + " (expected: the quorum lease of HazelcastSettings.toMemberConfig)");
         }
-        this.lease = leased.lease();
+        this.acknowledgement = new Acknowledgement(
+                leased.lease(),
+                () -> otherDataMembers(hazelcast),
+                backupTimeoutMillis(hazelcast.getConfig()),
+                System::nanoTime);
+    }
+
+    /** The game nodes other than this one in the member list as it is now (gateways hold no records). */
+    private static List<UUID> otherDataMembers(HazelcastInstance hazelcast) {
+        List<UUID> others = new ArrayList<>();
+        for (Member member : hazelcast.getCluster().getMembers()) {
+            if (!member.localMember() && !member.isLiteMember()) {
+                others.add(member.getUuid());
+            }
+        }
+        return others;
+    }
+
+    /** The backup timeout this member runs with: HazelcastSettings states it; Hazelcast's default otherwise. */
+    private static long backupTimeoutMillis(Config config) {
+        return new HazelcastProperties(config).getMillis(ClusterProperty.OPERATION_BACKUP_TIMEOUT_MILLIS);
     }
 
     /** Registers the writes' serialization; every game node's config needs it before it starts. */
@@ -79,15 +105,21 @@ public final class HazelcastRoomStore implements RoomStore {
     @Override
     public CompletionStage<Claim> claim(String roomId, String nodeId, Set<String> liveNodeIds, GameType createAs) {
         String token = UUID.randomUUID().toString();
+        Predicate<Claim> taken = claim -> claim.outcome() == Claim.Outcome.CLAIMED;
         return hedge.send(
                         "claim",
                         roomId,
-                        claim -> claim.outcome() == Claim.Outcome.CLAIMED,
-                        () -> plain(rooms.submitToKey(
-                                        roomId,
-                                        new RecordWrites.Claim(nodeId, liveNodeIds, createAs.getNumber(), token)))
-                                .thenApply(RecordOps::toClaim))
-                .thenApply(claim -> leased("claim", roomId, claim));
+                        taken,
+                        () -> acknowledgement.attempt(
+                                "claim",
+                                roomId,
+                                taken,
+                                () -> plain(rooms.submitToKey(
+                                                roomId,
+                                                new RecordWrites.Claim(
+                                                        nodeId, liveNodeIds, createAs.getNumber(), token)))
+                                        .thenApply(RecordOps::toClaim)))
+                .thenApply(claim -> acknowledgement.leased("claim", roomId, claim));
     }
 
     @Override
@@ -111,22 +143,16 @@ public final class HazelcastRoomStore implements RoomStore {
     /** A write answered true once stored; each try sends a fresh {@code processor} (same token, same events). */
     private CompletionStage<Boolean> write(
             String kind, String roomId, Supplier<EntryProcessor<String, byte[], Boolean>> processor) {
-        return hedge.send(kind, roomId, Boolean.TRUE::equals, () -> plain(rooms.submitToKey(roomId, processor.get())))
-                .thenApply(stored -> leased(kind, roomId, stored));
-    }
-
-    /**
-     * {@code answer}, if this node still holds its quorum lease now that the write returned;
-     * otherwise the write fails, stored or not: it may have waited out the backup timeout across a
-     * cut, and the side that keeps the room may never have it (QuorumLease). A failed write leaves
-     * the room in doubt, which its owner handles as a room lost.
-     */
-    private <T> T leased(String kind, String roomId, T answer) {
-        if (!lease.holds()) {
-            throw new QuorumLeaseLostException("room " + roomId + ": " + kind + " returned after this node last heard"
-                    + " from a quorum (" + lease.leaseMillis() + " ms lease): not acknowledged");
-        }
-        return answer;
+        return hedge.send(
+                        kind,
+                        roomId,
+                        Boolean.TRUE::equals,
+                        () -> acknowledgement.attempt(
+                                kind,
+                                roomId,
+                                Boolean.TRUE::equals,
+                                () -> plain(rooms.submitToKey(roomId, processor.get()))))
+                .thenApply(stored -> acknowledgement.leased(kind, roomId, stored));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A repeat may only confirm the write. If it is refused (or fails), the first try may still have
  * been stored before the room moved on — an append refused on a repeat is not "never stored" — so
- * refusals and failures are taken from the first try alone.
+ * refusals and failures are taken from the first try alone. One failure of the first try is not final:
+ * a try that returned too late for its backup to be known ({@link UnconfirmedBackupException}) gets
+ * one more repeat, which may confirm it.
  */
 final class WriteHedge {
     private static final Logger log = LoggerFactory.getLogger(WriteHedge.class);
@@ -71,10 +74,10 @@ final class WriteHedge {
         inFlight.add(flight);
         answer.whenComplete((value, failure) -> inFlight.remove(flight));
         write.get().whenComplete((value, failure) -> {
-            if (failure != null) {
-                answer.completeExceptionally(failure);
-            } else {
+            if (failure == null) {
                 answer.complete(value);
+            } else if (!(unwrap(failure) instanceof UnconfirmedBackupException) || !flight.lastChance(failure)) {
+                answer.completeExceptionally(failure);
             }
         });
         repeatLater(flight, repeats);
@@ -126,6 +129,10 @@ final class WriteHedge {
         flight.answer.whenComplete((value, failure) -> repeat.cancel());
     }
 
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
     /** A write not answered yet, and how to send it again. */
     private record InFlight<T>(
             String kind,
@@ -147,6 +154,43 @@ final class WriteHedge {
                     answer.complete(value);
                 }
             });
+            return true;
+        }
+
+        /**
+         * The first try returned too late to know its backup has it ({@link UnconfirmedBackupException}):
+         * it may be stored, so it is neither refused nor failed yet. Sent once more: the repeat finds it
+         * stored and stores it again, backed up to the partition's current backup, and confirms it if it
+         * returns in time; if it does not, the write fails with {@code unconfirmed} (in doubt). Repeats
+         * already in flight may still confirm it first. False if the write is already answered.
+         */
+        boolean lastChance(Throwable unconfirmed) {
+            if (answer.isDone()) {
+                return false;
+            }
+            log.info("room {}: {} not confirmed by its backup in time; sending it again", roomId, kind);
+            // From the wheel's thread, not the one that completed the first try (Hazelcast's
+            // invocation monitor, which answers a write its backup timeout released).
+            TIMER.newTimeout(
+                    t -> {
+                        CompletableFuture<T> repeat;
+                        try {
+                            repeat = write.get();
+                        } catch (RuntimeException e) {
+                            unconfirmed.addSuppressed(e);
+                            answer.completeExceptionally(unconfirmed);
+                            return;
+                        }
+                        repeat.whenComplete((value, failure) -> {
+                            if (failure == null && confirms.test(value)) {
+                                answer.complete(value);
+                            } else {
+                                answer.completeExceptionally(unconfirmed);
+                            }
+                        });
+                    },
+                    0,
+                    TimeUnit.MILLISECONDS);
             return true;
         }
     }

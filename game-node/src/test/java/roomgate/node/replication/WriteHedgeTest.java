@@ -126,4 +126,52 @@ class WriteHedgeTest {
         waitOutTheRepeatWindow();
         assertThat(tries).hasSize(1);
     }
+
+    private CompletableFuture<Boolean> sendWithoutTimer(WriteHedge slow) {
+        return slow.send("append", "r1", Boolean.TRUE::equals, () -> {
+            CompletableFuture<Boolean> attempt = new CompletableFuture<>();
+            tries.add(attempt);
+            return attempt;
+        });
+    }
+
+    @Test
+    void aFirstTryUnconfirmedByItsBackupIsSentOnceMoreAndTheRepeatConfirmsIt() throws Exception {
+        WriteHedge slow = new WriteHedge(Duration.ofMinutes(1), 2, AFTER);
+        CompletableFuture<Boolean> answer = sendWithoutTimer(slow);
+        tries.get(0).completeExceptionally(new UnconfirmedBackupException("returned after the backup timeout"));
+        assertThat(answer).as("it may have been stored: not failed yet").isNotDone();
+        awaitTries(2);
+
+        tries.get(1).complete(true);
+        assertThat(answer.get(1, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aFirstTryUnconfirmedFailsIfItsLastChanceDoesNotConfirmIt() {
+        WriteHedge slow = new WriteHedge(Duration.ofMinutes(1), 2, AFTER);
+        CompletableFuture<Boolean> unconfirmedTwice = sendWithoutTimer(slow);
+        tries.get(0).completeExceptionally(new UnconfirmedBackupException("first"));
+        awaitTries(2);
+        tries.get(1).completeExceptionally(new UnconfirmedBackupException("again"));
+        assertThatThrownBy(() -> unconfirmedTwice.get(1, TimeUnit.SECONDS)).hasRootCauseMessage("first");
+
+        CompletableFuture<Boolean> refusedOnRepeat = sendWithoutTimer(slow);
+        tries.get(2).completeExceptionally(new UnconfirmedBackupException("first"));
+        awaitTries(4);
+        tries.get(3).complete(false);
+        assertThatThrownBy(() -> refusedOnRepeat.get(1, TimeUnit.SECONDS))
+                .as("a repeat refused does not make the write refused: the first try may be stored")
+                .hasRootCauseMessage("first");
+    }
+
+    @Test
+    void anyOtherFailureOfTheFirstTryIsNotSentAgain() throws Exception {
+        WriteHedge slow = new WriteHedge(Duration.ofMinutes(1), 2, AFTER);
+        CompletableFuture<Boolean> answer = sendWithoutTimer(slow);
+        tries.get(0).completeExceptionally(new QuorumLeaseLostException("no quorum"));
+        assertThat(answer).isCompletedExceptionally();
+        waitOutTheRepeatWindow();
+        assertThat(tries).hasSize(1);
+    }
 }

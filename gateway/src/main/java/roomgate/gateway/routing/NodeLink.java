@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,7 @@ import roomgate.protocol.link.v1.Challenge;
 import roomgate.protocol.link.v1.Hello;
 import roomgate.protocol.link.v1.LinkFrame;
 import roomgate.protocol.link.v1.Welcome;
+import roomgate.runtime.LogThrottle;
 import roomgate.wire.link.LinkAuth;
 import roomgate.wire.link.LinkCodec;
 import roomgate.wire.link.LinkLiveness;
@@ -40,6 +42,12 @@ import roomgate.wire.link.RoomEventFrame;
  */
 final class NodeLink extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(NodeLink.class);
+    /**
+     * One for the process, as the logger is: a node the gateway cannot reach is probed about once a
+     * second, and each failed connect is logged only once per 30 s after the first.
+     */
+    private static final ConnectFailureLog CONNECT_FAILURES =
+            new ConnectFailureLog(Duration.ofSeconds(30), System::nanoTime);
 
     private final Router router;
     private final NodeInfo node;
@@ -86,12 +94,18 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
             if (f.isSuccess()) {
                 link.router.metrics().linkUp(link.channel);
             } else {
-                log.warn(
-                        "link to node {} at {}:{} failed: {}",
-                        node.nodeId(),
-                        node.linkHost(),
-                        node.linkPort(),
-                        f.cause().toString());
+                long heldBack = CONNECT_FAILURES.failed(node.nodeId());
+                if (heldBack != LogThrottle.HOLD) {
+                    log.warn(
+                            "link to node {} at {}:{} failed: {}{}",
+                            node.nodeId(),
+                            node.linkHost(),
+                            node.linkPort(),
+                            f.cause().toString(),
+                            heldBack == 0
+                                    ? ""
+                                    : " (" + heldBack + " more failed attempts not logged since the last such line)");
+                }
                 link.onClosed();
             }
         });
@@ -179,6 +193,7 @@ final class NodeLink extends ChannelInboundHandlerAdapter {
         }
         cancelHandshakeTimeout();
         log.info("link to node {} up", node.nodeId());
+        CONNECT_FAILURES.reachable(node.nodeId());
         for (LinkFrame frame : pending) {
             channel.write(frame, channel.voidPromise());
         }

@@ -1,4 +1,4 @@
-package roomgate.node.registry;
+package roomgate.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
