@@ -57,10 +57,21 @@ start_cluster() {
     printf -v "CLUSTER_${name}_METRICS" '%s' "${metrics% }"
 }
 
+# Builds the runnable jars and the system tests' classes (for finishing_games) unless they are there.
+ensure_built() {
+    local built
+    for built in game-node/target/roomgate-node.jar gateway/target/roomgate-gateway.jar loadtest/target/roomgate-loadtest.jar \
+        system-tests/target/test-classes/roomgate/systemtest/FinishingGames.class; do
+        [[ -f $ROOT/$built ]] || { (cd "$ROOT" && mvn -B -q -DskipTests package); return; }
+    done
+}
+
 # The finishing games of data/pgn, repeated to at least N games: DIR/games.pgn and DIR/games.uci.
 finishing_games() {
     local dir=$1 n=$2
-    "$JAVA" -cp "$ROOT/chess/target/classes" "$ROOT/bench/churn/FinishingGames.java" "$dir/one.pgn" "$dir/one.uci" "$ROOT"/data/pgn/*.pgn
+    # The system tests' own filter (their archive tests play the same games), from their test classes.
+    "$JAVA" -cp "$ROOT/system-tests/target/test-classes:$ROOT/chess/target/classes" roomgate.systemtest.FinishingGames \
+        "$dir/one.pgn" "$dir/one.uci" "$ROOT"/data/pgn/*.pgn
     local have
     have=$(wc -l < "$dir/one.uci")
     : > "$dir/games.pgn"; : > "$dir/games.uci"
