@@ -1,20 +1,12 @@
-# Sourced by bench/churn/run.sh and bench/archive/latency.sh: starts a roomgate cluster (N game
-# nodes + 1 gateway, separate JVMs) on loopback, as bench/run.sh does, and records every pid it
-# started in STARTED (the caller stops them by pid at exit, and only them).
+# Sourced by bench/churn/run.sh and bench/archive/latency.sh: builds what they run (ensure_built),
+# and starts a roomgate cluster (N game nodes + 1 gateway, separate JVMs) on loopback, as
+# bench/run.sh does, and records every pid it started in STARTED (the caller stops them by pid at
+# exit, and only them).
 #   start_cluster NAME DIR ARCHIVE_URL NODES [extra node flags...]
 # sets CLUSTER_<NAME>_GW_PORT, CLUSTER_<NAME>_NODE_PIDS (space separated),
 # CLUSTER_<NAME>_METRICS (node metrics ports, space separated).
 
 STARTED=(${STARTED[@]+"${STARTED[@]}"})
-
-stop_started() {
-    local pid
-    for pid in ${STARTED[@]+"${STARTED[@]}"}; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in ${STARTED[@]+"${STARTED[@]}"}; do
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-}
 
 # shellcheck source=../lib/processes.sh
 source "$ROOT/bench/lib/processes.sh"
