@@ -24,9 +24,7 @@ source "$ROOT/bench/churn/cluster.sh"
 trap stop_started EXIT
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RUN/run.log"; }
 
-for jar in game-node/target/roomgate-node.jar gateway/target/roomgate-gateway.jar loadtest/target/roomgate-loadtest.jar; do
-    [[ -f $ROOT/$jar ]] || (cd "$ROOT" && mvn -B -q -DskipTests package)
-done
+ensure_built
 finishing_games "$RUN" "$GAMES"
 log "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 # The same settings on both sides but the archive; a short finished grace so that rooms are

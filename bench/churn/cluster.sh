@@ -1,20 +1,12 @@
-# Sourced by bench/churn/run.sh and bench/archive/latency.sh: starts a roomgate cluster (N game
-# nodes + 1 gateway, separate JVMs) on loopback, as bench/run.sh does, and records every pid it
-# started in STARTED (the caller stops them by pid at exit, and only them).
+# Sourced by bench/churn/run.sh and bench/archive/latency.sh: builds what they run (ensure_built),
+# and starts a roomgate cluster (N game nodes + 1 gateway, separate JVMs) on loopback, as
+# bench/run.sh does, and records every pid it started in STARTED (the caller stops them by pid at
+# exit, and only them).
 #   start_cluster NAME DIR ARCHIVE_URL NODES [extra node flags...]
 # sets CLUSTER_<NAME>_GW_PORT, CLUSTER_<NAME>_NODE_PIDS (space separated),
 # CLUSTER_<NAME>_METRICS (node metrics ports, space separated).
 
 STARTED=(${STARTED[@]+"${STARTED[@]}"})
-
-stop_started() {
-    local pid
-    for pid in ${STARTED[@]+"${STARTED[@]}"}; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in ${STARTED[@]+"${STARTED[@]}"}; do
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-}
 
 # shellcheck source=../lib/processes.sh
 source "$ROOT/bench/lib/processes.sh"
@@ -57,10 +49,21 @@ start_cluster() {
     printf -v "CLUSTER_${name}_METRICS" '%s' "${metrics% }"
 }
 
+# Builds the runnable jars and the system tests' classes (for finishing_games) unless they are there.
+ensure_built() {
+    local built
+    for built in game-node/target/roomgate-node.jar gateway/target/roomgate-gateway.jar loadtest/target/roomgate-loadtest.jar \
+        system-tests/target/test-classes/roomgate/systemtest/FinishingGames.class; do
+        [[ -f $ROOT/$built ]] || { (cd "$ROOT" && mvn -B -q -DskipTests package); return; }
+    done
+}
+
 # The finishing games of data/pgn, repeated to at least N games: DIR/games.pgn and DIR/games.uci.
 finishing_games() {
     local dir=$1 n=$2
-    "$JAVA" -cp "$ROOT/chess/target/classes" "$ROOT/bench/churn/FinishingGames.java" "$dir/one.pgn" "$dir/one.uci" "$ROOT"/data/pgn/*.pgn
+    # The system tests' own filter (their archive tests play the same games), from their test classes.
+    "$JAVA" -cp "$ROOT/system-tests/target/test-classes:$ROOT/chess/target/classes" roomgate.systemtest.FinishingGames \
+        "$dir/one.pgn" "$dir/one.uci" "$ROOT"/data/pgn/*.pgn
     local have
     have=$(wc -l < "$dir/one.uci")
     : > "$dir/games.pgn"; : > "$dir/games.uci"

@@ -2,7 +2,7 @@
 # bench/churn/run.sh — the churn soak: finished games through a 3-node cluster (gateway + 3 nodes,
 # archive on, embedded H2 file in the run folder) for MINUTES, sampled over time.
 #
-# The games are the ones of data/pgn that end on the board (bench/churn/FinishingGames.java): a
+# The games are the ones of data/pgn that end on the board (the system tests' FinishingGames): a
 # room finishes by itself only on mate or stalemate, and only a finished room is archived and leaves
 # the cluster. The load tester plays them in batches (play-pgn, BATCH games at once, closed loop,
 # no spectators), each batch in new rooms, until MINUTES have passed. Every SAMPLE seconds, for each
@@ -31,9 +31,7 @@ source "$ROOT/bench/churn/cluster.sh"
 trap stop_started EXIT
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RUN/run.log"; }
 
-for jar in game-node/target/roomgate-node.jar gateway/target/roomgate-gateway.jar loadtest/target/roomgate-loadtest.jar; do
-    [[ -f $ROOT/$jar ]] || (cd "$ROOT" && mvn -B -q -DskipTests package)
-done
+ensure_built
 finishing_games "$RUN" "$BATCH"
 log "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 start_cluster churn "$RUN/cluster" "jdbc:h2:file:$RUN/cluster/roomgate-archive;AUTO_SERVER=TRUE" 3 \

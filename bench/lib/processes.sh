@@ -1,5 +1,5 @@
 # bench/lib/processes.sh — sourced by the benchmark scripts that start roomgate processes on loopback:
-# free ports for them, and the values of their ROOMGATE-READY lines.
+# free ports for them, the values of their ROOMGATE-READY lines, and their stop at exit.
 
 # Free loopback ports ($1 of them, 1 by default, all different) below the kernel's ephemeral range:
 # the Hazelcast member list names members before they start, and a port from bind(0) could be handed
@@ -37,4 +37,16 @@ ready_field() {
     done
     echo "no ready line in $out" >&2
     return 1
+}
+
+# Stops the processes whose pids the caller added to its array STARTED, and only those (by pid,
+# never by name): SIGTERM to all, then up to 10 s for each to exit before SIGKILL. For
+# `trap stop_started EXIT`.
+stop_started() {
+    local pid
+    for pid in ${STARTED[@]+"${STARTED[@]}"}; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in ${STARTED[@]+"${STARTED[@]}"}; do
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
 }

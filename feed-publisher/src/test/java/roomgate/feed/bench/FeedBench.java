@@ -5,7 +5,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,16 +13,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import roomgate.runtime.ReadyLine;
+import roomgate.testsupport.bench.BenchCluster;
 
 /**
  * The feeds benchmark (run by {@code bench/feeds/run.sh}, never by the test suite): one game node,
@@ -38,11 +35,9 @@ import roomgate.runtime.ReadyLine;
 public final class FeedBench {
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
-    private final Path repo;
     private final Path logDir;
-    private final String clusterName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    private final List<Integer> hzPorts = new ArrayList<>();
-    private final List<Process> started = new ArrayList<>();
+    /** The node, the gateway and the publisher. */
+    private final BenchCluster cluster;
 
     /** The admin token file every gateway needs; the benchmark never calls the admin API. */
     private Path adminTokenFile() throws IOException {
@@ -65,12 +60,8 @@ public final class FeedBench {
     }
 
     private FeedBench(Path repo) throws IOException {
-        this.repo = repo;
         this.logDir = repo.resolve("feed-publisher/target/bench");
-        Files.createDirectories(logDir);
-        for (int i = 0; i < 3; i++) {
-            hzPorts.add(freePort());
-        }
+        this.cluster = new BenchCluster(repo, logDir, "bench-", 3);
     }
 
     public static void main(String[] args) throws Exception {
@@ -101,7 +92,7 @@ public final class FeedBench {
         try {
             bench.run(flags);
         } finally {
-            bench.stopAll();
+            bench.cluster.close();
         }
     }
 
@@ -127,45 +118,54 @@ public final class FeedBench {
                 "feeds benchmark: 1 node + 1 gateway + 1 publisher on 127.0.0.1, %d cores, %d topic(s) at %d updates/s,"
                         + " each subscriber on one topic, max_rate %d%n",
                 Runtime.getRuntime().availableProcessors(), topicCount, rate, maxRate);
-        Map<String, String> node = start(
-                "node",
-                "game-node/target/roomgate-node.jar",
-                "-Xmx512m",
-                0,
-                List.of(
-                        "--node-id",
-                        "bench-node",
-                        "--link-port",
-                        "0",
-                        "--link-secret-file",
-                        linkSecretFile().toString()));
-        Map<String, String> gateway = start(
-                "gateway",
-                "gateway/target/roomgate-gateway.jar",
-                "-Xmx1g",
-                1,
-                List.of(
-                        "--gateway-id",
-                        "bench-gw",
-                        "--port",
-                        "0",
-                        "--admin-token-file",
-                        adminTokenFile().toString(),
-                        "--link-secret-file",
-                        linkSecretFile().toString(),
-                        // The subscribers carry no token: identity is not what this measures.
-                        "--auth",
-                        "none"));
+        Map<String, String> node = cluster.start(
+                        "node",
+                        "game-node/target/roomgate-node.jar",
+                        "-Xmx512m",
+                        0,
+                        List.of(
+                                "--node-id",
+                                "bench-node",
+                                "--link-port",
+                                "0",
+                                "--link-secret-file",
+                                linkSecretFile().toString()))
+                .ready();
+        Map<String, String> gateway = cluster.start(
+                        "gateway",
+                        "gateway/target/roomgate-gateway.jar",
+                        "-Xmx1g",
+                        1,
+                        List.of(
+                                "--gateway-id",
+                                "bench-gw",
+                                "--port",
+                                "0",
+                                "--admin-token-file",
+                                adminTokenFile().toString(),
+                                "--link-secret-file",
+                                linkSecretFile().toString(),
+                                // The subscribers carry no token: identity is not what this measures.
+                                "--auth",
+                                "none"))
+                .ready();
         long gatewayPid = Long.parseLong(gateway.get("pid"));
         long nodePid = Long.parseLong(node.get("pid"));
         URI uri = URI.create("ws://127.0.0.1:" + gateway.get("port") + "/ws");
         long baselineKb = heapAfterGcKb(gatewayPid);
-        Map<String, String> publisher = start(
-                "publisher",
-                "feed-publisher/target/roomgate-feed.jar",
-                "-Xmx256m",
-                2,
-                List.of("--topics", String.join(",", topics), "--rate", Integer.toString(rate), "--duration", "3600"));
+        Map<String, String> publisher = cluster.start(
+                        "publisher",
+                        "feed-publisher/target/roomgate-feed.jar",
+                        "-Xmx256m",
+                        2,
+                        List.of(
+                                "--topics",
+                                String.join(",", topics),
+                                "--rate",
+                                Integer.toString(rate),
+                                "--duration",
+                                "3600"))
+                .ready();
         System.out.printf(
                 "node pid %s, gateway pid %d (heap after GC with no subscriber: %d KB); logs in %s%n",
                 node.get("pid"), gatewayPid, baselineKb, logDir);
@@ -302,51 +302,6 @@ public final class FeedBench {
                                 + (at1000.getValueAtPercentile(99) <= 31 ? "met" : "NOT met"));
     }
 
-    /** Starts a service jar as cluster member {@code member} and waits for its ready line. */
-    private Map<String, String> start(String name, String jar, String heap, int member, List<String> args)
-            throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + repo.resolve("deploy/jvm.options"),
-                heap,
-                "-jar",
-                repo.resolve(jar).toString()));
-        command.addAll(args);
-        command.addAll(List.of(
-                "--cluster-name",
-                clusterName,
-                "--hz-port",
-                Integer.toString(hzPorts.get(member)),
-                "--hz-members",
-                hzPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")),
-                // One game node: with the default quorum of 2 the cluster is below it, and each
-                // gateway's archive backlog sample (every 2 s) is refused by every partition with a
-                // Java-serialized exception, which swamped the gateway's allocation profile.
-                "--quorum-size",
-                "1"));
-        Path out = logDir.resolve(name + ".out");
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(logDir.resolve(name + ".log").toFile())
-                .start();
-        started.add(process);
-        // Generous: on a machine shared with other builds a JVM has taken over a minute to start.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited; see " + logDir.resolve(name + ".log"));
-            }
-            for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-                Map<String, String> fields = ReadyLine.parse(line);
-                if (fields != null) {
-                    return fields;
-                }
-            }
-            Thread.sleep(100); // polls the process's output for its ready line; fails loudly at the deadline below
-        }
-        throw new IllegalStateException(name + " not ready after 180 s; see " + logDir.resolve(name + ".log"));
-    }
-
     /**
      * How late a thread that sleeps 1 ms wakes up, in microseconds: the machine's own scheduling
      * delay, printed as "late p99" next to each step so that latency caused by other work on the
@@ -369,13 +324,11 @@ public final class FeedBench {
         return recorder;
     }
 
-    /** utime + stime of each process, in clock ticks (1/100 s on Linux), from /proc/PID/stat. */
+    /** utime + stime of each process, in clock ticks (1/100 s on Linux). */
     private static long[] cpuTicks(long[] pids) throws IOException {
         long[] ticks = new long[pids.length];
         for (int i = 0; i < pids.length; i++) {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pids[i]), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            ticks[i] = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            ticks[i] = BenchCluster.cpuTicks(pids[i]);
         }
         return ticks;
     }
@@ -398,27 +351,5 @@ public final class FeedBench {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(30, TimeUnit.SECONDS);
         return output;
-    }
-
-    /** Stops the processes this benchmark started, newest first, by their own handles. */
-    private void stopAll() {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            Process p = started.get(i);
-            p.destroy();
-            try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

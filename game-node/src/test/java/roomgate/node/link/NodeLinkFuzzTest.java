@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +34,7 @@ import roomgate.protocol.v1.JoinRoom;
 import roomgate.protocol.v1.Role;
 import roomgate.protocol.v1.SendChat;
 import roomgate.runtime.net.Transport;
+import roomgate.testsupport.fuzz.LinkFuzz;
 import roomgate.wire.link.LinkAuth;
 import roomgate.wire.link.LinkSettings;
 
@@ -83,21 +83,6 @@ class NodeLinkFuzzTest {
     static void stop() {
         server.close();
         RoomRegistry.instance().stop();
-    }
-
-    private static byte[] framed(LinkFrame... frames) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        try {
-            for (LinkFrame frame : frames) {
-                byte[] body = frame.toByteArray();
-                out.writeInt(body.length);
-                out.write(body);
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return bytes.toByteArray();
     }
 
     private static SessionRequest request(long sessionId, ClientMessage.Builder message) {
@@ -168,18 +153,6 @@ class NodeLinkFuzzTest {
         };
     }
 
-    private static byte[] mutated(Random r, byte[] bytes) {
-        byte[] out = bytes.clone();
-        for (int n = r.nextInt(4); n > 0 && out.length > 0; n--) {
-            switch (r.nextInt(3)) {
-                case 0 -> out[r.nextInt(out.length)] = (byte) r.nextInt(256);
-                case 1 -> out[r.nextInt(out.length)] ^= (byte) (1 << r.nextInt(8));
-                default -> out = Arrays.copyOf(out, r.nextInt(out.length));
-            }
-        }
-        return out;
-    }
-
     private static Socket connect() throws IOException {
         Socket socket = new Socket("127.0.0.1", server.port());
         socket.setSoTimeout(10_000);
@@ -197,7 +170,7 @@ class NodeLinkFuzzTest {
         try (Socket socket = connect()) {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             socket.getOutputStream()
-                    .write(framed(
+                    .write(LinkFuzz.framed(
                             LinkFrame.newBuilder()
                                     .setHello(Hello.newBuilder().setGatewayId("gw-check"))
                                     .build(),
@@ -233,7 +206,7 @@ class NodeLinkFuzzTest {
                 for (int f = 0; f < frames.length; f++) {
                     frames[f] = frame(r);
                 }
-                stream = mutated(r, framed(frames));
+                stream = LinkFuzz.mutated(r, LinkFuzz.framed(frames), 3);
             }
             try (Socket socket = connect()) {
                 socket.getOutputStream().write(stream);

@@ -24,7 +24,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,13 +35,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import roomgate.gateway.auth.DevTokens;
 import roomgate.gateway.tls.TestCertificates;
-import roomgate.runtime.ReadyLine;
+import roomgate.testsupport.bench.BenchCluster;
 
 /**
  * What TLS costs the client port: one game node and, in turn, a gateway with a plain port, with TLS
@@ -58,21 +56,13 @@ import roomgate.runtime.ReadyLine;
  * the difference is the cost of verifying a token per connection. {@code --auth none|jwt}: one only.
  */
 public final class TlsBench {
-    private final Path repo;
     private final Path logDir;
-    private final String clusterName =
-            "tls-bench-" + UUID.randomUUID().toString().substring(0, 8);
-    private final List<Integer> hzPorts = new ArrayList<>();
-    private final List<Process> started = new ArrayList<>();
+    /** The node and at most 6 gateways (3 ports, each without and with token checks), one after another. */
+    private final BenchCluster cluster;
 
     private TlsBench(Path repo) throws Exception {
-        this.repo = repo;
         this.logDir = repo.resolve("gateway/target/tls-bench");
-        Files.createDirectories(logDir);
-        // The node and at most 6 gateways (3 ports, each without and with token checks), one after another.
-        for (int i = 0; i < 7; i++) {
-            hzPorts.add(freePort());
-        }
+        this.cluster = new BenchCluster(repo, logDir, "tls-bench-", 7);
     }
 
     public static void main(String[] args) throws Exception {
@@ -94,7 +84,7 @@ public final class TlsBench {
                     Integer.parseInt(flags.get("concurrency")),
                     flags.get("auth"));
         } finally {
-            bench.stopAll();
+            bench.cluster.close();
         }
     }
 
@@ -121,7 +111,7 @@ public final class TlsBench {
         Path hs256Key = Files.writeString(logDir.resolve("hs256.key"), hs256);
         String token = new DevTokens(hs256.getBytes(StandardCharsets.UTF_8), "roomgate")
                 .mint("bench-player", Duration.ofHours(1));
-        start(
+        cluster.start(
                 "node",
                 "game-node/target/roomgate-node.jar",
                 "-Xmx512m",
@@ -163,9 +153,10 @@ public final class TlsBench {
                             "--tls-provider",
                             row[1]));
                 }
-                Map<String, String> ready =
-                        start("gateway-" + row[0], "gateway/target/roomgate-gateway.jar", "-Xmx1g", member++, args);
-                Process gateway = started.get(started.size() - 1);
+                BenchCluster.Service started = cluster.start(
+                        "gateway-" + row[0], "gateway/target/roomgate-gateway.jar", "-Xmx1g", member++, args);
+                Map<String, String> ready = started.ready();
+                Process gateway = started.process();
                 if (row[1] != null && !row[1].equals(ready.get("tls"))) {
                     throw new IllegalStateException(
                             "asked for " + row[1] + " TLS, the gateway uses " + ready.get("tls"));
@@ -315,76 +306,6 @@ public final class TlsBench {
     }
 
     private static double cpuSeconds(Process process) throws Exception {
-        // /proc/PID/stat fields 14 and 15: user and system time in clock ticks (100 a second on Linux).
-        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-    }
-
-    private Map<String, String> start(String name, String jar, String heap, int member, List<String> args)
-            throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + repo.resolve("deploy/jvm.options"),
-                heap,
-                "-jar",
-                repo.resolve(jar).toString()));
-        command.addAll(args);
-        command.addAll(List.of(
-                "--cluster-name",
-                clusterName,
-                "--quorum-size",
-                "1",
-                "--hz-port",
-                Integer.toString(hzPorts.get(member)),
-                "--hz-members",
-                hzPorts.stream()
-                        .map(p -> "127.0.0.1:" + p)
-                        .reduce((a, b) -> a + "," + b)
-                        .orElseThrow()));
-        Path out = logDir.resolve(name + ".out");
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(logDir.resolve(name + ".log").toFile())
-                .start();
-        started.add(process);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited; see " + logDir.resolve(name + ".log"));
-            }
-            for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-                Map<String, String> fields = ReadyLine.parse(line);
-                if (fields != null) {
-                    return fields;
-                }
-            }
-            Thread.sleep(100); // polls the process's output for its ready line; fails loudly at the deadline
-        }
-        throw new IllegalStateException(name + " not ready after 90 s; see " + logDir.resolve(name + ".log"));
-    }
-
-    private void stopAll() throws InterruptedException {
-        for (Process p : started) {
-            p.destroy(); // only the processes this benchmark started, by their handles
-        }
-        for (Process p : started) {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
-    }
-
-    private static int freePort() throws Exception {
-        // Below the ephemeral range, as the system tests do, so a client socket never holds a member port.
-        for (int i = 0; i < 200; i++) {
-            int port = 20_000 + new SecureRandom().nextInt(10_000);
-            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            } catch (java.io.IOException taken) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no free port in 20000-29999");
+        return BenchCluster.cpuTicks(process.pid()) / 100.0; // ticks are 1/100 s on Linux
     }
 }

@@ -2,10 +2,7 @@ package roomgate.gateway.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -20,6 +17,7 @@ import roomgate.protocol.link.v1.RoomLost;
 import roomgate.protocol.link.v1.SessionReply;
 import roomgate.protocol.link.v1.SessionRequest;
 import roomgate.protocol.v1.ServerMessage;
+import roomgate.testsupport.fuzz.LinkFuzz;
 
 /**
  * Fuzzes the gateway's end of a node link (the link framing and {@link NodeLink}, in front of a
@@ -89,24 +87,6 @@ class NodeLinkFuzzTest {
         };
     }
 
-    private static byte[] framed(LinkFrame frame) {
-        byte[] body = frame.toByteArray();
-        ByteBuf out = Unpooled.buffer().writeInt(body.length).writeBytes(body);
-        return ByteBufUtil.getBytes(out);
-    }
-
-    private static byte[] mutated(Random r, byte[] bytes) {
-        byte[] out = bytes.clone();
-        for (int n = r.nextInt(3); n > 0 && out.length > 0; n--) {
-            switch (r.nextInt(3)) {
-                case 0 -> out[r.nextInt(out.length)] = (byte) r.nextInt(256);
-                case 1 -> out[r.nextInt(out.length)] ^= (byte) (1 << r.nextInt(8));
-                default -> out = Arrays.copyOf(out, r.nextInt(out.length));
-            }
-        }
-        return out;
-    }
-
     @Test
     void nothingANodeSendsEscapesTheLinkOrReachesAClientAsAnError() {
         fuzz("node link", 120, r -> {
@@ -122,7 +102,7 @@ class NodeLinkFuzzTest {
                     bytes = new byte[r.nextInt(256)];
                     r.nextBytes(bytes);
                 } else {
-                    bytes = mutated(r, framed(frame(r, room, client.session.id())));
+                    bytes = LinkFuzz.mutated(r, LinkFuzz.framed(frame(r, room, client.session.id())), 2);
                 }
                 // Rethrows any exception that reached the end of the link's pipeline.
                 node.channel.writeInbound(Unpooled.wrappedBuffer(bytes));

@@ -3,16 +3,12 @@ package roomgate.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
@@ -26,30 +22,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import roomgate.gateway.metrics.GatewayMetrics;
+import roomgate.gateway.routing.LinkServerNode.Welcoming;
 import roomgate.gateway.session.ClientSession;
 import roomgate.placement.NodeInfo;
 import roomgate.placement.NodeView;
-import roomgate.protocol.link.v1.Challenge;
-import roomgate.protocol.link.v1.LinkFrame;
 import roomgate.protocol.link.v1.Rejoin;
-import roomgate.protocol.link.v1.RejoinResult;
-import roomgate.protocol.link.v1.SessionRequest;
-import roomgate.protocol.link.v1.Welcome;
 import roomgate.wire.client.ClientFrameCodec;
 import roomgate.wire.link.LinkAuth;
-import roomgate.wire.link.LinkCodec;
 import roomgate.wire.link.LinkSettings;
 
 /**
  * A gateway of two event loops, each with its own link to each node, over real (in-JVM) channels to
- * two fake nodes: the sessions of one room sit on both loops, and when one loop's link to the
+ * two fake nodes ({@link LinkServerNode}): the sessions of one room sit on both loops, and when one loop's link to the
  * room's node fails, both loops move the room to the successor (the other loop drops its own,
  * still healthy, link to the node), so the room's players stay together.
  */
@@ -65,7 +53,9 @@ class RouterGroupLoopsTest {
     /** Local addresses are JVM-wide: each test's nodes listen at addresses of their own. */
     private final String run = UUID.randomUUID() + "-";
 
-    private final Map<String, FakeNode> nodes = Map.of("n1", new FakeNode("n1"), "n2", new FakeNode("n2"));
+    private final Map<String, LinkServerNode> nodes = Map.of(
+            "n1", new LinkServerNode("n1", AUTH, Welcoming.HONEST),
+            "n2", new LinkServerNode("n2", AUTH, Welcoming.HONEST));
 
     @AfterEach
     void stop() {
@@ -92,7 +82,7 @@ class RouterGroupLoopsTest {
                     })
                     .sync();
         }
-        FakeNode first = nodes.get("n1");
+        LinkServerNode first = nodes.get("n1");
         await().atMost(Duration.ofSeconds(30)).until(() -> first.requests.size() == 2);
         assertThat(first.authenticatedLinks)
                 .as("each loop proved itself on its links")
@@ -101,7 +91,7 @@ class RouterGroupLoopsTest {
         // The link that carried session 1's join fails; the one carrying session 2's stays up.
         first.linkOf(1).close().sync();
 
-        FakeNode successor = nodes.get("n2");
+        LinkServerNode successor = nodes.get("n2");
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(successor.rejoins)
                         .as("both loops rejoined the room at the successor")
@@ -143,7 +133,7 @@ class RouterGroupLoopsTest {
     void afterACutHealsBothLoopsPlaceRoomsOnTheNodeAgain() throws Exception {
         RouterGroup routers = start();
         List<EventLoop> loops = loops();
-        FakeNode cutOff = nodes.get("n1");
+        LinkServerNode cutOff = nodes.get("n1");
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(cutOff.authenticatedLinks).hasSize(2));
 
@@ -158,7 +148,7 @@ class RouterGroupLoopsTest {
         for (int i = 0; i < loops.size(); i++) {
             forwardJoin(routers, loops.get(i), i + 1, "during-" + i);
         }
-        FakeNode other = nodes.get("n2");
+        LinkServerNode other = nodes.get("n2");
         await().atMost(Duration.ofSeconds(30)).until(() -> other.requests.size() == loops.size());
         assertThat(other.requests)
                 .as("rooms of n1 placed elsewhere, naming n1 unreachable, by both loops")
@@ -193,7 +183,7 @@ class RouterGroupLoopsTest {
 
     /** The fake nodes listening, and a gateway of two loops linked to them. */
     private RouterGroup start() throws InterruptedException {
-        for (FakeNode node : nodes.values()) {
+        for (LinkServerNode node : nodes.values()) {
             new ServerBootstrap()
                     .group(nodeLoops)
                     .channel(LocalServerChannel.class)
@@ -228,108 +218,6 @@ class RouterGroupLoopsTest {
     }
 
     private String roomOn(String nodeId, String tag) {
-        for (int i = 0; ; i++) {
-            String roomId = "room-" + tag + i;
-            if (view.ownerOf(roomId, Set.of()).nodeId().equals(nodeId)) {
-                return roomId;
-            }
-        }
-    }
-
-    /** A node's link end: challenges, checks the Hello, proves itself, seats joins and takes rejoins. */
-    private static final class FakeNode {
-        final String nodeId;
-        final List<SessionRequest> requests = new CopyOnWriteArrayList<>();
-        final List<Rejoin> rejoins = new CopyOnWriteArrayList<>();
-        final List<Channel> authenticatedLinks = new CopyOnWriteArrayList<>();
-        final Map<Long, Channel> linkOfSession = new ConcurrentHashMap<>();
-        /** While set, the node closes every new connection at once (a cut); counted. */
-        volatile boolean cut;
-
-        final AtomicInteger refused = new AtomicInteger();
-
-        FakeNode(String nodeId) {
-            this.nodeId = nodeId;
-        }
-
-        Channel linkOf(long sessionId) {
-            return linkOfSession.get(sessionId);
-        }
-
-        ChannelInitializer<Channel> initializer() {
-            return new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    LinkCodec.install(ch.pipeline());
-                    ch.pipeline().addLast(new Handler());
-                }
-            };
-        }
-
-        private final class Handler extends SimpleChannelInboundHandler<LinkFrame> {
-            private final byte[] nonce = LinkAuth.newNonce();
-
-            @Override
-            public void channelActive(ChannelHandlerContext ctx) {
-                if (cut) {
-                    refused.incrementAndGet();
-                    ctx.close();
-                    return;
-                }
-                ctx.writeAndFlush(LinkFrame.newBuilder()
-                        .setChallenge(Challenge.newBuilder()
-                                .setNonce(ByteString.copyFrom(nonce))
-                                .setNodeId(nodeId))
-                        .build());
-            }
-
-            @Override
-            protected void channelRead0(ChannelHandlerContext ctx, LinkFrame frame) {
-                switch (frame.getBodyCase()) {
-                    case HELLO -> {
-                        if (!AUTH.verify(
-                                nonce,
-                                frame.getHello().getGatewayId(),
-                                nodeId,
-                                frame.getHello().getProof().toByteArray())) {
-                            ctx.close();
-                            return;
-                        }
-                        authenticatedLinks.add(ctx.channel());
-                        byte[] proof = AUTH.nodeProof(
-                                frame.getHello().getGatewayNonce().toByteArray(),
-                                nonce,
-                                nodeId,
-                                frame.getHello().getGatewayId());
-                        ctx.writeAndFlush(LinkFrame.newBuilder()
-                                .setWelcome(
-                                        Welcome.newBuilder().setNodeId(nodeId).setProof(ByteString.copyFrom(proof)))
-                                .build());
-                    }
-                    case REQUEST -> {
-                        SessionRequest request = frame.getRequest();
-                        requests.add(request);
-                        linkOfSession.put(request.getSessionId(), ctx.channel());
-                        if (request.getMessage().hasJoin()) {
-                            ctx.writeAndFlush(LinkFrame.newBuilder()
-                                    .setReply(RouterHarness.joinedReply(request, nodeId, 1))
-                                    .build());
-                        }
-                    }
-                    case REJOIN -> {
-                        rejoins.add(frame.getRejoin());
-                        ctx.writeAndFlush(LinkFrame.newBuilder()
-                                .setRejoinResult(RejoinResult.newBuilder()
-                                        .setRoomId(frame.getRejoin().getRoomId())
-                                        .setOk(true)
-                                        .setOwnerNodeId(nodeId)
-                                        .setEpoch(2)
-                                        .setRejoin(frame.getRejoin()))
-                                .build());
-                    }
-                    default -> {}
-                }
-            }
-        }
+        return RouterHarness.roomOn(view, nodeId, tag, Set.of());
     }
 }

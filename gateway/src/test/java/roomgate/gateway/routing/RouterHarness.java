@@ -179,9 +179,17 @@ final class RouterHarness {
 
     /** A room id that rendezvous hashing over the current view, leaving out {@code excluded}, places on {@code nodeId}. */
     String roomOn(String nodeId, Set<String> excluded) {
+        return roomOn(view.get(), nodeId, "", excluded);
+    }
+
+    /**
+     * The first of {@code room-TAG0}, {@code room-TAG1}, ... that rendezvous hashing over {@code view},
+     * leaving out {@code excluded}, places on {@code nodeId}.
+     */
+    static String roomOn(NodeView view, String nodeId, String tag, Set<String> excluded) {
         for (int i = 0; i < 10_000; i++) {
-            String roomId = "room-" + i;
-            NodeInfo owner = view.get().ownerOf(roomId, excluded);
+            String roomId = "room-" + tag + i;
+            NodeInfo owner = view.ownerOf(roomId, excluded);
             if (owner != null && owner.nodeId().equals(nodeId)) {
                 return roomId;
             }

@@ -29,6 +29,7 @@ import java.util.Map;
 import roomgate.gateway.config.GatewayConfig;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.ServerMessage;
+import roomgate.testsupport.fuzz.Allocations;
 import roomgate.wire.client.ClientFrameCodec;
 import roomgate.wire.client.DecodeFailure;
 

@@ -1,14 +1,12 @@
 package roomgate.gateway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static roomgate.gateway.server.TestConnection.authenticate;
+import static roomgate.gateway.server.TestConnection.ping;
+import static roomgate.gateway.server.TestConnection.resume;
 
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -18,35 +16,26 @@ import roomgate.gateway.auth.ClientAuth;
 import roomgate.gateway.auth.DevTokens;
 import roomgate.gateway.auth.TokenVerifier;
 import roomgate.gateway.session.ResumeTokens;
-import roomgate.protocol.v1.Authenticate;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.protocol.v1.GameType;
 import roomgate.protocol.v1.JoinRoom;
-import roomgate.protocol.v1.Ping;
-import roomgate.protocol.v1.Resume;
 import roomgate.protocol.v1.Role;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.protocol.v1.Subscribe;
-import roomgate.wire.client.ClientFrameCodec;
 
 /** A session under --auth jwt, with no node behind it: how a client proves who it is, and what its token allows. */
 class SessionAuthTest {
     private static final byte[] SECRET = "the gateway's development secret, 32+ bytes".getBytes(StandardCharsets.UTF_8);
     private static final DevTokens TOKENS = new DevTokens(SECRET, "roomgate");
-    private static final ResumeTokens RESUME = new ResumeTokens(new byte[32], Duration.ofMinutes(10));
+    private static final ResumeTokens RESUME = TestSession.RESUME_TOKENS;
 
-    private final EmbeddedChannel channel = new EmbeddedChannel();
-    private String closeFrame;
+    private TestConnection connection;
 
     /** Opens the session as if the upgrade request had these headers and URI. */
     private void open(HttpHeaders headers, String uri) {
         ClientAuth auth = ClientAuth.jwt(new TokenVerifier(SECRET, null, "roomgate", Duration.ofSeconds(30)), RESUME);
-        channel.pipeline()
-                .addLast(
-                        new ClientFrameCodec(),
-                        new TestSession().auth(auth).rate(100, 100).handler(channel));
-        TestSession.upgraded(channel, uri, headers);
+        connection = new TestSession().auth(auth).rate(100, 100).connect(uri, headers);
     }
 
     private void openWithToken(String token) {
@@ -54,48 +43,7 @@ class SessionAuthTest {
     }
 
     private List<ServerMessage> send(ClientMessage message) throws Exception {
-        channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message.toByteArray())));
-        return written();
-    }
-
-    /** What the session wrote so far; a close frame is kept in {@link #closeFrame}. */
-    private List<ServerMessage> written() throws Exception {
-        List<ServerMessage> out = new java.util.ArrayList<>();
-        for (Object next = channel.readOutbound(); next != null; next = channel.readOutbound()) {
-            if (next instanceof CloseWebSocketFrame close) {
-                closeFrame = close.statusCode() + " " + close.reasonText();
-                close.release();
-                continue;
-            }
-            BinaryWebSocketFrame frame = (BinaryWebSocketFrame) next;
-            try {
-                out.add(ServerMessage.parseFrom(ByteBufUtil.getBytes(frame.content())));
-            } finally {
-                frame.release();
-            }
-        }
-        return out;
-    }
-
-    private static ClientMessage ping() {
-        return ClientMessage.newBuilder()
-                .setRequestId("p")
-                .setPing(Ping.getDefaultInstance())
-                .build();
-    }
-
-    private static ClientMessage authenticate(String token) {
-        return ClientMessage.newBuilder()
-                .setRequestId("auth")
-                .setAuthenticate(Authenticate.newBuilder().setToken(token))
-                .build();
-    }
-
-    private static ClientMessage resume(String token) {
-        return ClientMessage.newBuilder()
-                .setRequestId("r")
-                .setResume(Resume.newBuilder().setResumeToken(token))
-                .build();
+        return connection.send(message);
     }
 
     @Test
@@ -104,8 +52,8 @@ class SessionAuthTest {
         List<ServerMessage> out = send(ping());
         assertThat(out).hasSize(1);
         assertThat(out.get(0).getError().getCode()).isEqualTo(ErrorCode.UNAUTHENTICATED);
-        assertThat(closeFrame).isEqualTo("1008 UNAUTHENTICATED");
-        assertThat(channel.isOpen())
+        assertThat(connection.closeFrame()).isEqualTo("1008 UNAUTHENTICATED");
+        assertThat(connection.channel.isOpen())
                 .as("closed once the close frame is written")
                 .isFalse();
     }
@@ -141,11 +89,11 @@ class SessionAuthTest {
     @Test
     void anExpiredTokenIsTokenExpiredAndClosed() throws Exception {
         openWithToken(TOKENS.mint("alice", Duration.ofMinutes(-5)));
-        List<ServerMessage> out = written();
+        List<ServerMessage> out = connection.written();
         assertThat(out).hasSize(1);
         assertThat(out.get(0).getError().getCode()).isEqualTo(ErrorCode.TOKEN_EXPIRED);
-        assertThat(closeFrame).isEqualTo("1008 TOKEN_EXPIRED");
-        assertThat(channel.isOpen()).isFalse();
+        assertThat(connection.closeFrame()).isEqualTo("1008 TOKEN_EXPIRED");
+        assertThat(connection.channel.isOpen()).isFalse();
     }
 
     @Test
@@ -175,6 +123,6 @@ class SessionAuthTest {
                 .build());
         assertThat(out.get(0).getError().getCode()).isEqualTo(ErrorCode.FORBIDDEN);
         assertThat(send(ping()).get(0).hasPong()).isTrue();
-        assertThat(closeFrame).isNull();
+        assertThat(connection.closeFrame()).isNull();
     }
 }

@@ -1,6 +1,7 @@
 package roomgate.gateway.server;
 
 import io.netty.channel.Channel;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -17,12 +18,14 @@ import roomgate.gateway.routing.RouterGroup;
 import roomgate.gateway.session.ResumeTokens;
 import roomgate.placement.NodeView;
 import roomgate.runtime.net.Transport;
+import roomgate.wire.client.ClientFrameCodec;
 
 /**
  * The session handler of one client connection as the gateway builds it, for tests on an
  * EmbeddedChannel: gateway id "gw-test", routers with no node behind them (link auth off), traffic
  * not recorded. A test sets what it varies (auth, feeds, rates and limits, meters), adds
- * {@link #handler} behind the codecs it needs, and starts the session with {@link #upgraded}.
+ * {@link #handler} behind the codecs it needs, and starts the session with {@link #upgraded}; or takes
+ * a whole binary client connection with {@link #connect}.
  */
 public final class TestSession {
     /** Resume tokens under a fixed test key. */
@@ -84,6 +87,22 @@ public final class TestSession {
                 limits,
                 metrics,
                 TrafficRecorder.OFF);
+    }
+
+    /**
+     * A client's connection to a new session: {@link #handler} behind the client frame codec on a new
+     * EmbeddedChannel, upgraded at {@code uri} with {@code headers} (where a token may be).
+     */
+    public TestConnection connect(String uri, HttpHeaders headers) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline().addLast(new ClientFrameCodec(), handler(channel));
+        upgraded(channel, uri, headers);
+        return new TestConnection(channel);
+    }
+
+    /** As {@link #connect(String, HttpHeaders)}, at {@code /ws} without headers. */
+    public TestConnection connect() {
+        return connect("/ws", new DefaultHttpHeaders());
     }
 
     /** The upgrade to {@code /ws} is complete, without headers: the session starts. */

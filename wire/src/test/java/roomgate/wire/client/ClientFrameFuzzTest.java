@@ -14,7 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.io.IOException;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
-import roomgate.wire.fuzz.Allocations;
+import roomgate.testsupport.fuzz.Allocations;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of the client frame decoder as the gateway runs it, after the

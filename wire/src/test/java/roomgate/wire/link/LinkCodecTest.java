@@ -17,6 +17,7 @@ import roomgate.protocol.link.v1.LinkFrame;
 import roomgate.protocol.link.v1.RoomBroadcast;
 import roomgate.protocol.v1.RoomEvent;
 import roomgate.protocol.v1.ServerMessage;
+import roomgate.testsupport.fuzz.LinkFuzz;
 
 class LinkCodecTest {
     private static final ServerMessage EVENT = ServerMessage.newBuilder()
@@ -189,6 +190,20 @@ class LinkCodecTest {
         Object decoded = channel.readInbound();
         assertThat(decoded).isInstanceOf(RoomEventFrame.class);
         return (RoomEventFrame) decoded;
+    }
+
+    /** The link fuzz tests (node and gateway) build their streams with LinkFuzz: they must be the codec's bytes. */
+    @Test
+    void theFuzzTestsFramingIsTheCodecs() {
+        LinkFrame hello = LinkFrame.newBuilder()
+                .setHello(Hello.newBuilder().setGatewayId("gw-a"))
+                .build();
+        ByteBuf wire = encode(hello, BROADCAST);
+        try {
+            assertThat(LinkFuzz.framed(hello, BROADCAST)).isEqualTo(ByteBufUtil.getBytes(wire));
+        } finally {
+            wire.release();
+        }
     }
 
     private static ByteBuf encode(LinkFrame... frames) {

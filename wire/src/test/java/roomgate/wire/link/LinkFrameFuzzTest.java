@@ -21,7 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import roomgate.protocol.link.v1.LinkFrame;
 import roomgate.protocol.link.v1.RoomBroadcast;
-import roomgate.wire.fuzz.Allocations;
+import roomgate.testsupport.fuzz.Allocations;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of the link framing both ends install (a 4-byte length, then a

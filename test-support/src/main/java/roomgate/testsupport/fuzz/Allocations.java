@@ -1,4 +1,4 @@
-package roomgate.gateway.server;
+package roomgate.testsupport.fuzz;
 
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
@@ -9,10 +9,10 @@ import java.util.function.Supplier;
  * What the current thread allocates while decoding one fuzz input, to check that decoding costs a
  * bounded multiple of the input's size: a decoder that believed a declared length would allocate it.
  * Loading a class allocates too (and while Jazzer fuzzes, instrumenting it allocates megabytes), so a
- * run that loaded classes does not count: it is discarded and the input decoded again. (The wire
- * module's fuzz tests have the same; test classes are not shared between modules.)
+ * run that loaded classes does not count: it is discarded and the input decoded again. The fuzz tests of
+ * the wire and gateway modules use it.
  */
-final class Allocations {
+public final class Allocations {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final ClassLoadingMXBean CLASSES = ManagementFactory.getClassLoadingMXBean();
