@@ -46,19 +46,11 @@ mkdir -p "$RUN/nginx-tmp"
 
 STARTED=()   # pids this script started, stopped at exit
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$RUN/run.log"; }
-stop_all() {
-    local pid
-    for pid in ${STARTED[@]+"${STARTED[@]}"}; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in ${STARTED[@]+"${STARTED[@]}"}; do
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-}
-trap stop_all EXIT
-trap "exit 143" TERM INT
 
 # shellcheck source=../lib/processes.sh
 source "$ROOT/bench/lib/processes.sh"
+trap stop_started EXIT
+trap "exit 143" TERM INT
 
 for f in "$NODE_JAR" "$GATEWAY_JAR" "$LOADTEST_JAR"; do
     if [[ ! -f $f ]]; then
