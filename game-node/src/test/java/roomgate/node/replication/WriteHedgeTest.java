@@ -13,7 +13,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class WriteHedgeTest {
-    private static final Duration AFTER = Duration.ofMillis(50);
+    /**
+     * The hedge delay: a repeat every 150 ms, so that a test waiting for the n-th try sees it before
+     * the next one comes even when the machine is busy (at 50 ms, Awaitility's 100 ms default poll
+     * once saw a third try where the test waited for the second).
+     */
+    private static final Duration AFTER = Duration.ofMillis(150);
+
     private final WriteHedge hedge = new WriteHedge(AFTER, 2);
     /** Every try of the write, in order; each answers only when the test completes it. */
     private final List<CompletableFuture<Boolean>> tries = new CopyOnWriteArrayList<>();
@@ -27,7 +33,7 @@ class WriteHedgeTest {
     }
 
     private void awaitTries(int count) {
-        await().atMost(Duration.ofSeconds(2)).until(() -> tries.size() >= count);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> tries.size() >= count);
         assertThat(tries).hasSize(count);
     }
 
