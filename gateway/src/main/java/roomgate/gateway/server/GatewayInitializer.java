@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import roomgate.gateway.auth.ClientAuth;
@@ -32,11 +31,12 @@ import roomgate.wire.client.ClientFrameCodec;
 
 /**
  * The pipeline of a client connection, one handler per concern: TLS when configured (nearest the
- * socket), the output budget (so it sees every byte written), the idle detector, HTTP codec and
+ * socket), the output budget (so it sees every byte written), keepalive (so every byte read counts
+ * against silence), HTTP codec and
  * aggregator, the HTTP deadline, the Origin check of the upgrade, the browser pages, games and health
  * (HTTP only; removed after the upgrade), the frame guard (pings and fragments against
  * the rate limit), the WebSocket protocol handler (handshake, control frames, the frame size
- * limit), keepalive, reassembly of fragmented frames, the traffic meter, the protobuf/JSON frame
+ * limit), reassembly of fragmented frames, the traffic meter, the protobuf/JSON frame
  * codec, the message meter, the move latency meter, and the session. A connection past the connection caps gets no pipeline:
  * it is closed as it is accepted.
  */
@@ -129,7 +129,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
             p.addLast("tls", tls.newHandler(ch.alloc()));
         }
         p.addLast("output-guard", new OutputGuard(limits.outputBudgetBytes(), metrics));
-        p.addLast("idle", new IdleStateHandler(limits.pingIntervalSeconds(), 0, 0));
+        p.addLast("keepalive", new KeepAlive(limits.pingIntervalSeconds(), limits.idleTimeoutSeconds(), metrics));
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         p.addLast(SessionHandler.HTTP_GUARD, new HttpGuard(limits.httpTimeoutSeconds(), metrics));
@@ -146,7 +146,6 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
                 "frame-guard",
                 new FrameGuard(config.ratePerSecond(), config.rateBurst(), limits.maxFragments(), metrics));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
-        p.addLast("keepalive", new KeepAlive(limits.pingIntervalSeconds(), limits.idleTimeoutSeconds(), metrics));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
         p.addLast("traffic-meter", new ClientTrafficMeter(metrics));
         p.addLast("frame-codec", new ClientFrameCodec());
