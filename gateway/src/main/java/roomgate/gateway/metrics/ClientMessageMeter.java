@@ -1,31 +1,47 @@
 package roomgate.gateway.metrics;
 
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import java.util.function.LongSupplier;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.wire.client.Delivery;
 
 /**
- * Counts decoded client messages by type and the errors sent back by code. It sits between the
- * frame codec and the session, so it sees every {@link ClientMessage} and every outgoing
- * {@link Delivery} — the gateway's own refusals and the nodes' alike, since both reach clients
- * the same way. Stateless and shared by all connections.
+ * Counts decoded client messages by type and the errors sent back by code, and times chess moves
+ * ({@link MoveLatencyMeter}). It sits between the frame codec and the session, so it sees every
+ * {@link ClientMessage} and every outgoing {@link Delivery} — the gateway's own refusals and the
+ * nodes' alike, since both reach clients the same way. One per connection, confined to its loop:
+ * one handler for what both meters look at, and the move timer is made at the connection's first
+ * timed move, so a connection that never moves (a spectator, a feed reader, an idle one) carries none.
  */
-@ChannelHandler.Sharable
 public final class ClientMessageMeter extends ChannelDuplexHandler {
     private final GatewayMetrics metrics;
+    private final MoveLatencyMeter.Timers timers;
+    private final LongSupplier nanoClock;
+    private MoveLatencyMeter moves;
 
-    public ClientMessageMeter(GatewayMetrics metrics) {
+    public ClientMessageMeter(GatewayMetrics metrics, MoveLatencyMeter.Timers timers) {
+        this(metrics, timers, System::nanoTime);
+    }
+
+    ClientMessageMeter(GatewayMetrics metrics, MoveLatencyMeter.Timers timers, LongSupplier nanoClock) {
         this.metrics = metrics;
+        this.timers = timers;
+        this.nanoClock = nanoClock;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ClientMessage message) {
             metrics.message(message.getBodyCase());
+            if (MoveLatencyMeter.timed(message)) {
+                if (moves == null) {
+                    moves = new MoveLatencyMeter(timers, nanoClock);
+                }
+                moves.read(message);
+            }
         }
         ctx.fireChannelRead(msg);
     }
@@ -37,7 +53,16 @@ public final class ClientMessageMeter extends ChannelDuplexHandler {
             if (code != null) {
                 metrics.errorSent(code);
             }
+            if (moves != null) {
+                moves.written(delivery, code != null);
+            }
         }
         ctx.write(msg, promise);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        moves = null;
+        ctx.fireChannelInactive();
     }
 }

@@ -37,7 +37,7 @@ import roomgate.wire.client.ClientFrameCodec;
  * (HTTP only; removed after the upgrade), the frame guard (pings and fragments against
  * the rate limit), the WebSocket protocol handler (handshake, control frames, the frame size
  * limit), reassembly of fragmented frames, the traffic meter, the protobuf/JSON frame
- * codec, the message meter, the move latency meter, and the session. A connection past the connection caps gets no pipeline:
+ * codec, the message meter (with the move latency), and the session. A connection past the connection caps gets no pipeline:
  * it is closed as it is accepted.
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
@@ -58,7 +58,6 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     private final WebSocketServerProtocolConfig websocket;
     private final GatewayMetrics metrics;
-    private final ClientMessageMeter messageMeter;
     private final TrafficRecorder recorder;
     private final ConnectionCaps caps;
     /** The browser pages, read from the jar once, here. */
@@ -84,7 +83,6 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         this.tls = tls;
         this.recorder = recorder;
         this.metrics = metrics;
-        this.messageMeter = new ClientMessageMeter(metrics);
         this.moveLatency = MoveLatencyMeter.Timers.of(metrics.registry());
         this.config = config;
         this.clients = clients;
@@ -149,8 +147,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
         p.addLast("traffic-meter", new ClientTrafficMeter(metrics));
         p.addLast("frame-codec", new ClientFrameCodec());
-        p.addLast("message-meter", messageMeter);
-        p.addLast("move-latency", new MoveLatencyMeter(moveLatency));
+        p.addLast("message-meter", new ClientMessageMeter(metrics, moveLatency));
         p.addLast(
                 "session",
                 new SessionHandler(

@@ -38,7 +38,7 @@ class ClientMetersTest {
                         .addLast(
                                 new ClientTrafficMeter(metrics),
                                 new ClientFrameCodec(),
-                                new ClientMessageMeter(metrics),
+                                new ClientMessageMeter(metrics, MoveLatencyMeter.Timers.of(registry)),
                                 new TestSession()
                                         .rate(100, 100)
                                         .metrics(metrics)
