@@ -135,7 +135,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("games", games);
         p.addLast("pages", pages);
         if (devTokens != null) {
-            p.addLast("dev-tokens", devTokens);
+            p.addLast(SessionHandler.DEV_TOKENS, devTokens);
         }
         p.addLast(
                 SessionHandler.HEALTH_HANDLER,

@@ -52,6 +52,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     public static final String HTTP_GUARD = "http-guard";
 
+    public static final String DEV_TOKENS = "dev-tokens";
+
     private final RouterGroup routers;
     private final PubSubManager feeds;
     private final AtomicLong sessionIds;
@@ -114,7 +116,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            for (String http : new String[] {HEALTH_HANDLER, HTTP_GUARD}) {
+            for (String http : new String[] {HEALTH_HANDLER, HTTP_GUARD, DEV_TOKENS}) {
                 if (ctx.pipeline().get(http) != null) {
                     ctx.pipeline().remove(http);
                 }
