@@ -26,8 +26,8 @@ import roomgate.gateway.metrics.GatewayMetrics.Refusal;
  * every idle connection pays for each. The timer is this handler itself. Confined to the loop.
  */
 public final class KeepAlive extends ChannelInboundHandlerAdapter implements Runnable {
-    private final long pingIntervalSeconds;
-    private final long idleTimeoutSeconds;
+    private final int pingIntervalSeconds;
+    private final int idleTimeoutSeconds;
     private final GatewayMetrics metrics;
     private ChannelHandlerContext ctx;
     /** The next check of the silence; null before the connection is active and once it is done. */
@@ -44,7 +44,7 @@ public final class KeepAlive extends ChannelInboundHandlerAdapter implements Run
     private int silentIntervals;
 
     /** {@code idleTimeoutSeconds} 0: ping, but never close a silent client. */
-    public KeepAlive(long pingIntervalSeconds, long idleTimeoutSeconds, GatewayMetrics metrics) {
+    public KeepAlive(int pingIntervalSeconds, int idleTimeoutSeconds, GatewayMetrics metrics) {
         this.pingIntervalSeconds = pingIntervalSeconds;
         this.idleTimeoutSeconds = idleTimeoutSeconds;
         this.metrics = metrics;
@@ -133,7 +133,7 @@ public final class KeepAlive extends ChannelInboundHandlerAdapter implements Run
             }
         }
         silentIntervals++;
-        if (idleTimeoutSeconds > 0 && silentIntervals * pingIntervalSeconds >= idleTimeoutSeconds) {
+        if (idleTimeoutSeconds > 0 && (long) silentIntervals * pingIntervalSeconds >= idleTimeoutSeconds) {
             stop();
             metrics.refused(Refusal.IDLE);
             Closing.close(
