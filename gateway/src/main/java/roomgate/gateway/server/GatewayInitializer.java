@@ -18,7 +18,6 @@ import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.games.GamesHttpHandler;
 import roomgate.gateway.metrics.ClientMessageMeter;
-import roomgate.gateway.metrics.ClientTrafficMeter;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.MoveLatencyMeter;
 import roomgate.gateway.recording.TrafficRecorder;
@@ -36,8 +35,8 @@ import roomgate.wire.client.ClientFrameCodec;
  * aggregator, the HTTP deadline, the Origin check of the upgrade, the browser pages, games and health
  * (HTTP only; removed after the upgrade), the frame guard (pings and fragments against
  * the rate limit), the WebSocket protocol handler (handshake, control frames, the frame size
- * limit), reassembly of fragmented frames, the traffic meter, the protobuf/JSON frame
- * codec, the message meter (with the move latency), and the session. A connection past the connection caps gets no pipeline:
+ * limit), reassembly of fragmented frames, the protobuf/JSON frame
+ * codec (which counts the data frames), the meters of the connection, and the session. A connection past the connection caps gets no pipeline:
  * it is closed as it is accepted.
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
@@ -145,8 +144,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
                 new FrameGuard(config.ratePerSecond(), config.rateBurst(), limits.maxFragments(), metrics));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
-        p.addLast("traffic-meter", new ClientTrafficMeter(metrics));
-        p.addLast("frame-codec", new ClientFrameCodec());
+        p.addLast("frame-codec", new ClientFrameCodec(metrics.frameCounter()));
         p.addLast("message-meter", new ClientMessageMeter(metrics, moveLatency));
         p.addLast(
                 "session",
