@@ -233,7 +233,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             String tooMany = caps().subscribe(
-                    feeds(ctx).subscriptionsWith(message.getSubscribe().getTopicsList()));
+                            feeds(ctx).subscriptionsWith(message.getSubscribe().getTopicsList()));
             if (tooMany != null) {
                 metrics.refused(Refusal.TOPICS);
                 session.error(message.getRequestId(), ErrorCode.TOO_MANY_TOPICS, "", tooMany);

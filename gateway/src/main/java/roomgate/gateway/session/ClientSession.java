@@ -23,6 +23,7 @@ public final class ClientSession {
     private final Channel channel;
     /** Made at the first room: an idle connection (or a feed-only one) has none to keep. */
     private Set<String> rooms;
+
     private String participantId;
     private EncodedOutput encoded;
     private LoopFlusher flusher;

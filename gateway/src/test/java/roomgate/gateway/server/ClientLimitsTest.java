@@ -388,7 +388,9 @@ class ClientLimitsTest {
             ReferenceCountUtil.release(channel.readInbound());
             channel.runScheduledPendingTasks();
         }
-        assertThat(drainOutbound(channel)).as("a byte a second, a ping interval of 2 s").isEmpty();
+        assertThat(drainOutbound(channel))
+                .as("a byte a second, a ping interval of 2 s")
+                .isEmpty();
         channel.advanceTimeBy(2, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         Object ping = channel.readOutbound();
