@@ -39,8 +39,10 @@ JAVA=${JAVA:-java}
 JCMD=${JCMD:-jcmd}
 mkdir -p "$RUN"
 
-JARS=("$@")
+JARS=()
+for jar in "$@"; do JARS+=("$(realpath -m -- "$jar")"); done   # the processes start in the run folder
 [[ ${#JARS[@]} -gt 0 ]] || JARS=("$ROOT/gateway/target/roomgate-gateway.jar")
+NODE_JAR=$(realpath -m -- "$NODE_JAR"); LOADTEST_JAR=$(realpath -m -- "$LOADTEST_JAR")
 for f in "$NODE_JAR" "$LOADTEST_JAR" "${JARS[@]}"; do
     if [[ ! -f $f ]]; then
         echo "missing $f (build: mvn -B -q -pl game-node,gateway,loadtest -am -DskipTests package)" >&2
