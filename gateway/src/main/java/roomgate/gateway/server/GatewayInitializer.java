@@ -29,15 +29,15 @@ import roomgate.placement.NodeView;
 import roomgate.wire.client.ClientFrameCodec;
 
 /**
- * The pipeline of a client connection, one handler per concern: TLS when configured (nearest the
- * socket), the output budget (so it sees every byte written), keepalive (so every byte read counts
- * against silence), HTTP codec and
- * aggregator, the HTTP deadline, the Origin check of the upgrade, the browser pages, games and health
- * (HTTP only; removed after the upgrade), the frame guard (pings and fragments against
- * the rate limit), the WebSocket protocol handler (handshake, control frames, the frame size
- * limit), reassembly of fragmented frames, the protobuf/JSON frame
- * codec (which counts the data frames), the meters of the connection, and the session. A connection past the connection caps gets no pipeline:
- * it is closed as it is accepted.
+ * The pipeline of a client connection: TLS when configured (nearest the socket), the output budget
+ * (so it sees every byte written), keepalive (so every byte read counts against silence), HTTP codec
+ * and aggregator, the HTTP deadline, the Origin check of the upgrade, the browser pages, games and
+ * health (HTTP only; removed after the upgrade), the frame guard (pings and fragments against the
+ * rate limit), the WebSocket protocol handler (handshake, control frames, the frame size limit),
+ * reassembly of fragmented frames, the protobuf/JSON frame codec (which counts the data frames),
+ * the connection's meters, and the session. Every idle WebSocket carries each handler left after the
+ * upgrade, so concerns share one where they can (IdleWebSocketPipelineTest lists them). A
+ * connection past the connection caps gets no pipeline: it is closed as it is accepted.
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     public static final String WEBSOCKET_PATH = "/ws";
