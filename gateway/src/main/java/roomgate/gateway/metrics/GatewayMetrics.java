@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
 import roomgate.protocol.v1.ClientMessage;
 import roomgate.protocol.v1.ErrorCode;
 import roomgate.runtime.metrics.ProcessMetrics;
+import roomgate.wire.client.ClientFrameCodec;
 
 /**
  * The gateway's own meters, created once at start-up and passed to the pipeline handlers and the
@@ -119,6 +120,7 @@ public final class GatewayMetrics {
     private final Counter[] refusals = new Counter[Refusal.values().length];
     private final Counter[] linkRefusals = new Counter[LinkRefusal.values().length];
     private final Set<Channel> links = ConcurrentHashMap.newKeySet();
+    private final ClientFrameCodec.FrameCounter frameCounter = this::frame;
     private volatile LongSupplier missedFeedUpdates;
 
     public GatewayMetrics(PrometheusMeterRegistry registry) {
@@ -225,12 +227,17 @@ public final class GatewayMetrics {
         sessions.decrementAndGet();
     }
 
-    /** A data frame written to a client without passing the traffic meter (a shared, pre-encoded frame). */
+    /** A data frame written to a client without passing the frame codec (a shared, pre-encoded frame). */
     public void frameSent(boolean json, int payloadBytes) {
         frame(false, json, payloadBytes);
     }
 
-    void frame(boolean in, boolean json, int payloadBytes) {
+    /** Data frames in and out and their payload bytes, as every connection's frame codec reports them. */
+    public ClientFrameCodec.FrameCounter frameCounter() {
+        return frameCounter;
+    }
+
+    private void frame(boolean in, boolean json, int payloadBytes) {
         int d = in ? 0 : 1;
         int e = json ? 1 : 0;
         frames[d][e].increment();

@@ -5,9 +5,6 @@ import com.google.protobuf.WireFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,12 +18,12 @@ import roomgate.wire.client.Delivery;
 /**
  * How long a chess move takes from the gateway's reading it to its writing the answer (the move's
  * event, stored in the cluster, or its refusal): the move latency a player sees, less the network.
- * One per connection, between the frame codec and the session, confined to the connection's loop.
- * Only moves with a request_id are timed (only those can be matched to an answer), at most
- * {@link #MAX_PENDING} at a time per connection; while none is pending, outgoing messages are not
- * looked at.
+ * One per connection, made by its {@link ClientMessageMeter} at the first timed move and fed what
+ * that handler sees; confined to the connection's loop. Only moves with a request_id are timed
+ * (only those can be matched to an answer), at most {@link #MAX_PENDING} at a time per connection;
+ * while none is pending, outgoing messages are not looked at.
  */
-public final class MoveLatencyMeter extends ChannelDuplexHandler {
+public final class MoveLatencyMeter {
     static final int MAX_PENDING = 64;
     private static final int REQUEST_ID_TAG =
             ServerMessage.REQUEST_ID_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
@@ -46,43 +43,35 @@ public final class MoveLatencyMeter extends ChannelDuplexHandler {
     private final LongSupplier nanoClock;
     private final Map<String, Long> pending = new HashMap<>();
 
-    public MoveLatencyMeter(Timers timers) {
-        this(timers, System::nanoTime);
-    }
-
     MoveLatencyMeter(Timers timers, LongSupplier nanoClock) {
         this.timers = timers;
         this.nanoClock = nanoClock;
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ClientMessage message
-                && message.getBodyCase() == ClientMessage.BodyCase.MOVE
-                && !message.getRequestId().isEmpty()
-                && pending.size() < MAX_PENDING) {
-            pending.putIfAbsent(message.getRequestId(), nanoClock.getAsLong());
-        }
-        ctx.fireChannelRead(msg);
+    /** Whether {@code message} is a move that can be timed: one with a request_id. */
+    static boolean timed(ClientMessage message) {
+        return message.getBodyCase() == ClientMessage.BodyCase.MOVE
+                && !message.getRequestId().isEmpty();
     }
 
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (!pending.isEmpty() && msg instanceof Delivery delivery) {
-            String requestId = requestIdOf(delivery.bytes());
-            Long start = requestId == null ? null : pending.remove(requestId);
-            if (start != null) {
-                Timer timer = ErrorCodes.of(delivery.bytes()) == null ? timers.accepted() : timers.refused();
-                timer.record(Math.max(0, nanoClock.getAsLong() - start), TimeUnit.NANOSECONDS);
-            }
+    /** A {@link #timed} move was read. */
+    void read(ClientMessage move) {
+        if (pending.size() < MAX_PENDING) {
+            pending.putIfAbsent(move.getRequestId(), nanoClock.getAsLong());
         }
-        ctx.write(msg, promise);
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        pending.clear();
-        ctx.fireChannelInactive();
+    /** {@code delivery} is being written to the client; {@code error}: it is an error. */
+    void written(Delivery delivery, boolean error) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        String requestId = requestIdOf(delivery.bytes());
+        Long start = requestId == null ? null : pending.remove(requestId);
+        if (start != null) {
+            Timer timer = error ? timers.refused() : timers.accepted();
+            timer.record(Math.max(0, nanoClock.getAsLong() - start), TimeUnit.NANOSECONDS);
+        }
     }
 
     /** The request_id of a serialized ServerMessage (the last one, as when parsing), or null; skips the rest. */

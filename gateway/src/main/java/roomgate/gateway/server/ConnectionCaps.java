@@ -1,6 +1,7 @@
 package roomgate.gateway.server;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -19,6 +20,7 @@ public final class ConnectionCaps {
     private final int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    private final ChannelFutureListener release = f -> release(f.channel());
 
     public ConnectionCaps(int maxTotal, int maxPerAddress) {
         this.maxTotal = maxTotal;
@@ -50,13 +52,18 @@ public final class ConnectionCaps {
                 return Refusal.CONNECTIONS_PER_ADDRESS;
             }
         }
-        channel.closeFuture().addListener(f -> {
-            total.decrementAndGet();
-            if (address != null) {
-                perAddress.computeIfPresent(address, (a, open) -> open <= 1 ? null : open - 1);
-            }
-        });
+        channel.closeFuture().addListener(release);
         return null;
+    }
+
+    /** Counts a closed connection out; one listener for all (a lambda per connection would stay with it). */
+    private void release(Channel channel) {
+        total.decrementAndGet();
+        // The address the channel had when admitted: Netty keeps it once it has been asked for.
+        InetAddress address = addressOf(channel.remoteAddress());
+        if (address != null) {
+            perAddress.computeIfPresent(address, (a, open) -> open <= 1 ? null : open - 1);
+        }
     }
 
     /** Open connections now, for tests. */

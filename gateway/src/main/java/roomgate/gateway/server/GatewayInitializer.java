@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import roomgate.gateway.auth.ClientAuth;
@@ -19,7 +18,6 @@ import roomgate.gateway.config.GatewayConfig;
 import roomgate.gateway.feed.PubSubManager;
 import roomgate.gateway.games.GamesHttpHandler;
 import roomgate.gateway.metrics.ClientMessageMeter;
-import roomgate.gateway.metrics.ClientTrafficMeter;
 import roomgate.gateway.metrics.GatewayMetrics;
 import roomgate.gateway.metrics.MoveLatencyMeter;
 import roomgate.gateway.recording.TrafficRecorder;
@@ -31,14 +29,15 @@ import roomgate.placement.NodeView;
 import roomgate.wire.client.ClientFrameCodec;
 
 /**
- * The pipeline of a client connection, one handler per concern: TLS when configured (nearest the
- * socket), the output budget (so it sees every byte written), the idle detector, HTTP codec and
- * aggregator, the HTTP deadline, the Origin check of the upgrade, the browser pages, games and health
- * (HTTP only; removed after the upgrade), the frame guard (pings and fragments against
- * the rate limit), the WebSocket protocol handler (handshake, control frames, the frame size
- * limit), keepalive, reassembly of fragmented frames, the traffic meter, the protobuf/JSON frame
- * codec, the message meter, the move latency meter, and the session. A connection past the connection caps gets no pipeline:
- * it is closed as it is accepted.
+ * The pipeline of a client connection: TLS when configured (nearest the socket), the output budget
+ * (so it sees every byte written), keepalive (so every byte read counts against silence), HTTP codec
+ * and aggregator, the HTTP deadline, the Origin check of the upgrade, the browser pages, games and
+ * health (HTTP only; removed after the upgrade), the frame guard (pings and fragments against the
+ * rate limit), the WebSocket protocol handler (handshake, control frames, the frame size limit),
+ * reassembly of fragmented frames, the protobuf/JSON frame codec (which counts the data frames),
+ * the connection's meters, and the session. Every idle WebSocket carries each handler left after the
+ * upgrade, so concerns share one where they can (IdleWebSocketPipelineTest lists them). A
+ * connection past the connection caps gets no pipeline: it is closed as it is accepted.
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     public static final String WEBSOCKET_PATH = "/ws";
@@ -58,7 +57,6 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     private final WebSocketServerProtocolConfig websocket;
     private final GatewayMetrics metrics;
-    private final ClientMessageMeter messageMeter;
     private final TrafficRecorder recorder;
     private final ConnectionCaps caps;
     /** The browser pages, read from the jar once, here. */
@@ -84,7 +82,6 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         this.tls = tls;
         this.recorder = recorder;
         this.metrics = metrics;
-        this.messageMeter = new ClientMessageMeter(metrics);
         this.moveLatency = MoveLatencyMeter.Timers.of(metrics.registry());
         this.config = config;
         this.clients = clients;
@@ -129,7 +126,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
             p.addLast("tls", tls.newHandler(ch.alloc()));
         }
         p.addLast("output-guard", new OutputGuard(limits.outputBudgetBytes(), metrics));
-        p.addLast("idle", new IdleStateHandler(limits.pingIntervalSeconds(), 0, 0));
+        p.addLast("keepalive", new KeepAlive(limits.pingIntervalSeconds(), limits.idleTimeoutSeconds(), metrics));
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         p.addLast(SessionHandler.HTTP_GUARD, new HttpGuard(limits.httpTimeoutSeconds(), metrics));
@@ -137,7 +134,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("games", games);
         p.addLast("pages", pages);
         if (devTokens != null) {
-            p.addLast("dev-tokens", devTokens);
+            p.addLast(SessionHandler.DEV_TOKENS, devTokens);
         }
         p.addLast(
                 SessionHandler.HEALTH_HANDLER,
@@ -146,12 +143,9 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
                 "frame-guard",
                 new FrameGuard(config.ratePerSecond(), config.rateBurst(), limits.maxFragments(), metrics));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
-        p.addLast("keepalive", new KeepAlive(limits.pingIntervalSeconds(), limits.idleTimeoutSeconds(), metrics));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
-        p.addLast("traffic-meter", new ClientTrafficMeter(metrics));
-        p.addLast("frame-codec", new ClientFrameCodec());
-        p.addLast("message-meter", messageMeter);
-        p.addLast("move-latency", new MoveLatencyMeter(moveLatency));
+        p.addLast("frame-codec", new ClientFrameCodec(metrics.frameCounter()));
+        p.addLast("message-meter", new ClientMessageMeter(metrics, moveLatency));
         p.addLast(
                 "session",
                 new SessionHandler(

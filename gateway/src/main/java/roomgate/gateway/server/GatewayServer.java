@@ -1,6 +1,7 @@
 package roomgate.gateway.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
@@ -101,6 +102,9 @@ public final class GatewayServer implements AutoCloseable {
                     // by the kernel too, not only by the WebSocket idle limit.
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                    // One allocator for all: it is settings only (each channel has its own handle),
+                    // and Netty would make one per channel, which every idle connection would keep.
+                    .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator())
                     .childHandler(new GatewayInitializer(
                             config, clients, routers, feeds, games, view, auth, devTokens, metrics, recorder, tls))
                     .bind(config.host(), config.port())

@@ -10,7 +10,7 @@ import roomgate.wire.client.ServerFrames;
 /**
  * A connection's short way for shared, already encoded frames: straight into its
  * {@link OutputGuard} (first in the pipeline, so below the WebSocket frame encoder), in the
- * encoding its {@link ClientFrameCodec} answers in, counted as the traffic meter counts frames that
+ * encoding its {@link ClientFrameCodec} answers in, counted as the codec counts frames that
  * pass it. Confined to the connection's event loop.
  */
 final class GuardedFrameOutput implements EncodedOutput {

@@ -52,6 +52,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     public static final String HTTP_GUARD = "http-guard";
 
+    public static final String DEV_TOKENS = "dev-tokens";
+
     private final RouterGroup routers;
     private final PubSubManager feeds;
     private final AtomicLong sessionIds;
@@ -65,6 +67,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private ClientSession session;
     private Router router;
     private FeedSession feedSession;
+    /*
+     * The limiter, the malformed-message budget, the caps, the connection id and the queue behind a
+     * resume are made at their first use, not at the handshake: most connections never need some of
+     * them, and every idle connection would carry them all (bench/idle/heap.sh).
+     */
     private RateLimiter limiter;
     private RateLimiter malformed;
     private SessionCaps caps;
@@ -75,12 +82,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private Identity identity;
     /** When the last resume token was issued (System.nanoTime), to send a fresh one when it ages. */
     private long resumeTokenIssuedNanos;
-    /** This connection's id, named by every resume token issued to it (ResumeGuard). */
+    /** This connection's id, named by every resume token issued to it (ResumeGuard); null until the first. */
     private String connectionId;
     /** A resume waits for the cluster to spend its token's connection; what follows it waits too. */
     private boolean resumePending;
-    /** Messages that came while a resume was pending: handled after it, in order. */
-    private final ArrayDeque<ClientMessage> afterResume = new ArrayDeque<>();
+    /** Messages that came while a resume was pending: handled after it, in order; null until the first. */
+    private ArrayDeque<ClientMessage> afterResume;
 
     /** {@code recorder} is told of every room request this handler routes and of the session's end. */
     public SessionHandler(
@@ -109,7 +116,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            for (String http : new String[] {HEALTH_HANDLER, HTTP_GUARD}) {
+            for (String http : new String[] {HEALTH_HANDLER, HTTP_GUARD, DEV_TOKENS}) {
                 if (ctx.pipeline().get(http) != null) {
                     ctx.pipeline().remove(http);
                 }
@@ -117,15 +124,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             String participantId = gatewayId + "-"
                     + Long.toHexString(ThreadLocalRandom.current().nextLong());
             session = new ClientSession(sessionIds.incrementAndGet(), participantId, ctx.channel());
-            connectionId = auth.resumeGuard().open();
             session.batchWrites(
                     GuardedFrameOutput.of(ctx.pipeline(), metrics),
                     LoopFlusher.of(ctx.channel().eventLoop()));
             router = routers.of(ctx.channel().eventLoop());
             router.register(session);
-            limiter = RateLimiter.of(ctx.channel(), ratePerSecond, burst);
-            malformed = new RateLimiter(1, limits.maxMalformed(), System.nanoTime());
-            caps = new SessionCaps(limits.maxRoomsPerConnection(), limits.maxTopicsPerConnection());
             identify(ctx, (WebSocketServerProtocolHandler.HandshakeComplete) event);
         }
         ctx.fireUserEventTriggered(event);
@@ -148,6 +151,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private void onMalformed(ChannelHandlerContext ctx, DecodeFailure failure) {
         long now = System.nanoTime();
+        if (malformed == null) {
+            malformed = new RateLimiter(1, limits.maxMalformed(), now);
+        }
         if (!malformed.tryAcquire(now)) {
             metrics.refused(Refusal.MALFORMED);
             Closing.close(
@@ -157,15 +163,15 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             closing = true; // nothing more is taken from this connection
             return;
         }
-        if (rateLimited(now, "")) {
+        if (rateLimited(ctx, now, "")) {
             return;
         }
         session.error("", failure.code(), "", failure.message());
     }
 
     /** Whether the message must be dropped for the rate limit; tells the client once a second at most. */
-    private boolean rateLimited(long now, String requestId) {
-        if (limiter.tryAcquire(now)) {
+    private boolean rateLimited(ChannelHandlerContext ctx, long now, String requestId) {
+        if (limiter(ctx).tryAcquire(now)) {
             return false;
         }
         // One refusal a second at most: answering every message of a flood would be a flood.
@@ -183,7 +189,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private void onMessage(ChannelHandlerContext ctx, ClientMessage message) {
         if (message.getBodyCase() == ClientMessage.BodyCase.AUTHENTICATE) {
             // Before an identity, a bad token closes the connection; after it, each answer draws from the limit.
-            if (identity == null || !rateLimited(System.nanoTime(), message.getRequestId())) {
+            if (identity == null || !rateLimited(ctx, System.nanoTime(), message.getRequestId())) {
                 authenticate(ctx, message);
             }
             return;
@@ -204,7 +210,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             started = true;
             startSession("");
         }
-        if (rateLimited(System.nanoTime(), message.getRequestId())) {
+        if (rateLimited(ctx, System.nanoTime(), message.getRequestId())) {
             return;
         }
         if (message.getBodyCase() == ClientMessage.BodyCase.PING) {
@@ -226,8 +232,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                 session.error(message.getRequestId(), ErrorCode.FORBIDDEN, "", forbidden);
                 return;
             }
-            String tooMany = caps.subscribe(
-                    feeds(ctx).subscriptionsWith(message.getSubscribe().getTopicsList()));
+            String tooMany = caps().subscribe(
+                            feeds(ctx).subscriptionsWith(message.getSubscribe().getTopicsList()));
             if (tooMany != null) {
                 metrics.refused(Refusal.TOPICS);
                 session.error(message.getRequestId(), ErrorCode.TOO_MANY_TOPICS, "", tooMany);
@@ -263,7 +269,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (message.getBodyCase() == ClientMessage.BodyCase.JOIN) {
-            problem = caps.join(session.rooms(), roomId, System.nanoTime());
+            problem = caps().join(session.rooms(), roomId, System.nanoTime());
             if (problem != null) {
                 metrics.refused(Refusal.ROOMS);
                 session.error(message.getRequestId(), ErrorCode.TOO_MANY_ROOMS, roomId, problem);
@@ -329,13 +335,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         // Each room of a resume is a cluster claim and a catch-up: it costs what a join does.
         long now = System.nanoTime();
         Set<String> roomIds = resume.getLastSequencesMap().keySet();
-        String tooMany = caps.resume(session.rooms(), roomIds, now);
+        String tooMany = caps().resume(session.rooms(), roomIds, now);
         if (tooMany != null) {
             metrics.refused(Refusal.RESUME_ROOMS);
             session.error(requestId, ErrorCode.INVALID_ARGUMENT, "", tooMany);
             return;
         }
-        if (roomIds.size() > 1 && !limiter.tryAcquire(now, roomIds.size() - 1)) {
+        if (roomIds.size() > 1 && !limiter(ctx).tryAcquire(now, roomIds.size() - 1)) {
             session.error(
                     requestId,
                     ErrorCode.RATE_LIMITED,
@@ -347,7 +353,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         // Every check that does not spend the token first: a refused request must not use it up.
         resumePending = true;
         auth.resumeGuard()
-                .admit(claims.connectionId(), connectionId)
+                .admit(claims.connectionId(), connectionId())
                 .whenCompleteAsync(
                         (refusal, failure) -> resumeAdmitted(
                                 ctx,
@@ -363,7 +369,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             ChannelHandlerContext ctx, String requestId, Resume resume, String participantId, String refusal) {
         resumePending = false;
         if (closing || !ctx.channel().isActive()) {
-            afterResume.clear();
+            afterResume = null;
             return;
         }
         if (refusal != null) {
@@ -371,7 +377,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else {
             resumeSeats(requestId, resume, participantId);
         }
-        while (!resumePending && !afterResume.isEmpty() && !closing) {
+        while (!resumePending && afterResume != null && !afterResume.isEmpty() && !closing) {
             onMessage(ctx, afterResume.poll());
         }
     }
@@ -381,6 +387,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
      * past a burst of them, dropped as a flood would be, and said once a second at most.
      */
     private void holdUntilResumed(ClientMessage message) {
+        if (afterResume == null) {
+            afterResume = new ArrayDeque<>();
+        }
         if (afterResume.size() < burst) {
             afterResume.add(message);
             return;
@@ -399,7 +408,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private void resumeSeats(String requestId, Resume resume, String participantId) {
         Set<String> roomIds = resume.getLastSequencesMap().keySet();
-        caps.resuming(session.rooms(), roomIds, System.nanoTime());
+        caps().resuming(session.rooms(), roomIds, System.nanoTime());
         boolean newParticipant = !participantId.equals(session.participantId());
         session.resumeAs(participantId);
         if (newParticipant) {
@@ -489,7 +498,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         session.deliver(Delivery.of(ServerMessage.newBuilder()
                 .setRequestId(requestId)
                 .setSessionStarted(SessionStarted.newBuilder()
-                        .setResumeToken(auth.resumeTokens().issue(session.participantId(), connectionId)))
+                        .setResumeToken(auth.resumeTokens().issue(session.participantId(), connectionId())))
                 .build()));
     }
 
@@ -498,6 +507,29 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         session.error(requestId, code, "", message);
         Closing.close(ctx.channel(), WebSocketCloseStatus.POLICY_VIOLATION, code.name());
         closing = true;
+    }
+
+    /** The connection's one rate limiter (FrameGuard's too: pings and fragments draw from it). */
+    private RateLimiter limiter(ChannelHandlerContext ctx) {
+        if (limiter == null) {
+            limiter = RateLimiter.of(ctx.channel(), ratePerSecond, burst);
+        }
+        return limiter;
+    }
+
+    private SessionCaps caps() {
+        if (caps == null) {
+            caps = new SessionCaps(limits.maxRoomsPerConnection(), limits.maxTopicsPerConnection());
+        }
+        return caps;
+    }
+
+    /** Opened with the first resume token issued to this connection: only a token can name it. */
+    private String connectionId() {
+        if (connectionId == null) {
+            connectionId = auth.resumeGuard().open();
+        }
+        return connectionId;
     }
 
     /**
@@ -514,7 +546,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (session != null) {
-            auth.resumeGuard().closed(connectionId);
+            if (connectionId != null) {
+                auth.resumeGuard().closed(connectionId);
+            }
             router.sessionClosed(session);
             if (feedSession != null) {
                 feedSession.close();

@@ -21,7 +21,9 @@ import roomgate.wire.client.Delivery;
 public final class ClientSession {
     private final long id;
     private final Channel channel;
-    private final Set<String> rooms = new LinkedHashSet<>();
+    /** Made at the first room: an idle connection (or a feed-only one) has none to keep. */
+    private Set<String> rooms;
+
     private String participantId;
     private EncodedOutput encoded;
     private LoopFlusher flusher;
@@ -55,6 +57,9 @@ public final class ClientSession {
 
     /** The rooms this session is seated in, in the order it joined them. */
     public Set<String> rooms() {
+        if (rooms == null) {
+            rooms = new LinkedHashSet<>();
+        }
         return rooms;
     }
 

@@ -36,9 +36,8 @@ class ClientMetersTest {
             protected void initChannel(Channel ch) {
                 ch.pipeline()
                         .addLast(
-                                new ClientTrafficMeter(metrics),
-                                new ClientFrameCodec(),
-                                new ClientMessageMeter(metrics),
+                                new ClientFrameCodec(metrics.frameCounter()),
+                                new ClientMessageMeter(metrics, MoveLatencyMeter.Timers.of(registry)),
                                 new TestSession()
                                         .rate(100, 100)
                                         .metrics(metrics)

@@ -17,10 +17,12 @@ import roomgate.protocol.v1.RoomEvent;
 import roomgate.protocol.v1.ServerMessage;
 import roomgate.wire.client.Delivery;
 
+/** The move latency as the connection's message meter times it. */
 class MoveLatencyMeterTest {
     private final MoveLatencyMeter.Timers timers = MoveLatencyMeter.Timers.of(new SimpleMeterRegistry());
     private final AtomicLong now = new AtomicLong(1_000);
-    private final EmbeddedChannel channel = new EmbeddedChannel(new MoveLatencyMeter(timers, now::get));
+    private final EmbeddedChannel channel =
+            new EmbeddedChannel(new ClientMessageMeter(GatewayMetrics.disabled(), timers, now::get));
 
     @AfterEach
     void close() {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -16,9 +16,9 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -332,12 +332,16 @@ class ClientLimitsTest {
 
     // --- keepalive ---
 
+    /** Marks a pipeline as a WebSocket's, as the handshake's frame encoder does; frames pass as they are. */
+    private static final class UpgradedMarker extends ChannelOutboundHandlerAdapter implements WebSocketFrameEncoder {}
+
+    private EmbeddedChannel webSocketWithKeepAlive() {
+        return new EmbeddedChannel(new UpgradedMarker(), new KeepAlive(2, 6, metrics));
+    }
+
     @Test
     void aSilentWebSocketIsPingedThenClosedAtTheIdleLimit() {
-        EmbeddedChannel channel = new EmbeddedChannel(new IdleStateHandler(2, 0, 0), new KeepAlive(2, 6, metrics));
-        channel.pipeline()
-                .fireUserEventTriggered(
-                        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+        EmbeddedChannel channel = webSocketWithKeepAlive();
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             channel.advanceTimeBy(2, TimeUnit.SECONDS);
@@ -359,10 +363,7 @@ class ClientLimitsTest {
 
     @Test
     void aClientThatAnswersPingsStaysOpen() {
-        EmbeddedChannel channel = new EmbeddedChannel(new IdleStateHandler(2, 0, 0), new KeepAlive(2, 6, metrics));
-        channel.pipeline()
-                .fireUserEventTriggered(
-                        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+        EmbeddedChannel channel = webSocketWithKeepAlive();
         for (int i = 0; i < 20; i++) {
             channel.advanceTimeBy(2, TimeUnit.SECONDS);
             channel.runScheduledPendingTasks();
@@ -374,6 +375,43 @@ class ClientLimitsTest {
                 ReferenceCountUtil.release(pong);
             }
         }
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(metrics.refusals(Refusal.IDLE)).isZero();
+    }
+
+    @Test
+    void aClientHeardFromWithinTheIntervalIsNotPinged() {
+        EmbeddedChannel channel = webSocketWithKeepAlive();
+        for (int i = 0; i < 10; i++) {
+            channel.advanceTimeBy(1, TimeUnit.SECONDS);
+            channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1})));
+            ReferenceCountUtil.release(channel.readInbound());
+            channel.runScheduledPendingTasks();
+        }
+        assertThat(drainOutbound(channel))
+                .as("a byte a second, a ping interval of 2 s")
+                .isEmpty();
+        channel.advanceTimeBy(2, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        Object ping = channel.readOutbound();
+        assertThat(ping).as("2 s after the last byte").isInstanceOf(PingWebSocketFrame.class);
+        ReferenceCountUtil.release(ping);
+    }
+
+    @Test
+    void silenceBeforeTheHandshakeIsLeftToTheHttpDeadline() {
+        EmbeddedChannel channel = new EmbeddedChannel(new KeepAlive(2, 6, metrics));
+        channel.advanceTimeBy(8, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(drainOutbound(channel)).as("no ping to an HTTP connection").isEmpty();
+        assertThat(channel.isOpen()).isTrue();
+        // The handshake puts the WebSocket encoder in: from then on silence counts.
+        channel.pipeline().addFirst(new UpgradedMarker());
+        channel.advanceTimeBy(2, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        Object ping = channel.readOutbound();
+        assertThat(ping).isInstanceOf(PingWebSocketFrame.class);
+        ReferenceCountUtil.release(ping);
         assertThat(channel.isOpen()).isTrue();
         assertThat(metrics.refusals(Refusal.IDLE)).isZero();
     }

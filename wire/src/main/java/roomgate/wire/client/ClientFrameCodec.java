@@ -32,7 +32,25 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
     private static final JsonFormat.Parser JSON = JsonFormat.parser();
     private static final StrictJson STRICT = new StrictJson(ClientMessage.getDescriptor());
 
+    /** Told of each data frame this codec reads or writes, with its payload bytes: the gateway's traffic metrics. */
+    @FunctionalInterface
+    public interface FrameCounter {
+        FrameCounter NONE = (in, json, payloadBytes) -> {};
+
+        void frame(boolean in, boolean json, int payloadBytes);
+    }
+
+    private final FrameCounter frames;
     private boolean json;
+
+    public ClientFrameCodec() {
+        this(FrameCounter.NONE);
+    }
+
+    /** {@code frames}: shared by every connection, called on their loops. */
+    public ClientFrameCodec(FrameCounter frames) {
+        this.frames = frames;
+    }
 
     /** Whether this client is answered in text frames: the last data frame it sent was text. */
     public boolean json() {
@@ -43,9 +61,11 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
     protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) {
         if (frame instanceof BinaryWebSocketFrame) {
             json = false;
+            frames.frame(true, false, frame.content().readableBytes());
             out.add(parseBinary(frame.content()));
         } else if (frame instanceof TextWebSocketFrame text) {
             json = true;
+            frames.frame(true, true, frame.content().readableBytes());
             out.add(parseJson(text.text()));
         } else {
             // Ping, pong and close frames are answered by the WebSocket protocol handler before us.
@@ -97,10 +117,10 @@ public final class ClientFrameCodec extends MessageToMessageCodec<WebSocketFrame
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Delivery delivery, List<Object> out) {
-        if (json) {
-            out.add(new TextWebSocketFrame(delivery.json()));
-        } else {
-            out.add(new BinaryWebSocketFrame(delivery.bytes().retainedDuplicate()));
-        }
+        WebSocketFrame frame = json
+                ? new TextWebSocketFrame(delivery.json())
+                : new BinaryWebSocketFrame(delivery.bytes().retainedDuplicate());
+        frames.frame(false, json, frame.content().readableBytes());
+        out.add(frame);
     }
 }
