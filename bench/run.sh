@@ -154,7 +154,7 @@ pass() {   # round target
         perf_pid=$!
     fi
     "$JAVA" -Xmx1g -jar "$LOADTEST_JAR" "${args[@]}" > "$RUN/round$round-$target.out" 2>&1 || true
-    if [[ -n $perf_pid ]]; then kill -TERM "$perf_pid" 2>/dev/null; wait "$perf_pid" || true; fi
+    if [[ -n $perf_pid ]]; then kill -TERM "$perf_pid" 2>/dev/null || true; wait "$perf_pid" || true; fi
     grep -E '^bench |PASSED|FAILED' "$RUN/round$round-$target.out" | sed 's/^/    /' | tee -a "$RUN/run.log"
 }
 
@@ -189,6 +189,8 @@ jcmd "$GW_PID" JFR.stop name=bench > /dev/null
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RUN/machine.txt"
 
 # --- results -------------------------------------------------------------------------------------
+# The summaries end in `sed -n 1,Np`, not head: sed reads all its input, so a long sort is never cut
+# off by SIGPIPE, which pipefail would turn into this script's failure after a whole run.
 "$JAVA" -jar "$LOADTEST_JAR" bench-summary "$RUN"/round[0-9]*-*.json --out "$RUN/summary" > /dev/null
 if [[ -f "$RUN/gateway.jfr" ]]; then
     {
@@ -200,13 +202,13 @@ if [[ -f "$RUN/gateway.jfr" ]]; then
                                      usr[t] += u * cores; sys[t] += s * cores }
                    END { k = length(ts); for (t in usr) if ((usr[t] + sys[t]) / k >= 0.05)
                          printf "%7.2f%% = %6.2f%% + %6.2f%%  %s\n", (usr[t] + sys[t]) / k, usr[t] / k, sys[t] / k, t }' \
-            | sort -rn | head -10
+            | sort -rn | sed -n 1,10p
         echo '```'
         echo; echo "**gateway hot methods (JFR execution samples, profiled pass, top frames)**"; echo; echo '```'
         jfr print --events jdk.ExecutionSample "$RUN/gateway.jfr" \
             | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); n[$0]++; total++ }
                    END { for (m in n) printf "%6.2f%%  %s\n", 100 * n[m] / total, m; printf "(%d samples)\n", total }' \
-            | sort -rn | head -25
+            | sort -rn | sed -n 1,25p
         echo '```'
         echo; echo "**gateway samples by package (any frame of the stack; profiled pass)**"; echo; echo '```'
         jfr print --stack-depth 64 --events jdk.ExecutionSample "$RUN/gateway.jfr" \
@@ -216,7 +218,7 @@ if [[ -f "$RUN/gateway.jfr" ]]; then
                             k = (p[1] == "roomgate") ? p[1] "." p[2] "." p[3] : p[1] "." p[2] "." p[3];
                             if (!(k in seen)) { seen[k] = 1; n[k]++ } }
                    END { for (k in n) printf "%6.2f%%  %s\n", 100 * n[k] / total, k }' \
-            | sort -rn | head -15
+            | sort -rn | sed -n 1,15p
         echo '```'
     } >> "$RUN/summary.md"
 fi

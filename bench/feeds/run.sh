@@ -12,6 +12,9 @@ set -euo pipefail
 REPO_ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$REPO_ROOT"
 MVN=${MVN:-mvn}
+# 20,000 subscribers are as many sockets in the driver and in the gateway, which inherits the limit.
+ulimit -Hn 200000 2>/dev/null || true
+ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 # Jars and the driver's classes, built from this checkout (the reactor, never ~/.m2 snapshots);
 # the driver's class path is written by the dependency plugin in the same reactor build.

@@ -147,7 +147,14 @@ public final class FeedBench {
                                 linkSecretFile().toString(),
                                 // The subscribers carry no token: identity is not what this measures.
                                 "--auth",
-                                "none"))
+                                "none",
+                                // Every subscriber comes from 127.0.0.1: the connection caps (10,000 in
+                                // all, 8,192 per address by default) would refuse the 10,000 and
+                                // 20,000 steps at accept, and they defend the gateway, not measure it.
+                                "--max-connections",
+                                "100000",
+                                "--max-connections-per-address",
+                                "100000"))
                 .ready();
         long gatewayPid = Long.parseLong(gateway.get("pid"));
         long nodePid = Long.parseLong(node.get("pid"));
