@@ -2,7 +2,6 @@ package roomgate.gateway.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.FastThreadLocalThread;
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import roomgate.gateway.session.ClientSession;
-import roomgate.gateway.session.EncodedOutput;
+import roomgate.gateway.session.CountingSocket;
 import roomgate.gateway.session.LoopFlusher;
 
 /**
@@ -36,23 +35,7 @@ class FeedFanOutAllocationTest {
     private final EmbeddedChannel loop = new EmbeddedChannel();
 
     private final ResourceLeakDetector.Level leakDetection = ResourceLeakDetector.getLevel();
-    private long written;
-
-    private final EncodedOutput socket = new EncodedOutput() {
-        @Override
-        public boolean text() {
-            return false;
-        }
-
-        @Override
-        public void write(ByteBuf frame) {
-            written++;
-            frame.release();
-        }
-
-        @Override
-        public void flush() {}
-    };
+    private final CountingSocket socket = new CountingSocket();
 
     @BeforeEach
     void start() {
@@ -101,10 +84,10 @@ class FeedFanOutAllocationTest {
         double perSmall = 0;
         double perLarge = 0;
         for (int round = 0; round < 3; round++) { // the first warms up: class loading, compilation
-            written = 0;
+            socket.takeWritten();
             perSmall = bytesPerUpdate("stock.S");
             perLarge = bytesPerUpdate("stock.L");
-            assertThat(written)
+            assertThat(socket.takeWritten())
                     .as("every subscriber got every update: none waited in a slot")
                     .isEqualTo((long) UPDATES * (2 + 400));
         }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import roomgate.gateway.routing.RouterHarness.Client;
-import roomgate.gateway.session.EncodedOutput;
+import roomgate.gateway.session.CountingSocket;
 import roomgate.gateway.session.LoopFlusher;
 
 /**
@@ -31,24 +31,7 @@ class FanOutAllocationTest {
     private final EmbeddedChannel loop = new EmbeddedChannel();
 
     private final ResourceLeakDetector.Level leakDetection = ResourceLeakDetector.getLevel();
-    private long written;
-
-    /** A connection's socket, as far as shared frames go: takes each write and lets it go. */
-    private final EncodedOutput socket = new EncodedOutput() {
-        @Override
-        public boolean text() {
-            return false;
-        }
-
-        @Override
-        public void write(ByteBuf frame) {
-            written++;
-            frame.release();
-        }
-
-        @Override
-        public void flush() {}
-    };
+    private final CountingSocket socket = new CountingSocket();
 
     @AfterEach
     void restore() {
@@ -98,10 +81,10 @@ class FanOutAllocationTest {
         double perSmallEvent = 0;
         double perLargeEvent = 0;
         for (int round = 0; round < 3; round++) { // the first warms up: class loading, compilation
-            written = 0;
+            socket.takeWritten();
             perSmallEvent = bytesPerEvent(toSmall);
             perLargeEvent = bytesPerEvent(toLarge);
-            assertThat(written).as("every session got every event").isEqualTo((long) EVENTS * (2 + 200));
+            assertThat(socket.takeWritten()).as("every session got every event").isEqualTo((long) EVENTS * (2 + 200));
         }
         System.out.printf(
                 "FANOUT-ALLOC bytes per event: 2 sessions %.1f, 200 sessions %.1f (%.3f per extra delivery)%n",
