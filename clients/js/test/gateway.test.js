@@ -173,6 +173,8 @@ test('a dropped connection resumes: seat kept, every move seen once and in order
   assert.deepEqual(await reconnected, { resumed: [r], lost: [], rejoining: [] });
   assert.equal(resumed[0].roomIds[0], r);
   const plies = Math.min(30, game.uci.length);
+  // The last move's answer reaches its mover before the others' event may: wait for every log.
+  await whenever(white, () => w.uci.length === plies, 'white sees every move');
   await whenever(black, () => b.uci.length === plies, 'black sees every move');
   await whenever(spectator, () => s.uci.length === plies, 'the spectator sees every move');
   const expected = game.uci.slice(0, plies);
