@@ -6,13 +6,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ResourceLeakDetector;
-import io.netty.util.concurrent.FastThreadLocalThread;
 import java.lang.management.ManagementFactory;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import roomgate.gateway.routing.RouterHarness.Client;
 import roomgate.gateway.session.CountingSocket;
+import roomgate.gateway.session.EventLoopThreads;
 import roomgate.gateway.session.LoopFlusher;
 
 /**
@@ -62,7 +61,7 @@ class FanOutAllocationTest {
 
     @Test
     void aRoomEventAllocatesNothingPerSessionItReaches() throws Exception {
-        onEventLoopThread(this::measure);
+        EventLoopThreads.run(this::measure);
     }
 
     private void measure() {
@@ -94,29 +93,5 @@ class FanOutAllocationTest {
                 .isLessThan(1.0);
         toSmall.release();
         toLarge.release();
-    }
-
-    /**
-     * Runs {@code body} on a thread like an event loop's (a FastThreadLocalThread): Netty's Recycler
-     * reuses a released write's duplicate only on such threads, so on the test's own thread every
-     * write would cost a new 64-byte PooledDuplicatedByteBuf, Netty's, not the fan-out's.
-     */
-    private static void onEventLoopThread(Runnable body) throws InterruptedException {
-        AtomicReference<Throwable> failed = new AtomicReference<>();
-        Thread thread = new FastThreadLocalThread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                failed.set(e);
-            }
-        });
-        thread.start();
-        thread.join();
-        if (failed.get() instanceof AssertionError e) {
-            throw e;
-        }
-        if (failed.get() != null) {
-            throw new IllegalStateException(failed.get());
-        }
     }
 }
